@@ -1,0 +1,124 @@
+"""The one place that builds the PTB Application: services, handlers, lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.commands import COMMANDS
+from bot.config import Settings
+from bot.context import BotContext, BotData
+from bot.domain import LANGUAGES
+from bot.i18n import FALLBACK, I18n
+from handlers import errors, fallback, settings, start
+from storage.store import Storage
+
+log = logging.getLogger(__name__)
+
+OFFLINE_TOKEN = "0:offline"  # noqa: S105 - not a secret: the in-process Bot API takes any token
+
+PartnerBot = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    i18n: I18n | None = None,
+    demo: bool = False,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> PartnerBot:
+    """The bot, wired: pass `request` to talk to an in-process Bot API instead of HTTP."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(rate_limiter or AIORateLimiter())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: PartnerBot = builder.build()
+    data = application.bot_data
+    data.settings = settings
+    data.clock = clock or SystemClock()
+    data.i18n = i18n or I18n.load()
+    data.demo = demo
+    register(application)
+    return application
+
+
+def register(application: PartnerBot) -> None:
+    """All handlers, in the order they are tried; the unknown-command hint comes last."""
+    start.register(application)
+    settings.register(application)
+    fallback.register(application)
+    application.add_error_handler(errors.on_error)  # type: ignore[arg-type]
+
+
+async def _post_init(application: PartnerBot) -> None:
+    data = application.bot_data
+    assert data.settings is not None
+    data.storage = await Storage.open(data.settings.db_path)
+    if data.demo:
+        await data.storage.load_example(data.clock.now().astimezone(data.settings.timezone).date())
+    else:
+        await data.storage.network.delete_examples()
+    await _publish_commands(application)
+
+
+async def _post_shutdown(application: PartnerBot) -> None:
+    storage = application.bot_data.storage
+    if storage is not None:
+        await storage.close()
+        application.bot_data.storage = None
+
+
+async def _publish_commands(application: PartnerBot) -> None:
+    """Telegram's command menu, per language; English also as the default for everyone else."""
+    i18n = application.bot_data.i18n
+    assert i18n is not None
+    try:
+        for lang in (None, *LANGUAGES):
+            tr = i18n.translator(lang or FALLBACK)
+            commands = [BotCommand(c.name, tr.gettext(c.description)) for c in COMMANDS]
+            await application.bot.set_my_commands(commands, language_code=lang)
+    except TelegramError:
+        log.warning("could not publish the command list; the bot works without it", exc_info=True)
+
+
+@asynccontextmanager
+async def running(application: PartnerBot) -> AsyncIterator[PartnerBot]:
+    """Start the app as run_polling would, but without polling: for the console and tests."""
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.stop()
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

@@ -1,0 +1,113 @@
+"""The `partnerbot` command: run, console, import, export, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.codec import DatasetError
+from bot.config import ConfigError, Settings, load_settings
+from bot.dataset import dataset_from_yaml, dataset_to_yaml
+from bot.i18n import CatalogMissingError
+from bot.logs import setup_logging
+from storage.db import SchemaTooNewError
+from storage.store import Storage
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="partnerbot",
+        description="Telegram bot for a network of municipal climate partnerships. "
+        "Settings come from the environment (see README: TELEGRAM_BOT_TOKEN, PARTNERBOT_DB, "
+        "TELEGRAM_API_URL, PARTNERBOT_ADMINS, PARTNERBOT_TIMEZONE, PARTNERBOT_LOG_LEVEL).",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot against Telegram (long polling)",
+                         description="Run the bot against the Bot API at TELEGRAM_API_URL with "
+                         "TELEGRAM_BOT_TOKEN, by long polling, until interrupted.")
+    run.add_argument("--demo", action="store_true",
+                     help="also load the example phase dated from today (marked as example)")
+    sub.add_parser("console", help="chat with the bot offline in this terminal",
+                   description="Chat with the real bot in the terminal through an in-process "
+                   "Bot API; works with a pipe too. Loads the example phase.")
+    imp = sub.add_parser("import", help="import a dataset file (YAML) into the database",
+                         description="Validate FILE and insert or update every record by id, "
+                         "in one transaction; records not in FILE are kept.")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    exp = sub.add_parser("export", help="export the network's dataset to a YAML file",
+                         description="Write the whole dataset (without the example phase) to "
+                         "FILE, or to standard output when FILE is -.")
+    exp.add_argument("file", metavar="FILE")
+    sub.add_parser("migrate", help="create or upgrade the database schema",
+                   description="Apply missing migrations to PARTNERBOT_DB and print its version.")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(os.environ)
+        quiet = args.command == "console" and "PARTNERBOT_LOG_LEVEL" not in os.environ
+        setup_logging("WARNING" if quiet else settings.log_level, settings.token)
+        if args.command == "run":
+            return _run_polling(settings, args.demo)
+        return asyncio.run(_dispatch(args, settings))
+    except (ConfigError, DatasetError, SchemaTooNewError, CatalogMissingError) as exc:
+        print(f"partnerbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "console":
+        from bot.console import run_console
+
+        await run_console(settings)
+        return 0
+    storage = await Storage.open(settings.db_path, seed=args.command != "import")
+    try:
+        if args.command == "migrate":
+            print(f"{settings.db_path}: schema version {await storage.db.schema_version()}")
+        elif args.command == "export":
+            text = dataset_to_yaml(await storage.network.load())
+            if args.file == "-":
+                sys.stdout.write(text)
+            else:
+                Path(args.file).write_text(text, encoding="utf-8")
+        elif args.command == "import":
+            return await _import(storage, args.file)
+    finally:
+        await storage.close()
+    return 0
+
+
+async def _import(storage: Storage, path: Path) -> int:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DatasetError(str(path), exc.strerror or "cannot be read") from exc
+    dataset = dataset_from_yaml(text, known=await storage.network.ids())
+    await storage.network.save(dataset)
+    async with storage.db.transaction():  # an imported network replaces the seed for good
+        await storage.db.set_meta("seeded", "1")
+    print(f"imported {len(dataset.partnerships)} partnerships, {len(dataset.milestones)} "
+          f"milestones, {len(dataset.events)} events from {path}")
+    return 0
+
+
+def _run_polling(settings: Settings, demo: bool) -> int:
+    from bot.app import build_application
+
+    if settings.token is None:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN: not set; set it to run against Telegram, "
+            "or try the bot offline with `partnerbot console`"
+        )
+    # run_polling owns the event loop and stops cleanly on SIGINT/SIGTERM.
+    build_application(settings, demo=demo).run_polling()
+    return 0

@@ -1,0 +1,101 @@
+"""The dataset file (YAML): read with validation, write deterministically."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any, get_args, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from babel import Locale
+
+from bot.codec import DatasetError, from_plain, to_plain
+from bot.domain import Dataset
+
+FORMAT = "partnerbot-dataset/1"
+
+
+def dataset_to_yaml(dataset: Dataset) -> str:
+    data: dict[str, Any] = {"format": FORMAT}
+    for f in dataclasses.fields(dataset):
+        data[f.name] = [to_plain(record) for record in getattr(dataset, f.name)]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def dataset_from_yaml(text: str, known: Mapping[str, set[str]] | None = None) -> Dataset:
+    """Parse and validate; `known` holds ids already in the database that records may use."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DatasetError("file", f"not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DatasetError("file", "expected a mapping with 'format' and lists of records")
+    if data.get("format") != FORMAT:
+        raise DatasetError("format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+    hints = get_type_hints(Dataset)
+    unknown = sorted(set(data) - {"format"} - set(hints))
+    if unknown:
+        raise DatasetError(unknown[0], "unknown section")
+    parts: dict[str, tuple[Any, ...]] = {}
+    for name, hint in hints.items():
+        items = data.get(name) or []
+        if not isinstance(items, list):
+            raise DatasetError(name, "expected a list")
+        (cls, _ellipsis) = get_args(hint)
+        parts[name] = tuple(from_plain(cls, item, f"{name}[{i}]") for i, item in enumerate(items))
+    dataset = Dataset(**parts)
+    check_dataset(dataset, known or {})
+    return dataset
+
+
+def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
+    """Unique ids, references that resolve, real zones and countries: or a DatasetError."""
+    ids: dict[str, set[str]] = {}
+    for f in dataclasses.fields(dataset):
+        records = getattr(dataset, f.name)
+        counts = Counter(r.id for r in records)
+        for record_id, n in counts.items():
+            if n > 1:
+                raise DatasetError(f"{f.name}[{record_id}]", "id used more than once")
+        ids[f.name] = set(counts) | set(known.get(f.name, set()))
+
+    def refer(section: str, record_id: str, fld: str, target: str, values: Iterable[str | None]):
+        for value in values:
+            if value is not None and value not in ids[target]:
+                raise DatasetError(f"{section}[{record_id}].{fld}", f"no {target} with id {value!r}")
+
+    for ph in dataset.phases:
+        refer("phases", ph.id, "programme_id", "programmes", [ph.programme_id])
+    for m in dataset.milestones:
+        refer("milestones", m.id, "phase_id", "phases", [m.phase_id])
+    for mu in dataset.municipalities:
+        _check_zone(f"municipalities[{mu.id}].timezone", mu.timezone)
+        if mu.country not in Locale("en").territories:
+            raise DatasetError(f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}")
+    for p in dataset.partnerships:
+        refer("partnerships", p.id, "north_id", "municipalities", [p.north_id, p.south_id])
+        refer("partnerships", p.id, "programme_id", "programmes", [p.programme_id])
+        refer("partnerships", p.id, "phase_id", "phases", [p.phase_id])
+        refer("partnerships", p.id, "topics", "topics", p.topics)
+    for e in dataset.events:
+        refer("events", e.id, "partnership_id", "partnerships", [e.partnership_id])
+        refer("events", e.id, "phase_id", "phases", [e.phase_id])
+        refer("events", e.id, "programme_id", "programmes", [e.programme_id])
+        if e.timezone is not None:
+            _check_zone(f"events[{e.id}].timezone", e.timezone)
+        elif e.start_time is not None:
+            raise DatasetError(f"events[{e.id}].timezone", "a time needs its IANA zone")
+    for s in dataset.meeting_series:
+        refer("meeting_series", s.id, "partnership_id", "partnerships", [s.partnership_id])
+        _check_zone(f"meeting_series[{s.id}].timezone", s.timezone)
+        if not s.rrule.startswith("FREQ="):
+            raise DatasetError(f"meeting_series[{s.id}].rrule", "expected an RFC 5545 RRULE")
+
+
+def _check_zone(path: str, name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DatasetError(path, f"unknown IANA time zone {name!r}") from exc

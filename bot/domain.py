@@ -1,0 +1,222 @@
+"""Domain values of the climate-partnership network: plain, frozen, free of Telegram and SQL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+LANGUAGES = ("en", "de", "es", "fr", "pt")
+"""The five languages the bot speaks; English is the last resort."""
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """A data text with per-language variants; the first variant is the original."""
+
+    variants: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, original: str, lang: str = "und", **others: str) -> LocalizedText:
+        return cls(((lang, original), *others.items()))
+
+    @property
+    def original(self) -> str:
+        return self.variants[0][1]
+
+    def get(self, lang: str) -> str:
+        """The variant in `lang`, else the original."""
+        return dict(self.variants).get(lang, self.original)
+
+
+_PARTIAL_DATE = re.compile(r"^(?:(\d{4})|-)-?(?:(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; the year itself may be unknown.
+
+    Written as ISO 8601: `2014`, `2014-11`, `2014-08-15`, or `--11-24` when the source
+    gives a day without a year (the seed documents do).
+    """
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.year is None and (self.month is None or self.day is None):
+            raise ValueError("a date without a year needs month and day")
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        # Validates the calendar (no 31 June); 2000 is a leap year, so --02-29 passes.
+        date(self.year or 2000, self.month or 1, self.day or 1)
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        match = _PARTIAL_DATE.match(text.strip())
+        if not match or text.strip() in ("", "-"):
+            raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD)")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if year is None and not text.startswith("--"):
+            raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD)")
+        return cls(year, month, day)
+
+    @classmethod
+    def of(cls, day: date) -> PartialDate:
+        return cls(day.year, day.month, day.day)
+
+    def iso(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def precision(self) -> str:
+        """'day', 'month' or 'year': how exactly the sources give this date."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def as_date(self) -> date | None:
+        """The calendar day, when it is fully known."""
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        return date(self.year, self.month, self.day)
+
+
+class EventKind(StrEnum):
+    DELEGATION_VISIT = "delegation_visit"
+    EXPERT_SECONDMENT = "expert_secondment"
+    WORKSHOP = "workshop"
+    NETWORK_MEETING = "network_meeting"
+    KICKOFF = "kickoff"
+    VIRTUAL_MEETING = "virtual_meeting"
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    name: LocalizedText
+    operators: str | None = None
+    started: PartialDate | None = None
+    note: LocalizedText | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    programme_id: str
+    name: LocalizedText
+    number: int | None = None
+    region: LocalizedText | None = None
+    starts: PartialDate | None = None
+    ends: PartialDate | None = None
+    partnership_count: int | None = None
+    note: LocalizedText | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    phase_id: str
+    position: int
+    title: LocalizedText
+    due: PartialDate
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class Municipality:
+    id: str
+    name: LocalizedText
+    country: str
+    """ISO 3166-1 alpha-2; Babel names it in every language."""
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: LocalizedText
+
+
+@dataclass(frozen=True)
+class Partnership:
+    id: str
+    north_id: str
+    south_id: str
+    programme_id: str | None = None
+    phase_id: str | None = None
+    since: PartialDate | None = None
+    topics: tuple[str, ...] = ()
+    note: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated exchange: a delegation visit, a workshop, a network meeting, a kick-off."""
+
+    id: str
+    kind: EventKind
+    title: LocalizedText
+    starts: PartialDate
+    ends: PartialDate | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    timezone: str | None = None
+    """The zone of the wall-clock times; required when a time is given."""
+    online: bool = False
+    place: LocalizedText | None = None
+    partnership_id: str | None = None
+    phase_id: str | None = None
+    programme_id: str | None = None
+    languages: tuple[str, ...] = ()
+    example: bool = False
+
+    def start_instant(self) -> datetime | None:
+        """The start as an aware UTC-convertible instant, when day, time and zone are known."""
+        day = self.starts.as_date()
+        if day is None or self.start_time is None or self.timezone is None:
+            return None
+        return datetime.combine(day, self.start_time, ZoneInfo(self.timezone))
+
+
+@dataclass(frozen=True)
+class MeetingSeries:
+    """A recurring virtual meeting: an RFC 5545 rule on wall-clock time in one IANA zone."""
+
+    id: str
+    partnership_id: str
+    title: LocalizedText
+    rrule: str
+    dtstart: datetime
+    """Naive local start of the first meeting, read in `timezone`."""
+    timezone: str
+    duration_minutes: int = 60
+    join_url: str | None = None
+    note: LocalizedText | None = None
+    example: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The whole network: what `partnerbot export` writes and `import` reads."""
+
+    programmes: tuple[Programme, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    municipalities: tuple[Municipality, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    partnerships: tuple[Partnership, ...] = ()
+    events: tuple[Event, ...] = ()
+    meeting_series: tuple[MeetingSeries, ...] = field(default=())

@@ -1,0 +1,231 @@
+"""An in-process Bot API: answers the bot's requests as Telegram would, and records them.
+
+The console and the handler tests run the real PTB Application on it. It keeps the chats
+and members it has seen, returns Telegram's `{ok, result | error_code, description}`
+envelope, and refuses what Telegram refuses (bad HTML, texts over 4096 characters,
+callback data over 64 bytes, unknown chats).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.clock import Clock, SystemClock
+from bot.render import MAX_CALLBACK_BYTES, MAX_TEXT
+from bot.tg_html import HtmlError, to_plain_text
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "partnerbot", "username": "partnerbot"}
+
+JSON = dict[str, Any]
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.parameters = code, description, parameters
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: JSON
+    result: Any = None
+    error: str | None = None
+
+
+@dataclass
+class OfflineBotApi(BaseRequest):
+    clock: Clock = field(default_factory=SystemClock)
+    calls: list[ApiCall] = field(default_factory=list)
+    chats: dict[int, JSON] = field(default_factory=dict)
+    members: dict[tuple[int, int], JSON] = field(default_factory=dict)
+    messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
+    on_call: Callable[[ApiCall, Any], None] | None = None
+    """Told of every successful call and its result (the console prints from it)."""
+
+    def __post_init__(self) -> None:
+        self._message_ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+
+    # -- BaseRequest ---------------------------------------------------------------------
+    @property
+    def read_timeout(self) -> float:
+        return 5.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        call = ApiCall(api_method, params)
+        self.calls.append(call)
+        handler = getattr(self, f"api_{api_method}", None)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            result = handler(params)
+        except ApiError as exc:
+            call.error = exc.description
+            body: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            return exc.code, json.dumps(body).encode()
+        call.result = result
+        if self.on_call:
+            self.on_call(call, result)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- what tests and the console set up -------------------------------------------------
+    def add_chat(self, chat: JSON, members: dict[int, str] | None = None) -> None:
+        self.chats[chat["id"]] = chat
+        for user_id, status in (members or {}).items():
+            self.members[(chat["id"], user_id)] = {"status": status}
+
+    def user_message(self, user: JSON, chat: JSON, text: str) -> JSON:
+        """An incoming message update as Telegram sends it, with bot_command entities."""
+        self.add_chat(chat)
+        message: JSON = {
+            "message_id": next(self._message_ids),
+            "date": self._now(),
+            "chat": chat,
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": _utf16_len(command)}
+            ]
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def button_press(self, user: JSON, message: JSON, data: str) -> JSON:
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": user,
+                "chat_instance": str(message["chat"]["id"]),
+                "message": message,
+                "data": data,
+            },
+        }
+
+    def sent(self, method: str = "sendMessage") -> list[JSON]:
+        return [c.params for c in self.calls if c.method == method]
+
+    # -- Bot API methods -------------------------------------------------------------------
+    def api_getMe(self, params: JSON) -> JSON:  # noqa: N802 - Bot API method names
+        return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": True}
+
+    def api_setMyCommands(self, params: JSON) -> bool:  # noqa: N802
+        for command in params.get("commands", []):
+            if not 1 <= len(command["description"]) <= 256:
+                raise ApiError(400, "Bad Request: command description is invalid")
+        return True
+
+    def api_deleteWebhook(self, params: JSON) -> bool:  # noqa: N802
+        return True
+
+    def api_getUpdates(self, params: JSON) -> list[JSON]:  # noqa: N802
+        return []  # updates are fed to Application.process_update directly
+
+    def api_sendMessage(self, params: JSON) -> JSON:  # noqa: N802
+        chat = self._chat(params["chat_id"])
+        message = {
+            "message_id": next(self._message_ids),
+            "date": self._now(),
+            "chat": chat,
+            "from": BOT_USER,
+            **self._text_and_markup(params),
+        }
+        self.messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    def api_editMessageText(self, params: JSON) -> JSON:  # noqa: N802
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        update = self._text_and_markup(params)
+        old = self.messages[key]
+        if old.get("text") == update["text"] and old.get("reply_markup") == update.get("reply_markup"):
+            raise ApiError(400, "Bad Request: message is not modified")
+        message = {k: v for k, v in old.items() if k != "reply_markup"} | update
+        self.messages[key] = message
+        return message
+
+    def api_answerCallbackQuery(self, params: JSON) -> bool:  # noqa: N802
+        if len(params.get("text", "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    def api_getChatMember(self, params: JSON) -> JSON:  # noqa: N802
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        self._chat(chat_id)
+        member = self.members.get((chat_id, user_id), {"status": "member"})
+        user = {"id": user_id, "is_bot": False, "first_name": f"user {user_id}"}
+        extra = {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                 "can_delete_messages": True, "can_manage_video_chats": True,
+                 "can_restrict_members": True, "can_promote_members": False,
+                 "can_change_info": True, "can_invite_users": True,
+                 "can_post_stories": True, "can_edit_stories": True, "can_delete_stories": True}
+        if member["status"] == "administrator":
+            return {"status": "administrator", "user": user, **extra}
+        if member["status"] == "creator":
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        return {"status": member["status"], "user": user}
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _chat(self, chat_id: Any) -> JSON:
+        try:
+            return self.chats[int(chat_id)]
+        except (KeyError, ValueError):
+            raise ApiError(400, "Bad Request: chat not found") from None
+
+    def _now(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    def _text_and_markup(self, params: JSON) -> JSON:
+        text = params.get("text", "")
+        if params.get("parse_mode") == "HTML":
+            try:
+                text = to_plain_text(text)
+            except HtmlError as exc:
+                raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if _utf16_len(text) > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        out: JSON = {"text": text}
+        markup = params.get("reply_markup")
+        if markup:
+            for row in markup.get("inline_keyboard", []):
+                for key in row:
+                    if len(key.get("callback_data", "").encode()) > MAX_CALLBACK_BYTES:
+                        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            out["reply_markup"] = markup
+        return out
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def as_update(data: JSON, bot: Any) -> Update:
+    """A real telegram.Update from Telegram's JSON."""
+    update = Update.de_json(data, bot)
+    assert update is not None
+    return update

@@ -1,0 +1,108 @@
+"""What the bot says: HTML texts and keyboards, checked against Telegram's limits."""
+
+from __future__ import annotations
+
+from html import escape
+
+from babel import Locale
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.commands import COMMANDS
+from bot.domain import LANGUAGES
+from bot.i18n import Translator
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+
+
+def fit(text: str) -> str:
+    """Refuse a text Telegram would refuse, here where it is built, not at the server."""
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"message of {len(text)} characters exceeds Telegram's {MAX_TEXT}")
+    return text
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data {data!r} exceeds {MAX_CALLBACK_BYTES} bytes")
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for a button: 'Deutsch', 'Español', 'Français'."""
+    name = Locale.parse(lang).display_name or lang
+    return name[:1].upper() + name[1:]
+
+
+def language_in_text(lang: str, tr: Translator) -> str:
+    """The language's name inside a sentence of the reader's: 'español', 'Spanisch'."""
+    return Locale.parse(lang).get_display_name(tr.lang) or lang
+
+
+def command_list(tr: Translator) -> str:
+    return "\n".join(f"/{c.name} – {escape(tr.gettext(c.description))}" for c in COMMANDS)
+
+
+def welcome(tr: Translator) -> str:
+    intro = tr.gettext(
+        "Hello! I am <b>partnerbot</b>, the assistant of the network of municipal climate "
+        "partnerships. Between meetings I keep the partner towns up to date: phase "
+        "milestones and deadlines, upcoming exchanges, and who is partnered with whom."
+    )
+    heading = tr.gettext("Commands:")
+    return fit(f"{intro}\n\n{heading}\n{command_list(tr)}")
+
+
+def help_text(tr: Translator, languages: tuple[str, ...], zone: str) -> str:
+    parts = [
+        tr.gettext("<b>How to use partnerbot</b>"),
+        command_list(tr),
+        tr.gettext("I reply in {language}. Change it with /language.").format(
+            language=escape(", ".join(language_in_text(lang, tr) for lang in languages))
+        ),
+        tr.gettext("Times are shown in the time zone {zone}.").format(zone=escape(zone)),
+        tr.gettext(
+            "In a group chat, only the group's administrators can change its settings."
+        ),
+    ]
+    return fit("\n\n".join(parts))
+
+
+def language_prompt(tr: Translator) -> str:
+    return tr.gettext("Choose the language of my replies:")
+
+
+def language_keyboard(current: tuple[str, ...]) -> InlineKeyboardMarkup:
+    buttons = [
+        button(("✓ " if lang in current else "") + language_name(lang), f"lang:{lang}")
+        for lang in LANGUAGES
+    ]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def language_set(tr: Translator, languages: tuple[str, ...]) -> str:
+    names = ", ".join(language_in_text(lang, tr) for lang in languages)
+    return tr.gettext("Done: I will reply in {language}.").format(language=escape(names))
+
+
+def unknown_language(tr: Translator, given: str) -> str:
+    codes = " ".join(LANGUAGES)
+    return fit(
+        tr.gettext(
+            "I do not speak “{given}”. Send /language and pick one, or type one of: {codes}."
+        ).format(given=escape(given[:40]), codes=codes)
+    )
+
+
+def not_allowed(tr: Translator) -> str:
+    return tr.gettext("Only the group's administrators can change this setting.")
+
+
+def unknown_command(tr: Translator, command: str) -> str:
+    return tr.gettext("I do not know the command {command}. Send /help to see what I can do.").format(
+        command=escape(command[:40])
+    )
+
+
+def apology(tr: Translator) -> str:
+    return tr.gettext("Sorry, something went wrong on my side. Please try again in a moment.")

@@ -1,0 +1,25 @@
+"""A command nobody handles: a short hint to /help (registered last)."""
+
+from __future__ import annotations
+
+from telegram import Chat, MessageEntity, Update
+from telegram.ext import Application, MessageHandler, filters
+
+from bot import render
+from bot.context import BotContext
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    command = message.parse_entities([MessageEntity.BOT_COMMAND]).popitem()[1]
+    name, _, addressee = command.partition("@")
+    if chat.type != Chat.PRIVATE and addressee.lower() != (context.bot.username or "").lower():
+        return  # in groups, other bots' commands are none of our business
+    reader = await context.reader(update)
+    await message.reply_text(render.unknown_command(reader.tr, name))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))

@@ -1,0 +1,75 @@
+"""/language: per user in private chats, per chat in groups (where admins decide)."""
+
+from __future__ import annotations
+
+from telegram import Chat, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import render
+from bot.context import BotContext
+from bot.domain import LANGUAGES
+from bot.i18n import supported_language
+from bot.permissions import may_change_chat
+
+
+async def language_command(update: Update, context: BotContext) -> None:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    reader = await context.reader(update)
+    if not context.args:
+        await message.reply_text(
+            render.language_prompt(reader.tr),
+            reply_markup=render.language_keyboard(reader.languages),
+        )
+        return
+    wanted = tuple(dict.fromkeys(supported_language(arg) for arg in context.args))
+    if None in wanted or (chat.type == Chat.PRIVATE and len(wanted) > 1):
+        bad = next((a for a in context.args if supported_language(a) is None), " ".join(context.args))
+        await message.reply_text(render.unknown_language(reader.tr, bad))
+        return
+    await _apply(update, context, tuple(lang for lang in wanted if lang))
+
+
+async def language_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    lang = query.data.removeprefix("lang:")
+    if lang not in LANGUAGES:
+        await query.answer()
+        return
+    await _apply(update, context, (lang,))
+
+
+async def _apply(update: Update, context: BotContext, languages: tuple[str, ...]) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    reader = await context.reader(update)
+    query = update.callback_query
+    allowed = await may_change_chat(
+        context.bot, chat, user.id, context.settings.admins, update.effective_message
+        if query is None else None,
+    )
+    if not allowed:
+        if query:
+            await query.answer(render.not_allowed(reader.tr), show_alert=True)
+        elif update.effective_message:
+            await update.effective_message.reply_text(render.not_allowed(reader.tr))
+        return
+    prefs = context.storage.preferences
+    if chat.type == Chat.PRIVATE:
+        await prefs.set_user_language(user.id, languages[0])
+    else:
+        await prefs.set_chat_languages(chat.id, chat.type, chat.title, languages)
+    text = render.language_set(context.i18n.translator(languages[0]), languages)
+    if query:
+        await query.answer()
+        await query.edit_message_text(text)
+    elif update.effective_message:
+        await update.effective_message.reply_text(text)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("language", language_command))
+    application.add_handler(CallbackQueryHandler(language_button, pattern=r"^lang:"))

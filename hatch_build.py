@@ -1,0 +1,31 @@
+"""Build hook: compile the gettext catalogs (locales/*.po) into the wheel as bot/locales/*.mo."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        root = Path(self.root)
+        # Editable installs read the catalogs from the source tree (see bot/i18n.py);
+        # compile them in place so `pip install -e .` alone gives a working bot.
+        out_root = root / "locales" if version == "editable" else Path(tempfile.mkdtemp())
+        for po_path in sorted((root / "locales").glob("*/LC_MESSAGES/messages.po")):
+            lang = po_path.parent.parent.name
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=lang)
+            mo_path = out_root / lang / "LC_MESSAGES" / "messages.mo"
+            mo_path.parent.mkdir(parents=True, exist_ok=True)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+            if version != "editable":
+                build_data["force_include"][str(mo_path)] = f"bot/locales/{lang}/LC_MESSAGES/messages.mo"

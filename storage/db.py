@@ -1,0 +1,121 @@
+"""Open the SQLite database and bring its schema up to date with numbered migrations."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer partnerbot; refusing beats corrupting it."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The numbered `NNNN_name.sql` files shipped in storage/migrations, in order."""
+    found = []
+    for entry in (resources.files("storage") / "migrations").iterdir():
+        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError("migrations must be numbered 0001, 0002, ... without gaps")
+    return found
+
+
+class Database:
+    """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if str(path) != ":memory:":
+            await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        return cls(conn, str(path))
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            await self.conn.rollback()
+            raise
+        await self.conn.commit()
+
+    async def schema_version(self) -> int:
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+        )
+        async with self.conn.execute("SELECT max(version) FROM schema_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> int:
+        """Apply the missing migrations, each in its own transaction; return the version."""
+        steps = bundled_migrations() if migrations is None else migrations
+        latest = steps[-1].version if steps else 0
+        current = await self.schema_version()
+        if current > latest:
+            raise SchemaTooNewError(
+                f"the database {self.path} has schema version {current}, but this partnerbot "
+                f"knows only up to {latest}: upgrade partnerbot or use another database"
+            )
+        for step in steps:
+            if step.version <= current:
+                continue
+            # executescript runs statements as given; BEGIN/COMMIT make the step atomic.
+            script = (
+                f"BEGIN IMMEDIATE;\n{step.sql}\n;"
+                f"INSERT INTO schema_version (version) VALUES ({step.version});\nCOMMIT;"
+            )
+            try:
+                await self.conn.executescript(script)
+            except BaseException:
+                if self.conn.in_transaction:
+                    await self.conn.rollback()
+                raise
+            log.info("migrated database to version %d (%s)", step.version, step.name)
+        return max(current, latest)
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )

@@ -1,0 +1,60 @@
+"""Who reads the bot where: per-user and per-chat language and zone settings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class UserPrefs:
+    language: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatPrefs:
+    languages: tuple[str, ...] = ()
+    timezone: str | None = None
+
+
+class PreferencesRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def user(self, user_id: int) -> UserPrefs:
+        async with self.db.conn.execute(
+            "SELECT language, timezone FROM users WHERE id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return UserPrefs(row["language"], row["timezone"]) if row else UserPrefs()
+
+    async def chat(self, chat_id: int) -> ChatPrefs:
+        async with self.db.conn.execute(
+            "SELECT languages, timezone FROM chats WHERE id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return ChatPrefs()
+        return ChatPrefs(tuple(json.loads(row["languages"])), row["timezone"])
+
+    async def set_user_language(self, user_id: int, language: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, language) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET language = excluded.language",
+                (user_id, language),
+            )
+
+    async def set_chat_languages(
+        self, chat_id: int, chat_type: str, title: str | None, languages: tuple[str, ...]
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO chats (id, type, title, languages) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+                "languages = excluded.languages",
+                (chat_id, chat_type, title, json.dumps(list(languages))),
+            )

@@ -1,0 +1,64 @@
+"""The database with its repositories: opened, migrated and seeded in one call."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from bot.dataset import dataset_from_yaml
+from bot.example import example_dataset
+from storage.db import Database
+from storage.network import NetworkRepository
+from storage.preferences import PreferencesRepository
+
+log = logging.getLogger(__name__)
+
+SEEDED_KEY = "seeded"
+
+
+def seed_yaml() -> str:
+    """The network's seed dataset, built from the documents in shared/seeds."""
+    return (resources.files("storage") / "seed" / "network.yaml").read_text("utf-8")
+
+
+@dataclass
+class Storage:
+    db: Database
+    network: NetworkRepository
+    preferences: PreferencesRepository
+
+    @classmethod
+    async def open(cls, path: str | Path, *, seed: bool = True) -> Storage:
+        """Open, migrate, and on first start load the seed dataset."""
+        db = await Database.open(path)
+        try:
+            await db.migrate()
+            store = cls(db, NetworkRepository(db), PreferencesRepository(db))
+            if seed:
+                await store.seed_once()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def seed_once(self) -> bool:
+        """Load the seed dataset unless this database was seeded (or filled) before."""
+        if await self.db.get_meta(SEEDED_KEY) is not None:
+            return False
+        if await self.network.is_empty():
+            await self.network.save(dataset_from_yaml(seed_yaml()))
+            log.info("loaded the seed dataset of the network into %s", self.db.path)
+        async with self.db.transaction():
+            await self.db.set_meta(SEEDED_KEY, "1")
+        return True
+
+    async def load_example(self, today: date) -> None:
+        """Replace the example phase with one dated from `today`."""
+        await self.network.delete_examples()
+        await self.network.save(example_dataset(today))

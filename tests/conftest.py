@@ -1,0 +1,106 @@
+"""Shared fixtures: fresh catalogs, a temp database, the real Application on the offline API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.app import PartnerBot, build_application, running
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.i18n import I18n
+from bot.offline import OfflineBotApi, as_update
+
+ROOT = Path(__file__).resolve().parent.parent
+COORDINATOR = 9000
+
+
+@pytest.fixture(scope="session")
+def catalogs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .po sources compiled afresh, so tests never read stale .mo files."""
+    out = tmp_path_factory.mktemp("locales")
+    for po_path in (ROOT / "locales").glob("*/LC_MESSAGES/messages.po"):
+        lang = po_path.parent.parent.name
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        target = out / lang / "LC_MESSAGES" / "messages.mo"
+        target.parent.mkdir(parents=True)
+        with target.open("wb") as f:
+            write_mo(f, catalog)
+    return out
+
+
+@pytest.fixture(scope="session")
+def i18n(catalogs_dir: Path) -> I18n:
+    return I18n.load(catalogs_dir)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "bot.sqlite3", admins=frozenset({COORDINATOR}))
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+
+class Driver:
+    """Plays users and chats against the real Application, reads what the bot sent."""
+
+    def __init__(self, app: PartnerBot, api: OfflineBotApi) -> None:
+        self.app, self.api = app, api
+
+    @staticmethod
+    def user(user_id: int = 1, language_code: str | None = "en") -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    @staticmethod
+    def private(user: dict[str, Any]) -> dict[str, Any]:
+        return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+
+    def group(self, chat_id: int = -100, admins: dict[int, str] | None = None) -> dict[str, Any]:
+        chat = {"id": chat_id, "type": "supergroup", "title": "Bonn – La Paz"}
+        self.api.add_chat(chat, admins or {})
+        return chat
+
+    async def send(self, text: str, user: dict[str, Any] | None = None,
+                   chat: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Send `text`; return the messages the bot sent or edited in answer."""
+        user = user or self.user()
+        chat = chat or self.private(user)
+        before = len(self.api.calls)
+        await self.app.process_update(as_update(self.api.user_message(user, chat, text), self.app.bot))
+        return self.replies(before)
+
+    async def press(self, message: dict[str, Any], data: str,
+                    user: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        before = len(self.api.calls)
+        update = self.api.button_press(user or self.user(), message, data)
+        await self.app.process_update(as_update(update, self.app.bot))
+        return self.replies(before)
+
+    def replies(self, since: int) -> list[dict[str, Any]]:
+        return [call.result for call in self.api.calls[since:]
+                if call.method in ("sendMessage", "editMessageText") and call.error is None]
+
+    def alerts(self, since: int = 0) -> list[str]:
+        return [c.params.get("text", "") for c in self.api.calls[since:]
+                if c.method == "answerCallbackQuery" and c.params.get("text")]
+
+
+@pytest.fixture
+async def bot(settings: Settings, i18n: I18n, clock: MovableClock) -> AsyncIterator[Driver]:
+    api = OfflineBotApi(clock=clock)
+    app = build_application(settings, request=api, i18n=i18n, clock=clock, demo=True)
+    async with running(app):
+        yield Driver(app, api)

@@ -1,0 +1,117 @@
+"""Handlers through the real Application and the offline Bot API: texts and keyboards sent."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from telegram.ext import CommandHandler
+
+from tests.conftest import COORDINATOR, Driver
+
+WELCOME = {
+    "en": "Hello! I am partnerbot",
+    "de": "Hallo! Ich bin partnerbot",
+    "es": "¡Hola! Soy partnerbot",
+    "fr": "Bonjour ! Je suis partnerbot",
+    "pt": "Olá! Sou o partnerbot",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(WELCOME))
+async def test_start_answers_in_the_telegram_language(bot: Driver, lang: str) -> None:
+    [reply] = await bot.send("/start", user=bot.user(language_code=lang))
+    assert reply["text"].startswith(WELCOME[lang])
+    assert "/language" in reply["text"] and "/help" in reply["text"]
+
+
+async def test_unsupported_telegram_language_falls_back_to_english(bot: Driver) -> None:
+    [reply] = await bot.send("/start", user=bot.user(language_code="ru"))
+    assert reply["text"].startswith(WELCOME["en"])
+
+
+async def test_help_names_language_and_zone(bot: Driver) -> None:
+    [reply] = await bot.send("/help", user=bot.user(language_code="pt-br"))
+    assert "Respondo em português" in reply["text"]
+    assert "Europe/Berlin" in reply["text"]
+
+
+async def test_language_keyboard_choice_is_stored_and_used(bot: Driver) -> None:
+    user = bot.user(7, language_code="en")
+    [prompt] = await bot.send("/language", user=user)
+    keys = [k for row in prompt["reply_markup"]["inline_keyboard"] for k in row]
+    assert [k["callback_data"] for k in keys] == ["lang:en", "lang:de", "lang:es", "lang:fr", "lang:pt"]
+    assert keys[0]["text"] == "✓ English"
+    [edited] = await bot.press(prompt, "lang:es", user=user)
+    assert edited["message_id"] == prompt["message_id"]  # edited in place
+    assert edited["text"] == "Hecho: responderé en español."
+    [reply] = await bot.send("/start", user=user)  # Telegram still says "en": ours wins
+    assert reply["text"].startswith(WELCOME["es"])
+
+
+async def test_language_argument_and_bad_argument(bot: Driver) -> None:
+    user = bot.user(8)
+    [reply] = await bot.send("/language fr", user=user)
+    assert reply["text"] == "C'est fait : je répondrai en français."
+    [reply] = await bot.send("/language <b>klingon</b>", user=user)
+    assert "Je ne parle pas « <b>klingon</b> »" in reply["text"]  # escaped, shown as typed
+    [reply] = await bot.send("/start", user=user)
+    assert reply["text"].startswith(WELCOME["fr"])  # nothing changed
+
+
+async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> None:
+    admin, member = bot.user(11, "de"), bot.user(12, "es")
+    group = bot.group(-1001, admins={11: "administrator"})
+
+    [refusal] = await bot.send("/language es", user=member, chat=group)
+    assert refusal["text"] == "Solo los administradores del grupo pueden cambiar esta configuración."
+    [reply] = await bot.send("/start", user=member, chat=group)
+    assert reply["text"].startswith(WELCOME["es"])  # still the member's own language
+
+    [prompt] = await bot.send("/language", user=admin, chat=group)
+    since = len(bot.api.calls)
+    assert await bot.press(prompt, "lang:fr", user=member) == []
+    assert bot.alerts(since) == ["Solo los administradores del grupo pueden cambiar esta configuración."]
+
+    [done] = await bot.press(prompt, "lang:pt", user=admin)
+    assert done["text"] == "Pronto: vou responder em português."
+    [reply] = await bot.send("/start", user=member, chat=group)
+    assert reply["text"].startswith(WELCOME["pt"])  # the group's language now rules
+
+    coordinator = bot.user(COORDINATOR, "en")
+    [done] = await bot.send("/language es de", user=coordinator, chat=group)
+    assert done["text"] == "Hecho: responderé en español, alemán."
+
+
+async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver) -> None:
+    [reply] = await bot.send("/frobnicate now", user=bot.user(language_code="de"))
+    assert reply["text"] == (
+        "Den Befehl /frobnicate kenne ich nicht. Senden Sie /help, um zu sehen, was ich kann."
+    )
+    group = bot.group(-1002)
+    assert await bot.send("/otherbots_command", chat=group) == []
+    [reply] = await bot.send("/frobnicate@partnerbot", chat=group)
+    assert reply["text"].startswith("I do not know the command /frobnicate.")
+
+
+async def test_commands_are_published_per_language(bot: Driver) -> None:
+    published = {c.params.get("language_code"): c.params["commands"]
+                 for c in bot.api.calls if c.method == "setMyCommands"}
+    assert set(published) == {None, "en", "de", "es", "fr", "pt"}
+    assert [c["command"] for c in published["de"]] == ["start", "help", "language"]
+    assert published["fr"][2]["description"] == "Choisir la langue de mes réponses"
+    assert published[None] == published["en"]
+
+
+async def test_errors_get_a_localized_apology_and_a_log_line(
+    bot: Driver, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(update: object, context: object) -> None:
+        raise RuntimeError("boom")
+
+    bot.app.handlers[0].insert(0, CommandHandler("broken", broken))  # before the fallback
+    with caplog.at_level(logging.ERROR):
+        [reply] = await bot.send("/broken", user=bot.user(5, "es"))
+    assert reply["text"] == "Lo siento, algo salió mal por mi parte. Vuelva a intentarlo en un momento."
+    [record] = [r for r in caplog.records if r.name == "handlers.errors"]
+    assert "chat 5, user 5" in record.getMessage() and record.exc_info is not None
