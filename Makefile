@@ -31,6 +31,7 @@ run: install catalogs
 
 lint: install
 	$(BIN)/ruff check bot handlers storage tests hatch_build.py
+	$(BIN)/ruff format --check --quiet bot handlers storage tests hatch_build.py
 	$(BIN)/mypy
 
 test: install catalogs lint

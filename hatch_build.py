@@ -28,4 +28,6 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
             with mo_path.open("wb") as mo_file:
                 write_mo(mo_file, catalog)
             if version != "editable":
-                build_data["force_include"][str(mo_path)] = f"bot/locales/{lang}/LC_MESSAGES/messages.mo"
+                build_data["force_include"][str(mo_path)] = (
+                    f"bot/locales/{lang}/LC_MESSAGES/messages.mo"
+                )

@@ -26,24 +26,42 @@ def parser() -> argparse.ArgumentParser:
         "TELEGRAM_API_URL, PARTNERBOT_ADMINS, PARTNERBOT_TIMEZONE, PARTNERBOT_LOG_LEVEL).",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="run the bot against Telegram (long polling)",
-                         description="Run the bot against the Bot API at TELEGRAM_API_URL with "
-                         "TELEGRAM_BOT_TOKEN, by long polling, until interrupted.")
-    run.add_argument("--demo", action="store_true",
-                     help="also load the example phase dated from today (marked as example)")
-    sub.add_parser("console", help="chat with the bot offline in this terminal",
-                   description="Chat with the real bot in the terminal through an in-process "
-                   "Bot API; works with a pipe too. Loads the example phase.")
-    imp = sub.add_parser("import", help="import a dataset file (YAML) into the database",
-                         description="Validate FILE and insert or update every record by id, "
-                         "in one transaction; records not in FILE are kept.")
+    run = sub.add_parser(
+        "run",
+        help="run the bot against Telegram (long polling)",
+        description="Run the bot against the Bot API at TELEGRAM_API_URL with "
+        "TELEGRAM_BOT_TOKEN, by long polling, until interrupted.",
+    )
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="also load the example phase dated from today (marked as example)",
+    )
+    sub.add_parser(
+        "console",
+        help="chat with the bot offline in this terminal",
+        description="Chat with the real bot in the terminal through an in-process "
+        "Bot API; works with a pipe too. Loads the example phase.",
+    )
+    imp = sub.add_parser(
+        "import",
+        help="import a dataset file (YAML) into the database",
+        description="Validate FILE and insert or update every record by id, "
+        "in one transaction; records not in FILE are kept.",
+    )
     imp.add_argument("file", type=Path, metavar="FILE")
-    exp = sub.add_parser("export", help="export the network's dataset to a YAML file",
-                         description="Write the whole dataset (without the example phase) to "
-                         "FILE, or to standard output when FILE is -.")
+    exp = sub.add_parser(
+        "export",
+        help="export the network's dataset to a YAML file",
+        description="Write the whole dataset (without the example phase) to "
+        "FILE, or to standard output when FILE is -.",
+    )
     exp.add_argument("file", metavar="FILE")
-    sub.add_parser("migrate", help="create or upgrade the database schema",
-                   description="Apply missing migrations to PARTNERBOT_DB and print its version.")
+    sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema",
+        description="Apply missing migrations to PARTNERBOT_DB and print its version.",
+    )
     return top
 
 
@@ -78,7 +96,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             if args.file == "-":
                 sys.stdout.write(text)
             else:
-                Path(args.file).write_text(text, encoding="utf-8")
+                await asyncio.to_thread(Path(args.file).write_text, text, encoding="utf-8")
         elif args.command == "import":
             return await _import(storage, args.file)
     finally:
@@ -88,15 +106,17 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _import(storage: Storage, path: Path) -> int:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     except OSError as exc:
         raise DatasetError(str(path), exc.strerror or "cannot be read") from exc
     dataset = dataset_from_yaml(text, known=await storage.network.ids())
     await storage.network.save(dataset)
     async with storage.db.transaction():  # an imported network replaces the seed for good
         await storage.db.set_meta("seeded", "1")
-    print(f"imported {len(dataset.partnerships)} partnerships, {len(dataset.milestones)} "
-          f"milestones, {len(dataset.events)} events from {path}")
+    print(
+        f"imported {len(dataset.partnerships)} partnerships, {len(dataset.milestones)} "
+        f"milestones, {len(dataset.events)} events from {path}"
+    )
     return 0
 
 

@@ -79,7 +79,7 @@ def from_plain(cls: type[T], data: Any, path: str, *, from_db: bool = False) -> 
     """Build a `cls` from a mapping, naming the path of the first bad or unknown field."""
     if not isinstance(data, dict):
         raise DatasetError(path, f"expected a mapping, got {type(data).__name__}")
-    hints = _hints(cls)
+    hints = _hints(cls)  # type: ignore[arg-type]
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - names)
     if unknown:
@@ -105,7 +105,7 @@ def _is_json_field(hint: Any) -> bool:
     return inner is LocalizedText or get_origin(inner) is tuple
 
 
-def _value_from_plain(hint: Any, value: Any, path: str) -> Any:  # noqa: PLR0911, PLR0912
+def _value_from_plain(hint: Any, value: Any, path: str) -> Any:
     hint, optional = _unwrap_optional(hint)
     if value is None:
         if optional:

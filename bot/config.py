@@ -23,7 +23,7 @@ class Settings:
     db_path: Path = Path(DEFAULT_DB)
     api_url: str = DEFAULT_API_URL
     admins: frozenset[int] = frozenset()
-    timezone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     log_level: str = "INFO"
 
 

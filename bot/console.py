@@ -27,8 +27,12 @@ class Console:
 
     def __init__(self, app: PartnerBot, api: OfflineBotApi, out: TextIO, echo: bool) -> None:
         self.app, self.api, self.out, self.echo = app, api, out, echo
-        self.user: dict[str, Any] = {"id": USER_ID, "is_bot": False, "first_name": "You",
-                                     "language_code": "en"}
+        self.user: dict[str, Any] = {
+            "id": USER_ID,
+            "is_bot": False,
+            "first_name": "You",
+            "language_code": "en",
+        }
         self.chat: dict[str, Any] = {"id": USER_ID, "type": "private", "first_name": "You"}
         self.buttons: list[tuple[dict[str, Any], str]] = []
         api.on_call = self.show
@@ -94,7 +98,9 @@ class Console:
         print(text, file=self.out, flush=True)
 
 
-async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def run_console(
+    settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     api = OfflineBotApi()
     app = build_application(settings, request=api, demo=True)
     interactive = stdin.isatty()

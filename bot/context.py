@@ -80,7 +80,9 @@ async def resolve_reader(context: BotContext, update: object) -> Reader:
     chat = update.effective_chat if isinstance(update, Update) else None
     user = update.effective_user if isinstance(update, Update) else None
     in_group = chat is not None and chat.type != Chat.PRIVATE
-    chat_prefs = await context.storage.preferences.chat(chat.id) if in_group and chat else ChatPrefs()
+    chat_prefs = (
+        await context.storage.preferences.chat(chat.id) if in_group and chat else ChatPrefs()
+    )
     user_prefs = await context.storage.preferences.user(user.id) if user else UserPrefs()
     languages = choose_languages(
         chat_prefs.languages, user_prefs.language, user.language_code if user else None

@@ -44,10 +44,18 @@ def dataset_from_yaml(text: str, known: Mapping[str, set[str]] | None = None) ->
         if not isinstance(items, list):
             raise DatasetError(name, "expected a list")
         (cls, _ellipsis) = get_args(hint)
-        parts[name] = tuple(from_plain(cls, item, f"{name}[{i}]") for i, item in enumerate(items))
+        parts[name] = tuple(
+            from_plain(cls, item, f"{name}[{_label(item, i)}]") for i, item in enumerate(items)
+        )
     dataset = Dataset(**parts)
     check_dataset(dataset, known or {})
     return dataset
+
+
+def _label(item: Any, index: int) -> str:
+    """Name a record by its id in error messages, by its position when it has none."""
+    record_id = item.get("id") if isinstance(item, dict) else None
+    return record_id if isinstance(record_id, str) else str(index)
 
 
 def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
@@ -61,10 +69,14 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
                 raise DatasetError(f"{f.name}[{record_id}]", "id used more than once")
         ids[f.name] = set(counts) | set(known.get(f.name, set()))
 
-    def refer(section: str, record_id: str, fld: str, target: str, values: Iterable[str | None]):
+    def refer(
+        section: str, record_id: str, fld: str, target: str, values: Iterable[str | None]
+    ) -> None:
         for value in values:
             if value is not None and value not in ids[target]:
-                raise DatasetError(f"{section}[{record_id}].{fld}", f"no {target} with id {value!r}")
+                raise DatasetError(
+                    f"{section}[{record_id}].{fld}", f"no {target} with id {value!r}"
+                )
 
     for ph in dataset.phases:
         refer("phases", ph.id, "programme_id", "programmes", [ph.programme_id])
@@ -73,7 +85,9 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
     for mu in dataset.municipalities:
         _check_zone(f"municipalities[{mu.id}].timezone", mu.timezone)
         if mu.country not in Locale("en").territories:
-            raise DatasetError(f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}")
+            raise DatasetError(
+                f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}"
+            )
     for p in dataset.partnerships:
         refer("partnerships", p.id, "north_id", "municipalities", [p.north_id, p.south_id])
         refer("partnerships", p.id, "programme_id", "programmes", [p.programme_id])

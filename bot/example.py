@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from bot.domain import Dataset, Event, EventKind, LocalizedText, Milestone, PartialDate, Phase, Programme
+from bot.domain import (
+    Dataset,
+    Event,
+    EventKind,
+    LocalizedText,
+    Milestone,
+    PartialDate,
+    Phase,
+    Programme,
+)
 
 PROGRAMME_ID = "example"
 PHASE_ID = "example-phase"
@@ -36,42 +45,70 @@ def example_dataset(today: date) -> Dataset:
     phase = Phase(
         id=PHASE_ID,
         programme_id=PROGRAMME_ID,
-        name=_text("Example phase", "Beispielphase", "Fase de ejemplo", "Phase d'exemple",
-                   "Fase de exemplo"),
+        name=_text(
+            "Example phase",
+            "Beispielphase",
+            "Fase de ejemplo",
+            "Phase d'exemple",
+            "Fase de exemplo",
+        ),
         starts=day(-30),
         example=True,
     )
     titles = [
-        (3, _text("Draft action programme shared with the partner town",
-                  "Entwurf des Handlungsprogramms an die Partnerstadt geschickt",
-                  "Borrador del programa de acción enviado a la ciudad socia",
-                  "Projet de programme d'action envoyé à la ville partenaire",
-                  "Rascunho do programa de ação enviado à cidade parceira")),
-        (10, _text("Comments from both town councils collected",
-                   "Rückmeldungen beider Stadträte eingeholt",
-                   "Comentarios de ambos concejos municipales recogidos",
-                   "Commentaires des deux conseils municipaux recueillis",
-                   "Comentários das duas câmaras municipais recolhidos")),
-        (24, _text("Final action programme adopted",
-                   "Endgültiges Handlungsprogramm beschlossen",
-                   "Programa de acción final aprobado",
-                   "Programme d'action final adopté",
-                   "Programa de ação final aprovado")),
+        (
+            3,
+            _text(
+                "Draft action programme shared with the partner town",
+                "Entwurf des Handlungsprogramms an die Partnerstadt geschickt",
+                "Borrador del programa de acción enviado a la ciudad socia",
+                "Projet de programme d'action envoyé à la ville partenaire",
+                "Rascunho do programa de ação enviado à cidade parceira",
+            ),
+        ),
+        (
+            10,
+            _text(
+                "Comments from both town councils collected",
+                "Rückmeldungen beider Stadträte eingeholt",
+                "Comentarios de ambos concejos municipales recogidos",
+                "Commentaires des deux conseils municipaux recueillis",
+                "Comentários das duas câmaras municipais recolhidos",
+            ),
+        ),
+        (
+            24,
+            _text(
+                "Final action programme adopted",
+                "Endgültiges Handlungsprogramm beschlossen",
+                "Programa de acción final aprobado",
+                "Programme d'action final adopté",
+                "Programa de ação final aprovado",
+            ),
+        ),
     ]
     milestones = tuple(
-        Milestone(id=f"example-m{i}", phase_id=PHASE_ID, position=i, title=title,
-                  due=day(offset), example=True)
+        Milestone(
+            id=f"example-m{i}",
+            phase_id=PHASE_ID,
+            position=i,
+            title=title,
+            due=day(offset),
+            example=True,
+        )
         for i, (offset, title) in enumerate(titles, start=1)
     )
     events = (
         Event(
             id="example-workshop",
             kind=EventKind.WORKSHOP,
-            title=_text("Online workshop on waste management",
-                        "Online-Workshop zur Abfallwirtschaft",
-                        "Taller en línea sobre gestión de residuos",
-                        "Atelier en ligne sur la gestion des déchets",
-                        "Workshop online sobre gestão de resíduos"),
+            title=_text(
+                "Online workshop on waste management",
+                "Online-Workshop zur Abfallwirtschaft",
+                "Taller en línea sobre gestión de residuos",
+                "Atelier en ligne sur la gestion des déchets",
+                "Workshop online sobre gestão de resíduos",
+            ),
             starts=day(8),
             start_time=time(15, 0),
             end_time=time(17, 0),
@@ -84,11 +121,13 @@ def example_dataset(today: date) -> Dataset:
         Event(
             id="example-secondment",
             kind=EventKind.EXPERT_SECONDMENT,
-            title=_text("Expert secondment: renewable energy in municipal buildings",
-                        "Fachentsendung: erneuerbare Energien in kommunalen Gebäuden",
-                        "Envío de expertos: energías renovables en edificios municipales",
-                        "Mission d'experts : énergies renouvelables dans les bâtiments municipaux",
-                        "Envio de especialistas: energias renováveis em edifícios municipais"),
+            title=_text(
+                "Expert secondment: renewable energy in municipal buildings",
+                "Fachentsendung: erneuerbare Energien in kommunalen Gebäuden",
+                "Envío de expertos: energías renovables en edificios municipales",
+                "Mission d'experts : énergies renouvelables dans les bâtiments municipaux",
+                "Envio de especialistas: energias renováveis em edifícios municipais",
+            ),
             starts=day(20),
             ends=day(27),
             timezone="America/La_Paz",

@@ -66,7 +66,12 @@ class OfflineBotApi(BaseRequest):
         pass
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, *args: Any, **kwargs: Any
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
     ) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
@@ -127,23 +132,27 @@ class OfflineBotApi(BaseRequest):
         return [c.params for c in self.calls if c.method == method]
 
     # -- Bot API methods -------------------------------------------------------------------
-    def api_getMe(self, params: JSON) -> JSON:  # noqa: N802 - Bot API method names
-        return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": True}
+    def api_getMe(self, params: JSON) -> JSON:
+        return {
+            **BOT_USER,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
 
-    def api_setMyCommands(self, params: JSON) -> bool:  # noqa: N802
+    def api_setMyCommands(self, params: JSON) -> bool:
         for command in params.get("commands", []):
             if not 1 <= len(command["description"]) <= 256:
                 raise ApiError(400, "Bad Request: command description is invalid")
         return True
 
-    def api_deleteWebhook(self, params: JSON) -> bool:  # noqa: N802
+    def api_deleteWebhook(self, params: JSON) -> bool:
         return True
 
-    def api_getUpdates(self, params: JSON) -> list[JSON]:  # noqa: N802
+    def api_getUpdates(self, params: JSON) -> list[JSON]:
         return []  # updates are fed to Application.process_update directly
 
-    def api_sendMessage(self, params: JSON) -> JSON:  # noqa: N802
+    def api_sendMessage(self, params: JSON) -> JSON:
         chat = self._chat(params["chat_id"])
         message = {
             "message_id": next(self._message_ids),
@@ -155,33 +164,44 @@ class OfflineBotApi(BaseRequest):
         self.messages[(chat["id"], message["message_id"])] = message
         return message
 
-    def api_editMessageText(self, params: JSON) -> JSON:  # noqa: N802
+    def api_editMessageText(self, params: JSON) -> JSON:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.messages:
             raise ApiError(400, "Bad Request: message to edit not found")
         update = self._text_and_markup(params)
         old = self.messages[key]
-        if old.get("text") == update["text"] and old.get("reply_markup") == update.get("reply_markup"):
+        if old.get("text") == update["text"] and old.get("reply_markup") == update.get(
+            "reply_markup"
+        ):
             raise ApiError(400, "Bad Request: message is not modified")
         message = {k: v for k, v in old.items() if k != "reply_markup"} | update
         self.messages[key] = message
         return message
 
-    def api_answerCallbackQuery(self, params: JSON) -> bool:  # noqa: N802
+    def api_answerCallbackQuery(self, params: JSON) -> bool:
         if len(params.get("text", "")) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
-    def api_getChatMember(self, params: JSON) -> JSON:  # noqa: N802
+    def api_getChatMember(self, params: JSON) -> JSON:
         chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
         self._chat(chat_id)
         member = self.members.get((chat_id, user_id), {"status": "member"})
         user = {"id": user_id, "is_bot": False, "first_name": f"user {user_id}"}
-        extra = {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                 "can_delete_messages": True, "can_manage_video_chats": True,
-                 "can_restrict_members": True, "can_promote_members": False,
-                 "can_change_info": True, "can_invite_users": True,
-                 "can_post_stories": True, "can_edit_stories": True, "can_delete_stories": True}
+        extra = {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_chat": True,
+            "can_delete_messages": True,
+            "can_manage_video_chats": True,
+            "can_restrict_members": True,
+            "can_promote_members": False,
+            "can_change_info": True,
+            "can_invite_users": True,
+            "can_post_stories": True,
+            "can_edit_stories": True,
+            "can_delete_stories": True,
+        }
         if member["status"] == "administrator":
             return {"status": "administrator", "user": user, **extra}
         if member["status"] == "creator":

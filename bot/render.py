@@ -61,9 +61,7 @@ def help_text(tr: Translator, languages: tuple[str, ...], zone: str) -> str:
             language=escape(", ".join(language_in_text(lang, tr) for lang in languages))
         ),
         tr.gettext("Times are shown in the time zone {zone}.").format(zone=escape(zone)),
-        tr.gettext(
-            "In a group chat, only the group's administrators can change its settings."
-        ),
+        tr.gettext("In a group chat, only the group's administrators can change its settings."),
     ]
     return fit("\n\n".join(parts))
 
@@ -99,9 +97,9 @@ def not_allowed(tr: Translator) -> str:
 
 
 def unknown_command(tr: Translator, command: str) -> str:
-    return tr.gettext("I do not know the command {command}. Send /help to see what I can do.").format(
-        command=escape(command[:40])
-    )
+    return tr.gettext(
+        "I do not know the command {command}. Send /help to see what I can do."
+    ).format(command=escape(command[:40]))
 
 
 def apology(tr: Translator) -> str:

@@ -5,7 +5,24 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 ALLOWED_TAGS = frozenset(
-    "b strong i em u ins s strike del span tg-spoiler a code pre blockquote tg-emoji".split()
+    [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    ]
 )
 ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
@@ -22,12 +39,12 @@ class _TelegramHtml(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            raise HtmlError(f"unsupported start tag \"{tag}\"")
+            raise HtmlError(f'unsupported start tag "{tag}"')
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            raise HtmlError(f"unexpected end tag \"{tag}\"")
+            raise HtmlError(f'unexpected end tag "{tag}"')
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
@@ -54,5 +71,5 @@ def to_plain_text(html: str) -> str:
     if parser.rawdata:
         raise HtmlError(f"unparsed text at the end: {parser.rawdata[:20]!r}")
     if parser.stack:
-        raise HtmlError(f"unclosed tag \"{parser.stack[-1]}\"")
+        raise HtmlError(f'unclosed tag "{parser.stack[-1]}"')
     return "".join(parser.out)

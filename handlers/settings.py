@@ -25,7 +25,9 @@ async def language_command(update: Update, context: BotContext) -> None:
         return
     wanted = tuple(dict.fromkeys(supported_language(arg) for arg in context.args))
     if None in wanted or (chat.type == Chat.PRIVATE and len(wanted) > 1):
-        bad = next((a for a in context.args if supported_language(a) is None), " ".join(context.args))
+        bad = next(
+            (a for a in context.args if supported_language(a) is None), " ".join(context.args)
+        )
         await message.reply_text(render.unknown_language(reader.tr, bad))
         return
     await _apply(update, context, tuple(lang for lang in wanted if lang))
@@ -48,8 +50,11 @@ async def _apply(update: Update, context: BotContext, languages: tuple[str, ...]
     reader = await context.reader(update)
     query = update.callback_query
     allowed = await may_change_chat(
-        context.bot, chat, user.id, context.settings.admins, update.effective_message
-        if query is None else None,
+        context.bot,
+        chat,
+        user.id,
+        context.settings.admins,
+        update.effective_message if query is None else None,
     )
     if not allowed:
         if query:

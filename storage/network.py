@@ -58,8 +58,9 @@ class NetworkRepository:
         parts: dict[str, tuple[Any, ...]] = {}
         for field_name, table, cls in TABLES:
             rows = await _select_all(self.db.conn, table, examples)
-            records = [from_plain(cls, _plain(row), f"{table}[{row['id']}]", from_db=True)
-                       for row in rows]
+            records: list[Any] = [
+                from_plain(cls, _plain(row), f"{table}[{row['id']}]", from_db=True) for row in rows
+            ]
             if cls is Partnership:
                 records = [replace(p, topics=tuple(topics[p.id])) for p in records]
             parts[field_name] = tuple(records)
@@ -126,9 +127,7 @@ async def _upsert(conn: aiosqlite.Connection, table: str, row: dict[str, Any]) -
 
 
 async def _save_topics(conn: aiosqlite.Connection, partnership: Partnership) -> None:
-    await conn.execute(
-        "DELETE FROM partnership_topics WHERE partnership_id = ?", (partnership.id,)
-    )
+    await conn.execute("DELETE FROM partnership_topics WHERE partnership_id = ?", (partnership.id,))
     await conn.executemany(
         "INSERT INTO partnership_topics (partnership_id, topic_id, position) VALUES (?, ?, ?)",
         [(partnership.id, topic, pos) for pos, topic in enumerate(partnership.topics)],

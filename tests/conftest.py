@@ -73,29 +73,39 @@ class Driver:
         self.api.add_chat(chat, admins or {})
         return chat
 
-    async def send(self, text: str, user: dict[str, Any] | None = None,
-                   chat: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    async def send(
+        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Send `text`; return the messages the bot sent or edited in answer."""
         user = user or self.user()
         chat = chat or self.private(user)
         before = len(self.api.calls)
-        await self.app.process_update(as_update(self.api.user_message(user, chat, text), self.app.bot))
+        await self.app.process_update(
+            as_update(self.api.user_message(user, chat, text), self.app.bot)
+        )
         return self.replies(before)
 
-    async def press(self, message: dict[str, Any], data: str,
-                    user: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    async def press(
+        self, message: dict[str, Any], data: str, user: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         before = len(self.api.calls)
         update = self.api.button_press(user or self.user(), message, data)
         await self.app.process_update(as_update(update, self.app.bot))
         return self.replies(before)
 
     def replies(self, since: int) -> list[dict[str, Any]]:
-        return [call.result for call in self.api.calls[since:]
-                if call.method in ("sendMessage", "editMessageText") and call.error is None]
+        return [
+            call.result
+            for call in self.api.calls[since:]
+            if call.method in ("sendMessage", "editMessageText") and call.error is None
+        ]
 
     def alerts(self, since: int = 0) -> list[str]:
-        return [c.params.get("text", "") for c in self.api.calls[since:]
-                if c.method == "answerCallbackQuery" and c.params.get("text")]
+        return [
+            c.params.get("text", "")
+            for c in self.api.calls[since:]
+            if c.method == "answerCallbackQuery" and c.params.get("text")
+        ]
 
 
 @pytest.fixture

@@ -40,7 +40,13 @@ async def test_language_keyboard_choice_is_stored_and_used(bot: Driver) -> None:
     user = bot.user(7, language_code="en")
     [prompt] = await bot.send("/language", user=user)
     keys = [k for row in prompt["reply_markup"]["inline_keyboard"] for k in row]
-    assert [k["callback_data"] for k in keys] == ["lang:en", "lang:de", "lang:es", "lang:fr", "lang:pt"]
+    assert [k["callback_data"] for k in keys] == [
+        "lang:en",
+        "lang:de",
+        "lang:es",
+        "lang:fr",
+        "lang:pt",
+    ]
     assert keys[0]["text"] == "✓ English"
     [edited] = await bot.press(prompt, "lang:es", user=user)
     assert edited["message_id"] == prompt["message_id"]  # edited in place
@@ -64,14 +70,18 @@ async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> N
     group = bot.group(-1001, admins={11: "administrator"})
 
     [refusal] = await bot.send("/language es", user=member, chat=group)
-    assert refusal["text"] == "Solo los administradores del grupo pueden cambiar esta configuración."
+    assert (
+        refusal["text"] == "Solo los administradores del grupo pueden cambiar esta configuración."
+    )
     [reply] = await bot.send("/start", user=member, chat=group)
     assert reply["text"].startswith(WELCOME["es"])  # still the member's own language
 
     [prompt] = await bot.send("/language", user=admin, chat=group)
     since = len(bot.api.calls)
     assert await bot.press(prompt, "lang:fr", user=member) == []
-    assert bot.alerts(since) == ["Solo los administradores del grupo pueden cambiar esta configuración."]
+    assert bot.alerts(since) == [
+        "Solo los administradores del grupo pueden cambiar esta configuración."
+    ]
 
     [done] = await bot.press(prompt, "lang:pt", user=admin)
     assert done["text"] == "Pronto: vou responder em português."
@@ -95,8 +105,11 @@ async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver
 
 
 async def test_commands_are_published_per_language(bot: Driver) -> None:
-    published = {c.params.get("language_code"): c.params["commands"]
-                 for c in bot.api.calls if c.method == "setMyCommands"}
+    published = {
+        c.params.get("language_code"): c.params["commands"]
+        for c in bot.api.calls
+        if c.method == "setMyCommands"
+    }
     assert set(published) == {None, "en", "de", "es", "fr", "pt"}
     assert [c["command"] for c in published["de"]] == ["start", "help", "language"]
     assert published["fr"][2]["description"] == "Choisir la langue de mes réponses"
@@ -112,6 +125,9 @@ async def test_errors_get_a_localized_apology_and_a_log_line(
     bot.app.handlers[0].insert(0, CommandHandler("broken", broken))  # before the fallback
     with caplog.at_level(logging.ERROR):
         [reply] = await bot.send("/broken", user=bot.user(5, "es"))
-    assert reply["text"] == "Lo siento, algo salió mal por mi parte. Vuelva a intentarlo en un momento."
+    assert (
+        reply["text"]
+        == "Lo siento, algo salió mal por mi parte. Vuelva a intentarlo en un momento."
+    )
     [record] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert "chat 5, user 5" in record.getMessage() and record.exc_info is not None

@@ -1,0 +1,85 @@
+"""The `partnerbot` command as a user runs it: console through a pipe, export, import, help."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storage.store import seed_yaml
+
+
+def partnerbot(
+    *args: str, db: Path, stdin: str = "", extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PARTNERBOT_DB": str(db), **(extra_env or {})}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_console_through_a_pipe(tmp_path: Path) -> None:
+    result = partnerbot(
+        "console", db=tmp_path / "c.sqlite3", stdin="/start\n/help\n/language\n5\n/start\n"
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "you> /start" in out and "Hello! I am partnerbot" in out
+    assert "How to use partnerbot" in out
+    assert "[1] ✓ English   [2] Deutsch   [3] Español" in out
+    assert "bot (edited):\n  Pronto: vou responder em português." in out
+    assert "Olá! Sou o partnerbot" in out
+    assert result.stderr == ""  # no log noise in the console by default
+
+
+def test_console_answers_start_in_each_language(tmp_path: Path) -> None:
+    lines = "".join(f":lang {lang}\n/start\n" for lang in ("de", "es", "fr", "pt"))
+    out = partnerbot("console", db=tmp_path / "c.sqlite3", stdin=lines).stdout
+    for greeting in ("Hallo! Ich bin", "¡Hola! Soy", "Bonjour ! Je suis", "Olá! Sou o"):
+        assert greeting in out
+
+
+def test_export_lists_the_seeded_network_and_import_round_trips(tmp_path: Path) -> None:
+    first = tmp_path / "first.yaml"
+    assert partnerbot("export", str(first), db=tmp_path / "a.sqlite3").returncode == 0
+    text = first.read_text("utf-8")
+    assert "Département Kédougou" in text and "Pforzheim" in text and "2014-08-15" in text
+    imported = partnerbot("import", str(first), db=tmp_path / "b.sqlite3")
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 12 partnerships, 10 milestones, 5 events" in imported.stdout
+    again = partnerbot("export", "-", db=tmp_path / "b.sqlite3")
+    assert again.stdout == text
+
+
+def test_import_of_a_bad_file_changes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(seed_yaml().replace("timezone: Africa/Dakar", "timezone: Africa/Nowhere", 1))
+    db = tmp_path / "d.sqlite3"
+    before = partnerbot("export", "-", db=db).stdout
+    result = partnerbot("import", str(bad), db=db)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "partnerbot: municipalities[kidira].timezone: unknown IANA time zone 'Africa/Nowhere'\n"
+    )
+    assert partnerbot("export", "-", db=db).stdout == before
+
+
+def test_migrate_reports_the_version(tmp_path: Path) -> None:
+    result = partnerbot("migrate", db=tmp_path / "m.sqlite3")
+    assert result.stdout.strip().endswith("schema version 1")
+
+
+@pytest.mark.parametrize("command", ["run", "console", "import", "export", "migrate"])
+def test_every_command_has_help(command: str, tmp_path: Path) -> None:
+    result = partnerbot(command, "--help", db=tmp_path / "h.sqlite3")
+    assert result.returncode == 0 and f"usage: partnerbot {command}" in result.stdout

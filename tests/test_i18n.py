@@ -1,0 +1,107 @@
+"""Catalogs complete and real, the language fallback order, Babel's dates per locale."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.domain import LANGUAGES
+from bot.i18n import CatalogMissingError, I18n, choose_languages, supported_language
+from tests.conftest import ROOT
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for package in ("bot", "handlers", "storage"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / package,
+            method_map=[("**.py", "python")],
+            keywords={"gettext": None, "ngettext": (1, 2), "N_": None},
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalog(lang: str):  # type: ignore[no-untyped-def]
+    with (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_is_complete_translated_and_consistent(lang: str) -> None:
+    cat = catalog(lang)
+    ids = {m.id if isinstance(m.id, str) else m.id[0]: m for m in cat if m.id}
+    missing = source_messages() - set(ids)
+    assert not missing, f"{lang}: not in the catalog, run `make extract`: {missing}"
+    for msgid, message in ids.items():
+        assert not message.fuzzy, f"{lang}: fuzzy: {msgid!r}"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{lang}: untranslated: {msgid!r}"
+        for text in strings:
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(msgid)), (
+                f"{lang}: placeholders differ in {msgid!r}"
+            )
+            assert text.count("<") == msgid.count("<"), f"{lang}: HTML tags differ in {msgid!r}"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_translations_are_not_english_copies(lang: str) -> None:
+    messages = [m for m in catalog(lang) if m.id]
+    copies = [m.id for m in messages if m.string == m.id]
+    assert len(copies) <= len(messages) // 10, f"{lang}: copied from English: {copies}"
+
+
+def test_missing_compiled_catalog_is_loud(tmp_path: Path) -> None:
+    with pytest.raises(CatalogMissingError, match="no compiled catalog for 'en'"):
+        I18n.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("chat", "user", "telegram", "expected"),
+    [
+        (("es", "de"), "fr", "pt", ("es", "de")),  # the chat's setting first
+        ((), "fr", "pt-BR", ("fr",)),  # then the user's
+        ((), None, "pt-BR", ("pt",)),  # then Telegram's language_code
+        ((), None, "es-419", ("es",)),
+        ((), None, "ru", ("en",)),  # else English
+        ((), None, None, ("en",)),
+    ],
+)
+def test_language_fallback_order(
+    chat: tuple[str, ...], user: str | None, telegram: str | None, expected: tuple[str, ...]
+) -> None:
+    assert choose_languages(chat, user, telegram) == expected
+
+
+def test_supported_language_reads_telegram_codes() -> None:
+    assert [supported_language(c) for c in ("de-AT", "FR", "pt_br", "xx", "", None)] == [
+        "de",
+        "fr",
+        "pt",
+        None,
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "month"),
+    [
+        ("de", "15. August 2014", "März 2015"),
+        ("en", "August 15, 2014", "March 2015"),
+        ("es", "15 de agosto de 2014", "marzo de 2015"),
+        ("fr", "15 août 2014", "mars 2015"),
+        ("pt", "15 de agosto de 2014", "março de 2015"),
+    ],
+)
+def test_dates_in_each_language(i18n: I18n, lang: str, day: str, month: str) -> None:
+    tr = i18n.translator(lang)
+    assert tr.format_date(date(2014, 8, 15)) == day
+    assert tr.format_month(date(2015, 3, 1)) == month
