@@ -26,7 +26,7 @@ def locales_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a string for extraction; it is translated where it is shown."""
     return message
 
