@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import textwrap
 from typing import Any, TextIO
 
 from bot.app import PartnerBot, build_application, running
 from bot.config import Settings
+from bot.i18n import supported_language
 from bot.offline import ApiCall, OfflineBotApi, as_update
 
 USER_ID = 1001
@@ -31,7 +33,8 @@ class Console:
             "id": USER_ID,
             "is_bot": False,
             "first_name": "You",
-            "language_code": "en",
+            # Like a phone, the console tells the bot the system's language (LANG=es_BO...).
+            "language_code": supported_language(os.environ.get("LANG")) or "en",
         }
         self.chat: dict[str, Any] = {"id": USER_ID, "type": "private", "first_name": "You"}
         self.buttons: list[tuple[dict[str, Any], str]] = []

@@ -92,6 +92,10 @@ def unknown_language(tr: Translator, given: str) -> str:
     )
 
 
+def one_language_in_private(tr: Translator) -> str:
+    return tr.gettext("In a private chat I reply in one language. Send, for example, /language es.")
+
+
 def not_allowed(tr: Translator) -> str:
     return tr.gettext("Only the group's administrators can change this setting.")
 

@@ -23,14 +23,14 @@ async def language_command(update: Update, context: BotContext) -> None:
             reply_markup=render.language_keyboard(reader.languages),
         )
         return
-    wanted = tuple(dict.fromkeys(supported_language(arg) for arg in context.args))
-    if None in wanted or (chat.type == Chat.PRIVATE and len(wanted) > 1):
-        bad = next(
-            (a for a in context.args if supported_language(a) is None), " ".join(context.args)
-        )
-        await message.reply_text(render.unknown_language(reader.tr, bad))
-        return
-    await _apply(update, context, tuple(lang for lang in wanted if lang))
+    unknown = [arg for arg in context.args if supported_language(arg) is None]
+    wanted = tuple(dict.fromkeys(lang for arg in context.args if (lang := supported_language(arg))))
+    if unknown:
+        await message.reply_text(render.unknown_language(reader.tr, unknown[0]))
+    elif chat.type == Chat.PRIVATE and len(wanted) > 1:
+        await message.reply_text(render.one_language_in_private(reader.tr))
+    else:
+        await _apply(update, context, wanted)
 
 
 async def language_button(update: Update, context: BotContext) -> None:

@@ -15,7 +15,7 @@ from storage.store import seed_yaml
 def partnerbot(
     *args: str, db: Path, stdin: str = "", extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PARTNERBOT_DB": str(db), **(extra_env or {})}
+    env = {**os.environ, "PARTNERBOT_DB": str(db), "LANG": "C.UTF-8", **(extra_env or {})}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -47,6 +47,13 @@ def test_console_answers_start_in_each_language(tmp_path: Path) -> None:
     out = partnerbot("console", db=tmp_path / "c.sqlite3", stdin=lines).stdout
     for greeting in ("Hallo! Ich bin", "¡Hola! Soy", "Bonjour ! Je suis", "Olá! Sou o"):
         assert greeting in out
+
+
+def test_console_speaks_the_language_of_the_system(tmp_path: Path) -> None:
+    out = partnerbot(
+        "console", db=tmp_path / "c.sqlite3", stdin="/start\n", extra_env={"LANG": "es_BO.UTF-8"}
+    ).stdout
+    assert "¡Hola! Soy partnerbot" in out
 
 
 def test_export_lists_the_seeded_network_and_import_round_trips(tmp_path: Path) -> None:

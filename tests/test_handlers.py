@@ -65,6 +65,14 @@ async def test_language_argument_and_bad_argument(bot: Driver) -> None:
     assert reply["text"].startswith(WELCOME["fr"])  # nothing changed
 
 
+async def test_private_chat_takes_one_language(bot: Driver) -> None:
+    user = bot.user(9, "de")
+    [reply] = await bot.send("/language es fr", user=user)
+    assert reply["text"].startswith("Im privaten Chat antworte ich in einer Sprache.")
+    [reply] = await bot.send("/start", user=user)
+    assert reply["text"].startswith(WELCOME["de"])  # nothing changed
+
+
 async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> None:
     admin, member = bot.user(11, "de"), bot.user(12, "es")
     group = bot.group(-1001, admins={11: "administrator"})
