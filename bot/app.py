@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.context import BotContext, BotData
 from bot.domain import LANGUAGES
 from bot.i18n import FALLBACK, I18n
-from handlers import errors, fallback, settings, start
+from handlers import errors, exchanges, fallback, milestones, partners, settings, start
 from storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,9 @@ def register(application: PartnerBot) -> None:
     """All handlers, in the order they are tried; the unknown-command hint comes last."""
     start.register(application)
     settings.register(application)
+    milestones.register(application)
+    exchanges.register(application)
+    partners.register(application)
     fallback.register(application)
     application.add_error_handler(errors.on_error)
 

@@ -15,7 +15,12 @@ class CommandSpec:
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("start", N_("Welcome and what I can do")),
-    CommandSpec("help", N_("How to use the bot")),
+    CommandSpec("milestones", N_("Milestones and deadlines of the phases")),
+    CommandSpec("phases", N_("The phases of the network")),
+    CommandSpec("exchanges", N_("Upcoming visits, workshops and meetings")),
+    CommandSpec("partner", N_("Find partnerships by town, country or topic")),
+    CommandSpec("timezone", N_("Set the time zone for times I show")),
     CommandSpec("language", N_("Choose the language of my replies")),
+    CommandSpec("help", N_("How to use the bot")),
+    CommandSpec("start", N_("Welcome and what I can do")),
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import PartnerBot, build_application, running
@@ -18,17 +20,21 @@ BANNER = """partnerbot console: the real bot, offline (no Telegram needed).
 Type a command such as /start or /help. A number presses the button shown with it.
 Console commands: :lang CODE (your Telegram app's language), :help, :quit (or Ctrl-D).
 """
-CONSOLE_HELP = """:lang CODE   pretend your Telegram app is set to CODE (e.g. :lang es)
-:help        this list
-:quit        leave (Ctrl-D works too)
+CONSOLE_HELP = """:lang CODE     pretend your Telegram app is set to CODE (e.g. :lang es)
+:inline TEXT   type "@partnerbot TEXT" in a chat (inline mode) and see what is offered
+:help          this list
+:quit          leave (Ctrl-D works too)
 """
 
 
 class Console:
     """Turns typed lines into Telegram updates and prints what the bot sends back."""
 
-    def __init__(self, app: PartnerBot, api: OfflineBotApi, out: TextIO, echo: bool) -> None:
+    def __init__(
+        self, app: PartnerBot, api: OfflineBotApi, out: TextIO, echo: bool, files_dir: Path
+    ) -> None:
         self.app, self.api, self.out, self.echo = app, api, out, echo
+        self.files_dir = files_dir
         self.user: dict[str, Any] = {
             "id": USER_ID,
             "is_bot": False,
@@ -46,6 +52,10 @@ class Console:
         if self.echo and line:
             self.print(f"you> {line}")
         if not line:
+            return True
+        if line.startswith(":inline"):
+            update = self.api.inline_query(self.user, line.removeprefix(":inline").strip())
+            await self.app.process_update(as_update(update, self.app.bot))
             return True
         if line.startswith(":"):
             return self.meta(line)
@@ -84,6 +94,17 @@ class Console:
             self.keyboard(result)
         elif call.method == "answerCallbackQuery" and call.params.get("text"):
             self.print(f"bot (pop-up): {call.params['text']}")
+        elif call.method == "sendDocument":
+            for name, content in call.files.values():
+                path = self.files_dir / Path(name).name
+                path.write_bytes(content)
+                self.print(f"bot sent a file: {path.name} ({len(content)} bytes), saved as {path}")
+            if call.params.get("caption"):
+                self.print(textwrap.indent(call.params["caption"], "  "))
+        elif call.method == "answerInlineQuery":
+            self.print("inline results (what you could share in a chat):")
+            for number, item in enumerate(call.params.get("results", []), start=1):
+                self.print(f"  {number}. {item['title']} ({item.get('description', '')})")
 
     def keyboard(self, message: dict[str, Any]) -> None:
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
@@ -108,7 +129,8 @@ async def run_console(
     app = build_application(settings, request=api, demo=True)
     interactive = stdin.isatty()
     async with running(app):
-        console = Console(app, api, out, echo=not interactive)
+        files_dir = Path(tempfile.mkdtemp(prefix="partnerbot-console-"))
+        console = Console(app, api, out, echo=not interactive, files_dir=files_dir)
         console.print(BANNER)
         while True:
             if interactive:

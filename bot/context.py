@@ -87,6 +87,9 @@ async def resolve_reader(context: BotContext, update: object) -> Reader:
     languages = choose_languages(
         chat_prefs.languages, user_prefs.language, user.language_code if user else None
     )
-    zone_name = chat_prefs.timezone if in_group else user_prefs.timezone
+    # A group's zone, else the user's choice, else their partner town's, else the network's.
+    zone_name = (
+        chat_prefs.timezone if in_group else (user_prefs.timezone or user_prefs.home_timezone)
+    )
     zone = ZoneInfo(zone_name) if zone_name else context.settings.timezone
     return Reader(languages, context.i18n.translator(languages[0]), zone)

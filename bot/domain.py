@@ -220,3 +220,15 @@ class Dataset:
     partnerships: tuple[Partnership, ...] = ()
     events: tuple[Event, ...] = ()
     meeting_series: tuple[MeetingSeries, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PartnershipView:
+    """A partnership with what a card shows: both towns, programme, phase and topics."""
+
+    partnership: Partnership
+    north: Municipality
+    south: Municipality
+    programme: Programme | None
+    phase: Phase | None
+    topics: tuple[Topic, ...]

@@ -38,6 +38,8 @@ class ApiCall:
     params: JSON
     result: Any = None
     error: str | None = None
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Uploaded files by parameter name: (file name, content)."""
 
 
 @dataclass
@@ -76,6 +78,11 @@ class OfflineBotApi(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         call = ApiCall(api_method, params)
+        if request_data is not None and request_data.contains_files:
+            for name, upload in request_data.multipart_data.items():
+                content = upload[1]
+                data = content if isinstance(content, bytes) else content.read()
+                call.files[name] = (str(upload[0]), data)
         self.calls.append(call)
         handler = getattr(self, f"api_{api_method}", None)
         try:
@@ -163,6 +170,49 @@ class OfflineBotApi(BaseRequest):
         }
         self.messages[(chat["id"], message["message_id"])] = message
         return message
+
+    def api_sendDocument(self, params: JSON) -> JSON:
+        chat = self._chat(params["chat_id"])
+        caption = params.get("caption", "")
+        if len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        message = {
+            "message_id": next(self._message_ids),
+            "date": self._now(),
+            "chat": chat,
+            "from": BOT_USER,
+            "document": {
+                "file_id": f"doc{len(self.calls)}",
+                "file_unique_id": f"u{len(self.calls)}",
+            },
+            "caption": caption,
+        }
+        self.messages[(chat["id"], message["message_id"])] = message
+        return message
+
+    def api_answerInlineQuery(self, params: JSON) -> bool:
+        results = params.get("results", [])
+        if len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        for result in results:
+            content = result.get("input_message_content", {})
+            if content.get("parse_mode") == "HTML":
+                try:
+                    to_plain_text(content["message_text"])
+                except HtmlError as exc:
+                    raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        return True
+
+    def inline_query(self, user: JSON, text: str) -> JSON:
+        return {
+            "update_id": next(self._update_ids),
+            "inline_query": {
+                "id": str(next(self._update_ids)),
+                "from": user,
+                "query": text,
+                "offset": "",
+            },
+        }
 
     def api_editMessageText(self, params: JSON) -> JSON:
         key = (int(params["chat_id"]), int(params["message_id"]))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.commands import COMMANDS
 from bot.domain import LANGUAGES
 from bot.i18n import Translator
+from bot.timefmt import clock_time
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -26,6 +29,12 @@ def button(label: str, data: str) -> InlineKeyboardButton:
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data {data!r} exceeds {MAX_CALLBACK_BYTES} bytes")
     return InlineKeyboardButton(label, callback_data=data)
+
+
+def example_label(tr: Translator) -> str:
+    """Marks demo data wherever it is shown."""
+    label = tr.gettext("example")
+    return f"<i>🧪 {escape(label)}</i>"
 
 
 def language_name(lang: str) -> str:
@@ -94,6 +103,26 @@ def unknown_language(tr: Translator, given: str) -> str:
 
 def one_language_in_private(tr: Translator) -> str:
     return tr.gettext("In a private chat I reply in one language. Send, for example, /language es.")
+
+
+def zone_status(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
+    return tr.gettext(
+        "Times are shown in {zone} (now {time} there). Change it with /timezone and a zone "
+        "or a town, for example /timezone America/La_Paz or /timezone Mtwara."
+    ).format(zone=escape(zone.key), time=escape(clock_time(tr, now.astimezone(zone))))
+
+
+def zone_set(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
+    return tr.gettext("Done: times are now shown in {zone} (now {time} there).").format(
+        zone=escape(zone.key), time=escape(clock_time(tr, now.astimezone(zone)))
+    )
+
+
+def unknown_zone(tr: Translator, given: str) -> str:
+    return tr.gettext(
+        "I do not know the time zone “{given}”. Send a zone such as America/La_Paz or a "
+        "town of the network such as Mtwara."
+    ).format(given=escape(given[:40]))
 
 
 def not_allowed(tr: Translator) -> str:

@@ -10,6 +10,8 @@ from bot.context import BotContext
 from bot.domain import LANGUAGES
 from bot.i18n import supported_language
 from bot.permissions import may_change_chat
+from bot.zones import resolve_zone
+from handlers.common import joined_args
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -75,6 +77,33 @@ async def _apply(update: Update, context: BotContext, languages: tuple[str, ...]
         await update.effective_message.reply_text(text)
 
 
+async def timezone_command(update: Update, context: BotContext) -> None:
+    """/timezone <IANA zone or town>: per user in private chats, per chat in groups."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    reader = await context.reader(update)
+    now = context.clock.now()
+    typed = joined_args(context.args)
+    if not typed:
+        await message.reply_text(render.zone_status(reader.tr, reader.zone, now))
+        return
+    zone = resolve_zone(typed, await context.storage.network.municipalities())
+    if zone is None:
+        await message.reply_text(render.unknown_zone(reader.tr, typed))
+        return
+    if not await may_change_chat(context.bot, chat, user.id, context.settings.admins, message):
+        await message.reply_text(render.not_allowed(reader.tr))
+        return
+    prefs = context.storage.preferences
+    if chat.type == Chat.PRIVATE:
+        await prefs.set_user_timezone(user.id, zone.key)
+    else:
+        await prefs.set_chat_timezone(chat.id, chat.type, chat.title, zone.key)
+    await message.reply_text(render.zone_set(reader.tr, zone, now))
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("timezone", timezone_command))
     application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CallbackQueryHandler(language_button, pattern=r"^lang:"))

@@ -1,15 +1,16 @@
-"""The network's data (programmes to meeting series): write a dataset, read it back whole."""
+"""The network's data (programmes to meeting series): write a dataset, read it back."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
-from bot.codec import from_plain, to_plain
+from bot.codec import to_plain
 from bot.domain import (
     Dataset,
     Event,
@@ -17,13 +18,14 @@ from bot.domain import (
     Milestone,
     Municipality,
     Partnership,
+    PartnershipView,
     Phase,
     Programme,
     Topic,
 )
 from storage.db import Database
-
-T = TypeVar("T")
+from storage.records import fetch
+from storage.search import SearchIndex
 
 # Table per dataset field, in an order that satisfies the foreign keys.
 TABLES: tuple[tuple[str, str, type], ...] = (
@@ -42,28 +44,30 @@ EXAMPLE_TABLES = ("meeting_series", "events", "milestones", "phases", "programme
 class NetworkRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.search = SearchIndex(db)
 
     async def save(self, dataset: Dataset) -> None:
-        """Insert or update every record of `dataset` by id, in one transaction."""
+        """Insert or update every record of `dataset` by id, and the search index, atomically."""
         async with self.db.transaction() as conn:
             for field_name, table, _cls in TABLES:
-                for record in getattr(dataset, field_name):
-                    await _upsert(conn, table, _row(record))
-                    if isinstance(record, Partnership):
-                        await _save_topics(conn, record)
+                for item in getattr(dataset, field_name):
+                    await _upsert(conn, table, _row(item))
+                    if isinstance(item, Partnership):
+                        await _save_topics(conn, item)
+            await self.search.reindex(conn, await _affected_partnerships(conn, dataset))
 
     async def load(self, *, examples: bool = False) -> Dataset:
         """The whole dataset in insertion order; example records only when asked for."""
         topics = await self._partnership_topics()
         parts: dict[str, tuple[Any, ...]] = {}
         for field_name, table, cls in TABLES:
-            rows = await _select_all(self.db.conn, table, examples)
-            records: list[Any] = [
-                from_plain(cls, _plain(row), f"{table}[{row['id']}]", from_db=True) for row in rows
-            ]
+            where = "" if examples or table not in EXAMPLE_TABLES else " WHERE example = 0"
+            items: list[Any] = await fetch(
+                self.db.conn, cls, table, f"SELECT * FROM {table}{where} ORDER BY rowid"
+            )
             if cls is Partnership:
-                records = [replace(p, topics=tuple(topics[p.id])) for p in records]
-            parts[field_name] = tuple(records)
+                items = [replace(p, topics=tuple(topics[p.id])) for p in items]
+            parts[field_name] = tuple(items)
         return Dataset(**parts)
 
     async def ids(self) -> dict[str, set[str]]:
@@ -85,34 +89,155 @@ class NetworkRepository:
             for table in EXAMPLE_TABLES:
                 await conn.execute(f"DELETE FROM {table} WHERE example = 1")
 
+    # -- reading for the commands --------------------------------------------------------
+    async def phases(self) -> list[Phase]:
+        return await fetch(self.db.conn, Phase, "phases", "SELECT * FROM phases ORDER BY rowid")
+
+    async def programmes(self) -> list[Programme]:
+        sql = "SELECT * FROM programmes ORDER BY rowid"
+        return await fetch(self.db.conn, Programme, "programmes", sql)
+
+    async def milestones(self) -> list[Milestone]:
+        sql = "SELECT * FROM milestones ORDER BY phase_id, position"
+        return await fetch(self.db.conn, Milestone, "milestones", sql)
+
+    async def events(self) -> list[Event]:
+        return await fetch(self.db.conn, Event, "events", "SELECT * FROM events ORDER BY rowid")
+
+    async def meeting_series(self) -> list[MeetingSeries]:
+        sql = "SELECT * FROM meeting_series ORDER BY rowid"
+        return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql)
+
+    async def municipalities(self) -> list[Municipality]:
+        sql = "SELECT * FROM municipalities ORDER BY rowid"
+        return await fetch(self.db.conn, Municipality, "municipalities", sql)
+
+    async def countries(self) -> list[tuple[str, int]]:
+        """Countries with how many partnerships have a town there, most first."""
+        sql = (
+            "SELECT m.country, count(DISTINCT p.id) FROM partnerships p JOIN municipalities m "
+            "ON m.id IN (p.north_id, p.south_id) GROUP BY m.country ORDER BY 2 DESC, 1"
+        )
+        async with self.db.conn.execute(sql) as cur:
+            return [(row[0], row[1]) for row in await cur.fetchall()]
+
+    async def partnership_ids(
+        self, *, country: str | None = None, phase_id: str | None = None
+    ) -> list[str]:
+        """Partnerships with a town in `country` or in `phase_id`, in insertion order."""
+        sql = "SELECT p.id FROM partnerships p WHERE 1"
+        params: list[str] = []
+        if country:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM municipalities m WHERE m.country = ?"
+                " AND m.id IN (p.north_id, p.south_id))"
+            )
+            params.append(country)
+        if phase_id:
+            sql += " AND p.phase_id = ?"
+            params.append(phase_id)
+        async with self.db.conn.execute(sql + " ORDER BY p.rowid", params) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
+        """Cards for the given partnerships, in the order of `ids`."""
+        return await views(self.db.conn, ids)
+
     async def _partnership_topics(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)
-        async with self.db.conn.execute(
-            "SELECT partnership_id, topic_id FROM partnership_topics "
-            "ORDER BY partnership_id, position"
-        ) as cur:
+        sql = "SELECT partnership_id, topic_id FROM partnership_topics ORDER BY rowid"
+        async with self.db.conn.execute(sql) as cur:
             for row in await cur.fetchall():
                 found[row[0]].append(row[1])
         return found
 
 
-def _row(record: Any) -> dict[str, Any]:
-    row = to_plain(record, for_db=True)
-    if isinstance(record, Partnership):
+async def views(conn: aiosqlite.Connection, ids: list[str]) -> list[PartnershipView]:
+    """Join partnerships with their towns, programme, phase and topics in a few queries."""
+    if not ids:
+        return []
+    wanted = json.dumps(ids)
+    partnerships = await fetch(
+        conn,
+        Partnership,
+        "partnerships",
+        "SELECT * FROM partnerships WHERE id IN (SELECT value FROM json_each(?))",
+        [wanted],
+    )
+    towns = {
+        m.id: m
+        for m in await fetch(
+            conn,
+            Municipality,
+            "municipalities",
+            "SELECT * FROM municipalities WHERE id IN (SELECT north_id FROM partnerships "
+            "WHERE id IN (SELECT value FROM json_each(?1)) UNION SELECT south_id FROM "
+            "partnerships WHERE id IN (SELECT value FROM json_each(?1)))",
+            [wanted],
+        )
+    }
+    all_topics = {t.id: t for t in await fetch(conn, Topic, "topics", "SELECT * FROM topics")}
+    topics_of: dict[str, list[Topic]] = defaultdict(list)
+    sql = (
+        "SELECT partnership_id, topic_id FROM partnership_topics WHERE partnership_id IN "
+        "(SELECT value FROM json_each(?)) ORDER BY partnership_id, position"
+    )
+    async with conn.execute(sql, (wanted,)) as cur:
+        for row in await cur.fetchall():
+            topics_of[row[0]].append(all_topics[row[1]])
+    phases = {p.id: p for p in await fetch(conn, Phase, "phases", "SELECT * FROM phases")}
+    programmes = {
+        p.id: p for p in await fetch(conn, Programme, "programmes", "SELECT * FROM programmes")
+    }
+    by_id = {p.id: p for p in partnerships}
+    return [
+        PartnershipView(
+            partnership=replace(p, topics=tuple(t.id for t in topics_of[p.id])),
+            north=towns[p.north_id],
+            south=towns[p.south_id],
+            programme=programmes.get(p.programme_id) if p.programme_id else None,
+            phase=phases.get(p.phase_id) if p.phase_id else None,
+            topics=tuple(topics_of[p.id]),
+        )
+        for pid in ids
+        if (p := by_id.get(pid)) is not None
+    ]
+
+
+async def _affected_partnerships(conn: aiosqlite.Connection, dataset: Dataset) -> list[str]:
+    """Partnerships whose index text may have changed with this save."""
+
+    def ids(items: tuple[Any, ...]) -> str:
+        return json.dumps([i.id for i in items])
+
+    sql = (
+        "SELECT id FROM partnerships WHERE id IN (SELECT value FROM json_each(?1)) "
+        "OR north_id IN (SELECT value FROM json_each(?2)) "
+        "OR south_id IN (SELECT value FROM json_each(?2)) "
+        "OR phase_id IN (SELECT value FROM json_each(?3)) "
+        "OR programme_id IN (SELECT value FROM json_each(?4)) "
+        "UNION SELECT partnership_id FROM partnership_topics "
+        "WHERE topic_id IN (SELECT value FROM json_each(?5))"
+    )
+    params = (
+        ids(dataset.partnerships),
+        ids(dataset.municipalities),
+        ids(dataset.phases),
+        ids(dataset.programmes),
+        ids(dataset.topics),
+    )
+    async with conn.execute(sql, params) as cur:
+        return [row[0] for row in await cur.fetchall()]
+
+
+def _row(item: Any) -> dict[str, Any]:
+    row = to_plain(item, for_db=True)
+    if isinstance(item, Partnership):
         del row["topics"]
-    if isinstance(record, Event):
-        start = record.start_instant()
+    if isinstance(item, Event):
+        start = item.start_instant()
         row["starts_at_utc"] = start.astimezone(UTC).isoformat() if start else None
     return row
-
-
-def _plain(row: aiosqlite.Row) -> dict[str, Any]:
-    data = {key: row[key] for key in row.keys()}  # noqa: SIM118 - Row has no __iter__ of keys
-    data.pop("starts_at_utc", None)
-    for key in ("example", "online"):
-        if key in data:
-            data[key] = bool(data[key])
-    return {k: v for k, v in data.items() if v is not None}
 
 
 async def _upsert(conn: aiosqlite.Connection, table: str, row: dict[str, Any]) -> None:
@@ -132,11 +257,3 @@ async def _save_topics(conn: aiosqlite.Connection, partnership: Partnership) -> 
         "INSERT INTO partnership_topics (partnership_id, topic_id, position) VALUES (?, ?, ?)",
         [(partnership.id, topic, pos) for pos, topic in enumerate(partnership.topics)],
     )
-
-
-async def _select_all(
-    conn: aiosqlite.Connection, table: str, examples: bool
-) -> list[aiosqlite.Row]:
-    where = "" if examples or table not in EXAMPLE_TABLES else " WHERE example = 0"
-    async with conn.execute(f"SELECT * FROM {table}{where} ORDER BY rowid") as cur:
-        return list(await cur.fetchall())

@@ -12,6 +12,8 @@ from storage.db import Database
 class UserPrefs:
     language: str | None = None
     timezone: str | None = None
+    home_timezone: str | None = None
+    """The zone of the user's own partner town, when a coordinator recorded it."""
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,12 @@ class PreferencesRepository:
 
     async def user(self, user_id: int) -> UserPrefs:
         async with self.db.conn.execute(
-            "SELECT language, timezone FROM users WHERE id = ?", (user_id,)
+            "SELECT u.language, u.timezone, m.timezone AS home FROM users u "
+            "LEFT JOIN municipalities m ON m.id = u.municipality_id WHERE u.id = ?",
+            (user_id,),
         ) as cur:
             row = await cur.fetchone()
-        return UserPrefs(row["language"], row["timezone"]) if row else UserPrefs()
+        return UserPrefs(row["language"], row["timezone"], row["home"]) if row else UserPrefs()
 
     async def chat(self, chat_id: int) -> ChatPrefs:
         async with self.db.conn.execute(
@@ -47,6 +51,32 @@ class PreferencesRepository:
                 "ON CONFLICT (id) DO UPDATE SET language = excluded.language",
                 (user_id, language),
             )
+
+    async def set_user_timezone(self, user_id: int, zone: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, timezone) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone",
+                (user_id, zone),
+            )
+
+    async def set_chat_timezone(
+        self, chat_id: int, chat_type: str, title: str | None, zone: str
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO chats (id, type, title, timezone) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+                "timezone = excluded.timezone",
+                (chat_id, chat_type, title, zone),
+            )
+
+    async def subscribed_targets(self, chat_id: int) -> set[tuple[str, str]]:
+        """(kind, id) pairs a group follows, e.g. ('partnership', 'bonn-la-paz')."""
+        async with self.db.conn.execute(
+            "SELECT target_kind, target_id FROM subscriptions WHERE chat_id = ?", (chat_id,)
+        ) as cur:
+            return {(row[0], row[1]) for row in await cur.fetchall()}
 
     async def set_chat_languages(
         self, chat_id: int, chat_type: str, title: str | None, languages: tuple[str, ...]

@@ -39,6 +39,7 @@ class Storage:
             store = cls(db, NetworkRepository(db), PreferencesRepository(db))
             if seed:
                 await store.seed_once()
+            await store.network.search.ensure_built()
         except BaseException:
             await db.close()
             raise

@@ -119,8 +119,18 @@ async def test_commands_are_published_per_language(bot: Driver) -> None:
         if c.method == "setMyCommands"
     }
     assert set(published) == {None, "en", "de", "es", "fr", "pt"}
-    assert [c["command"] for c in published["de"]] == ["start", "help", "language"]
-    assert published["fr"][2]["description"] == "Choisir la langue de mes réponses"
+    assert [c["command"] for c in published["de"]] == [
+        "milestones",
+        "phases",
+        "exchanges",
+        "partner",
+        "timezone",
+        "language",
+        "help",
+        "start",
+    ]
+    assert published["fr"][5]["description"] == "Choisir la langue de mes réponses"
+    assert published["es"][3]["description"] == "Buscar alianzas por ciudad, país o tema"
     assert published[None] == published["en"]
 
 

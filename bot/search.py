@@ -1,0 +1,101 @@
+"""Partner search: fold texts alike on both sides, build index documents and FTS5 queries."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+
+from bot.domain import LANGUAGES, LocalizedText, Municipality, Partnership, Phase, Programme, Topic
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, the same for index and query: 'Gießen' -> 'giessen'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def terms(text: str) -> list[str]:
+    """The folded words of a user's query, bounded in number and length."""
+    return [w[:MAX_TERM_LENGTH] for w in _WORD.findall(fold(text))][:MAX_TERMS]
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: every word as a quoted prefix, all required."""
+    words = terms(text)
+    if not words:
+        return None
+    # \w+ never contains a double quote, so quoting makes any input a plain phrase.
+    return " ".join(f'"{w}"*' for w in words)
+
+
+@cache
+def country_names(code: str) -> tuple[str, ...]:
+    """The country's name in each of our languages, from Babel's CLDR data."""
+    names = (Locale.parse(lang).territories.get(code) for lang in LANGUAGES)
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def country_name(code: str, lang: str) -> str:
+    return str(Locale.parse(lang).territories.get(code, code))
+
+
+def _all_variants(texts: Iterable[LocalizedText | None]) -> str:
+    return " ".join(dict.fromkeys(v for t in texts if t for _lang, v in t.variants))
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """The indexed columns of one partnership, already folded."""
+
+    partnership_id: str
+    towns: str
+    countries: str
+    topics: str
+    phase: str
+    programme: str
+
+
+def document(
+    partnership: Partnership,
+    north: Municipality,
+    south: Municipality,
+    topics: Iterable[Topic],
+    phase: Phase | None,
+    programme: Programme | None,
+) -> SearchDocument:
+    countries = " ".join(dict.fromkeys(n for m in (north, south) for n in country_names(m.country)))
+    phase_text = _all_variants([phase.name] if phase else [])
+    if phase and phase.number is not None:
+        phase_text += f" {phase.number}"
+    return SearchDocument(
+        partnership_id=partnership.id,
+        towns=fold(_all_variants([north.name, south.name])),
+        countries=fold(countries),
+        topics=fold(_all_variants(t.name for t in topics)),
+        phase=fold(phase_text),
+        programme=fold(_all_variants([programme.name] if programme else [])),
+    )
+
+
+def suggest(text: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
+    """Names close to what was typed, for "Did you mean …?" when nothing matched."""
+    by_fold: dict[str, str] = {}
+    for name in candidates:
+        by_fold.setdefault(fold(name), name)
+        for word in terms(name):  # "Mtwara" inside "Njombe District": match single words too
+            by_fold.setdefault(word, name)
+    wanted = " ".join(terms(text))
+    if not wanted:
+        return []
+    close = difflib.get_close_matches(wanted, list(by_fold), n=limit * 3, cutoff=0.72)
+    return list(dict.fromkeys(by_fold[c] for c in close))[:limit]

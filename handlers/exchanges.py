@@ -1,0 +1,146 @@
+"""/exchanges: upcoming (or past) exchanges, filtered, paged, each as an .ics on request."""
+
+from __future__ import annotations
+
+from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import exchange_list as listing
+from bot.context import BotContext
+from bot.domain import LANGUAGES
+from bot.exchanges import Context, collect, matches
+from bot.ics import event_ics, series_ics
+from bot.paging import compact_query, parse_page, room_for
+from bot.partners import EXCHANGES, pair_name
+from bot.search import fold
+from handlers.common import joined_args, show
+
+PARTNERSHIP_FILTER = "@"
+
+
+async def exchanges_command(update: Update, context: BotContext) -> None:
+    words = joined_args(context.args)
+    first, _, rest = words.partition(" ")
+    past_words = {fold(context.i18n.translator(lang).gettext("past")) for lang in LANGUAGES}
+    past = fold(first) in past_words | {"past"}
+    query = compact_query(rest if past else words, room_for(listing.PAGE) - 2)
+    await _show(update, context, page=0, past=past, filter_=query)
+
+
+async def page_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    parsed = parse_page(update.callback_query.data, listing.PAGE)
+    if parsed is None:
+        await update.callback_query.answer()
+        return
+    page, suffix = parsed
+    mode, _, filter_ = suffix.partition(":")
+    await _show(update, context, page=page, past=mode == "p", filter_=filter_)
+
+
+async def partnership_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    partnership_id = update.callback_query.data.partition(":")[2]
+    await _show(
+        update,
+        context,
+        page=0,
+        past=False,
+        filter_=PARTNERSHIP_FILTER + partnership_id,
+        new_message=True,
+    )
+
+
+async def _show(
+    update: Update,
+    context: BotContext,
+    *,
+    page: int,
+    past: bool,
+    filter_: str,
+    new_message: bool = False,
+) -> None:
+    reader = await context.reader(update)
+    network = context.storage.network
+    now = context.clock.now()
+    items = collect(await network.events(), await network.meeting_series(), now, past=past)
+    views = await network.partnerships(listing.partnerships_referred(items))
+    ctx = Context(
+        partnerships={v.partnership.id: v for v in views},
+        phases={p.id: p for p in await network.phases()},
+        programmes={p.id: p for p in await network.programmes()},
+    )
+    if filter_.startswith(PARTNERSHIP_FILTER):
+        items = [i for i in items if i.partnership_id == filter_[1:]]
+        label = next(
+            (pair_name(v, reader.tr.lang) for v in views if v.partnership.id == filter_[1:]), ""
+        )
+    else:
+        translators = [context.i18n.translator(lang) for lang in LANGUAGES]
+        items = [i for i in items if matches(i, filter_, ctx, translators)]
+        label = filter_
+    chat = update.effective_chat
+    if chat is not None and chat.type != Chat.PRIVATE:
+        items = listing.first_for(
+            items, await context.storage.preferences.subscribed_targets(chat.id)
+        )
+    if not items:
+        await _send(update, listing.nothing_found(reader.tr, past, label), None, new_message)
+        return
+    text, keyboard = listing.render_page(
+        items,
+        ctx,
+        reader.tr,
+        reader.zone,
+        now,
+        page=page,
+        past=past,
+        suffix=filter_,
+        heading=listing.heading(reader.tr, past, len(items), label),
+    )
+    await _send(update, text, keyboard, new_message)
+
+
+async def _send(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None, new_message: bool
+) -> None:
+    """A list opened from a partnership card comes as a new message: the card stays."""
+    if new_message and update.callback_query and update.effective_chat:
+        await update.callback_query.answer()
+        await update.effective_chat.send_message(text, reply_markup=markup)
+    else:
+        await show(update, text, markup)
+
+
+async def ics_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    reader = await context.reader(update)
+    _prefix, kind, item_id = [*query.data.split(":", 2), "", ""][:3]
+    network = context.storage.network
+    now = context.clock.now()
+    payload: bytes | None = None
+    if kind == "e":
+        event = next((e for e in await network.events() if e.id == item_id), None)
+        payload = event_ics(event, reader.tr, now) if event else None
+    elif kind == "s":
+        series = next((s for s in await network.meeting_series() if s.id == item_id), None)
+        payload = series_ics(series, reader.tr, now) if series else None
+    if payload is None:
+        await query.answer(
+            reader.tr.gettext("This calendar entry no longer exists."), show_alert=True
+        )
+        return
+    await query.answer()
+    if update.effective_chat is not None:
+        await update.effective_chat.send_document(
+            InputFile(payload, filename=f"{item_id}.ics", attach=True),
+            caption=reader.tr.gettext("Open the file to add it to your calendar."),
+        )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("exchanges", exchanges_command))
+    application.add_handler(CallbackQueryHandler(page_button, pattern=f"^{listing.PAGE}:"))
+    application.add_handler(CallbackQueryHandler(ics_button, pattern=f"^{listing.ICS}:"))
+    application.add_handler(CallbackQueryHandler(partnership_button, pattern=f"^{EXCHANGES}:"))

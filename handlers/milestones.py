@@ -1,0 +1,59 @@
+"""/milestones and /phases: where each phase stands."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import milestones as view
+from bot.context import BotContext
+from bot.render import fit
+from handlers.common import joined_args, show
+
+
+async def milestones_command(update: Update, context: BotContext) -> None:
+    await _show(update, context, joined_args(context.args))
+
+
+async def phase_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    await _show(update, context, update.callback_query.data.removeprefix(view.PHASE_PREFIX))
+
+
+async def _show(update: Update, context: BotContext, wanted: str) -> None:
+    reader = await context.reader(update)
+    network = context.storage.network
+    phases, milestones = await network.phases(), await network.milestones()
+    programmes = {p.id: p for p in await network.programmes()}
+    today = context.clock.now().astimezone(reader.zone).date()
+    keyboard = view.phase_keyboard(phases, reader.tr)
+    if not wanted:
+        pending = view.open_phases(phases, milestones, today)
+        await show(update, view.render_overview(pending, programmes, reader.tr, today), keyboard)
+        return
+    phase = view.find_phase(phases, wanted)
+    if phase is None:
+        await show(update, view.unknown_phase(wanted, phases, reader.tr), keyboard)
+        return
+    text = view.render_phase(
+        phase, programmes.get(phase.programme_id), milestones, reader.tr, today
+    )
+    await show(update, text, keyboard)
+
+
+async def phases_command(update: Update, context: BotContext) -> None:
+    reader = await context.reader(update)
+    network = context.storage.network
+    phases = await network.phases()
+    programmes = {p.id: p for p in await network.programmes()}
+    parts = [escape(reader.tr.gettext("Phases of the network (pick one for its milestones):"))]
+    parts += [view.phase_heading(p, programmes.get(p.programme_id), reader.tr) for p in phases]
+    await show(update, fit("\n\n".join(parts)), view.phase_keyboard(phases, reader.tr))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("milestones", milestones_command))
+    application.add_handler(CommandHandler("phases", phases_command))
+    application.add_handler(CallbackQueryHandler(phase_button, pattern=f"^{view.PHASE_PREFIX}"))

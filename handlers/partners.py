@@ -1,0 +1,168 @@
+"""/partner: find partnerships by town, country, topic or phase; browse; inline mode."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, InlineQueryHandler
+
+from bot import partners as view
+from bot.context import BotContext
+from bot.paging import compact_query, page_of, parse_page, room_for
+from bot.render import button, fit
+from bot.search import country_name, suggest
+from handlers.common import joined_args, show
+
+INLINE_RESULTS = 10
+SOURCE_ROOM = room_for(view.LIST) - len("q:")
+
+
+async def partner_command(update: Update, context: BotContext) -> None:
+    reader = await context.reader(update)
+    typed = joined_args(context.args)
+    if not typed:
+        await show(
+            update,
+            escape(
+                reader.tr.gettext(
+                    "Type a town, country, topic or phase after /partner, for example "
+                    "/partner kedougou, or browse:"
+                )
+            ),
+            view.browse_keyboard(reader.tr),
+        )
+        return
+    query = compact_query(typed, SOURCE_ROOM)
+    if not query:
+        await show(
+            update,
+            escape(
+                reader.tr.gettext(
+                    "Please type letters or numbers: a town, country, topic or phase, for example "
+                    "/partner kedougou."
+                )
+            ),
+        )
+        return
+    await _list(update, context, f"q:{query}", page=0)
+
+
+async def list_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    parsed = parse_page(update.callback_query.data, view.LIST)
+    if parsed is None:
+        await update.callback_query.answer()
+        return
+    await _list(update, context, parsed[1], page=parsed[0])
+
+
+async def _list(update: Update, context: BotContext, source: str, page: int) -> None:
+    reader = await context.reader(update)
+    network = context.storage.network
+    kind, _, value = source.partition(":")
+    if kind == "q":
+        ids = (await network.search.search(value, limit=10_000))[0]
+    elif kind == "c":
+        ids = await network.partnership_ids(country=value)
+    else:
+        ids = await network.partnership_ids(phase_id=value)
+    if not ids:
+        await _nothing_found(update, context, value)
+        return
+    if len(ids) == 1 and kind == "q":
+        [card] = await network.partnerships(ids)
+        await show(update, view.card(card, reader.tr), view.card_keyboard(card, reader.tr))
+        return
+    shown_ids, page, pages = page_of(ids, page, view.PAGE_SIZE)
+    views = await network.partnerships(list(shown_ids))
+    first = page * view.PAGE_SIZE + 1
+    heading = reader.tr.ngettext(
+        "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", len(ids)
+    ).format(count=len(ids), what=_describe(kind, value, reader.tr.lang))
+    text = view.result_list(views, f"<b>{escape(heading)}</b>", first, reader.tr)
+    await show(update, text, view.list_keyboard(views, first, page, pages, source))
+
+
+def _describe(kind: str, value: str, lang: str) -> str:
+    return country_name(value, lang) if kind == "c" else value
+
+
+async def _nothing_found(update: Update, context: BotContext, typed: str) -> None:
+    reader = await context.reader(update)
+    close = suggest(typed, await context.storage.network.search.candidates())
+    text = reader.tr.gettext("No partnership matches “{what}”.").format(what=typed)
+    if close:
+        text += " " + reader.tr.gettext("Did you mean {names}?").format(names=", ".join(close))
+        room = SOURCE_ROOM
+        keyboard = InlineKeyboardMarkup(
+            [[button(name, f"{view.LIST}:0:q:{compact_query(name, room)}") for name in close]]
+        )
+        await show(update, fit(escape(text)), keyboard)
+        return
+    text += " " + reader.tr.gettext("Try a town, a country or a topic, or browse:")
+    await show(update, fit(escape(text)), view.browse_keyboard(reader.tr))
+
+
+async def card_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    reader = await context.reader(update)
+    found = await context.storage.network.partnerships([query.data.partition(":")[2]])
+    await query.answer()
+    if found and update.effective_chat is not None:  # a new message: the list stays usable
+        await update.effective_chat.send_message(
+            view.card(found[0], reader.tr), reply_markup=view.card_keyboard(found[0], reader.tr)
+        )
+
+
+async def browse_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None and update.callback_query.data is not None
+    reader = await context.reader(update)
+    network = context.storage.network
+    if update.callback_query.data.endswith(":c"):
+        text = reader.tr.gettext("Partnerships by country:")
+        await show(
+            update, escape(text), view.country_keyboard(await network.countries(), reader.tr)
+        )
+    else:
+        text = reader.tr.gettext("Partnerships by phase:")
+        await show(
+            update, escape(text), view.phase_list_keyboard(await network.phases(), reader.tr)
+        )
+
+
+async def inline_query(update: Update, context: BotContext) -> None:
+    """`@bot mtwara` in any chat: partnership cards to share there."""
+    query = update.inline_query
+    assert query is not None
+    reader = await context.reader(update)
+    network = context.storage.network
+    words = compact_query(query.query, SOURCE_ROOM)
+    if words:
+        ids = (await network.search.search(words, limit=INLINE_RESULTS))[0]
+    else:
+        ids = (await network.partnership_ids())[:INLINE_RESULTS]
+    results = [
+        InlineQueryResultArticle(
+            id=v.partnership.id,
+            title=view.pair_name(v, reader.tr.lang),
+            description=" · ".join(
+                country_name(t.country, reader.tr.lang) for t in (v.north, v.south)
+            ),
+            input_message_content=InputTextMessageContent(
+                view.card(v, reader.tr), parse_mode=ParseMode.HTML
+            ),
+        )
+        for v in await network.partnerships(ids)
+    ]
+    await query.answer(results, cache_time=60, is_personal=True)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("partner", partner_command))
+    application.add_handler(CallbackQueryHandler(list_button, pattern=f"^{view.LIST}:"))
+    application.add_handler(CallbackQueryHandler(card_button, pattern=f"^{view.CARD}:"))
+    application.add_handler(CallbackQueryHandler(browse_button, pattern=f"^{view.BROWSE}:"))
+    application.add_handler(InlineQueryHandler(inline_query))

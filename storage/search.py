@@ -1,0 +1,87 @@
+"""The FTS5 partner index: rebuilt for the partnerships a save touches, queried by prefix."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import aiosqlite
+
+from bot.domain import Municipality, Topic
+from bot.search import document, fts_query
+from storage.db import Database
+from storage.records import fetch
+
+COLUMNS = ("partnership_id", "towns", "countries", "topics", "phase", "programme")
+
+
+class SearchIndex:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def reindex(self, conn: aiosqlite.Connection, partnership_ids: list[str]) -> None:
+        """Rewrite the index rows of these partnerships (inside the caller's transaction)."""
+        if not partnership_ids:
+            return
+        from storage.network import views  # the read model lives with the network
+
+        wanted = json.dumps(partnership_ids)
+        await conn.execute(
+            "DELETE FROM partnership_search WHERE partnership_id IN "
+            "(SELECT value FROM json_each(?))",
+            (wanted,),
+        )
+        docs = [
+            dataclasses.astuple(
+                document(v.partnership, v.north, v.south, v.topics, v.phase, v.programme)
+            )
+            for v in await views(conn, partnership_ids)
+        ]
+        marks = ", ".join("?" for _ in COLUMNS)
+        await conn.executemany(
+            f"INSERT INTO partnership_search ({', '.join(COLUMNS)}) VALUES ({marks})", docs
+        )
+
+    async def ensure_built(self) -> None:
+        """Index every partnership when the index lags (e.g. right after it was created)."""
+        async with self.db.conn.execute(
+            "SELECT (SELECT count(*) FROM partnerships), (SELECT count(*) FROM partnership_search)"
+        ) as cur:
+            row = await cur.fetchone()
+        if row is not None and row[0] != row[1]:
+            async with self.db.transaction() as conn:
+                await conn.execute("DELETE FROM partnership_search")
+                async with conn.execute("SELECT id FROM partnerships") as cur:
+                    ids = [r[0] for r in await cur.fetchall()]
+                await self.reindex(conn, ids)
+
+    async def search(self, text: str, limit: int, offset: int = 0) -> tuple[list[str], int]:
+        """Matching partnership ids, best first, and how many match in all."""
+        query = fts_query(text)
+        if query is None:
+            return [], 0
+        async with self.db.conn.execute(
+            "SELECT count(*) FROM partnership_search WHERE partnership_search MATCH ?", (query,)
+        ) as cur:
+            row = await cur.fetchone()
+        total = int(row[0]) if row else 0
+        # Towns weigh most, then countries: "mtwara" should rank the town above a topic.
+        async with self.db.conn.execute(
+            "SELECT partnership_id FROM partnership_search WHERE partnership_search MATCH ? "
+            "ORDER BY bm25(partnership_search, 0, 10.0, 5.0, 2.0, 1.0, 1.0), rowid "
+            "LIMIT ? OFFSET ?",
+            (query, limit, offset),
+        ) as cur:
+            ids = [r[0] for r in await cur.fetchall()]
+        return ids, total
+
+    async def candidates(self) -> list[str]:
+        """Names a typo may have meant: towns and topics in every language."""
+        names: list[str] = []
+        for town in await fetch(
+            self.db.conn, Municipality, "municipalities", "SELECT * FROM municipalities"
+        ):
+            names.extend(v for _lang, v in town.name.variants)
+        for topic in await fetch(self.db.conn, Topic, "topics", "SELECT * FROM topics"):
+            names.extend(v for _lang, v in topic.name.variants)
+        return names
