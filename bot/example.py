@@ -60,10 +60,10 @@ def example_dataset(today: date) -> Dataset:
             3,
             _text(
                 "Draft action programme shared with the partner town",
-                "Entwurf des Handlungsprogramms an die Partnerstadt geschickt",
-                "Borrador del programa de acción enviado a la ciudad socia",
-                "Projet de programme d'action envoyé à la ville partenaire",
-                "Rascunho do programa de ação enviado à cidade parceira",
+                "Entwurf des Handlungsprogramms an die Partnerkommune geschickt",
+                "Borrador del programa de acción enviado al municipio socio",
+                "Projet de programme d'action envoyé à la commune partenaire",
+                "Rascunho do programa de ação enviado ao município parceiro",
             ),
         ),
         (
@@ -125,7 +125,7 @@ def example_dataset(today: date) -> Dataset:
                 "Expert secondment: renewable energy in municipal buildings",
                 "Fachentsendung: erneuerbare Energien in kommunalen Gebäuden",
                 "Envío de expertos: energías renovables en edificios municipales",
-                "Mission d'experts : énergies renouvelables dans les bâtiments municipaux",
+                "Mission d'experts : énergies renouvelables dans les bâtiments municipaux",
                 "Envio de especialistas: energias renováveis em edifícios municipais",
             ),
             starts=day(20),

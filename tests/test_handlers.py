@@ -13,7 +13,7 @@ WELCOME = {
     "en": "Hello! I am partnerbot",
     "de": "Hallo! Ich bin partnerbot",
     "es": "¡Hola! Soy partnerbot",
-    "fr": "Bonjour ! Je suis partnerbot",
+    "fr": "Bonjour\u202f! Je suis partnerbot",
     "pt": "Olá! Sou o partnerbot",
 }
 
@@ -50,7 +50,7 @@ async def test_language_keyboard_choice_is_stored_and_used(bot: Driver) -> None:
     assert keys[0]["text"] == "✓ English"
     [edited] = await bot.press(prompt, "lang:es", user=user)
     assert edited["message_id"] == prompt["message_id"]  # edited in place
-    assert edited["text"] == "Hecho: responderé en español."
+    assert edited["text"] == "Listo: responderé en español."
     [reply] = await bot.send("/start", user=user)  # Telegram still says "en": ours wins
     assert reply["text"].startswith(WELCOME["es"])
 
@@ -58,9 +58,9 @@ async def test_language_keyboard_choice_is_stored_and_used(bot: Driver) -> None:
 async def test_language_argument_and_bad_argument(bot: Driver) -> None:
     user = bot.user(8)
     [reply] = await bot.send("/language fr", user=user)
-    assert reply["text"] == "C'est fait : je répondrai en français."
+    assert reply["text"] == "C'est fait\u202f: je répondrai en français."
     [reply] = await bot.send("/language <b>klingon</b>", user=user)
-    assert "Je ne parle pas « <b>klingon</b> »" in reply["text"]  # escaped, shown as typed
+    assert "Je ne parle pas «\u202f<b>klingon</b>\u202f»" in reply["text"]  # escaped, shown as typed
     [reply] = await bot.send("/start", user=user)
     assert reply["text"].startswith(WELCOME["fr"])  # nothing changed
 
@@ -68,7 +68,7 @@ async def test_language_argument_and_bad_argument(bot: Driver) -> None:
 async def test_private_chat_takes_one_language(bot: Driver) -> None:
     user = bot.user(9, "de")
     [reply] = await bot.send("/language es fr", user=user)
-    assert reply["text"].startswith("Im privaten Chat antworte ich in einer Sprache.")
+    assert reply["text"].startswith("Im privaten Chat antworte ich nur in einer Sprache.")
     [reply] = await bot.send("/start", user=user)
     assert reply["text"].startswith(WELCOME["de"])  # nothing changed
 
@@ -98,7 +98,7 @@ async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> N
 
     coordinator = bot.user(COORDINATOR, "en")
     [done] = await bot.send("/language es de", user=coordinator, chat=group)
-    assert done["text"] == "Hecho: responderé en español, alemán."
+    assert done["text"] == "Listo: responderé en español, alemán."
 
 
 async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver) -> None:
