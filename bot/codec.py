@@ -30,11 +30,32 @@ class DatasetError(ValueError):
         self.path = path
 
 
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    name: str
+    hint: Any
+    required: bool
+    default: Any
+    json_column: bool
+
+
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return get_type_hints(cls)
+def _fields(cls: type) -> tuple[_Field, ...]:
+    """Per class, once: each field's type hint, default, and whether it is JSON in SQLite."""
+    hints = get_type_hints(cls)
+    return tuple(
+        _Field(
+            f.name,
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            f.default,
+            _is_json_field(hints[f.name]),
+        )
+        for f in dataclasses.fields(cls)
+    )
 
 
+@cache
 def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
     if get_origin(hint) in (Union, types.UnionType):
         args = [a for a in get_args(hint) if a is not type(None)]
@@ -46,9 +67,9 @@ def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
 def to_plain(obj: Any, *, for_db: bool = False) -> dict[str, Any]:
     """A dataclass as a dict of plain values; defaults are left out unless `for_db`."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(obj):
+    for f in _fields(type(obj)):
         value = getattr(obj, f.name)
-        if not for_db and f.default is not dataclasses.MISSING and value == f.default:
+        if not for_db and not f.required and value == f.default:
             continue
         plain = _value_to_plain(value)
         if for_db and isinstance(value, (LocalizedText, tuple)):
@@ -79,21 +100,20 @@ def from_plain(cls: type[T], data: Any, path: str, *, from_db: bool = False) -> 
     """Build a `cls` from a mapping, naming the path of the first bad or unknown field."""
     if not isinstance(data, dict):
         raise DatasetError(path, f"expected a mapping, got {type(data).__name__}")
-    hints = _hints(cls)  # type: ignore[arg-type]
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(data) - names)
-    if unknown:
+    fields = _fields(cls)
+    if len(data) > len(fields) or not set(data) <= {f.name for f in fields}:
+        unknown = sorted(set(data) - {f.name for f in fields})
         raise DatasetError(f"{path}.{unknown[0]}", "unknown field")
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in fields:
         if f.name not in data:
-            if f.default is dataclasses.MISSING:
+            if f.required:
                 raise DatasetError(f"{path}.{f.name}", "missing")
             continue
         value = data[f.name]
-        if from_db and isinstance(value, str) and _is_json_field(hints[f.name]):
+        if from_db and f.json_column and isinstance(value, str):
             value = json.loads(value)
-        kwargs[f.name] = _value_from_plain(hints[f.name], value, f"{path}.{f.name}")
+        kwargs[f.name] = _value_from_plain(f.hint, value, f"{path}.{f.name}")
     try:
         return cls(**kwargs)
     except ValueError as exc:

@@ -16,12 +16,15 @@ from bot.domain import LANGUAGES, LocalizedText, Municipality, Partnership, Phas
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 _WORD = re.compile(r"\w+")
+# The combining-mark blocks that carry accents; removed after NFKD decomposition.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
     """Lower-case without accents, the same for index and query: 'Gießen' -> 'giessen'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower()
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def terms(text: str) -> list[str]:
@@ -53,6 +56,17 @@ def _all_variants(texts: Iterable[LocalizedText | None]) -> str:
     return " ".join(dict.fromkeys(v for t in texts if t for _lang, v in t.variants))
 
 
+@cache
+def _folded(text: LocalizedText) -> str:
+    """Every variant of a shared text (a phase, a programme), folded once per process."""
+    return fold(_all_variants([text]))
+
+
+@cache
+def _folded_countries(code: str) -> str:
+    return fold(" ".join(country_names(code)))
+
+
 @dataclass(frozen=True)
 class SearchDocument:
     """The indexed columns of one partnership, already folded."""
@@ -73,17 +87,16 @@ def document(
     phase: Phase | None,
     programme: Programme | None,
 ) -> SearchDocument:
-    countries = " ".join(dict.fromkeys(n for m in (north, south) for n in country_names(m.country)))
-    phase_text = _all_variants([phase.name] if phase else [])
+    phase_text = _folded(phase.name) if phase else ""
     if phase and phase.number is not None:
         phase_text += f" {phase.number}"
     return SearchDocument(
         partnership_id=partnership.id,
         towns=fold(_all_variants([north.name, south.name])),
-        countries=fold(countries),
-        topics=fold(_all_variants(t.name for t in topics)),
-        phase=fold(phase_text),
-        programme=fold(_all_variants([programme.name] if programme else [])),
+        countries=" ".join(dict.fromkeys(_folded_countries(m.country) for m in (north, south))),
+        topics=" ".join(_folded(t.name) for t in topics),
+        phase=phase_text,
+        programme=_folded(programme.name) if programme else "",
     )
 
 

@@ -50,10 +50,10 @@ class NetworkRepository:
         """Insert or update every record of `dataset` by id, and the search index, atomically."""
         async with self.db.transaction() as conn:
             for field_name, table, _cls in TABLES:
-                for item in getattr(dataset, field_name):
-                    await _upsert(conn, table, _row(item))
-                    if isinstance(item, Partnership):
-                        await _save_topics(conn, item)
+                items = getattr(dataset, field_name)
+                if items:
+                    await _upsert(conn, table, [_row(item) for item in items])
+            await _save_topics(conn, dataset.partnerships)
             await self.search.reindex(conn, await _affected_partnerships(conn, dataset))
 
     async def load(self, *, examples: bool = False) -> Dataset:
@@ -240,20 +240,26 @@ def _row(item: Any) -> dict[str, Any]:
     return row
 
 
-async def _upsert(conn: aiosqlite.Connection, table: str, row: dict[str, Any]) -> None:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != "id")
-    await conn.execute(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "
+async def _upsert(conn: aiosqlite.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert or update by id; never REPLACE, which would cascade deletes to dependants."""
+    columns = list(rows[0])
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    await conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
         f"ON CONFLICT (id) DO UPDATE SET {updates}",
-        tuple(row.values()),
+        [tuple(row[c] for c in columns) for row in rows],
     )
 
 
-async def _save_topics(conn: aiosqlite.Connection, partnership: Partnership) -> None:
-    await conn.execute("DELETE FROM partnership_topics WHERE partnership_id = ?", (partnership.id,))
+async def _save_topics(conn: aiosqlite.Connection, partnerships: tuple[Partnership, ...]) -> None:
+    if not partnerships:
+        return
+    await conn.execute(
+        "DELETE FROM partnership_topics WHERE partnership_id IN (SELECT value FROM json_each(?))",
+        (json.dumps([p.id for p in partnerships]),),
+    )
     await conn.executemany(
         "INSERT INTO partnership_topics (partnership_id, topic_id, position) VALUES (?, ?, ?)",
-        [(partnership.id, topic, pos) for pos, topic in enumerate(partnership.topics)],
+        [(p.id, topic, pos) for p in partnerships for pos, topic in enumerate(p.topics)],
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import aiosqlite
@@ -32,10 +31,9 @@ class SearchIndex:
             (wanted,),
         )
         docs = [
-            dataclasses.astuple(
-                document(v.partnership, v.north, v.south, v.topics, v.phase, v.programme)
-            )
+            tuple(getattr(doc, column) for column in COLUMNS)
             for v in await views(conn, partnership_ids)
+            if (doc := document(v.partnership, v.north, v.south, v.topics, v.phase, v.programme))
         ]
         marks = ", ".join("?" for _ in COLUMNS)
         await conn.executemany(

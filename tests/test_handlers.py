@@ -60,7 +60,9 @@ async def test_language_argument_and_bad_argument(bot: Driver) -> None:
     [reply] = await bot.send("/language fr", user=user)
     assert reply["text"] == "C'est fait\u202f: je répondrai en français."
     [reply] = await bot.send("/language <b>klingon</b>", user=user)
-    assert "Je ne parle pas «\u202f<b>klingon</b>\u202f»" in reply["text"]  # escaped, shown as typed
+    assert (
+        "Je ne parle pas «\u202f<b>klingon</b>\u202f»" in reply["text"]
+    )  # escaped, shown as typed
     [reply] = await bot.send("/start", user=user)
     assert reply["text"].startswith(WELCOME["fr"])  # nothing changed
 
