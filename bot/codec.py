@@ -39,9 +39,17 @@ class _Field:
     json_column: bool
 
 
-@cache
+_FIELDS: dict[type, tuple[_Field, ...]] = {}
+
+
 def _fields(cls: type) -> tuple[_Field, ...]:
     """Per class, once: each field's type hint, default, and whether it is JSON in SQLite."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = _describe(cls)
+    return _FIELDS[cls]
+
+
+def _describe(cls: type) -> tuple[_Field, ...]:
     hints = get_type_hints(cls)
     return tuple(
         _Field(
