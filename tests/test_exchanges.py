@@ -1,0 +1,149 @@
+"""/exchanges: what is coming, in the reader's zone and both towns' zones, as .ics files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from bot.clock import MovableClock
+from bot.dataset import dataset_from_yaml
+from bot.recurrence import occurrences
+from storage.store import seed_yaml
+from tests.conftest import Driver
+
+[SERIES] = dataset_from_yaml(seed_yaml()).meeting_series
+BERLIN, LA_PAZ = ZoneInfo("Europe/Berlin"), ZoneInfo("America/La_Paz")
+
+
+def plain_spaces(text: str) -> str:
+    """CLDR puts narrow and thin spaces in English times and ranges ('3:00\u202fPM')."""
+    return text.replace("\u202f", " ").replace("\u2009", " ")
+
+
+def test_six_weekly_meeting_stays_at_15_berlin_across_two_years_of_dst() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    found = occurrences(SERIES, start, start + timedelta(days=730))
+    assert len(found) == 17  # every six weeks over two years
+    assert all(o.start.astimezone(BERLIN).hour == 15 for o in found)
+    assert all(o.start.weekday() == 1 for o in found)  # Tuesdays
+    la_paz_hours = {o.start.astimezone(LA_PAZ).hour for o in found}
+    assert la_paz_hours == {9, 10}  # 10:00 in Berlin's winter, 09:00 in its summer
+    assert all((b.local_start - a.local_start).days == 42 for a, b in zip(found, found[1:]))
+
+
+def test_meeting_in_progress_is_still_listed() -> None:
+    during = datetime(2026, 11, 24, 14, 30, tzinfo=UTC)  # 15:30 Berlin, meeting until 16:00
+    assert occurrences(SERIES, during, during + timedelta(days=1))[0].local_start.hour == 15
+
+
+async def test_upcoming_soonest_first_with_both_towns_times(bot: Driver) -> None:
+    [reply] = await bot.send("/exchanges")
+    text = plain_spaces(reply["text"])
+    assert text.startswith("4 upcoming exchanges")
+    first = text.split("\n\n")[1]
+    assert "💻 Virtual meeting · Bonn – La Paz" in first
+    assert "Tue, Nov 24, 2026, 3:00 PM Berlin (tomorrow)" in first
+    assert "3:00 PM Bonn · 10:00 AM La Paz" in first
+    assert "📍 online" in first
+    assert "🧪 example" in text.split("\n\n")[2]
+    assert "Times in Europe/Berlin" in text
+
+
+async def test_times_follow_the_readers_zone(bot: Driver) -> None:
+    user = bot.user(language_code="es")
+    [done] = await bot.send("/timezone America/La_Paz", user=user)
+    assert done["text"].startswith("Listo: ahora muestro las horas en America/La_Paz")
+    [reply] = await bot.send("/exchanges bonn", user=user)
+    assert "mar, 24 nov 2026, 10:00 La Paz (mañana)" in reply["text"]
+    assert "15:00 Bonn · 10:00 La Paz" in reply["text"]
+
+
+async def test_after_berlins_clock_change_la_paz_sees_nine(bot: Driver, clock: MovableClock
+                                                          ) -> None:
+    clock.set(datetime(2027, 3, 25, 12, 0, tzinfo=UTC))  # DST starts in Berlin on 28 March
+    [reply] = await bot.send("/exchanges la paz", user=bot.user(language_code="de"))
+    assert "Di., 30. März 2027, 15:00 Berlin" in reply["text"]
+    assert "15:00 Bonn · 09:00 La Paz" in reply["text"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected", "absent"),
+    [
+        ("bonn", "Bonn – La Paz", "Example phase"),
+        ("workshop", "Online workshop on waste management", "Virtual meeting"),
+        ("taller", "Online workshop on waste management", "Virtual meeting"),  # Spanish kind
+        ("la paz", "Expert secondment", "Online workshop"),  # a place, too
+    ],
+)
+async def test_filters(bot: Driver, words: str, expected: str, absent: str) -> None:
+    [reply] = await bot.send(f"/exchanges {words}")
+    assert expected in reply["text"] and absent not in reply["text"]
+
+
+async def test_past_exchanges_are_paged_in_place(bot: Driver) -> None:
+    [first] = await bot.send("/exchanges past")
+    assert first["text"].startswith("5 past exchanges")
+    assert "Delegation from La Paz visits Bonn" in first["text"]
+    assert "Sep 27 – 29, 2023" in plain_spaces(first["text"])  # Puebla, a range of days
+    nav = first["reply_markup"]["inline_keyboard"][-2]
+    assert [k["text"] for k in nav] == ["1/2", "▶"]
+    [second] = await bot.press(first, nav[1]["callback_data"])
+    assert second["message_id"] == first["message_id"]
+    text = plain_spaces(second["text"])
+    assert "5. 🚀 Kick-off · Phase 8" in text
+    assert "📅 Nov 24 – 25\n" in text  # year-less: shown as given, no relative hint
+
+
+async def test_nothing_matching_tells_what_to_type(bot: Driver) -> None:
+    [reply] = await bot.send("/exchanges zanzibar", user=bot.user(language_code="fr"))
+    assert reply["text"].startswith("Aucun échange ne correspond à «\u202fzanzibar\u202f»")
+
+
+async def test_series_ics_is_one_recurring_event_in_its_zone(bot: Driver) -> None:
+    [reply] = await bot.send("/exchanges bonn")
+    ics = next(k for row in reply["reply_markup"]["inline_keyboard"] for k in row
+               if k["callback_data"].startswith("ics:s:"))
+    await bot.press(reply, ics["callback_data"])
+    [sent] = [c for c in bot.api.calls if c.method == "sendDocument"]
+    [(name, content)] = sent.files.values()
+    assert name == "bonn-la-paz-virtual.ics"
+    calendar = icalendar.Calendar.from_ical(content)
+    [event] = calendar.walk("VEVENT")
+    assert event["RRULE"].to_ical() == b"FREQ=WEEKLY;INTERVAL=6;BYDAY=TU"
+    start = event.decoded("DTSTART")
+    assert (start.hour, start.minute, str(start.tzinfo)) == (15, 0, "Europe/Berlin")
+    assert event.decoded("DURATION") == timedelta(hours=1)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+
+
+async def test_event_ics_timed_and_all_day(bot: Driver) -> None:
+    [reply] = await bot.send("/exchanges workshop")
+    await bot.press(reply, "ics:e:example-workshop")
+    await bot.press(reply, "ics:e:la-paz-delegation-2023")
+    timed, all_day = [next(iter(c.files.values()))[1] for c in bot.api.calls
+                      if c.method == "sendDocument"]
+    [workshop] = icalendar.Calendar.from_ical(timed).walk("VEVENT")
+    assert workshop.decoded("DTSTART") == datetime(2026, 12, 1, 15, 0, tzinfo=BERLIN)
+    assert workshop.decoded("DTEND") == datetime(2026, 12, 1, 17, 0, tzinfo=BERLIN)
+    [visit] = icalendar.Calendar.from_ical(all_day).walk("VEVENT")
+    assert str(visit.decoded("DTSTART")) == "2023-11-14"
+    assert str(visit.decoded("DTEND")) == "2023-11-15"  # exclusive end: one whole day
+    assert "Bonn" in str(visit["LOCATION"])
+
+
+async def test_group_sees_its_own_partnership_first(bot: Driver) -> None:
+    group = bot.group(-3001)
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    await storage.db.conn.execute(
+        "INSERT INTO chats (id, type) VALUES (-3001, 'supergroup')")
+    await storage.db.conn.execute(
+        "INSERT INTO subscriptions (chat_id, target_kind, target_id, created_at) "
+        "VALUES (-3001, 'phase', 'example-phase', '2026-11-23')")
+    [reply] = await bot.send("/exchanges", chat=group)
+    blocks = reply["text"].split("\n\n")
+    assert "Example phase" in blocks[1] and "Example phase" in blocks[2]
+    assert "Bonn – La Paz" in blocks[3]
