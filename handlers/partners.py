@@ -80,13 +80,19 @@ async def _list(update: Update, context: BotContext, source: str, page: int) -> 
     first = page * view.PAGE_SIZE + 1
     heading = reader.tr.ngettext(
         "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", len(ids)
-    ).format(count=len(ids), what=_describe(kind, value, reader.tr.lang))
+    ).format(count=len(ids), what=await _describe(context, kind, value, reader.tr.lang))
     text = view.result_list(views, f"<b>{escape(heading)}</b>", first, reader.tr)
     await show(update, text, view.list_keyboard(views, first, page, pages, source))
 
 
-def _describe(kind: str, value: str, lang: str) -> str:
-    return country_name(value, lang) if kind == "c" else value
+async def _describe(context: BotContext, kind: str, value: str, lang: str) -> str:
+    """What a list is of, as the reader says it: the words, the country, the phase."""
+    if kind == "c":
+        return country_name(value, lang)
+    if kind == "p":
+        phase = next((p for p in await context.storage.network.phases() if p.id == value), None)
+        return phase.name.get(lang) if phase else value
+    return value
 
 
 async def _nothing_found(update: Update, context: BotContext, typed: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -31,7 +32,7 @@ def test_six_weekly_meeting_stays_at_15_berlin_across_two_years_of_dst() -> None
     assert all(o.start.weekday() == 1 for o in found)  # Tuesdays
     la_paz_hours = {o.start.astimezone(LA_PAZ).hour for o in found}
     assert la_paz_hours == {9, 10}  # 10:00 in Berlin's winter, 09:00 in its summer
-    assert all((b.local_start - a.local_start).days == 42 for a, b in zip(found, found[1:]))
+    assert all((b.local_start - a.local_start).days == 42 for a, b in pairwise(found))
 
 
 def test_meeting_in_progress_is_still_listed() -> None:
@@ -61,8 +62,9 @@ async def test_times_follow_the_readers_zone(bot: Driver) -> None:
     assert "15:00 Bonn · 10:00 La Paz" in reply["text"]
 
 
-async def test_after_berlins_clock_change_la_paz_sees_nine(bot: Driver, clock: MovableClock
-                                                          ) -> None:
+async def test_after_berlins_clock_change_la_paz_sees_nine(
+    bot: Driver, clock: MovableClock
+) -> None:
     clock.set(datetime(2027, 3, 25, 12, 0, tzinfo=UTC))  # DST starts in Berlin on 28 March
     [reply] = await bot.send("/exchanges la paz", user=bot.user(language_code="de"))
     assert "Di., 30. März 2027, 15:00 Berlin" in reply["text"]
@@ -104,8 +106,12 @@ async def test_nothing_matching_tells_what_to_type(bot: Driver) -> None:
 
 async def test_series_ics_is_one_recurring_event_in_its_zone(bot: Driver) -> None:
     [reply] = await bot.send("/exchanges bonn")
-    ics = next(k for row in reply["reply_markup"]["inline_keyboard"] for k in row
-               if k["callback_data"].startswith("ics:s:"))
+    ics = next(
+        k
+        for row in reply["reply_markup"]["inline_keyboard"]
+        for k in row
+        if k["callback_data"].startswith("ics:s:")
+    )
     await bot.press(reply, ics["callback_data"])
     [sent] = [c for c in bot.api.calls if c.method == "sendDocument"]
     [(name, content)] = sent.files.values()
@@ -123,8 +129,9 @@ async def test_event_ics_timed_and_all_day(bot: Driver) -> None:
     [reply] = await bot.send("/exchanges workshop")
     await bot.press(reply, "ics:e:example-workshop")
     await bot.press(reply, "ics:e:la-paz-delegation-2023")
-    timed, all_day = [next(iter(c.files.values()))[1] for c in bot.api.calls
-                      if c.method == "sendDocument"]
+    timed, all_day = [
+        next(iter(c.files.values()))[1] for c in bot.api.calls if c.method == "sendDocument"
+    ]
     [workshop] = icalendar.Calendar.from_ical(timed).walk("VEVENT")
     assert workshop.decoded("DTSTART") == datetime(2026, 12, 1, 15, 0, tzinfo=BERLIN)
     assert workshop.decoded("DTEND") == datetime(2026, 12, 1, 17, 0, tzinfo=BERLIN)
@@ -138,11 +145,11 @@ async def test_group_sees_its_own_partnership_first(bot: Driver) -> None:
     group = bot.group(-3001)
     storage = bot.app.bot_data.storage
     assert storage is not None
-    await storage.db.conn.execute(
-        "INSERT INTO chats (id, type) VALUES (-3001, 'supergroup')")
+    await storage.db.conn.execute("INSERT INTO chats (id, type) VALUES (-3001, 'supergroup')")
     await storage.db.conn.execute(
         "INSERT INTO subscriptions (chat_id, target_kind, target_id, created_at) "
-        "VALUES (-3001, 'phase', 'example-phase', '2026-11-23')")
+        "VALUES (-3001, 'phase', 'example-phase', '2026-11-23')"
+    )
     [reply] = await bot.send("/exchanges", chat=group)
     blocks = reply["text"].split("\n\n")
     assert "Example phase" in blocks[1] and "Example phase" in blocks[2]

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.dataset import dataset_from_yaml
 from bot.domain import PartialDate
 from bot.i18n import I18n
 from bot.milestones import find_phase, is_done, is_open
@@ -13,16 +14,22 @@ from bot.timefmt import days_until
 from storage.store import seed_yaml
 from tests.conftest import Driver
 
-from bot.dataset import dataset_from_yaml
-
 PHASES = dataset_from_yaml(seed_yaml()).phases
 TODAY = date(2026, 11, 23)
 
 
 @pytest.mark.parametrize(
     ("typed", "phase_id"),
-    [("4", "p4"), ("phase 4", "p4"), ("Fase 8", "p8"), ("p9", "p9"), ("pilot", "pilot"),
-     ("Pilotphase", "pilot"), ("fase piloto", "pilot"), ("PHASE PILOTE", "pilot")],
+    [
+        ("4", "p4"),
+        ("phase 4", "p4"),
+        ("Fase 8", "p8"),
+        ("p9", "p9"),
+        ("pilot", "pilot"),
+        ("Pilotphase", "pilot"),
+        ("fase piloto", "pilot"),
+        ("PHASE PILOTE", "pilot"),
+    ],
 )
 def test_phases_are_found_by_number_id_or_any_name(typed: str, phase_id: str) -> None:
     found = find_phase(PHASES, typed)

@@ -1,0 +1,185 @@
+"""/partner: folding, prefixes, five-language countries, suggestions, cards, paging, inline."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.dataset import dataset_from_yaml
+from bot.domain import Dataset, LocalizedText, Municipality
+from bot.i18n import I18n
+from bot.search import fold, fts_query
+from storage.store import Storage, seed_yaml
+from tests.conftest import Driver
+from tests.generated import generated_network
+
+GENERATED = 10_000
+
+
+def test_folding_matches_what_people_type() -> None:
+    assert fold("Landkreis Gießen") == "landkreis giessen"
+    assert fold("Département Kédougou") == "departement kedougou"
+    assert fold("TANZÂNIA") == "tanzania"
+    assert fts_query("  ") is None
+    assert fts_query('x" OR 1=1; --') == '"x"* "or"* "1"* "1"*'  # always a quoted phrase
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> Storage:
+    store = await Storage.open(tmp_path / "search.sqlite3")
+    yield store  # type: ignore[misc]
+    await store.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("kedougou", ["passau-kedougou"]),
+        ("Kédougou", ["passau-kedougou"]),
+        ("giessen", ["giessen-mubende"]),
+        ("pforz", ["pforzheim-mtwara"]),
+        ("Tansania", ["pforzheim-mtwara", "miltenberg-njombe"]),
+        ("Tanzania", ["pforzheim-mtwara", "miltenberg-njombe"]),
+        ("Tanzanie", ["pforzheim-mtwara", "miltenberg-njombe"]),
+        ("tanzânia", ["pforzheim-mtwara", "miltenberg-njombe"]),
+        ("Äthiopien mekelle", ["ennepe-ruhr-mekelle"]),
+        ("biodiversidad", ["koeln-yarinacocha"]),
+        ("TANDEM", ["worms-metz"]),
+        ("cologne", ["koeln-yarinacocha"]),
+    ],
+)
+async def test_search_over_the_seed(storage: Storage, typed: str, expected: list[str]) -> None:
+    ids, total = await storage.network.search.search(typed, limit=10)
+    assert sorted(ids) == sorted(expected) and total == len(expected)
+
+
+async def test_phase_search_finds_all_nine(storage: Storage) -> None:
+    assert (await storage.network.search.search("fase 8", limit=20))[1] == 9
+
+
+async def test_index_follows_every_change(storage: Storage) -> None:
+    renamed = Municipality(
+        "mtwara", LocalizedText.of("Mtwara-Mikindani"), "TZ", "Africa/Dar_es_Salaam"
+    )
+    await storage.network.save(Dataset(municipalities=(renamed,)))
+    assert (await storage.network.search.search("mikindani", limit=5))[0] == ["pforzheim-mtwara"]
+    await storage.network.save(dataset_from_yaml(seed_yaml()))  # the seed again: old name back
+    assert (await storage.network.search.search("mikindani", limit=5))[1] == 0
+
+
+@pytest.fixture(scope="session")
+def big_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the seed and 10,000 generated partnerships, built once."""
+    path = tmp_path_factory.mktemp("big") / "big.sqlite3"
+
+    async def build() -> None:
+        store = await Storage.open(path)
+        await store.network.save(generated_network(GENERATED))
+        await store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await store.close()
+
+    asyncio.run(build())
+    return path
+
+
+async def test_search_at_scale(big_network: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "big.sqlite3"
+    shutil.copy(big_network, copy)
+    store = await Storage.open(copy)
+    try:
+        search = store.network.search
+        assert (await search.search("nordstadt 09999", limit=5)) == (["gen-9999"], 1)
+        assert (await search.search("sudort 0421", limit=20))[1] == 10  # prefix: 04210-04219
+        assert (await search.search("bolivia", limit=1))[1] == GENERATED // 10 + 1  # + La Paz
+        assert (await search.search("biodiversity", limit=1))[1] == GENERATED // 7 + 1 + 1
+        assert (await search.search("kedougou", limit=5))[0] == ["passau-kedougou"]
+    finally:
+        await store.close()
+
+
+async def test_paging_over_many_results_edits_in_place(
+    big_network: Path, settings: Settings, i18n: I18n, tmp_path: Path
+) -> None:
+    from bot.app import build_application, running
+    from bot.clock import MovableClock
+    from bot.offline import OfflineBotApi
+
+    shutil.copy(big_network, settings.db_path)
+    api = OfflineBotApi()
+    app = build_application(settings, request=api, i18n=i18n, clock=MovableClock())
+    async with running(app):
+        bot = Driver(app, api)
+        [first] = await bot.send("/partner sudort 04", user=bot.user(language_code="de"))
+        assert first["text"].startswith("1000 Partnerschaften für „sudort 04“:")
+        rows = first["reply_markup"]["inline_keyboard"]
+        assert [k["text"] for k in rows[0]] == ["1", "2", "3", "4", "5"]
+        assert [k["text"] for k in rows[1]] == ["1/200", "▶"]
+        [second] = await bot.press(first, rows[1][1]["callback_data"])
+        assert second["message_id"] == first["message_id"]
+        assert "\n6. " in second["text"] and "2/200" in str(second["reply_markup"])
+        every = [k["callback_data"] for r in second["reply_markup"]["inline_keyboard"] for k in r]
+        assert all(len(data.encode()) <= 64 for data in every)
+
+
+async def test_one_result_is_a_card(bot: Driver) -> None:
+    [card] = await bot.send("/partner kedougou", user=bot.user(language_code="fr"))
+    assert card["text"].splitlines() == [
+        "🤝 Landkreis Passau – Département Kédougou",
+        "🇩🇪 Allemagne · 🇸🇳 Sénégal",
+        "🏛 Partenariats climatiques municipaux · Phase 8",
+    ]
+    buttons = [k["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for k in row]
+    assert buttons == ["ms:p8", "pe:passau-kedougou"]
+
+
+async def test_card_with_since_topics_and_note(bot: Driver) -> None:
+    [card] = await bot.send("/partner la paz", user=bot.user(language_code="es"))
+    assert "🗓 Desde 2012" in card["text"]
+    assert "🌱 Reciclaje, Energías renovables" in card["text"]
+    assert "Relaciones desde 1996" in card["text"]
+
+
+async def test_several_results_then_a_card_as_a_new_message(bot: Driver) -> None:
+    [listing] = await bot.send("/partner tanzania")
+    assert listing["text"].splitlines()[0] == "2 partnerships for “tanzania”:"
+    [card] = await bot.press(listing, "pa:pforzheim-mtwara")
+    assert card["message_id"] != listing["message_id"]
+    assert card["text"].startswith("🤝 Pforzheim – Mtwara")
+
+
+async def test_typo_gets_a_suggestion_button(bot: Driver) -> None:
+    [reply] = await bot.send("/partner mtwra", user=bot.user(language_code="pt"))
+    assert reply["text"] == "Nenhuma parceria corresponde a “mtwra”. Você quis dizer Mtwara?"
+    [[suggestion]] = reply["reply_markup"]["inline_keyboard"]
+    [card] = await bot.press(reply, suggestion["callback_data"])
+    assert card["text"].startswith("🤝 Pforzheim – Mtwara")
+
+
+async def test_browse_by_country_and_by_phase(bot: Driver) -> None:
+    [start] = await bot.send("/partner")
+    [countries] = await bot.press(start, "pb:c")
+    labels = [k["text"] for row in countries["reply_markup"]["inline_keyboard"] for k in row]
+    assert "🇩🇪 Germany (12)" in labels and "🇸🇳 Senegal (2)" in labels
+    [senegal] = await bot.press(countries, "pl:0:c:SN")
+    assert senegal["text"].startswith("2 partnerships for “Senegal”:")
+    [phases] = await bot.press(start, "pb:p")
+    [phase8] = await bot.press(phases, "pl:0:p:p8")
+    assert phase8["text"].startswith("9 partnerships for “Phase 8”:")
+
+
+async def test_inline_mode_offers_cards(bot: Driver) -> None:
+    from bot.offline import as_update
+
+    update = bot.api.inline_query(bot.user(language_code="de"), "mtwara")
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    [answer] = [c for c in bot.api.calls if c.method == "answerInlineQuery"]
+    [result] = answer.params["results"]
+    assert result["title"] == "Pforzheim – Mtwara"
+    assert result["description"] == "Deutschland · Tansania"
+    assert result["input_message_content"]["message_text"].startswith(
+        "🤝 <b>Pforzheim – Mtwara</b>"
+    )
