@@ -41,7 +41,8 @@ test: install catalogs lint
 extract: install
 	$(BIN)/pybabel extract -F pyproject.toml -k N_ --no-location --sort-output \
 		--project partnerbot -o locales/messages.pot bot handlers storage
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching \
+		--ignore-obsolete -w 100
 
 clean:
 	rm -rf $(VENV) $(MO)

@@ -62,10 +62,13 @@ def welcome(tr: Translator) -> str:
     return fit(f"{intro}\n\n{heading}\n{command_list(tr)}")
 
 
-def help_text(tr: Translator, languages: tuple[str, ...], zone: str) -> str:
+def help_text(tr: Translator, languages: tuple[str, ...], zone: str, bot_name: str) -> str:
     parts = [
         tr.gettext("<b>How to use partnerbot</b>"),
         command_list(tr),
+        tr.gettext("In any chat, type @{bot} and a town to share a partnership card there.").format(
+            bot=escape(bot_name)
+        ),
         tr.gettext("I reply in {language}. Change it with /language.").format(
             language=escape(", ".join(language_in_text(lang, tr) for lang in languages))
         ),

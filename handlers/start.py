@@ -19,7 +19,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     if update.effective_message:
         await update.effective_message.reply_text(
-            render.help_text(reader.tr, reader.languages, reader.zone.key)
+            render.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
         )
 
 

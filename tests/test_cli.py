@@ -43,6 +43,17 @@ def test_console_through_a_pipe(tmp_path: Path) -> None:
     assert result.stderr == ""  # no log noise in the console by default
 
 
+def test_console_done_when_of_the_commands_issue(tmp_path: Path) -> None:
+    """A new user finds Kédougou's partner, phase 4 in Spanish, the next meeting as .ics."""
+    lines = "/partner kedougou\n/language es\n/milestones 4\n/exchanges\n1\n"
+    out = partnerbot("console", db=tmp_path / "c.sqlite3", stdin=lines).stdout
+    assert "🤝 Landkreis Passau – Département Kédougou" in out
+    assert "✅ 15 de agosto de 2014 — Manifestación de interés" in out
+    assert "1. 💻 Reunión virtual · Bonn – La Paz" in out
+    saved = out.split("bot sent a file: bonn-la-paz-virtual.ics")[1].split("saved as ")[1]
+    assert Path(saved.splitlines()[0]).read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
 def test_console_answers_start_in_each_language(tmp_path: Path) -> None:
     lines = "".join(f":lang {lang}\n/start\n" for lang in ("de", "es", "fr", "pt"))
     out = partnerbot("console", db=tmp_path / "c.sqlite3", stdin=lines).stdout
