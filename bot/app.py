@@ -24,9 +24,20 @@ from bot.clock import Clock, SystemClock
 from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.context import BotContext, BotData
+from bot.dispatch import start_scheduling
 from bot.domain import LANGUAGES
 from bot.i18n import FALLBACK, I18n
-from handlers import errors, exchanges, fallback, milestones, partners, settings, start
+from handlers import (
+    errors,
+    exchanges,
+    fallback,
+    groups,
+    milestones,
+    partners,
+    rsvp,
+    settings,
+    start,
+)
 from storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -44,6 +55,7 @@ def build_application(
     i18n: I18n | None = None,
     demo: bool = False,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    schedule: bool = True,
 ) -> PartnerBot:
     """The bot, wired: pass `request` to talk to an in-process Bot API instead of HTTP."""
     builder = (
@@ -70,6 +82,7 @@ def build_application(
     data.clock = clock or SystemClock()
     data.i18n = i18n or I18n.load()
     data.demo = demo
+    data.schedule = schedule
     register(application)
     return application
 
@@ -81,6 +94,8 @@ def register(application: PartnerBot) -> None:
     milestones.register(application)
     exchanges.register(application)
     partners.register(application)
+    groups.register(application)
+    rsvp.register(application)
     fallback.register(application)
     application.add_error_handler(errors.on_error)
 
@@ -94,6 +109,8 @@ async def _post_init(application: PartnerBot) -> None:
     else:
         await data.storage.network.delete_examples()
     await _publish_commands(application)
+    if data.schedule:
+        await start_scheduling(application)
 
 
 async def _post_shutdown(application: PartnerBot) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,9 @@ class BotData:
         self.i18n: I18n | None = None
         self.storage: Storage | None = None
         self.demo: bool = False
+        self.schedule: bool = True  # plan and send reminders (off in handler-only tests)
+        self.dispatcher: Any = None  # bot.dispatch.Dispatcher, made on first use
+        self.last_plan: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,10 @@ from bot.dataset import dataset_from_yaml
 from bot.example import example_dataset
 from storage.db import Database
 from storage.network import NetworkRepository
+from storage.outbox import OutboxRepository
 from storage.preferences import PreferencesRepository
+from storage.rsvps import RsvpRepository
+from storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,9 @@ class Storage:
     db: Database
     network: NetworkRepository
     preferences: PreferencesRepository
+    subscriptions: SubscriptionRepository
+    outbox: OutboxRepository
+    rsvps: RsvpRepository
 
     @classmethod
     async def open(cls, path: str | Path, *, seed: bool = True) -> Storage:
@@ -36,7 +42,14 @@ class Storage:
         db = await Database.open(path)
         try:
             await db.migrate()
-            store = cls(db, NetworkRepository(db), PreferencesRepository(db))
+            store = cls(
+                db,
+                NetworkRepository(db),
+                PreferencesRepository(db),
+                SubscriptionRepository(db),
+                OutboxRepository(db),
+                RsvpRepository(db),
+            )
             if seed:
                 await store.seed_once()
             await store.network.search.ensure_built()

@@ -1,0 +1,216 @@
+"""Planning into the outbox and sending what is due: exactly once, whatever Telegram says.
+
+The database decides; the JobQueue only wakes us. Each row is claimed (committed as
+'sending') before its request and confirmed after, so a crash leaves at most that one row
+in doubt, and it is sent again on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot
+from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.clock import Clock
+from bot.context import BotContext
+from bot.i18n import I18n
+from bot.plan import Network, plan_chat
+from bot.posts import ObsoletePostError, Reader, compose, partnership_ids
+from storage.outbox import Delivery, Planned
+from storage.store import Storage
+
+log = logging.getLogger(__name__)
+
+SAFETY_TICK = timedelta(minutes=1)
+REPLAN_EVERY = timedelta(hours=1)
+MAX_BACKOFF = timedelta(minutes=10)
+WAKE_JOB = "dispatch-wake"
+
+
+async def load_network(storage: Storage) -> Network:
+    network = storage.network
+    dataset = await network.load(examples=True)
+    return Network(
+        phases={p.id: p for p in dataset.phases},
+        milestones=dataset.milestones,
+        partnerships={p.id: p for p in dataset.partnerships},
+        series=dataset.meeting_series,
+        events=dataset.events,
+    )
+
+
+async def replan(storage: Storage, now: datetime, home: ZoneInfo) -> int:
+    """Write the plan of every following chat into the outbox; returns rows added."""
+    net = await load_network(storage)
+    chats = await storage.subscriptions.following_chats()
+    planned: list[Planned] = []
+    for chat in chats:
+        planned += plan_chat(chat, net, now, home)
+    known = await storage.subscriptions.active_chat_ids()
+    added = await storage.outbox.replace_plan(known, planned, window_start=now)
+    log.info("planned %d posts for %d chats (%d new)", len(planned), len(chats), added)
+    return added
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class Dispatcher:
+    """Sends due rows one at a time; one run at a time (the lock)."""
+
+    storage: Storage
+    i18n: I18n
+    clock: Clock
+    home: ZoneInfo
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def run(self, bot: Bot) -> int:
+        """Send everything due now; stop early on flood control or a network failure."""
+        sent = 0
+        async with self.lock:
+            net = await load_network(self.storage)
+            views = {
+                v.partnership.id: v
+                for v in await self.storage.network.partnerships(list(partnership_ids(net)))
+            }
+            while delivery := await self.storage.outbox.claim_next(self.clock.now()):
+                outcome = await self._send_one(bot, delivery, net, views)
+                if outcome == "sent":
+                    sent += 1
+                elif outcome == "stop":
+                    break
+        return sent
+
+    async def _send_one(
+        self, bot: Bot, delivery: Delivery, net: Network, views: dict[str, Any]
+    ) -> str:
+        outbox, now = self.storage.outbox, self.clock.now()
+        prefs = await self.storage.preferences.chat(delivery.chat_id)
+        reader = Reader(prefs.languages, ZoneInfo(prefs.timezone) if prefs.timezone else self.home)
+        try:
+            tally = (
+                await self.storage.rsvps.tally(delivery.payload)
+                if delivery.kind == "invite"
+                else None
+            )
+            post = compose(delivery, net, views, reader, self.i18n, now, self.home, tally)
+        except ObsoletePostError as why:
+            log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
+            await outbox.mark_skipped(delivery.id, str(why))
+            return "skipped"
+        try:
+            message = await bot.send_message(
+                delivery.chat_id, post.text, reply_markup=post.keyboard
+            )
+        except RetryAfter as exc:  # flood control: wait as told, lose nothing
+            wait = (
+                exc.retry_after
+                if isinstance(exc.retry_after, timedelta)
+                else timedelta(seconds=float(exc.retry_after))
+            )
+            await outbox.retry_at(delivery.id, now + wait, "flood control")
+            log.warning("flood control: waiting %s before the next post", wait)
+            return "stop"
+        except ChatMigrated as exc:  # the group became a supergroup: follow it
+            await self.storage.subscriptions.migrate_chat(delivery.chat_id, exc.new_chat_id)
+            await outbox.retry_at(delivery.id, delivery.due_at, "chat migrated")
+            log.info("chat %s moved to %s", delivery.chat_id, exc.new_chat_id)
+            return "retry"
+        except Forbidden as exc:  # removed or blocked: pause, do not delete
+            await self.storage.subscriptions.pause(delivery.chat_id, exc.message)
+            await outbox.retry_at(delivery.id, delivery.due_at, f"paused: {exc.message}")
+            log.warning(
+                "chat %s refused posts (%s); its subscriptions are paused",
+                delivery.chat_id,
+                exc.message,
+            )
+            return "paused"
+        except NetworkError as exc:  # includes timeouts and 5xx: back off, try later
+            await outbox.retry_at(delivery.id, now + backoff(delivery.attempts), str(exc))
+            log.warning("network error for %s, retrying later: %s", delivery.key, exc)
+            return "stop"
+        except TelegramError as exc:  # anything else: this row failed, the rest go on
+            await outbox.mark_failed(delivery.id, str(exc))
+            log.error("post %s to chat %s failed: %s", delivery.key, delivery.chat_id, exc)
+            return "failed"
+        await outbox.mark_sent(delivery.id, message.message_id, self.clock.now())
+        return "sent"
+
+
+# -- the JobQueue wiring: wake at the next due instant, plus a safety tick -----------------
+
+JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
+
+
+def dispatcher_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Dispatcher:
+    data = application.bot_data
+    if getattr(data, "dispatcher", None) is None:
+        assert data.storage is not None and data.i18n is not None and data.settings
+        data.dispatcher = Dispatcher(data.storage, data.i18n, data.clock, data.settings.timezone)
+    dispatcher: Dispatcher = data.dispatcher
+    return dispatcher
+
+
+async def wake(context: BotContext) -> None:
+    """A job: send what is due, then sleep until the next due row."""
+    application = context.application
+    await dispatcher_of(application).run(context.bot)
+    await arm(application)
+
+
+async def safety_tick(context: BotContext) -> None:
+    """Every minute: re-plan hourly (the horizon rolls on, imports land), then send."""
+    data = context.bot_data
+    now = data.clock.now()
+    if data.last_plan is None or now - data.last_plan >= REPLAN_EVERY:
+        await replan(context.storage, now, context.settings.timezone)
+        data.last_plan = now
+    await wake(context)
+
+
+async def arm(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """(Re)schedule the one wake-up job at the next due instant."""
+    queue = application.job_queue
+    data = application.bot_data
+    if queue is None or data.storage is None:
+        return
+    for job in queue.get_jobs_by_name(WAKE_JOB):
+        job.schedule_removal()
+    due = await data.storage.outbox.next_due()
+    if due is None:
+        return
+    delay = max((due - data.clock.now()).total_seconds(), 0.0)
+    queue.run_once(wake, when=delay, name=WAKE_JOB, job_kwargs=JOB_KWARGS)
+
+
+async def replan_and_arm(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After a change to data, subscriptions, offsets or zones."""
+    data = application.bot_data
+    if data.storage is None:
+        return
+    await replan(data.storage, data.clock.now(), data.settings.timezone)
+    await arm(application)
+
+
+async def start_scheduling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """On start: release the row in flight at a crash, send what fell due, plan, arm."""
+    data = application.bot_data
+    released = await data.storage.outbox.release_in_flight()
+    if released:
+        log.warning("%d post(s) were in flight when the bot stopped; sending again", released)
+    await dispatcher_of(application).run(application.bot)
+    await replan_and_arm(application)
+    data.last_plan = data.clock.now()
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            safety_tick, interval=SAFETY_TICK, name="safety-tick", job_kwargs=JOB_KWARGS
+        )

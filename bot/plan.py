@@ -1,0 +1,196 @@
+"""Which posts each chat should get, and when: pure planning over the network's data.
+
+The outbox (storage/outbox.py) stores the plan; the dispatcher only sends what is due.
+Deadlines are due at the end of their day (or month) in the network's home zone;
+reminders for them go out at a civil hour in the chat's zone. Meeting times come from the
+series' RFC 5545 rule on wall-clock time, so they stay put across DST changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+from bot.domain import Event, MeetingSeries, Milestone, PartialDate, Partnership, Phase
+from bot.recurrence import Occurrence, occurrences
+from storage.outbox import Planned
+from storage.subscriptions import FollowingChat
+
+HORIZON = timedelta(days=90)
+CIVIL_HOUR = time(9, 0)  # reminders about days go out at 09:00 in the chat's zone
+EVENT_LEAD_DAYS = 7
+FIRST_INVITATION_LEAD = timedelta(days=14)  # a series' first meeting has no previous one
+
+
+@dataclass(frozen=True)
+class Network:
+    """The data the planner reads, loaded once per planning run."""
+
+    phases: Mapping[str, Phase]
+    milestones: Sequence[Milestone]
+    partnerships: Mapping[str, Partnership]
+    series: Sequence[MeetingSeries]
+    events: Sequence[Event]
+
+
+@dataclass(frozen=True)
+class Followed:
+    partnerships: frozenset[str]
+    phases: frozenset[str]
+    programmes: frozenset[str]
+
+
+def followed(chat: FollowingChat, net: Network) -> Followed:
+    """What a chat's subscriptions reach: a programme reaches its phases and partnerships."""
+    programmes = {t for k, t in chat.targets if k == "programme"}
+    phases = {t for k, t in chat.targets if k == "phase"}
+    phases |= {p.id for p in net.phases.values() if p.programme_id in programmes}
+    partnerships = {t for k, t in chat.targets if k == "partnership"}
+    for p in net.partnerships.values():
+        if p.phase_id in phases or p.programme_id in programmes:
+            partnerships.add(p.id)
+    for pid in partnerships:  # a partnership's phase brings the phase's deadlines
+        phase_id = net.partnerships[pid].phase_id if pid in net.partnerships else None
+        if phase_id:
+            phases.add(phase_id)
+    return Followed(frozenset(partnerships), frozenset(phases), frozenset(programmes))
+
+
+def deadline_end(due: PartialDate, home: ZoneInfo) -> datetime | None:
+    """The instant a deadline passes: the end of its day, month or year in the home zone."""
+    if due.year is None:
+        return None
+    if due.day is not None and due.month is not None:
+        last = date(due.year, due.month, due.day)
+    elif due.month is not None:
+        last = date(due.year + due.month // 12, due.month % 12 + 1, 1) - timedelta(days=1)
+    else:
+        last = date(due.year, 12, 31)
+    return datetime.combine(last + timedelta(days=1), time(0), home)
+
+
+def last_day(due: PartialDate, home: ZoneInfo) -> date | None:
+    end = deadline_end(due, home)
+    return (end - timedelta(days=1)).date() if end else None
+
+
+def at_civil_hour(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, CIVIL_HOUR, zone)
+
+
+def plan_chat(
+    chat: FollowingChat, net: Network, now: datetime, home: ZoneInfo, horizon: timedelta = HORIZON
+) -> list[Planned]:
+    """Every post for `chat` due between now and now + horizon."""
+    zone = ZoneInfo(chat.timezone) if chat.timezone else home
+    reach = followed(chat, net)
+    until = now + horizon
+    plan = list(_deadlines(chat, reach, net, zone, home, now, until))
+    plan += _meetings(chat, reach, net, now, until)
+    plan += _events(chat, reach, net, zone, now, until)
+    return sorted(plan, key=lambda p: (p.due_at, p.key))
+
+
+def _deadlines(
+    chat: FollowingChat,
+    reach: Followed,
+    net: Network,
+    zone: ZoneInfo,
+    home: ZoneInfo,
+    now: datetime,
+    until: datetime,
+) -> Iterable[Planned]:
+    for milestone in net.milestones:
+        if milestone.phase_id not in reach.phases:
+            continue
+        end, day = deadline_end(milestone.due, home), last_day(milestone.due, home)
+        if end is None or day is None or end <= now:
+            continue
+        for days in chat.deadline_days:
+            due_at = at_civil_hour(day - timedelta(days=days), zone)
+            if now <= due_at <= until and due_at < end:
+                yield Planned(
+                    key=f"deadline:{milestone.id}:{milestone.due.iso()}:{days}d",
+                    chat_id=chat.chat_id,
+                    kind="deadline",
+                    due_at=due_at,
+                    payload={
+                        "milestone_id": milestone.id,
+                        "due": milestone.due.iso(),
+                        "days": days,
+                    },
+                )
+
+
+def previous_start(series: MeetingSeries, occurrence: Occurrence) -> datetime | None:
+    """The start of the meeting before this one, on wall-clock time in the series' zone."""
+    rule = rrulestr(series.rrule, dtstart=series.dtstart)
+    before = rule.before(occurrence.local_start)
+    return before.replace(tzinfo=ZoneInfo(series.timezone)) if before else None
+
+
+def _meetings(
+    chat: FollowingChat, reach: Followed, net: Network, now: datetime, until: datetime
+) -> Iterable[Planned]:
+    for series in net.series:
+        if series.partnership_id not in reach.partnerships:
+            continue
+        for occ in occurrences(series, now, until):
+            if occ.start <= now:
+                continue  # already running: too late to invite or remind
+            local = occ.local_start.isoformat(timespec="minutes")
+            payload = {"series_id": series.id, "occurrence": local}
+            before = previous_start(series, occ)
+            # The invitation goes out when the previous meeting is over; a new subscriber
+            # gets the next meeting's invitation right away.
+            invite_at = (
+                before + timedelta(minutes=series.duration_minutes)
+                if before
+                else occ.start - FIRST_INVITATION_LEAD
+            )
+            yield Planned(
+                f"invite:{series.id}:{local}", chat.chat_id, "invite", max(invite_at, now), payload
+            )
+            for minutes in chat.meeting_minutes:
+                due_at = occ.start - timedelta(minutes=minutes)
+                if due_at >= now:
+                    yield Planned(
+                        f"meeting:{series.id}:{local}:{minutes}m",
+                        chat.chat_id,
+                        "meeting",
+                        due_at,
+                        {**payload, "minutes": minutes},
+                    )
+
+
+def _events(
+    chat: FollowingChat,
+    reach: Followed,
+    net: Network,
+    zone: ZoneInfo,
+    now: datetime,
+    until: datetime,
+) -> Iterable[Planned]:
+    for event in net.events:
+        mine = (
+            event.partnership_id in reach.partnerships
+            or event.phase_id in reach.phases
+            or event.programme_id in reach.programmes
+        )
+        day = event.starts.as_date()
+        if not mine or day is None:
+            continue
+        start = event.start_instant() or at_civil_hour(day, zone)
+        due_at = at_civil_hour(day - timedelta(days=EVENT_LEAD_DAYS), zone)
+        if start > now and now <= due_at <= until:
+            yield Planned(
+                f"event:{event.id}:{event.starts.iso()}",
+                chat.chat_id,
+                "event",
+                due_at,
+                {"event_id": event.id, "starts": event.starts.iso()},
+            )

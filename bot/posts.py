@@ -1,0 +1,283 @@
+"""What a planned post says when it is sent: rendered from today's data in each language.
+
+A post whose subject changed or passed (a moved deadline, a meeting already started) is
+`ObsoletePostError` and skipped with its reason; one sent well after its due time says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from babel import dates
+from telegram import InlineKeyboardMarkup
+
+from bot.domain import MeetingSeries, PartnershipView
+from bot.exchange_list import ICS
+from bot.exchanges import KIND_ICONS, KIND_LABELS
+from bot.i18n import I18n, Translator
+from bot.plan import Network, deadline_end, last_day, previous_start
+from bot.recurrence import Occurrence, occurrences
+from bot.render import button, fit
+from bot.timefmt import date_range, day_with_weekday, days_until, partial_date, time_in
+from storage.outbox import Delivery
+
+LATE_AFTER = timedelta(minutes=15)
+SEPARATOR = "\n\n— — —\n\n"
+RSVP = "rsvp"  # rsvp:<y|n|m>:<delivery id>
+ANSWERS = {"y": "yes", "n": "no", "m": "maybe"}
+ICONS = {"yes": "✅", "no": "❌", "maybe": "❔"}
+
+
+class ObsoletePostError(Exception):
+    """The post no longer makes sense; the message says why (for the log and the row)."""
+
+
+@dataclass(frozen=True)
+class Post:
+    text: str
+    keyboard: InlineKeyboardMarkup | None
+
+
+@dataclass(frozen=True)
+class Reader:
+    languages: tuple[str, ...]
+    zone: ZoneInfo
+
+
+def compose(
+    delivery: Delivery,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    reader: Reader,
+    i18n: I18n,
+    now: datetime,
+    home: ZoneInfo,
+    tally: Mapping[str, int] | None = None,
+) -> Post:
+    """The post in each of the chat's languages in turn, or ObsoletePostError."""
+    late = now - delivery.due_at > LATE_AFTER
+    parts = []
+    for lang in reader.languages or ("en",):
+        tr = i18n.translator(lang)
+        body = _body(delivery, net, views, tr, reader.zone, now, home)
+        if late:
+            body += (
+                "\n<i>"
+                + escape(tr.gettext("(Sent late: I was offline when this was due.)"))
+                + "</i>"
+            )
+        parts.append(body)
+    keyboard = None
+    if delivery.kind == "invite":
+        keyboard = rsvp_keyboard(delivery, tally or {})
+    return Post(fit(SEPARATOR.join(parts)), keyboard)
+
+
+def rsvp_keyboard(delivery: Delivery, tally: Mapping[str, int]) -> InlineKeyboardMarkup:
+    """Yes / no / maybe with the tally on the buttons: readable in every language."""
+    answers = [
+        button(f"{ICONS[a]} {tally.get(a, 0)}", f"{RSVP}:{code}:{delivery.id}")
+        for code, a in ANSWERS.items()
+    ]
+    ics = button("📎 .ics", f"{ICS}:s:{delivery.payload['series_id']}")
+    return InlineKeyboardMarkup([answers, [ics]])
+
+
+def _body(
+    delivery: Delivery,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    home: ZoneInfo,
+) -> str:
+    if delivery.kind == "deadline":
+        return _deadline(delivery, net, tr, zone, now, home)
+    if delivery.kind in ("invite", "meeting"):
+        series, occ = _occurrence(delivery, net, now)
+        view = views.get(series.partnership_id)
+        if delivery.kind == "invite":
+            return _invitation(series, occ, view, tr, zone)
+        return _meeting_reminder(series, occ, view, tr, zone, now)
+    if delivery.kind == "event":
+        return _event(delivery, net, views, tr, zone, now)
+    raise ObsoletePostError(f"unknown kind {delivery.kind!r}")
+
+
+def _deadline(
+    delivery: Delivery, net: Network, tr: Translator, zone: ZoneInfo, now: datetime, home: ZoneInfo
+) -> str:
+    milestone = next((m for m in net.milestones if m.id == delivery.payload["milestone_id"]), None)
+    if milestone is None:
+        raise ObsoletePostError("the milestone was removed")
+    if milestone.due.iso() != delivery.payload["due"]:
+        raise ObsoletePostError("the milestone's date changed; its new reminders are planned")
+    end, day = deadline_end(milestone.due, home), last_day(milestone.due, home)
+    if end is None or day is None or now >= end:
+        raise ObsoletePostError("the deadline has passed")
+    phase = net.phases.get(milestone.phase_id)
+    left = days_until(tr, day, now.astimezone(zone).date())
+    lines = [
+        "⏰ <b>" + escape(tr.gettext("Deadline {left}").format(left=left)) + "</b>",
+        escape(milestone.title.get(tr.lang)),
+        escape(tr.gettext("Due: {date}").format(date=partial_date(tr, milestone.due))),
+    ]
+    if phase is not None:
+        lines.append("📌 " + escape(phase.name.get(tr.lang)))
+    return "\n".join(lines)
+
+
+def _occurrence(
+    delivery: Delivery, net: Network, now: datetime
+) -> tuple[MeetingSeries, Occurrence]:
+    series = next((s for s in net.series if s.id == delivery.payload["series_id"]), None)
+    if series is None:
+        raise ObsoletePostError("the meeting series was removed")
+    local = datetime.fromisoformat(delivery.payload["occurrence"])
+    start = local.replace(tzinfo=ZoneInfo(series.timezone))
+    if start <= now:
+        raise ObsoletePostError("the meeting has already started")
+    found = [
+        o
+        for o in occurrences(series, start - timedelta(minutes=1), start + timedelta(minutes=1))
+        if o.local_start == local
+    ]
+    if not found:
+        raise ObsoletePostError("the meeting is no longer in the series' schedule")
+    return series, found[0]
+
+
+def _when(occ: Occurrence, view: PartnershipView | None, tr: Translator, zone: ZoneInfo) -> str:
+    local = occ.start.astimezone(zone)
+    text = f"{day_with_weekday(tr, local)}, {time_in(tr, occ.start, zone)}"
+    if view is not None:
+        towns = [
+            time_in(tr, occ.start, ZoneInfo(t.timezone), t.name.get(tr.lang))
+            for t in (view.north, view.south)
+        ]
+        text += "\n" + " · ".join(towns)
+    return escape(text)
+
+
+def _invitation(
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    zone: ZoneInfo,
+) -> str:
+    lines = [
+        "📅 <b>"
+        + escape(tr.gettext("Invitation: {title}").format(title=series.title.get(tr.lang)))
+        + "</b>",
+        _when(occ, view, tr, zone),
+    ]
+    if series.join_url:
+        lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
+    lines += _clock_change(series, occ, view, tr)
+    lines.append(escape(tr.gettext("Will you take part? Answer with the buttons below.")))
+    return "\n".join(lines)
+
+
+def _clock_change(
+    series: MeetingSeries, occ: Occurrence, view: PartnershipView | None, tr: Translator
+) -> list[str]:
+    """Say so when a DST change in one town moved the call's time in another."""
+    before = previous_start(series, occ)
+    if before is None or view is None:
+        return []
+    notes = []
+    for town in (view.north, view.south):
+        there = ZoneInfo(town.timezone)
+        now_local, then_local = occ.start.astimezone(there), before.astimezone(there)
+        if now_local.time() != then_local.time():
+            notes.append(
+                "⚠️ "
+                + escape(
+                    tr.gettext(
+                        "The clocks changed: in {town} the meeting is now at {time} "
+                        "(last time {before})."
+                    ).format(
+                        town=town.name.get(tr.lang),
+                        time=dates.format_time(now_local, "short", locale=tr.lang),
+                        before=dates.format_time(then_local, "short", locale=tr.lang),
+                    )
+                )
+            )
+    return notes
+
+
+def _meeting_reminder(
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+) -> str:
+    left = dates.format_timedelta(
+        occ.start - now, add_direction=True, threshold=1.5, locale=tr.lang
+    )
+    lines = [
+        "⏰ <b>"
+        + escape(
+            tr.gettext("{title} begins {left}.").format(title=series.title.get(tr.lang), left=left)
+        )
+        + "</b>",
+        _when(occ, view, tr, zone),
+    ]
+    if series.join_url:
+        lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
+    return "\n".join(lines)
+
+
+def _event(
+    delivery: Delivery,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+) -> str:
+    event = next((e for e in net.events if e.id == delivery.payload["event_id"]), None)
+    if event is None:
+        raise ObsoletePostError("the event was removed")
+    if event.starts.iso() != delivery.payload["starts"]:
+        raise ObsoletePostError("the event's date changed; its new reminder is planned")
+    day = event.starts.as_date()
+    start = event.start_instant()
+    if day is None or (start or datetime.combine(day, datetime.min.time(), zone)) <= now:
+        raise ObsoletePostError("the event has begun")
+    kind = tr.gettext(KIND_LABELS[event.kind])
+    left = days_until(tr, day, now.astimezone(zone).date())
+    lines = [
+        f"{KIND_ICONS[event.kind]} <b>"
+        + escape(tr.gettext("{kind} · {left}").format(kind=kind, left=left))
+        + "</b>",
+        escape(event.title.get(tr.lang)),
+    ]
+    when = date_range(tr, event.starts, event.ends)
+    if start is not None:
+        when = f"{day_with_weekday(tr, start.astimezone(zone))}, {time_in(tr, start, zone)}"
+    lines.append("📅 " + escape(when))
+    if event.online:
+        lines.append("📍 " + escape(tr.gettext("online")))
+    elif event.place is not None:
+        lines.append("📍 " + escape(event.place.get(tr.lang)))
+    if event.partnership_id and (view := views.get(event.partnership_id)):
+        lines.append(
+            "🤝 " + escape(f"{view.north.name.get(tr.lang)} – {view.south.name.get(tr.lang)}")
+        )
+    return "\n".join(lines)
+
+
+def partnership_ids(net: Network) -> Sequence[str]:
+    return sorted(
+        {s.partnership_id for s in net.series}
+        | {e.partnership_id for e in net.events if e.partnership_id}
+    )

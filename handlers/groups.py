@@ -1,0 +1,266 @@
+"""Group chats: introductions, /subscribe, /unsubscribe, /subscriptions, /reminders."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Chat, ChatMember, ChatMemberUpdated, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import groups as logic
+from bot import render
+from bot.context import BotContext
+from bot.dispatch import replan_and_arm
+from bot.paging import compact_query
+from bot.permissions import may_change_chat
+from handlers.common import joined_args, show
+
+log = logging.getLogger(__name__)
+PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
+
+
+async def _allowed(update: Update, context: BotContext) -> bool:
+    """Admins and coordinators may change a chat; others get a polite refusal."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    query = update.callback_query
+    message = update.effective_message if query is None else None
+    if await may_change_chat(context.bot, chat, user.id, context.settings.admins, message):
+        return True
+    tr = (await context.reader(update)).tr
+    if query is not None:
+        await query.answer(render.not_allowed(tr), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(render.not_allowed(tr))
+    return False
+
+
+async def subscribe_command(update: Update, context: BotContext) -> None:
+    reader = await context.reader(update)
+    typed = joined_args(context.args)
+    if not typed:
+        await show(
+            update,
+            escape(
+                reader.tr.gettext(
+                    "Send /subscribe and a partnership, phase or programme, for example "
+                    "/subscribe Bonn, /subscribe phase 8 or /subscribe kkp."
+                )
+            ),
+        )
+        return
+    if not await _allowed(update, context):
+        return
+    network = context.storage.network
+    ids = (await network.search.search(compact_query(typed, 60), limit=logic.MAX_CHOICES))[0]
+    targets = logic.targets_for(
+        typed,
+        await network.phases(),
+        await network.programmes(),
+        await network.partnerships(ids),
+        reader.tr.lang,
+    )
+    if not targets:
+        await show(
+            update,
+            escape(
+                reader.tr.gettext(
+                    "I found nothing called “{what}”. Try a town, a phase number or a programme."
+                ).format(what=typed[:40])
+            ),
+        )
+    elif len(targets) == 1:
+        await _subscribe(update, context, targets[0].kind, targets[0].id, targets[0].label)
+    else:
+        await show(
+            update,
+            escape(reader.tr.gettext("Which one do you mean?")),
+            logic.choice_keyboard(targets),
+        )
+
+
+async def subscribe_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, code, target_id = [*query.data.split(":", 2), "", ""][:3]
+    kind = logic.KIND_CODES.get(code)
+    if kind is None or not await _allowed(update, context):
+        await query.answer()
+        return
+    await _subscribe(
+        update, context, kind, target_id, await _label(context, kind, target_id, update)
+    )
+
+
+async def _label(context: BotContext, kind: str, target_id: str, update: Update) -> str:
+    tr = (await context.reader(update)).tr
+    network = context.storage.network
+    views = {v.partnership.id: v for v in await network.partnerships([target_id])}
+    return logic.describe(
+        kind,
+        target_id,
+        {p.id: p for p in await network.phases()},
+        {p.id: p for p in await network.programmes()},
+        views,
+        tr,
+    )
+
+
+async def _subscribe(
+    update: Update, context: BotContext, kind: str, target_id: str, label: str
+) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    tr = (await context.reader(update)).tr
+    added = await context.storage.subscriptions.add(
+        chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
+    )
+    await replan_and_arm(context.application)
+    text = (
+        tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
+        if added
+        else tr.gettext("This chat already follows {what}.")
+    )
+    await show(update, escape(text.format(what=label)))
+
+
+async def subscriptions_command(update: Update, context: BotContext) -> None:
+    labels = [label for _id, label in await _labels(update, context)]
+    await show(update, logic.subscription_list(labels, (await context.reader(update)).tr))
+
+
+async def unsubscribe_command(update: Update, context: BotContext) -> None:
+    if not await _allowed(update, context):
+        return
+    reader = await context.reader(update)
+    labels = await _labels(update, context)
+    if not labels:
+        await show(update, logic.subscription_list([], reader.tr))
+        return
+    await show(
+        update,
+        escape(reader.tr.gettext("Which one should this chat stop following?")),
+        logic.unsubscribe_keyboard(labels),
+    )
+
+
+async def unsubscribe_button(update: Update, context: BotContext) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    if not await _allowed(update, context):
+        return
+    tr = (await context.reader(update)).tr
+    number = query.data.partition(":")[2]
+    removed = number.isdigit() and await context.storage.subscriptions.remove(chat.id, int(number))
+    if removed:
+        await replan_and_arm(context.application)
+    labels = [label for _id, label in await _labels(update, context)]
+    await show(update, logic.subscription_list(labels, tr))
+
+
+async def _labels(update: Update, context: BotContext) -> list[tuple[int, str]]:
+    chat = update.effective_chat
+    assert chat is not None
+    tr = (await context.reader(update)).tr
+    network = context.storage.network
+    subs = await context.storage.subscriptions.of_chat(chat.id)
+    phases = {p.id: p for p in await network.phases()}
+    programmes = {p.id: p for p in await network.programmes()}
+    views = {
+        v.partnership.id: v
+        for v in await network.partnerships([s.target_id for s in subs if s.kind == "partnership"])
+    }
+    return [
+        (s.id, logic.describe(s.kind, s.target_id, phases, programmes, views, tr)) for s in subs
+    ]
+
+
+async def reminders_command(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    reader = await context.reader(update)
+    repo = context.storage.subscriptions
+    args = context.args or []
+    if args:
+        if not await _allowed(update, context):
+            return
+        meetings = args[0].lower() in ("meetings", "meeting", "m")
+        days = None if meetings else logic.parse_days(args)
+        minutes = logic.parse_durations(args[1:]) if meetings else None
+        if days is None and minutes is None:
+            await show(
+                update,
+                escape(
+                    reader.tr.gettext(
+                        "I did not understand that. For deadlines send whole days, for example "
+                        "/reminders 14 3 1; for meetings send /reminders meetings 1d 1h."
+                    )
+                ),
+            )
+            return
+        await repo.set_offsets(
+            chat.id, chat.type, chat.title, deadline_days=days, meeting_minutes=minutes
+        )
+        await replan_and_arm(context.application)
+    days, minutes = await repo.offsets(chat.id)
+    await show(update, logic.offsets_text(days, minutes, reader.tr))
+
+
+async def member_update(update: Update, context: BotContext) -> None:
+    """Added to a group: introduce, resume if paused. Removed: pause, keep everything."""
+    change: ChatMemberUpdated | None = update.my_chat_member
+    if change is None or change.chat.type == Chat.PRIVATE:
+        return
+    was = change.old_chat_member.status in PRESENT
+    now_in = change.new_chat_member.status in PRESENT
+    subs = context.storage.subscriptions
+    if now_in and not was:
+        if await subs.resume(change.chat.id):
+            log.info("back in chat %s: its subscriptions resume", change.chat.id)
+            await replan_and_arm(context.application)
+        tr = (await context.reader(update)).tr
+        await context.bot.send_message(
+            change.chat.id,
+            escape(
+                tr.gettext(
+                    "Hello! I am partnerbot. I post deadline reminders and meeting invitations for "
+                    "the network of climate partnerships here. An administrator links this group "
+                    "with /subscribe and a partnership, phase or programme, for example "
+                    "/subscribe Bonn; /language es de sets the languages of my posts."
+                )
+            ),
+        )
+    elif was and not now_in:
+        await subs.pause(change.chat.id, f"bot is {change.new_chat_member.status}")
+        log.info("removed from chat %s: its subscriptions are paused", change.chat.id)
+
+
+async def migrated(update: Update, context: BotContext) -> None:
+    """The service message of a group upgraded to a supergroup."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id is not None:
+        await context.storage.subscriptions.migrate_chat(
+            message.chat.id, message.migrate_to_chat_id
+        )
+        await replan_and_arm(context.application)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("subscribe", subscribe_command))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
+    application.add_handler(CommandHandler("subscriptions", subscriptions_command))
+    application.add_handler(CommandHandler("reminders", reminders_command))
+    application.add_handler(CallbackQueryHandler(subscribe_button, pattern=f"^{logic.SUBSCRIBE}:"))
+    application.add_handler(
+        CallbackQueryHandler(unsubscribe_button, pattern=f"^{logic.UNSUBSCRIBE}:")
+    )
+    application.add_handler(ChatMemberHandler(member_update, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))

@@ -1,0 +1,46 @@
+"""RSVP buttons under a meeting invitation: the tally updates in place."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import BotContext
+from bot.posts import ANSWERS, ICONS, RSVP, rsvp_keyboard
+
+
+async def rsvp_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, code, delivery_id = [*query.data.split(":", 2), "", ""][:3]
+    answer = ANSWERS.get(code)
+    delivery = await context.storage.outbox.get(int(delivery_id)) if delivery_id.isdigit() else None
+    chat = update.effective_chat
+    if (
+        answer is None
+        or delivery is None
+        or delivery.kind != "invite"
+        or chat is None
+        or delivery.chat_id != chat.id
+    ):
+        await query.answer()
+        return
+    await context.storage.rsvps.answer(
+        delivery.payload["series_id"],
+        delivery.payload["occurrence"],
+        query.from_user.id,
+        answer,
+        context.clock.now(),
+    )
+    tally = await context.storage.rsvps.tally(delivery.payload)
+    await query.answer(ICONS[answer])
+    try:
+        await query.edit_message_reply_markup(rsvp_keyboard(delivery, tally))
+    except BadRequest as exc:  # the same answer again: the tally did not change
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(rsvp_button, pattern=f"^{RSVP}:"))

@@ -1,0 +1,181 @@
+"""The reminder outbox: planned rows, claimed one at a time, each sent exactly once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One post the planner wants in one chat at one instant."""
+
+    key: str
+    chat_id: int
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    key: str
+    chat_id: int
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    message_id: int | None
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _delivery(row: aiosqlite.Row) -> Delivery:
+    return Delivery(
+        row["id"],
+        row["key"],
+        row["chat_id"],
+        row["kind"],
+        datetime.fromisoformat(row["due_at"]),
+        json.loads(row["payload"]),
+        row["status"],
+        row["attempts"],
+        row["message_id"],
+    )
+
+
+class OutboxRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def replace_plan(
+        self, chat_ids: Sequence[int], planned: Sequence[Planned], window_start: datetime
+    ) -> int:
+        """Make the pending rows of these chats due from `window_start` exactly `planned`.
+
+        Sent rows stay as they are, and so do older pending rows (overdue after downtime:
+        the dispatcher decides about those). Idempotent: planning twice writes nothing new.
+        A changed date gives a new key, so its old pending row goes. Returns rows added.
+        """
+        async with self.db.transaction() as conn:
+            before = await _count(conn)
+            await conn.executemany(
+                "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, chat_id) DO UPDATE SET "
+                "due_at = excluded.due_at, payload = excluded.payload "
+                "WHERE deliveries.status = 'pending' AND deliveries.attempts = 0",
+                [
+                    (
+                        p.key,
+                        p.chat_id,
+                        p.kind,
+                        _utc(p.due_at),
+                        json.dumps(p.payload, sort_keys=True),
+                    )
+                    for p in planned
+                ],
+            )
+            keep = json.dumps([[p.key, p.chat_id] for p in planned])
+            await conn.execute(
+                "DELETE FROM deliveries WHERE status = 'pending' AND attempts = 0 AND due_at >= ? "
+                "AND chat_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS ("
+                "SELECT 1 FROM json_each(?) k WHERE json_extract(k.value, '$[0]') = key "
+                "AND json_extract(k.value, '$[1]') = chat_id)",
+                (_utc(window_start), json.dumps(list(chat_ids)), keep),
+            )
+            return await _count(conn) - before
+
+    async def release_in_flight(self) -> int:
+        """After a crash: rows claimed but never confirmed go back (at most one per process)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE deliveries SET status = 'pending' WHERE status = 'sending'"
+            )
+            return cur.rowcount
+
+    async def claim_next(self, now: datetime) -> Delivery | None:
+        """Take the most overdue pending row of a chat that is not paused, committed at once."""
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ("
+                "SELECT d.id FROM deliveries d JOIN chats c ON c.id = d.chat_id "
+                "WHERE d.status = 'pending' AND d.due_at <= ? AND c.paused_reason IS NULL "
+                "ORDER BY d.due_at, d.id LIMIT 1) RETURNING *",
+                (_utc(now),),
+            ) as cur,
+        ):
+            row = await cur.fetchone()
+        return _delivery(row) if row else None
+
+    async def mark_sent(self, delivery_id: int, message_id: int, now: datetime) -> None:
+        await self._set(
+            delivery_id,
+            "status = 'sent', message_id = ?, sent_at = ?, error = NULL",
+            (message_id, _utc(now)),
+        )
+
+    async def mark_skipped(self, delivery_id: int, reason: str) -> None:
+        await self._set(delivery_id, "status = 'skipped', error = ?", (reason,))
+
+    async def mark_failed(self, delivery_id: int, reason: str) -> None:
+        await self._set(delivery_id, "status = 'failed', error = ?", (reason,))
+
+    async def retry_at(self, delivery_id: int, due: datetime, reason: str) -> None:
+        await self._set(
+            delivery_id, "status = 'pending', due_at = ?, error = ?", (_utc(due), reason)
+        )
+
+    async def next_due(self) -> datetime | None:
+        async with self.db.conn.execute(
+            "SELECT min(d.due_at) FROM deliveries d JOIN chats c ON c.id = d.chat_id "
+            "WHERE d.status = 'pending' AND c.paused_reason IS NULL"
+        ) as cur:
+            row = await cur.fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def by_message(self, chat_id: int, message_id: int) -> Delivery | None:
+        async with self.db.conn.execute(
+            "SELECT * FROM deliveries WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return _delivery(row) if row else None
+
+    async def get(self, delivery_id: int) -> Delivery | None:
+        async with self.db.conn.execute(
+            "SELECT * FROM deliveries WHERE id = ?", (delivery_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _delivery(row) if row else None
+
+    async def pending_until(self, until: datetime) -> list[Delivery]:
+        async with self.db.conn.execute(
+            "SELECT * FROM deliveries WHERE status = 'pending' AND due_at <= ? "
+            "ORDER BY chat_id, due_at, id",
+            (_utc(until),),
+        ) as cur:
+            return [_delivery(r) for r in await cur.fetchall()]
+
+    async def _set(self, delivery_id: int, assignments: str, params: tuple[Any, ...]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE deliveries SET {assignments} WHERE id = ?", (*params, delivery_id)
+            )
+
+
+async def _count(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT count(*) FROM deliveries") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,180 @@
+"""Which chats follow which partnerships, phases or programmes, and how they want reminders."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+
+DEFAULT_DEADLINE_DAYS = (14, 3, 1)
+DEFAULT_MEETING_MINUTES = (1440, 60)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    chat_id: int
+    kind: str  # 'partnership' | 'phase' | 'programme'
+    target_id: str
+
+
+@dataclass(frozen=True)
+class FollowingChat:
+    """A chat with what it follows and its settings: the planner's input."""
+
+    chat_id: int
+    title: str | None
+    languages: tuple[str, ...]
+    timezone: str | None
+    deadline_days: tuple[int, ...]
+    meeting_minutes: tuple[int, ...]
+    targets: frozenset[tuple[str, str]]
+
+
+class SubscriptionRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self,
+        chat_id: int,
+        chat_type: str,
+        title: str | None,
+        kind: str,
+        target_id: str,
+        user_id: int,
+        now: datetime,
+    ) -> bool:
+        """Follow a target; False when the chat already did."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO chats (id, type, title) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET type = excluded.type, title = excluded.title",
+                (chat_id, chat_type, title),
+            )
+            cur = await conn.execute(
+                "INSERT INTO subscriptions (chat_id, target_kind, target_id, created_by, "
+                "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (chat_id, kind, target_id, user_id, now.isoformat()),
+            )
+            return cur.rowcount > 0
+
+    async def remove(self, chat_id: int, subscription_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM subscriptions WHERE id = ? AND chat_id = ?",
+                (subscription_id, chat_id),
+            )
+            return cur.rowcount > 0
+
+    async def of_chat(self, chat_id: int) -> list[Subscription]:
+        async with self.db.conn.execute(
+            "SELECT id, chat_id, target_kind, target_id FROM subscriptions WHERE chat_id = ? "
+            "ORDER BY id",
+            (chat_id,),
+        ) as cur:
+            return [Subscription(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
+
+    async def following_chats(self) -> list[FollowingChat]:
+        """Every chat that follows something and is not paused."""
+        async with self.db.conn.execute(
+            "SELECT c.id, c.title, c.languages, c.timezone, c.deadline_offsets, "
+            "c.meeting_offsets, json_group_array(json_array(s.target_kind, s.target_id)) "
+            "FROM chats c JOIN subscriptions s ON s.chat_id = c.id "
+            "WHERE c.paused_reason IS NULL GROUP BY c.id ORDER BY c.id"
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            FollowingChat(
+                chat_id=r[0],
+                title=r[1],
+                languages=tuple(json.loads(r[2])),
+                timezone=r[3],
+                deadline_days=tuple(json.loads(r[4])),
+                meeting_minutes=tuple(json.loads(r[5])),
+                targets=frozenset((k, t) for k, t in json.loads(r[6])),
+            )
+            for r in rows
+        ]
+
+    async def active_chat_ids(self) -> list[int]:
+        """Chats that are not paused: their pending posts follow the plan."""
+        async with self.db.conn.execute("SELECT id FROM chats WHERE paused_reason IS NULL") as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def offsets(self, chat_id: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        async with self.db.conn.execute(
+            "SELECT deadline_offsets, meeting_offsets FROM chats WHERE id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return DEFAULT_DEADLINE_DAYS, DEFAULT_MEETING_MINUTES
+        return tuple(json.loads(row[0])), tuple(json.loads(row[1]))
+
+    async def set_offsets(
+        self,
+        chat_id: int,
+        chat_type: str,
+        title: str | None,
+        *,
+        deadline_days: tuple[int, ...] | None = None,
+        meeting_minutes: tuple[int, ...] | None = None,
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO chats (id, type, title) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET type = excluded.type, title = excluded.title",
+                (chat_id, chat_type, title),
+            )
+            if deadline_days is not None:
+                await conn.execute(
+                    "UPDATE chats SET deadline_offsets = ? WHERE id = ?",
+                    (json.dumps(list(deadline_days)), chat_id),
+                )
+            if meeting_minutes is not None:
+                await conn.execute(
+                    "UPDATE chats SET meeting_offsets = ? WHERE id = ?",
+                    (json.dumps(list(meeting_minutes)), chat_id),
+                )
+
+    async def pause(self, chat_id: int, reason: str) -> None:
+        """Telegram refuses us in this chat: keep its subscriptions, stop sending."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE chats SET paused_reason = ? WHERE id = ?", (reason, chat_id))
+
+    async def resume(self, chat_id: int) -> bool:
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE chats SET paused_reason = NULL WHERE id = ? AND paused_reason IS NOT NULL",
+                (chat_id,),
+            )
+            return cur.rowcount > 0
+
+    async def is_paused(self, chat_id: int) -> bool:
+        async with self.db.conn.execute(
+            "SELECT paused_reason FROM chats WHERE id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return row is not None and row[0] is not None
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: the chat, its subscriptions and pending posts move."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cur:
+                exists = await cur.fetchone() is not None
+            if exists:  # both known (the service message raced us): fold the old one in
+                await conn.execute(
+                    "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                    (new_id, old_id),
+                )
+                await conn.execute(
+                    "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?",
+                    (new_id, old_id),
+                )
+                await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+            else:  # ON UPDATE CASCADE moves subscriptions and deliveries along
+                await conn.execute(
+                    "UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", (new_id, old_id)
+                )
