@@ -12,7 +12,10 @@ MO     := $(PO:.po=.mo)
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "partnerbot needs Python 3.11 (found: $$($(PYTHON) --version 2>&1)); set PYTHON=..."; \
+		exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { echo "could not create a venv: on Debian/Ubuntu install python3.11-venv"; exit 1; }
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[dev]'

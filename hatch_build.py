@@ -18,7 +18,11 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
         root = Path(self.root)
         # Editable installs read the catalogs from the source tree (see bot/i18n.py);
         # compile them in place so `pip install -e .` alone gives a working bot.
-        out_root = root / "locales" if version == "editable" else Path(tempfile.mkdtemp())
+        if version == "editable":
+            out_root = root / "locales"
+        else:
+            self._scratch = tempfile.TemporaryDirectory(prefix="partnerbot-mo-")
+            out_root = Path(self._scratch.name)
         for po_path in sorted((root / "locales").glob("*/LC_MESSAGES/messages.po")):
             lang = po_path.parent.parent.name
             with po_path.open("rb") as po_file:

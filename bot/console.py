@@ -4,47 +4,77 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import tempfile
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import PartnerBot, build_application, running
+from bot.clock import MovableClock
 from bot.config import Settings
+from bot.dispatch import dispatcher_of, replan_and_arm
 from bot.i18n import supported_language
 from bot.offline import ApiCall, OfflineBotApi, as_update
 
 USER_ID = 1001
+GROUP = {"id": -1001001, "type": "supergroup", "title": "Bonn – La Paz (console group)"}
 BANNER = """partnerbot console: the real bot, offline (no Telegram needed).
 Type a command such as /start or /help. A number presses the button shown with it.
-Console commands: :lang CODE (your Telegram app's language), :help, :quit (or Ctrl-D).
+Console commands: :group, :private, :user N, :clock +1d, :lang CODE, :help, :quit.
 """
 CONSOLE_HELP = """:lang CODE     pretend your Telegram app is set to CODE (e.g. :lang es)
 :inline TEXT   type "@partnerbot TEXT" in a chat (inline mode) and see what is offered
+:group         talk in a group chat (the bot is added; you, user 1001, are its creator)
+:private       back to your private chat with the bot
+:user N        act as user N (in the group: a plain member unless N is 1001)
+:clock +3d     move the bot's clock (+30m, +2h, +3d, +1w, or 2026-12-01T08:00 in the
+               network's zone); due reminders are then posted
 :help          this list
 :quit          leave (Ctrl-D works too)
 """
+_STEP = re.compile(r"^\+(\d+)([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 class Console:
     """Turns typed lines into Telegram updates and prints what the bot sends back."""
 
     def __init__(
-        self, app: PartnerBot, api: OfflineBotApi, out: TextIO, echo: bool, files_dir: Path
+        self,
+        app: PartnerBot,
+        api: OfflineBotApi,
+        clock: MovableClock,
+        out: TextIO,
+        echo: bool,
+        files_dir: Path,
     ) -> None:
-        self.app, self.api, self.out, self.echo = app, api, out, echo
+        self.app, self.api, self.clock, self.out, self.echo = app, api, clock, out, echo
         self.files_dir = files_dir
-        self.user: dict[str, Any] = {
-            "id": USER_ID,
-            "is_bot": False,
-            "first_name": "You",
-            # Like a phone, the console tells the bot the system's language (LANG=es_BO...).
-            "language_code": supported_language(os.environ.get("LANG")) or "en",
-        }
-        self.chat: dict[str, Any] = {"id": USER_ID, "type": "private", "first_name": "You"}
+        # Like a phone, the console tells the bot the system's language (LANG=es_BO...).
+        self.language = supported_language(os.environ.get("LANG")) or "en"
+        self.users: dict[int, dict[str, Any]] = {}
+        self.user = self._user(USER_ID)
+        self.chat: dict[str, Any] = self._private()
+        self.group_joined = False
         self.buttons: list[tuple[dict[str, Any], str]] = []
         api.on_call = self.show
+
+    def _user(self, user_id: int) -> dict[str, Any]:
+        return self.users.setdefault(
+            user_id,
+            {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": f"User {user_id}",
+                "language_code": self.language,
+            },
+        )
+
+    def _private(self) -> dict[str, Any]:
+        return {"id": self.user["id"], "type": "private", "first_name": self.user["first_name"]}
 
     async def handle(self, line: str) -> bool:
         """Act on one typed line; False when the user wants to leave."""
@@ -53,44 +83,92 @@ class Console:
             self.print(f"you> {line}")
         if not line:
             return True
-        if line.startswith(":inline"):
-            update = self.api.inline_query(self.user, line.removeprefix(":inline").strip())
-            await self.app.process_update(as_update(update, self.app.bot))
-            return True
         if line.startswith(":"):
-            return self.meta(line)
+            return await self.meta(line)
         if line.isdigit():
             await self.press(int(line))
             return True
-        update = self.api.user_message(self.user, self.chat, line)
-        await self.app.process_update(as_update(update, self.app.bot))
+        await self.feed(self.api.user_message(self.user, self.chat, line))
         return True
 
-    def meta(self, line: str) -> bool:
+    async def feed(self, update: dict[str, Any]) -> None:
+        await self.app.process_update(as_update(update, self.app.bot))
+
+    async def meta(self, line: str) -> bool:
         name, _, arg = line[1:].partition(" ")
+        arg = arg.strip()
         if name in ("quit", "q", "exit"):
             return False
-        if name == "lang" and arg.strip():
-            self.user["language_code"] = arg.strip()
-            self.print(f"(your Telegram app now says language_code={arg.strip()})")
+        if name == "lang" and arg:
+            self.user["language_code"] = arg
+            self.print(f"(your Telegram app now says language_code={arg})")
+        elif name == "inline":
+            await self.feed(self.api.inline_query(self.user, arg))
+        elif name == "group":
+            await self.enter_group()
+        elif name == "private":
+            self.chat = self._private()
+            self.print("(you are in your private chat with the bot)")
+        elif name == "user" and arg.isdigit():
+            self.user = self._user(int(arg))
+            if self.chat["type"] == "private":
+                self.chat = self._private()
+            self.print(f"(you are now user {arg})")
+        elif name == "clock" and arg:
+            await self.move_clock(arg)
         else:
             self.print(CONSOLE_HELP.rstrip())
         return True
+
+    async def enter_group(self) -> None:
+        self.api.add_chat(GROUP, {USER_ID: "creator"})
+        self.chat = GROUP
+        self.print(f"(you are in the group “{GROUP['title']}” as user {self.user['id']})")
+        if not self.group_joined:  # the first time, the bot is added to the group
+            self.group_joined = True
+            await self.feed(
+                self.api.member_change(GROUP, self._user(USER_ID), "left", "administrator")
+            )
+
+    async def move_clock(self, arg: str) -> None:
+        step = _STEP.match(arg)
+        settings = self.app.bot_data.settings
+        assert settings is not None
+        try:
+            if step:
+                self.clock.advance(timedelta(**{_UNITS[step[2]]: int(step[1])}))
+            else:
+                moment = datetime.fromisoformat(arg)
+                self.clock.set(
+                    moment if moment.tzinfo else moment.replace(tzinfo=settings.timezone)
+                )
+        except ValueError:
+            self.print("(use +30m, +2h, +3d, +1w or a date like 2026-12-01T08:00)")
+            return
+        local = self.clock.now().astimezone(settings.timezone)
+        self.print(f"(the clock now says {local:%Y-%m-%d %H:%M} {settings.timezone.key})")
+        await replan_and_arm(self.app)
+        await dispatcher_of(self.app).run(self.app.bot)
 
     async def press(self, number: int) -> None:
         if not 1 <= number <= len(self.buttons):
             self.print(f"(there is no button {number} on the last keyboard)")
             return
         message, data = self.buttons[number - 1]
-        update = self.api.button_press(self.user, message, data)
-        await self.app.process_update(as_update(update, self.app.bot))
+        await self.feed(self.api.button_press(self.user, message, data))
 
     def show(self, call: ApiCall, result: Any) -> None:
         """Print what the bot did, as a phone would show it."""
-        if call.method in ("sendMessage", "editMessageText"):
-            label = "bot" if call.method == "sendMessage" else "bot (edited)"
-            self.print(f"{label}:")
-            self.print(textwrap.indent(result["text"], "  "))
+        if call.method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            label = {
+                "sendMessage": "bot",
+                "editMessageText": "bot (edited)",
+                "editMessageReplyMarkup": "bot (buttons updated)",
+            }[call.method]
+            where = result["chat"].get("title")
+            self.print(f"{label} in “{where}”:" if where else f"{label}:")
+            if call.method != "editMessageReplyMarkup":
+                self.print(textwrap.indent(result["text"], "  "))
             self.keyboard(result)
         elif call.method == "answerCallbackQuery" and call.params.get("text"):
             self.print(f"bot (pop-up): {call.params['text']}")
@@ -125,12 +203,13 @@ class Console:
 async def run_console(
     settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
-    api = OfflineBotApi()
-    app = build_application(settings, request=api, demo=True)
+    clock = MovableClock()
+    api = OfflineBotApi(clock=clock)
+    app = build_application(settings, request=api, clock=clock, demo=True)
     interactive = stdin.isatty()
     async with running(app):
         files_dir = Path(tempfile.mkdtemp(prefix="partnerbot-console-"))
-        console = Console(app, api, out, echo=not interactive, files_dir=files_dir)
+        console = Console(app, api, clock, out, echo=not interactive, files_dir=files_dir)
         console.print(BANNER)
         while True:
             if interactive:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any, get_args, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import icalendar
 import yaml
 from babel import Locale
+from dateutil.rrule import rrulestr
 
 from bot.codec import DatasetError, from_plain, to_plain
-from bot.domain import Dataset
+from bot.domain import Dataset, Event, MeetingSeries
 
 FORMAT = "partnerbot-dataset/1"
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
 def dataset_to_yaml(dataset: Dataset) -> str:
@@ -63,6 +68,12 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
     ids: dict[str, set[str]] = {}
     for f in dataclasses.fields(dataset):
         records = getattr(dataset, f.name)
+        for record in records:  # ids travel in button data (64 bytes): short and plain
+            if not _ID.fullmatch(record.id):
+                raise DatasetError(
+                    f"{f.name}[{record.id}].id",
+                    "use 1 to 40 lower-case letters, digits and hyphens",
+                )
         counts = Counter(r.id for r in records)
         for record_id, n in counts.items():
             if n > 1:
@@ -84,11 +95,17 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
         refer("milestones", m.id, "phase_id", "phases", [m.phase_id])
     for mu in dataset.municipalities:
         _check_zone(f"municipalities[{mu.id}].timezone", mu.timezone)
-        if mu.country not in Locale("en").territories:
+        if not (mu.country.isalpha() and mu.country.isupper() and len(mu.country) == 2) or (
+            mu.country not in Locale("en").territories
+        ):
             raise DatasetError(
                 f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}"
             )
     for p in dataset.partnerships:
+        if p.north_id == p.south_id:
+            raise DatasetError(f"partnerships[{p.id}].south_id", "a town cannot partner itself")
+        if len(set(p.topics)) != len(p.topics):
+            raise DatasetError(f"partnerships[{p.id}].topics", "a topic is listed twice")
         refer("partnerships", p.id, "north_id", "municipalities", [p.north_id, p.south_id])
         refer("partnerships", p.id, "programme_id", "programmes", [p.programme_id])
         refer("partnerships", p.id, "phase_id", "phases", [p.phase_id])
@@ -97,15 +114,44 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
         refer("events", e.id, "partnership_id", "partnerships", [e.partnership_id])
         refer("events", e.id, "phase_id", "phases", [e.phase_id])
         refer("events", e.id, "programme_id", "programmes", [e.programme_id])
-        if e.timezone is not None:
-            _check_zone(f"events[{e.id}].timezone", e.timezone)
-        elif e.start_time is not None:
-            raise DatasetError(f"events[{e.id}].timezone", "a time needs its IANA zone")
+        _check_event_times(e)
     for s in dataset.meeting_series:
         refer("meeting_series", s.id, "partnership_id", "partnerships", [s.partnership_id])
         _check_zone(f"meeting_series[{s.id}].timezone", s.timezone)
-        if not s.rrule.startswith("FREQ="):
-            raise DatasetError(f"meeting_series[{s.id}].rrule", "expected an RFC 5545 RRULE")
+        _check_rule(s)
+
+
+def _check_event_times(e: Event) -> None:
+    path = f"events[{e.id}]"
+    if e.timezone is not None:
+        _check_zone(f"{path}.timezone", e.timezone)
+    elif e.start_time is not None:
+        raise DatasetError(f"{path}.timezone", "a time needs its IANA zone")
+    first, last = e.starts.latest(), (e.ends or e.starts).latest()
+    if first is not None and last is not None and last < first:
+        raise DatasetError(f"{path}.ends", "ends before it starts")
+    if e.start_time is not None and e.starts.as_date() is None:
+        raise DatasetError(f"{path}.start_time", "a time needs a full date (YYYY-MM-DD)")
+    if e.end_time is not None:
+        last_day = (e.ends or e.starts).as_date()
+        start = e.start_instant()
+        if start is None or last_day is None or e.timezone is None:
+            raise DatasetError(f"{path}.end_time", "an end time needs a start time and full dates")
+        if datetime.combine(last_day, e.end_time, ZoneInfo(e.timezone)) <= start:
+            raise DatasetError(f"{path}.end_time", "ends before it starts")
+
+
+def _check_rule(s: MeetingSeries) -> None:
+    """The rule must expand on wall-clock time (no UTC UNTIL) and yield meetings."""
+    try:
+        rule = rrulestr(s.rrule, dtstart=s.dtstart)
+        next(iter(rule), None)
+        icalendar.vRecur.from_ical(s.rrule)
+    except (ValueError, TypeError) as exc:
+        raise DatasetError(
+            f"meeting_series[{s.id}].rrule",
+            f"not a usable RFC 5545 RRULE ({exc}); give UNTIL in local time without Z",
+        ) from exc
 
 
 def _check_zone(path: str, name: str) -> None:

@@ -85,6 +85,16 @@ class PartialDate:
             return "day"
         return "month" if self.month is not None else "year"
 
+    def latest(self) -> tuple[int, int, int] | None:
+        """The last (year, month, day) this date can mean; None when the year is unknown.
+
+        'Due November 2014' runs to 30 November: month-precision deadlines stay open until
+        the month is over. Comparable with (today.year, today.month, today.day).
+        """
+        if self.year is None:
+            return None
+        return (self.year, self.month or 12, self.day or 31)
+
     def as_date(self) -> date | None:
         """The calendar day, when it is fully known."""
         if self.year is None or self.month is None or self.day is None:

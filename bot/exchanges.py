@@ -67,21 +67,17 @@ class Exchange:
     def last_day(self) -> PartialDate:
         return self.ends or self.starts
 
-    def is_upcoming(self, now: datetime) -> bool:
-        """Not over yet; a date known only to the month counts until the month ends."""
+    def is_upcoming(self, now: datetime, reader_zone: ZoneInfo | None = None) -> bool:
+        """Not over yet: until its end time, else until its last day is over where it is
+        (or, for an event without a zone, where the reader is)."""
         if self.end is not None:
             return self.end > now
-        if self.start is not None:
-            return self.start > now
-        last = self.last_day()
-        if last.year is None:
+        latest = self.last_day().latest()
+        if latest is None:
             return False  # the sources leave the year open: it cannot be upcoming
-        local_today = now.astimezone(ZoneInfo(self.zone)).date() if self.zone else now.date()
-        return (last.year, last.month or 12, last.day or 31) >= (
-            local_today.year,
-            local_today.month,
-            local_today.day,
-        )
+        zone = ZoneInfo(self.zone) if self.zone else reader_zone or ZoneInfo("UTC")
+        today = now.astimezone(zone).date()
+        return latest >= (today.year, today.month, today.day)
 
     def sort_key(self) -> tuple[int, datetime]:
         """Known instants in time order; dates at their start; year-less dates last."""
@@ -150,15 +146,20 @@ class Context:
 
 
 def collect(
-    events: Iterable[Event], series: Iterable[MeetingSeries], now: datetime, *, past: bool
+    events: Iterable[Event],
+    series: Iterable[MeetingSeries],
+    now: datetime,
+    *,
+    past: bool,
+    zone: ZoneInfo | None = None,
 ) -> list[Exchange]:
-    """Upcoming exchanges soonest first, or past ones latest first."""
+    """Upcoming exchanges soonest first, or past ones latest first (`zone`: the reader's)."""
     items = [from_event(e) for e in events]
     if past:
-        chosen = [x for x in items if not x.is_upcoming(now)]
+        chosen = [x for x in items if not x.is_upcoming(now, zone)]
         return sorted(chosen, key=lambda x: (-x.sort_key()[0], x.sort_key()[1]), reverse=True)
     items += [x for s in series for x in from_series(s, now)]
-    return sorted((x for x in items if x.is_upcoming(now)), key=Exchange.sort_key)
+    return sorted((x for x in items if x.is_upcoming(now, zone)), key=Exchange.sort_key)
 
 
 def matches(item: Exchange, query: str, ctx: Context, translators: Iterable[Translator]) -> bool:
@@ -213,12 +214,12 @@ def _when(item: Exchange, ctx: Context, tr: Translator, zone: ZoneInfo, now: dat
     if item.start is None:
         text = escape(date_range(tr, item.starts, item.ends))
         first = item.starts.as_date()
-        if first is not None and item.is_upcoming(now):
+        if first is not None and item.is_upcoming(now, zone):
             text += f" ({escape(days_until(tr, first, now.astimezone(zone).date()))})"
         return text
     local = item.start.astimezone(zone)
     text = f"{escape(day_with_weekday(tr, local))}, {escape(time_in(tr, item.start, zone))}"
-    if item.is_upcoming(now):
+    if item.is_upcoming(now, zone):
         text += f" ({escape(days_until(tr, local.date(), now.astimezone(zone).date()))})"
     if item.partnership_id and (view := ctx.partnerships.get(item.partnership_id)):
         towns = [

@@ -44,8 +44,12 @@ def event_ics(
     start = event.start_instant()
     if start is not None and event.timezone is not None:
         vevent.add("dtstart", start)
-        end_time = event.end_time or (start + timedelta(hours=1)).time()
-        vevent.add("dtend", datetime.combine(last, end_time, ZoneInfo(event.timezone)))
+        end = (
+            datetime.combine(last, event.end_time, ZoneInfo(event.timezone))
+            if event.end_time
+            else start + timedelta(hours=1)
+        )
+        vevent.add("dtend", end)
     else:  # all-day: DTEND is the day after the last day (RFC 5545, 3.6.1)
         vevent.add("dtstart", first)
         vevent.add("dtend", last + timedelta(days=1))

@@ -22,13 +22,16 @@ OPEN_SHOWN = 2  # in the overview, the next two open milestones of each phase
 
 def is_open(due: PartialDate, today: date) -> bool:
     """Not yet past: a month-precision deadline stays open until the month is over."""
-    if due.year is None:
-        return False  # the year is unknown: neither done nor open
-    return (due.year, due.month or 12, due.day or 31) >= (today.year, today.month, today.day)
+    latest = due.latest()  # None: the year is unknown, neither done nor open
+    return latest is not None and latest >= (today.year, today.month, today.day)
 
 
 def is_done(due: PartialDate, today: date) -> bool:
     return due.year is not None and not is_open(due, today)
+
+
+def phase_by_id(phases: Iterable[Phase], phase_id: str) -> Phase | None:
+    return next((p for p in phases if p.id == phase_id), None)
 
 
 def find_phase(phases: Iterable[Phase], text: str) -> Phase | None:
@@ -54,7 +57,7 @@ def open_phases(
         if pending:
             pending.sort(key=lambda m: m.position)
             found.append((phase, pending))
-    found.sort(key=lambda item: item[1][0].due)
+    found.sort(key=lambda item: min(m.due.latest() or (9999, 12, 31) for m in item[1]))
     return found
 
 

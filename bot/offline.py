@@ -24,6 +24,20 @@ from bot.tg_html import HtmlError, to_plain_text
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "partnerbot", "username": "partnerbot"}
 
 JSON = dict[str, Any]
+ADMIN_RIGHTS: JSON = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": True,
+    "can_edit_stories": True,
+    "can_delete_stories": True,
+}
 
 
 class ApiError(Exception):
@@ -51,6 +65,10 @@ class OfflineBotApi(BaseRequest):
     messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
     on_call: Callable[[ApiCall, Any], None] | None = None
     """Told of every successful call and its result (the console prints from it)."""
+    blocked: set[int] = field(default_factory=set)
+    """Chats that answer every send with 403, as after the bot was removed."""
+    failures: dict[int, list[BaseException]] = field(default_factory=dict)
+    """One-off answers for the next sends to a chat: ApiError, TimedOut, or a crash."""
 
     def __post_init__(self) -> None:
         self._message_ids = itertools.count(1)
@@ -88,6 +106,7 @@ class OfflineBotApi(BaseRequest):
         try:
             if handler is None:
                 raise ApiError(404, "Not Found")
+            self._injected(api_method, params)
             result = handler(params)
         except ApiError as exc:
             call.error = exc.description
@@ -101,6 +120,52 @@ class OfflineBotApi(BaseRequest):
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- what tests and the console set up -------------------------------------------------
+    def fail(self, chat_id: int, *answers: BaseException) -> None:
+        """Answer the next sends to `chat_id` with these errors, in order."""
+        self.failures.setdefault(chat_id, []).extend(answers)
+
+    def _injected(self, method: str, params: JSON) -> None:
+        if not method.startswith("send") or "chat_id" not in params:
+            return
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        queue = self.failures.get(chat_id)
+        if queue:
+            raise queue.pop(0)
+
+    @staticmethod
+    def flood(retry_after: int) -> ApiError:
+        return ApiError(
+            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        )
+
+    def migration(self, old: JSON, new_id: int) -> ApiError:
+        """The group `old` became supergroup `new_id`: sends to the old id fail with 400."""
+        self.add_chat({**old, "id": new_id, "type": "supergroup"})
+        return ApiError(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            {"migrate_to_chat_id": new_id},
+        )
+
+    def member_change(self, chat: JSON, by: JSON, old: str, new: str) -> JSON:
+        """The bot's own membership changed (added to or removed from a group)."""
+        self.add_chat(chat)
+        bot_member: JSON = {"user": BOT_USER, "status": new}
+        if new == "administrator":
+            bot_member.update(ADMIN_RIGHTS)
+        return {
+            "update_id": next(self._update_ids),
+            "my_chat_member": {
+                "chat": chat,
+                "from": by,
+                "date": self._now(),
+                "old_chat_member": {"user": BOT_USER, "status": old},
+                "new_chat_member": bot_member,
+            },
+        }
+
     def add_chat(self, chat: JSON, members: dict[int, str] | None = None) -> None:
         self.chats[chat["id"]] = chat
         for user_id, status in (members or {}).items():
@@ -228,6 +293,16 @@ class OfflineBotApi(BaseRequest):
         self.messages[key] = message
         return message
 
+    def api_editMessageReplyMarkup(self, params: JSON) -> JSON:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if self.messages[key].get("reply_markup") == markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        self.messages[key] = {**self.messages[key], "reply_markup": markup}
+        return self.messages[key]
+
     def api_answerCallbackQuery(self, params: JSON) -> bool:
         if len(params.get("text", "")) > 200:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -238,22 +313,8 @@ class OfflineBotApi(BaseRequest):
         self._chat(chat_id)
         member = self.members.get((chat_id, user_id), {"status": "member"})
         user = {"id": user_id, "is_bot": False, "first_name": f"user {user_id}"}
-        extra = {
-            "can_be_edited": False,
-            "is_anonymous": False,
-            "can_manage_chat": True,
-            "can_delete_messages": True,
-            "can_manage_video_chats": True,
-            "can_restrict_members": True,
-            "can_promote_members": False,
-            "can_change_info": True,
-            "can_invite_users": True,
-            "can_post_stories": True,
-            "can_edit_stories": True,
-            "can_delete_stories": True,
-        }
         if member["status"] == "administrator":
-            return {"status": "administrator", "user": user, **extra}
+            return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
         if member["status"] == "creator":
             return {"status": "creator", "user": user, "is_anonymous": False}
         return {"status": member["status"], "user": user}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -41,7 +42,10 @@ def compact_query(text: str, room: int) -> str:
     kept: list[str] = []
     for word in terms(text):
         candidate = " ".join([*kept, word])
-        if len(candidate.encode()) > room:
+        while len(candidate.encode()) > room and word:  # shorten, at a character boundary
+            word = word[:-1]
+            candidate = " ".join([*kept, word])
+        if not word:
             break
         kept.append(word)
     return " ".join(kept)
@@ -56,6 +60,6 @@ def parse_page(data: str, prefix: str) -> tuple[int, str] | None:
     """'pl:2:q:bonn' with prefix 'pl' -> (2, 'q:bonn'); None for anything malformed."""
     head, _, rest = data.partition(":")
     number, _, suffix = rest.partition(":")
-    if head != prefix or not number.isdigit():
+    if head != prefix or not re.fullmatch(r"[0-9]{1,3}", number):  # not "²", not 10**9
         return None
     return int(number), suffix

@@ -7,7 +7,7 @@ so "every six weeks at 15:00 Europe/Berlin" stays 15:00 in Berlin across DST cha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -35,13 +35,7 @@ def occurrences(series: MeetingSeries, after: datetime, before: datetime) -> lis
     found = []
     for local in rule.between(low, high, inc=True):
         start = local.replace(tzinfo=zone)
-        if start + duration > after and start < before:
-            found.append(Occurrence(series, local, start, start + duration))
+        end = (start.astimezone(UTC) + duration).astimezone(zone)  # real minutes, not wall
+        if end > after and start < before:
+            found.append(Occurrence(series, local, start, end))
     return found
-
-
-def next_occurrence(
-    series: MeetingSeries, after: datetime, horizon_days: int = 400
-) -> Occurrence | None:
-    found = occurrences(series, after, after + timedelta(days=horizon_days))
-    return found[0] if found else None

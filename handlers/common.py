@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 
@@ -14,11 +14,18 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
             await update.effective_message.reply_text(text, reply_markup=markup)
         return
     await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:  # the same page pressed twice: Telegram refuses a no-op edit
-        if "not modified" not in exc.message.lower():
-            raise
+    if isinstance(query.message, Message):
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if "not modified" in reason:  # the same page pressed twice: nothing to do
+                return
+            if "not found" not in reason and "can't be edited" not in reason:
+                raise
+    if update.effective_chat is not None:  # too old or deleted to edit: answer anew
+        await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 def joined_args(args: list[str] | None) -> str:

@@ -63,7 +63,9 @@ async def _show(
     reader = await context.reader(update)
     network = context.storage.network
     now = context.clock.now()
-    items = collect(await network.events(), await network.meeting_series(), now, past=past)
+    items = collect(
+        await network.events(), await network.meeting_series(), now, past=past, zone=reader.zone
+    )
     views = await network.partnerships(listing.partnerships_referred(items))
     ctx = Context(
         partnerships={v.partnership.id: v for v in views},

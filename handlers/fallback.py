@@ -13,7 +13,11 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or not message.text:
         return
-    command = message.parse_entities([MessageEntity.BOT_COMMAND]).popitem()[1]
+    commands = message.parse_entities([MessageEntity.BOT_COMMAND])
+    first = min(commands, key=lambda entity: entity.offset, default=None)
+    if first is None or first.offset != 0:
+        return
+    command = commands[first]
     name, _, addressee = command.partition("@")
     if chat.type != Chat.PRIVATE and addressee.lower() != (context.bot.username or "").lower():
         return  # in groups, other bots' commands are none of our business

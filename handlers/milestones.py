@@ -19,10 +19,11 @@ async def milestones_command(update: Update, context: BotContext) -> None:
 
 async def phase_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None and update.callback_query.data is not None
-    await _show(update, context, update.callback_query.data.removeprefix(view.PHASE_PREFIX))
+    phase_id = update.callback_query.data.removeprefix(view.PHASE_PREFIX)
+    await _show(update, context, phase_id, exact=True)
 
 
-async def _show(update: Update, context: BotContext, wanted: str) -> None:
+async def _show(update: Update, context: BotContext, wanted: str, exact: bool = False) -> None:
     reader = await context.reader(update)
     network = context.storage.network
     phases, milestones = await network.phases(), await network.milestones()
@@ -33,7 +34,7 @@ async def _show(update: Update, context: BotContext, wanted: str) -> None:
         pending = view.open_phases(phases, milestones, today)
         await show(update, view.render_overview(pending, programmes, reader.tr, today), keyboard)
         return
-    phase = view.find_phase(phases, wanted)
+    phase = view.phase_by_id(phases, wanted) if exact else view.find_phase(phases, wanted)
     if phase is None:
         await show(update, view.unknown_phase(wanted, phases, reader.tr), keyboard)
         return

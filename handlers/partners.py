@@ -62,25 +62,35 @@ async def _list(update: Update, context: BotContext, source: str, page: int) -> 
     reader = await context.reader(update)
     network = context.storage.network
     kind, _, value = source.partition(":")
-    if kind == "q":
-        ids = (await network.search.search(value, limit=10_000))[0]
-    elif kind == "c":
-        ids = await network.partnership_ids(country=value)
-    else:
-        ids = await network.partnership_ids(phase_id=value)
-    if not ids:
+    size = view.PAGE_SIZE
+    if kind == "q" and value:  # the index pages for us: only one page is read
+        shown_ids, total = await network.search.search(value, size, page * size)
+        if not shown_ids and total:  # a page past the end (forged or stale): the last one
+            page = (total - 1) // size
+            shown_ids, total = await network.search.search(value, size, page * size)
+    elif kind in ("c", "p") and value:
+        everything = await network.partnership_ids(
+            country=value if kind == "c" else None, phase_id=value if kind == "p" else None
+        )
+        shown, page, _pages = page_of(everything, page, size)
+        shown_ids, total = list(shown), len(everything)
+    else:  # forged or empty source: nothing to show
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        return
+    if total == 0:
         await _nothing_found(update, context, value)
         return
-    if len(ids) == 1 and kind == "q":
-        [card] = await network.partnerships(ids)
+    if total == 1 and kind == "q":
+        [card] = await network.partnerships(shown_ids)
         await show(update, view.card(card, reader.tr), view.card_keyboard(card, reader.tr))
         return
-    shown_ids, page, pages = page_of(ids, page, view.PAGE_SIZE)
-    views = await network.partnerships(list(shown_ids))
-    first = page * view.PAGE_SIZE + 1
+    pages = -(-total // size)
+    views = await network.partnerships(shown_ids)
+    first = page * size + 1
     heading = reader.tr.ngettext(
-        "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", len(ids)
-    ).format(count=len(ids), what=await _describe(context, kind, value, reader.tr.lang))
+        "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", total
+    ).format(count=total, what=await _describe(context, kind, value, reader.tr.lang))
     text = view.result_list(views, f"<b>{escape(heading)}</b>", first, reader.tr)
     await show(update, text, view.list_keyboard(views, first, page, pages, source))
 
