@@ -35,3 +35,8 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
                 build_data["force_include"][str(mo_path)] = (
                     f"bot/locales/{lang}/LC_MESSAGES/messages.mo"
                 )
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        scratch = getattr(self, "_scratch", None)
+        if scratch is not None:  # the wheel holds the catalogs now
+            scratch.cleanup()
