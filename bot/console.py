@@ -92,7 +92,10 @@ class Console:
         return True
 
     async def feed(self, update: dict[str, Any]) -> None:
+        """Process one update, then send what it made due (e.g. a new subscription's
+        invitation) right away, so the console's output follows the typed lines."""
         await self.app.process_update(as_update(update, self.app.bot))
+        await dispatcher_of(self.app).run(self.app.bot)
 
     async def meta(self, line: str) -> bool:
         name, _, arg = line[1:].partition(" ")

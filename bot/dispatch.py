@@ -96,6 +96,9 @@ class Dispatcher:
         outbox, now = self.storage.outbox, self.clock.now()
         prefs = await self.storage.preferences.chat(delivery.chat_id)
         reader = Reader(prefs.languages, ZoneInfo(prefs.timezone) if prefs.timezone else self.home)
+        if delivery.kind in ("deadline", "meeting") and await outbox.superseded(delivery, now):
+            await outbox.mark_skipped(delivery.id, "a later reminder about it is due too")
+            return "skipped"
         try:
             tally = (
                 await self.storage.rsvps.tally(delivery.payload)

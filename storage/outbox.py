@@ -90,8 +90,8 @@ class OutboxRepository:
             await conn.execute(
                 "DELETE FROM deliveries WHERE status = 'pending' AND attempts = 0 AND due_at >= ? "
                 "AND chat_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS ("
-                "SELECT 1 FROM json_each(?) k WHERE json_extract(k.value, '$[0]') = key "
-                "AND json_extract(k.value, '$[1]') = chat_id)",
+                "SELECT 1 FROM json_each(?) k WHERE json_extract(k.value, '$[0]') = deliveries.key "
+                "AND json_extract(k.value, '$[1]') = deliveries.chat_id)",
                 (_utc(window_start), json.dumps(list(chat_ids)), keep),
             )
             return await _count(conn) - before
@@ -136,6 +136,16 @@ class OutboxRepository:
         await self._set(
             delivery_id, "status = 'pending', due_at = ?, error = ?", (_utc(due), reason)
         )
+
+    async def superseded(self, delivery: Delivery, now: datetime) -> bool:
+        """A later reminder about the same thing is also due already (after downtime)."""
+        subject = delivery.key.rsplit(":", 1)[0] + ":"
+        async with self.db.conn.execute(
+            "SELECT 1 FROM deliveries WHERE chat_id = ? AND status = 'pending' AND kind = ? "
+            "AND substr(key, 1, length(?)) = ? AND due_at > ? AND due_at <= ? LIMIT 1",
+            (delivery.chat_id, delivery.kind, subject, subject, _utc(delivery.due_at), _utc(now)),
+        ) as cur:
+            return await cur.fetchone() is not None
 
     async def next_due(self) -> datetime | None:
         async with self.db.conn.execute(
