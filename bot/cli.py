@@ -57,6 +57,15 @@ def parser() -> argparse.ArgumentParser:
         "FILE, or to standard output when FILE is -.",
     )
     exp.add_argument("file", metavar="FILE")
+    schedule = sub.add_parser(
+        "schedule",
+        help="show what will be posted in the next days, per chat",
+        description="Plan from the current data and subscriptions, then list every post "
+        "due in the next DAYS days per chat, with its time in the chat's zone.",
+    )
+    schedule.add_argument(
+        "--days", type=int, default=14, metavar="DAYS", help="how many days ahead (default 14)"
+    )
     sub.add_parser(
         "migrate",
         help="create or upgrade the database schema",
@@ -99,6 +108,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 await asyncio.to_thread(Path(args.file).write_text, text, encoding="utf-8")
         elif args.command == "import":
             return await _import(storage, args.file)
+        elif args.command == "schedule":
+            from bot.schedule_report import schedule_report
+
+            sys.stdout.write(await schedule_report(storage, settings, days=args.days))
     finally:
         await storage.close()
     return 0

@@ -184,7 +184,7 @@ async def arm(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """(Re)schedule the one wake-up job at the next due instant."""
     queue = application.job_queue
     data = application.bot_data
-    if queue is None or data.storage is None:
+    if queue is None or data.storage is None or not data.schedule:
         return
     for job in queue.get_jobs_by_name(WAKE_JOB):
         job.schedule_removal()

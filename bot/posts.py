@@ -220,9 +220,7 @@ def _meeting_reminder(
     zone: ZoneInfo,
     now: datetime,
 ) -> str:
-    left = dates.format_timedelta(
-        occ.start - now, add_direction=True, threshold=1.5, locale=tr.lang
-    )
+    left = dates.format_timedelta(occ.start - now, add_direction=True, locale=tr.lang)
     lines = [
         "⏰ <b>"
         + escape(

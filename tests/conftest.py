@@ -11,6 +11,8 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from telegram.ext import AIORateLimiter
+
 from bot.app import PartnerBot, build_application, running
 from bot.clock import MovableClock
 from bot.config import Settings
@@ -110,7 +112,14 @@ class Driver:
 
 @pytest.fixture
 async def bot(settings: Settings, i18n: I18n, clock: MovableClock) -> AsyncIterator[Driver]:
-    api = OfflineBotApi(clock=clock)
-    app = build_application(settings, request=api, i18n=i18n, clock=clock, demo=True)
-    async with running(app):
+    async with running(make_app(settings, i18n, clock, api := OfflineBotApi(clock=clock))) as app:
         yield Driver(app, api)
+
+
+def make_app(settings: Settings, i18n: I18n, clock: MovableClock, api: OfflineBotApi,
+             demo: bool = True) -> PartnerBot:
+    """The real Application on the offline API; tests drive the dispatcher themselves
+    (schedule=False keeps the JobQueue from racing them) and no pacing slows them down."""
+    limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
+    return build_application(settings, request=api, i18n=i18n, clock=clock, demo=demo,
+                             rate_limiter=limiter, schedule=False)
