@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,6 +59,9 @@ def build_application(
     schedule: bool = True,
 ) -> PartnerBot:
     """The bot, wired: pass `request` to talk to an in-process Bot API instead of HTTP."""
+    # Opt in to PTB 23's behaviour now: durations such as RetryAfter.retry_after come as
+    # timedelta (and without a deprecation warning on every flood-control answer).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)

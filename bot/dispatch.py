@@ -15,7 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
-from telegram.error import ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application
 
 from bot.clock import Clock
@@ -137,7 +144,11 @@ class Dispatcher:
                 exc.message,
             )
             return "paused"
-        except NetworkError as exc:  # includes timeouts and 5xx: back off, try later
+        except BadRequest as exc:  # a NetworkError subclass in PTB, but final: this row failed
+            await outbox.mark_failed(delivery.id, exc.message)
+            log.error("post %s to chat %s refused: %s", delivery.key, delivery.chat_id, exc)
+            return "failed"
+        except NetworkError as exc:  # timeouts and 5xx: back off, try later
             await outbox.retry_at(delivery.id, now + backoff(delivery.attempts), str(exc))
             log.warning("network error for %s, retrying later: %s", delivery.key, exc)
             return "stop"

@@ -47,7 +47,8 @@ def targets_for(
     partnerships: Sequence[PartnershipView],
     lang: str,
 ) -> list[Target]:
-    """Everything `text` may mean: a phase, a programme, partnerships (best first)."""
+    """What `text` names: a phase or programme when it names one exactly ("fase 8",
+    "tandem"), else the partnerships the search found, best first."""
     found = []
     phase = find_phase(phases, text)
     if phase is not None:
@@ -55,7 +56,8 @@ def targets_for(
     found += [
         Target("programme", p.id, p.name.get(lang)) for p in programme_matches(programmes, text)
     ]
-    found += [Target("partnership", v.partnership.id, pair_name(v, lang)) for v in partnerships]
+    if not found:
+        found = [Target("partnership", v.partnership.id, pair_name(v, lang)) for v in partnerships]
     return found[:MAX_CHOICES]
 
 

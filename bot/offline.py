@@ -152,17 +152,23 @@ class OfflineBotApi(BaseRequest):
     def member_change(self, chat: JSON, by: JSON, old: str, new: str) -> JSON:
         """The bot's own membership changed (added to or removed from a group)."""
         self.add_chat(chat)
-        bot_member: JSON = {"user": BOT_USER, "status": new}
-        if new == "administrator":
-            bot_member.update(ADMIN_RIGHTS)
+
+        def member(status: str) -> JSON:
+            extra = (
+                ADMIN_RIGHTS
+                if status == "administrator"
+                else ({"until_date": 0} if status == "kicked" else {})
+            )
+            return {"user": BOT_USER, "status": status, **extra}
+
         return {
             "update_id": next(self._update_ids),
             "my_chat_member": {
                 "chat": chat,
                 "from": by,
                 "date": self._now(),
-                "old_chat_member": {"user": BOT_USER, "status": old},
-                "new_chat_member": bot_member,
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
             },
         }
 

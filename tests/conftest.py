@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-
 from telegram.ext import AIORateLimiter
 
 from bot.app import PartnerBot, build_application, running
@@ -116,10 +115,18 @@ async def bot(settings: Settings, i18n: I18n, clock: MovableClock) -> AsyncItera
         yield Driver(app, api)
 
 
-def make_app(settings: Settings, i18n: I18n, clock: MovableClock, api: OfflineBotApi,
-             demo: bool = True) -> PartnerBot:
+def make_app(
+    settings: Settings, i18n: I18n, clock: MovableClock, api: OfflineBotApi, demo: bool = True
+) -> PartnerBot:
     """The real Application on the offline API; tests drive the dispatcher themselves
     (schedule=False keeps the JobQueue from racing them) and no pacing slows them down."""
     limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
-    return build_application(settings, request=api, i18n=i18n, clock=clock, demo=demo,
-                             rate_limiter=limiter, schedule=False)
+    return build_application(
+        settings,
+        request=api,
+        i18n=i18n,
+        clock=clock,
+        demo=demo,
+        rate_limiter=limiter,
+        schedule=False,
+    )

@@ -13,8 +13,9 @@ from bot.plan import Network, deadline_end, plan_chat
 from storage.store import Storage, seed_yaml
 from storage.subscriptions import FollowingChat
 
-BERLIN, LA_PAZ, ADDIS = (ZoneInfo(z) for z in ("Europe/Berlin", "America/La_Paz",
-                                                "Africa/Addis_Ababa"))
+BERLIN, LA_PAZ, ADDIS = (
+    ZoneInfo(z) for z in ("Europe/Berlin", "America/La_Paz", "Africa/Addis_Ababa")
+)
 SEED = dataset_from_yaml(seed_yaml())
 
 
@@ -29,8 +30,12 @@ def network(*milestones: Milestone) -> Network:
     )
 
 
-def chat(*targets: tuple[str, str], zone: str | None = None, days: tuple[int, ...] = (14, 3, 1),
-         minutes: tuple[int, ...] = (1440, 60)) -> FollowingChat:
+def chat(
+    *targets: tuple[str, str],
+    zone: str | None = None,
+    days: tuple[int, ...] = (14, 3, 1),
+    minutes: tuple[int, ...] = (1440, 60),
+) -> FollowingChat:
     return FollowingChat(-100, "group", ("de", "es"), zone, days, minutes, frozenset(targets))
 
 
@@ -41,8 +46,11 @@ def due(milestone_due: PartialDate) -> Milestone:
 def test_deadline_reminders_at_nine_in_the_groups_zone() -> None:
     net = network(due(PartialDate(2027, 2, 15)))
     now = datetime(2027, 1, 10, tzinfo=UTC)
-    plan = [p for p in plan_chat(chat(("phase", "px"), zone="America/La_Paz"), net, now, BERLIN)
-            if p.kind == "deadline"]
+    plan = [
+        p
+        for p in plan_chat(chat(("phase", "px"), zone="America/La_Paz"), net, now, BERLIN)
+        if p.kind == "deadline"
+    ]
     assert [(p.key, p.due_at.astimezone(LA_PAZ)) for p in plan] == [
         ("deadline:mx:2027-02-15:14d", datetime(2027, 2, 1, 9, 0, tzinfo=LA_PAZ)),
         ("deadline:mx:2027-02-15:3d", datetime(2027, 2, 12, 9, 0, tzinfo=LA_PAZ)),
@@ -60,8 +68,12 @@ def test_deadline_is_the_end_of_the_day_in_the_home_zone() -> None:
 
 def test_month_precision_counts_back_from_the_last_day() -> None:
     net = network(due(PartialDate(2027, 3)))
-    plan = plan_chat(chat(("phase", "px"), zone="Africa/Addis_Ababa", days=(14,)), net,
-                     datetime(2027, 1, 1, tzinfo=UTC), BERLIN)
+    plan = plan_chat(
+        chat(("phase", "px"), zone="Africa/Addis_Ababa", days=(14,)),
+        net,
+        datetime(2027, 1, 1, tzinfo=UTC),
+        BERLIN,
+    )
     [reminder] = [p for p in plan if p.kind == "deadline"]
     assert reminder.due_at == datetime(2027, 3, 17, 9, 0, tzinfo=ADDIS)
 
@@ -69,22 +81,27 @@ def test_month_precision_counts_back_from_the_last_day() -> None:
 def test_past_and_too_late_offsets_are_not_planned() -> None:
     net = network(due(PartialDate(2027, 2, 15)))
     now = datetime(2027, 2, 10, 12, tzinfo=UTC)  # 14 days before is gone; 3 and 1 remain
-    plan = [p.key for p in plan_chat(chat(("phase", "px")), net, now, BERLIN)
-            if p.kind == "deadline"]
+    plan = [
+        p.key for p in plan_chat(chat(("phase", "px")), net, now, BERLIN) if p.kind == "deadline"
+    ]
     assert plan == ["deadline:mx:2027-02-15:3d", "deadline:mx:2027-02-15:1d"]
 
 
 def test_meeting_reminders_follow_berlin_wall_clock_across_dst() -> None:
     now = datetime(2027, 3, 1, tzinfo=UTC)
     plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN)
-    hour_before = {p.payload["occurrence"]: p.due_at.astimezone(UTC) for p in plan
-                   if p.kind == "meeting" and p.payload["minutes"] == 60}
+    hour_before = {
+        p.payload["occurrence"]: p.due_at.astimezone(UTC)
+        for p in plan
+        if p.kind == "meeting" and p.payload["minutes"] == 60
+    }
     # 15:00 Berlin is 14:00 UTC in winter and 13:00 UTC after the change to summer time
     # (28 March 2027); the reminder an hour before moves with it.
     assert hour_before["2027-03-30T15:00"] == datetime(2027, 3, 30, 12, 0, tzinfo=UTC)
     assert hour_before["2027-05-11T15:00"] == datetime(2027, 5, 11, 12, 0, tzinfo=UTC)
-    winter = plan_chat(chat(("partnership", "bonn-la-paz")), network(),
-                       datetime(2027, 2, 1, tzinfo=UTC), BERLIN)
+    winter = plan_chat(
+        chat(("partnership", "bonn-la-paz")), network(), datetime(2027, 2, 1, tzinfo=UTC), BERLIN
+    )
     [feb] = [p for p in winter if p.key == "meeting:bonn-la-paz-virtual:2027-02-16T15:00:60m"]
     assert feb.due_at.astimezone(UTC) == datetime(2027, 2, 16, 13, 0, tzinfo=UTC)
     [invite] = [p for p in plan if p.key == "invite:bonn-la-paz-virtual:2027-03-30T15:00"]
@@ -94,16 +111,18 @@ def test_meeting_reminders_follow_berlin_wall_clock_across_dst() -> None:
 
 def test_invitation_when_the_previous_meeting_is_over() -> None:
     now = datetime(2027, 2, 1, tzinfo=UTC)
-    plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN,
-                     horizon=timedelta(days=100))
+    plan = plan_chat(
+        chat(("partnership", "bonn-la-paz")), network(), now, BERLIN, horizon=timedelta(days=100)
+    )
     invite = next(p for p in plan if p.key == "invite:bonn-la-paz-virtual:2027-03-30T15:00")
     assert invite.due_at == datetime(2027, 2, 16, 16, 0, tzinfo=BERLIN)
 
 
 def test_six_weekly_series_over_two_years_plans_every_meeting_once() -> None:
     now = datetime(2027, 1, 1, tzinfo=UTC)
-    plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN,
-                     horizon=timedelta(days=730))
+    plan = plan_chat(
+        chat(("partnership", "bonn-la-paz")), network(), now, BERLIN, horizon=timedelta(days=730)
+    )
     invites = [p for p in plan if p.kind == "invite"]
     # 5 Jan 2027 + 17 x 42 days = 20 Dec 2028: 18 meetings, each invited once, two reminders
     assert len(invites) == 18 and len({p.key for p in invites}) == 18
@@ -111,8 +130,12 @@ def test_six_weekly_series_over_two_years_plans_every_meeting_once() -> None:
 
 
 def test_following_a_programme_reaches_its_phases_and_partnerships() -> None:
-    plan = plan_chat(chat(("programme", "kkp")), network(due(PartialDate(2027, 2, 15))),
-                     datetime(2027, 1, 10, tzinfo=UTC), BERLIN)
+    plan = plan_chat(
+        chat(("programme", "kkp")),
+        network(due(PartialDate(2027, 2, 15))),
+        datetime(2027, 1, 10, tzinfo=UTC),
+        BERLIN,
+    )
     kinds = {p.kind for p in plan}
     assert kinds == {"deadline", "invite", "meeting"}
 
@@ -128,8 +151,9 @@ async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: 
     assert await replan(store, now, BERLIN) == 0  # nothing new the second time
     dataset = await store.network.load(examples=True)
     [m1] = [m for m in dataset.milestones if m.id == "example-m1"]
-    moved = Milestone(m1.id, m1.phase_id, m1.position, m1.title, PartialDate(2026, 12, 20),
-                      example=True)
+    moved = Milestone(
+        m1.id, m1.phase_id, m1.position, m1.title, PartialDate(2026, 12, 20), example=True
+    )
     await store.network.save(Dataset(milestones=(moved,)))
     await replan(store, now, BERLIN)
     keys = [d.key for d in await store.outbox.pending_until(now + timedelta(days=90))]

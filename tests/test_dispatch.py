@@ -1,0 +1,238 @@
+"""The dispatcher through the real Application and the offline Bot API, with Telegram's
+failure answers injected and the clock moved, never waited for."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.error import TimedOut
+
+from bot.app import running
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.dispatch import dispatcher_of, replan
+from bot.i18n import I18n
+from bot.offline import ApiError, OfflineBotApi
+from tests.conftest import Driver, make_app
+
+BERLIN_ZONE = "Europe/Berlin"
+
+
+def storage(bot: Driver) -> Any:
+    assert bot.app.bot_data.storage is not None
+    return bot.app.bot_data.storage
+
+
+async def follow(
+    bot: Driver,
+    chat_id: int,
+    kind: str = "partnership",
+    target: str = "bonn-la-paz",
+    languages: tuple[str, ...] = ("de", "es"),
+) -> None:
+    bot.api.add_chat({"id": chat_id, "type": "supergroup", "title": f"group {chat_id}"})
+    store, now = storage(bot), bot.app.bot_data.clock.now()
+    await store.subscriptions.add(chat_id, "supergroup", f"group {chat_id}", kind, target, 1, now)
+    await store.preferences.set_chat_languages(chat_id, "supergroup", None, languages)
+
+
+async def plan_and_send(bot: Driver) -> int:
+    settings = bot.app.bot_data.settings
+    assert settings is not None
+    await replan(storage(bot), bot.app.bot_data.clock.now(), settings.timezone)
+    return await dispatcher_of(bot.app).run(bot.app.bot)
+
+
+def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
+    return [
+        c.result
+        for c in bot.api.calls
+        if c.method == "sendMessage"
+        and c.result is not None
+        and int(c.params["chat_id"]) == chat_id
+    ]
+
+
+async def status_of(bot: Driver, key_start: str) -> list[tuple[str, str | None]]:
+    async with storage(bot).db.conn.execute(
+        "SELECT status, error FROM deliveries WHERE key LIKE ? ORDER BY id", (key_start + "%",)
+    ) as cur:
+        return [(r[0], r[1]) for r in await cur.fetchall()]
+
+
+async def test_invitation_in_both_languages_with_rsvp_buttons(bot: Driver) -> None:
+    await follow(bot, -500)
+    assert await plan_and_send(bot) == 1  # the next meeting's invitation, right away
+    [post] = sent_to(bot, -500)
+    german, spanish = post["text"].split("\n\n— — —\n\n")
+    assert german.startswith("📅 Einladung: Virtuelles Treffen Bonn – La Paz")
+    assert "Di., 24. Nov. 2026, 15:00 Berlin\n15:00 Bonn · 10:00 La Paz" in german
+    assert spanish.startswith("📅 Invitación: Reunión virtual Bonn – La Paz")
+    assert "15:00 Bonn · 10:00 La Paz" in spanish
+    rows = post["reply_markup"]["inline_keyboard"]
+    assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0"]
+    assert rows[1][0]["callback_data"] == "ics:s:bonn-la-paz-virtual"
+    assert await plan_and_send(bot) == 0  # nothing twice
+
+
+async def test_rsvp_tally_updates_in_place(bot: Driver) -> None:
+    await follow(bot, -501)
+    await plan_and_send(bot)
+    [post] = sent_to(bot, -501)
+    yes, no, maybe = (k["callback_data"] for k in post["reply_markup"]["inline_keyboard"][0])
+    for user, answer in ((1, yes), (2, yes), (3, no), (1, maybe)):
+        await bot.press(post, answer, user=bot.user(user))
+    edits = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"]
+    assert {int(c.params["message_id"]) for c in edits} == {post["message_id"]}
+    final = bot.api.messages[(-501, post["message_id"])]["reply_markup"]["inline_keyboard"][0]
+    assert [k["text"] for k in final] == ["✅ 1", "❌ 1", "❔ 1"]
+    assert bot.alerts() == ["✅", "✅", "❌", "❔"]
+
+
+async def test_clock_change_warning_on_the_first_invitation_after_it(
+    bot: Driver, clock: MovableClock
+) -> None:
+    clock.set(datetime(2027, 2, 20, tzinfo=UTC))  # next: 30 March, after Berlin's DST change
+    await follow(bot, -502, languages=("de", "es"))
+    await plan_and_send(bot)
+    [post] = sent_to(bot, -502)
+    assert "15:00 Bonn · 09:00 La Paz" in post["text"]
+    assert "In La Paz ist das Treffen jetzt um 09:00 (letztes Mal 10:00)." in post["text"]
+    assert "en La Paz la reunión es ahora a las 9:00 (la última vez, 10:00)." in post["text"]
+
+
+async def test_flood_control_waits_and_loses_nothing(bot: Driver, clock: MovableClock) -> None:
+    await follow(bot, -503)
+    bot.api.fail(-503, OfflineBotApi.flood(30))
+    assert await plan_and_send(bot) == 0
+    assert await status_of(bot, "invite:bonn-la-paz-virtual:2026-11-24") == [
+        ("pending", "flood control")
+    ]
+    clock.advance(timedelta(seconds=29))
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 0  # not before retry_after
+    clock.advance(timedelta(seconds=2))
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 1
+    assert len(sent_to(bot, -503)) == 1
+
+
+async def test_forbidden_pauses_and_readding_resumes(bot: Driver, clock: MovableClock) -> None:
+    await follow(bot, -504)
+    bot.api.blocked.add(-504)
+    await plan_and_send(bot)
+    assert await storage(bot).subscriptions.is_paused(-504)
+    assert await status_of(bot, "invite:bonn-la-paz-virtual:2026-11-24") == [
+        ("pending", "paused: Forbidden: bot was kicked from the supergroup chat")
+    ]
+    bot.api.blocked.discard(-504)
+    group = {"id": -504, "type": "supergroup", "title": "group -504"}
+    update = bot.api.member_change(group, bot.user(1), "kicked", "member")
+    from bot.offline import as_update
+
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    assert not await storage(bot).subscriptions.is_paused(-504)
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 1
+    assert sent_to(bot, -504)[-1]["text"].startswith("📅 Einladung")
+
+
+async def test_supergroup_migration_moves_subscription_and_pending_posts(bot: Driver) -> None:
+    old = {"id": -505, "type": "group", "title": "group -505"}
+    await follow(bot, -505)
+    bot.api.fail(-505, bot.api.migration(old, -100505))
+    assert await plan_and_send(bot) == 1
+    assert sent_to(bot, -505) == [] and len(sent_to(bot, -100505)) == 1
+    subs = storage(bot).subscriptions
+    assert [s.target_id for s in await subs.of_chat(-100505)] == ["bonn-la-paz"]
+    assert await subs.of_chat(-505) == []
+
+
+@pytest.mark.parametrize(
+    "error", [TimedOut(), ApiError(502, "Bad Gateway"), ApiError(500, "Internal Server Error")]
+)
+async def test_network_errors_retry_with_backoff(
+    bot: Driver, clock: MovableClock, error: Exception
+) -> None:
+    await follow(bot, -506)
+    bot.api.fail(-506, error)
+    assert await plan_and_send(bot) == 0
+    [(status, _reason)] = await status_of(bot, "invite:bonn-la-paz-virtual:2026-11-24")
+    assert status == "pending"
+    clock.advance(timedelta(seconds=6))  # the first backoff is 5 seconds
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 1
+
+
+async def test_other_errors_fail_that_row_and_the_rest_go_on(bot: Driver) -> None:
+    await follow(bot, -507)
+    await follow(bot, -508)
+    bot.api.fail(-507, ApiError(400, "Bad Request: not enough rights to send text messages"))
+    assert await plan_and_send(bot) == 1
+    assert len(sent_to(bot, -508)) == 1
+    assert ("failed", "Not enough rights to send text messages") in await status_of(
+        bot, "invite:bonn-la-paz-virtual:2026-11-24"
+    )
+
+
+class Crash(BaseException):
+    """Stands in for kill -9: nothing after it runs, no handler catches it."""
+
+
+async def test_crash_mid_batch_then_restart_loses_nothing_and_doubles_nothing(
+    settings: Settings, i18n: I18n, clock: MovableClock
+) -> None:
+    groups = [-7000 - n for n in range(200)]
+    api = OfflineBotApi(clock=clock)
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
+        bot = Driver(app, api)
+        for chat_id in groups:
+            await follow(bot, chat_id)
+        api.fail(groups[120], Crash())
+        with pytest.raises(Crash):
+            await plan_and_send(bot)
+    delivered = len([c for c in api.calls if c.method == "sendMessage" and c.result])
+    assert 0 < delivered < 200  # the crash came mid-batch
+
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:  # restart
+        store = app.bot_data.storage
+        assert store is not None
+        assert await store.outbox.release_in_flight() == 1  # the one in flight at the crash
+        await dispatcher_of(app).run(app.bot)
+    counts = {chat_id: len(sent_to(Driver(app, api), chat_id)) for chat_id in groups}
+    assert set(counts.values()) == {1}  # every group got its invitation, none got two
+
+
+async def test_downtime_sends_late_while_useful_and_skips_the_rest(
+    bot: Driver, clock: MovableClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await follow(bot, -509, kind="phase", target="example-phase", languages=("en",))
+    await follow(bot, -510, languages=("en",))
+    await replan(storage(bot), clock.now(), bot.app.bot_data.settings.timezone)  # type: ignore[union-attr]
+    # Down from now until 25 Nov 10:00 Berlin: the 1-day reminder of the deadline on 26 Nov
+    # (due 09:00) is still useful; the meeting of 24 Nov 15:00 is over.
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    with caplog.at_level(logging.INFO, logger="bot.dispatch"):
+        await dispatcher_of(bot.app).run(bot.app.bot)
+    deadline = [m for m in sent_to(bot, -509) if m["text"].startswith("⏰ Deadline tomorrow")]
+    assert len(deadline) == 1
+    assert deadline[0]["text"].endswith("(Sent late: I was offline when this was due.)")
+    meeting_posts = sent_to(bot, -510)
+    assert not [m for m in meeting_posts if "Tue, Nov 24, 2026" in m["text"]]
+    assert ("skipped", "the meeting has already started") in await status_of(
+        bot, "invite:bonn-la-paz-virtual:2026-11-24"
+    )
+    assert "the meeting has already started" in caplog.text
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 0  # and nothing a second time
+
+
+async def test_restart_on_the_same_file_keeps_the_plan(
+    settings: Settings, i18n: I18n, clock: MovableClock, tmp_path: Path
+) -> None:
+    api = OfflineBotApi(clock=clock)
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
+        await follow(Driver(app, api), -600)
+        await plan_and_send(Driver(app, api))
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
+        assert await plan_and_send(Driver(app, api)) == 0  # already sent before the restart
+    assert len(sent_to(Driver(app, api), -600)) == 1
