@@ -16,7 +16,8 @@ from babel import Locale
 from dateutil.rrule import rrulestr
 
 from bot.codec import DatasetError, from_plain, to_plain
-from bot.domain import Dataset, Event, MeetingSeries
+from bot.domain import ChangeStatus, Dataset, Event, MeetingChange, MeetingSeries
+from bot.recurrence import is_occurrence
 
 FORMAT = "partnerbot-dataset/1"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -119,6 +120,10 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
         refer("meeting_series", s.id, "partnership_id", "partnerships", [s.partnership_id])
         _check_zone(f"meeting_series[{s.id}].timezone", s.timezone)
         _check_rule(s)
+    series = {s.id: s for s in dataset.meeting_series}
+    for c in dataset.meeting_changes:
+        refer("meeting_changes", c.id, "series_id", "meeting_series", [c.series_id])
+        _check_change(c, series.get(c.series_id))
 
 
 def _check_event_times(e: Event) -> None:
@@ -152,6 +157,14 @@ def _check_rule(s: MeetingSeries) -> None:
             f"meeting_series[{s.id}].rrule",
             f"not a usable RFC 5545 RRULE ({exc}); give UNTIL in local time without Z",
         ) from exc
+
+
+def _check_change(change: MeetingChange, series: MeetingSeries | None) -> None:
+    path = f"meeting_changes[{change.id}]"
+    if series is not None and not is_occurrence(series, change.occurrence):
+        raise DatasetError(f"{path}.occurrence", "the series has no meeting at that time")
+    if (change.status is ChangeStatus.MOVED) != (change.moved_to is not None):
+        raise DatasetError(f"{path}.moved_to", "give moved_to exactly when status is moved")
 
 
 def _check_zone(path: str, name: str) -> None:

@@ -50,6 +50,7 @@ async def load_network(storage: Storage) -> Network:
         partnerships={p.id: p for p in dataset.partnerships},
         series=dataset.meeting_series,
         events=dataset.events,
+        changes=dataset.meeting_changes,
     )
 
 

@@ -218,6 +218,24 @@ class MeetingSeries:
     example: bool = False
 
 
+class ChangeStatus(StrEnum):
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    """One meeting of a series cancelled or moved (RFC 5545: EXDATE / RDATE)."""
+
+    id: str
+    series_id: str
+    occurrence: datetime
+    """The original naive local start, as the rule gives it."""
+    status: ChangeStatus
+    moved_to: datetime | None = None
+    """The new naive local start, in the series' zone."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The whole network: what `partnerbot export` writes and `import` reads."""
@@ -230,6 +248,7 @@ class Dataset:
     partnerships: tuple[Partnership, ...] = ()
     events: tuple[Event, ...] = ()
     meeting_series: tuple[MeetingSeries, ...] = field(default=())
+    meeting_changes: tuple[MeetingChange, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from bot.domain import (
     Event,
     EventKind,
     LocalizedText,
+    MeetingChange,
     MeetingSeries,
     PartialDate,
     PartnershipView,
@@ -114,7 +115,9 @@ def from_event(event: Event) -> Exchange:
     )
 
 
-def from_series(series: MeetingSeries, now: datetime) -> list[Exchange]:
+def from_series(
+    series: MeetingSeries, now: datetime, changes: Iterable[MeetingChange] = ()
+) -> list[Exchange]:
     return [
         Exchange(
             f"s:{series.id}",
@@ -132,7 +135,7 @@ def from_series(series: MeetingSeries, now: datetime) -> list[Exchange]:
             None,
             series.example,
         )
-        for o in occurrences(series, now, now + SERIES_HORIZON)[:SERIES_SHOWN]
+        for o in occurrences(series, now, now + SERIES_HORIZON, changes)[:SERIES_SHOWN]
     ]
 
 
@@ -152,13 +155,14 @@ def collect(
     *,
     past: bool,
     zone: ZoneInfo | None = None,
+    changes: Iterable[MeetingChange] = (),
 ) -> list[Exchange]:
     """Upcoming exchanges soonest first, or past ones latest first (`zone`: the reader's)."""
     items = [from_event(e) for e in events]
     if past:
         chosen = [x for x in items if not x.is_upcoming(now, zone)]
         return sorted(chosen, key=lambda x: (-x.sort_key()[0], x.sort_key()[1]), reverse=True)
-    items += [x for s in series for x in from_series(s, now)]
+    items += [x for s in series for x in from_series(s, now, changes)]
     return sorted((x for x in items if x.is_upcoming(now, zone)), key=Exchange.sort_key)
 
 

@@ -15,6 +15,7 @@ from bot.milestones import find_phase
 from bot.partners import pair_name
 from bot.render import button, fit
 from bot.search import fold
+from storage.subscriptions import ReminderSettings
 
 SUBSCRIBE = "sub"  # sub:<a|h|g>:<id>  partnership, phase, programme
 UNSUBSCRIBE = "unsub"  # unsub:<subscription id>
@@ -132,15 +133,54 @@ def parse_durations(args: Sequence[str]) -> tuple[int, ...] | None:
     return tuple(sorted(minutes, reverse=True))
 
 
-def offsets_text(days: Sequence[int], minutes: Sequence[int], tr: Translator) -> str:
-    deadline = ", ".join(tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in days)
-    meeting = ", ".join(_duration(m, tr) for m in minutes)
-    return escape(
+SETTING_WORDS = {
+    "meetings": "meetings",
+    "meeting": "meetings",
+    "events": "events",
+    "event": "events",
+    "invite": "invite",
+    "invitations": "invite",
+    "invitation": "invite",
+}
+
+
+def parse_reminders(args: Sequence[str]) -> tuple[str, tuple[int, ...] | int | None] | None:
+    """'/reminders 14 3 1', '… meetings 1d 1h', '… events 7 1', '… invite 3', '… invite after'."""
+    setting = SETTING_WORDS.get(args[0].lower(), "deadlines") if args else "deadlines"
+    rest = list(args[1:] if setting != "deadlines" else args)
+    if setting == "meetings":
+        minutes = parse_durations(rest)
+        return (setting, minutes) if minutes else None
+    if setting == "invite":
+        if [a.lower() for a in rest] == ["after"]:
+            return setting, None
+        days = parse_days(rest)
+        return (setting, days[0]) if days and len(days) == 1 and days[0] >= 1 else None
+    days = parse_days(rest)
+    return (setting, days) if days else None
+
+
+def offsets_text(settings: ReminderSettings, tr: Translator) -> str:
+    def days(values: Sequence[int]) -> str:
+        return ", ".join(tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in values)
+
+    lines = [
+        tr.gettext("Before deadlines: {days}.").format(days=days(settings.deadline_days)),
+        tr.gettext("Before meetings: {times}.").format(
+            times=", ".join(_duration(m, tr) for m in settings.meeting_minutes)
+        ),
+        tr.gettext("Before events: {days}.").format(days=days(settings.event_days)),
+        tr.gettext("Invitations: when the previous meeting is over.")
+        if settings.invite_days is None
+        else tr.gettext("Invitations: {days} before the meeting.").format(
+            days=days([settings.invite_days])
+        ),
         tr.gettext(
-            "Reminders before deadlines: {deadline}. Before meetings: {meeting}. "
-            "Change them with /reminders 14 3 1 (days) or /reminders meetings 1d 1h."
-        ).format(deadline=deadline, meeting=meeting)
-    )
+            "Change them with /reminders 14 3 1 (deadlines), /reminders meetings 1d 1h, "
+            "/reminders events 7 or /reminders invite 3 (or: invite after)."
+        ),
+    ]
+    return escape("\n".join(lines))
 
 
 def _duration(minutes: int, tr: Translator) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from bot.domain import Event, MeetingSeries
+from bot.domain import Event, MeetingChange, MeetingSeries
 from bot.i18n import Translator
 
 PRODID = "-//partnerbot//climate partnerships//EN"
@@ -29,9 +30,7 @@ def _finish(calendar: icalendar.Calendar, first: date, last: date) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def event_ics(
-    event: Event, tr: Translator, now: datetime, description: str | None = None
-) -> bytes | None:
+def event_ics(event: Event, tr: Translator, now: datetime) -> bytes | None:
     """An .ics for an event known to the day; None for dates known only to the month."""
     first = event.starts.as_date()
     last = (event.ends or event.starts).as_date()
@@ -60,15 +59,16 @@ def event_ics(
     )
     if location:
         vevent.add("location", location)
-    if description:
-        vevent.add("description", description)
     calendar = _calendar()
     calendar.add_component(vevent)
     return _finish(calendar, first, last)
 
 
 def series_ics(
-    series: MeetingSeries, tr: Translator, now: datetime, description: str | None = None
+    series: MeetingSeries,
+    tr: Translator,
+    now: datetime,
+    changes: Iterable[MeetingChange] = (),
 ) -> bytes:
     """The whole series as one recurring event: DTSTART in its zone and its RRULE."""
     zone = ZoneInfo(series.timezone)
@@ -79,11 +79,16 @@ def series_ics(
     vevent.add("dtstart", series.dtstart.replace(tzinfo=zone))
     vevent.add("duration", timedelta(minutes=series.duration_minutes))
     vevent.add("rrule", icalendar.vRecur.from_ical(series.rrule))
+    mine = [c for c in changes if c.series_id == series.id]
+    # A cancelled or moved meeting leaves the rule (EXDATE); a moved one comes back at its
+    # new time (RDATE), so the phone's calendar shows what will really happen.
+    if mine:
+        vevent.add("exdate", [c.occurrence.replace(tzinfo=zone) for c in mine])
+    if moved := [c.moved_to.replace(tzinfo=zone) for c in mine if c.moved_to]:
+        vevent.add("rdate", moved)
     vevent.add("location", series.join_url or tr.gettext("online"))
     if series.join_url:
         vevent.add("url", series.join_url)
-    if description:
-        vevent.add("description", description)
     calendar = _calendar()
     calendar.add_component(vevent)
     return _finish(calendar, min(series.dtstart.date(), now.date()), now.date())

@@ -15,14 +15,21 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from bot.domain import Event, MeetingSeries, Milestone, PartialDate, Partnership, Phase
+from bot.domain import (
+    Event,
+    MeetingChange,
+    MeetingSeries,
+    Milestone,
+    PartialDate,
+    Partnership,
+    Phase,
+)
 from bot.recurrence import Occurrence, occurrences
 from storage.outbox import Planned
 from storage.subscriptions import FollowingChat
 
 HORIZON = timedelta(days=90)
 CIVIL_HOUR = time(9, 0)  # reminders about days go out at 09:00 in the chat's zone
-EVENT_LEAD_DAYS = 7
 FIRST_INVITATION_LEAD = timedelta(days=14)  # a series' first meeting has no previous one
 
 
@@ -35,6 +42,7 @@ class Network:
     partnerships: Mapping[str, Partnership]
     series: Sequence[MeetingSeries]
     events: Sequence[Event]
+    changes: Sequence[MeetingChange] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,7 @@ def plan_chat(
     until = now + horizon
     plan = list(_deadlines(chat, reach, net, zone, home, now, until))
     plan += _meetings(chat, reach, net, now, until)
+    plan += _changes(chat, reach, net, now, until)
     plan += _events(chat, reach, net, zone, now, until)
     return sorted(plan, key=lambda p: (p.due_at, p.key))
 
@@ -126,11 +135,20 @@ def _deadlines(
                 )
 
 
-def previous_start(series: MeetingSeries, occurrence: Occurrence) -> datetime | None:
-    """The start of the meeting before this one, on wall-clock time in the series' zone."""
+def previous_start(
+    series: MeetingSeries, occurrence: Occurrence, changes: Sequence[MeetingChange] = ()
+) -> datetime | None:
+    """The start of the last meeting held before this one (cancelled ones do not count;
+    a moved one counts at its new time), on wall-clock time in the series' zone."""
     rule = rrulestr(series.rrule, dtstart=series.dtstart)
-    before = rule.before(occurrence.local_start)
-    return before.replace(tzinfo=ZoneInfo(series.timezone)) if before else None
+    mine = {c.occurrence: c for c in changes if c.series_id == series.id}
+    local = rule.before(occurrence.local_start)
+    while local is not None and local in mine and mine[local].moved_to is None:
+        local = rule.before(local)
+    if local is None:
+        return None
+    moved = mine[local].moved_to if local in mine else None
+    return (moved or local).replace(tzinfo=ZoneInfo(series.timezone))
 
 
 def _meetings(
@@ -139,12 +157,12 @@ def _meetings(
     for series in net.series:
         if series.partnership_id not in reach.partnerships:
             continue
-        for occ in occurrences(series, now, until):
+        for occ in occurrences(series, now, until, net.changes):
             if occ.start <= now:
                 continue  # already running: too late to invite or remind
             local = occ.local_start.isoformat(timespec="minutes")
             payload = {"series_id": series.id, "occurrence": local}
-            before = previous_start(series, occ)
+            before = previous_start(series, occ, net.changes)
             # The invitation goes out when the previous meeting is over; a new subscriber
             # gets the next meeting's invitation right away.
             invite_at = (
@@ -152,6 +170,8 @@ def _meetings(
                 if before
                 else occ.start - FIRST_INVITATION_LEAD
             )
+            if chat.invite_days is not None:  # the chat wants it a fixed number of days before
+                invite_at = occ.start - timedelta(days=chat.invite_days)
             yield Planned(
                 f"invite:{series.id}:{local}", chat.chat_id, "invite", max(invite_at, now), payload
             )
@@ -165,6 +185,35 @@ def _meetings(
                         due_at,
                         {**payload, "minutes": minutes},
                     )
+
+
+def _changes(
+    chat: FollowingChat, reach: Followed, net: Network, now: datetime, until: datetime
+) -> Iterable[Planned]:
+    """A short correction for each cancelled or moved meeting still ahead."""
+    series = {s.id: s for s in net.series if s.partnership_id in reach.partnerships}
+    for change in net.changes:
+        if change.series_id not in series:
+            continue
+        zone = ZoneInfo(series[change.series_id].timezone)
+        latest = max(change.occurrence, change.moved_to or change.occurrence).replace(tzinfo=zone)
+        if not now < latest <= until:
+            continue
+        local = change.occurrence.isoformat(timespec="minutes")
+        moved_to = change.moved_to.isoformat(timespec="minutes") if change.moved_to else ""
+        yield Planned(
+            f"change:{change.series_id}:{local}:{change.status.value}:{moved_to}",
+            chat.chat_id,
+            "change",
+            now,
+            {
+                "change_id": change.id,
+                "series_id": change.series_id,
+                "occurrence": local,
+                "status": change.status.value,
+                "moved_to": moved_to,
+            },
+        )
 
 
 def _events(
@@ -185,10 +234,12 @@ def _events(
         if not mine or day is None:
             continue
         start = event.start_instant() or at_civil_hour(day, zone)
-        due_at = at_civil_hour(day - timedelta(days=EVENT_LEAD_DAYS), zone)
-        if start > now and now <= due_at <= until:
+        for days in chat.event_days:
+            due_at = at_civil_hour(day - timedelta(days=days), zone)
+            if not (start > now and now <= due_at <= until):
+                continue
             yield Planned(
-                f"event:{event.id}:{event.starts.iso()}",
+                f"event:{event.id}:{event.starts.iso()}:{days}d",
                 chat.chat_id,
                 "event",
                 due_at,

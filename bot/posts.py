@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from babel import dates
 from telegram import InlineKeyboardMarkup
 
-from bot.domain import MeetingSeries, PartnershipView
+from bot.domain import MeetingChange, MeetingSeries, PartnershipView
 from bot.exchange_list import ICS
 from bot.exchanges import KIND_ICONS, KIND_LABELS
 from bot.i18n import I18n, Translator
 from bot.plan import Network, deadline_end, last_day, previous_start
-from bot.recurrence import Occurrence, occurrences
+from bot.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.render import button, fit
 from bot.timefmt import date_range, day_with_weekday, days_until, partial_date, time_in
 from storage.outbox import Delivery
@@ -102,8 +102,10 @@ def _body(
         series, occ = _occurrence(delivery, net, now)
         view = views.get(series.partnership_id)
         if delivery.kind == "invite":
-            return _invitation(series, occ, view, tr, zone)
+            return _invitation(series, occ, view, tr, zone, net.changes)
         return _meeting_reminder(series, occ, view, tr, zone, now)
+    if delivery.kind == "change":
+        return _change(delivery, net, views, tr, zone)
     if delivery.kind == "event":
         return _event(delivery, net, views, tr, zone, now)
     raise ObsoletePostError(f"unknown kind {delivery.kind!r}")
@@ -139,17 +141,58 @@ def _occurrence(
     if series is None:
         raise ObsoletePostError("the meeting series was removed")
     local = datetime.fromisoformat(delivery.payload["occurrence"])
-    start = local.replace(tzinfo=ZoneInfo(series.timezone))
-    if start <= now:
-        raise ObsoletePostError("the meeting has already started")
+    around = local.replace(tzinfo=ZoneInfo(series.timezone))
     found = [
         o
-        for o in occurrences(series, start - timedelta(minutes=1), start + timedelta(minutes=1))
+        for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, net.changes)
         if o.local_start == local
     ]
     if not found:
-        raise ObsoletePostError("the meeting is no longer in the series' schedule")
+        raise ObsoletePostError("the meeting was cancelled or is no longer in the schedule")
+    if found[0].start <= now:
+        raise ObsoletePostError("the meeting has already started")
     return series, found[0]
+
+
+def _change(
+    delivery: Delivery,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+) -> str:
+    """The short correction after a meeting was cancelled or moved."""
+    payload = delivery.payload
+    series = next((s for s in net.series if s.id == payload["series_id"]), None)
+    change = next((c for c in net.changes if c.id == payload["change_id"]), None)
+    moved_to = change.moved_to.isoformat(timespec="minutes") if change and change.moved_to else ""
+    if (
+        series is None
+        or change is None
+        or change.status.value != payload["status"]
+        or (moved_to != payload["moved_to"])
+    ):
+        raise ObsoletePostError("the change was itself changed; the current one is planned")
+    zone_of_series = ZoneInfo(series.timezone)
+    view = views.get(series.partnership_id)
+    was = change.occurrence.replace(tzinfo=zone_of_series)
+    title = series.title.get(tr.lang)
+    old = f"{day_with_weekday(tr, was.astimezone(zone))}, {time_in(tr, was, zone)}"
+    if change.moved_to is None:
+        return (
+            "❌ <b>"
+            + escape(tr.gettext("Cancelled: {title} on {when}").format(title=title, when=old))
+            + "</b>"
+        )
+    start = change.moved_to.replace(tzinfo=zone_of_series)
+    occ = Occurrence(series, change.occurrence, start, start, moved=True)
+    return "\n".join(
+        [
+            "🔁 <b>" + escape(tr.gettext("Moved: {title}").format(title=title)) + "</b>",
+            _when(occ, view, tr, zone),
+            escape(tr.gettext("(instead of {when})").format(when=old)),
+        ]
+    )
 
 
 def _when(occ: Occurrence, view: PartnershipView | None, tr: Translator, zone: ZoneInfo) -> str:
@@ -170,6 +213,7 @@ def _invitation(
     view: PartnershipView | None,
     tr: Translator,
     zone: ZoneInfo,
+    changes: Sequence[MeetingChange],
 ) -> str:
     lines = [
         "📅 <b>"
@@ -179,23 +223,39 @@ def _invitation(
     ]
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
-    lines += _clock_change(series, occ, view, tr)
+    lines += _clock_change(series, occ, view, tr, changes)
     lines.append(escape(tr.gettext("Will you take part? Answer with the buttons below.")))
     return "\n".join(lines)
 
 
+def _gap(moment: datetime, there: ZoneInfo, home: ZoneInfo) -> timedelta:
+    """How far a town's clocks are ahead of the series' zone at that moment."""
+    return (moment.astimezone(there).utcoffset() or timedelta()) - (
+        moment.astimezone(home).utcoffset() or timedelta()
+    )
+
+
 def _clock_change(
-    series: MeetingSeries, occ: Occurrence, view: PartnershipView | None, tr: Translator
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    changes: Sequence[MeetingChange],
 ) -> list[str]:
-    """Say so when a DST change in one town moved the call's time in another."""
-    before = previous_start(series, occ)
+    """Say so when a DST change in one town moved the call's time in another.
+
+    Only a change in the offset between a town and the series' zone counts: a meeting
+    moved on purpose to another hour is not a clock change.
+    """
+    before = previous_start(series, occ, changes)
     if before is None or view is None:
         return []
+    home = ZoneInfo(series.timezone)
     notes = []
     for town in (view.north, view.south):
         there = ZoneInfo(town.timezone)
         now_local, then_local = occ.start.astimezone(there), before.astimezone(there)
-        if now_local.time() != then_local.time():
+        if _gap(occ.start, there, home) != _gap(before, there, home):
             notes.append(
                 "⚠️ "
                 + escape(

@@ -64,7 +64,12 @@ async def _show(
     network = context.storage.network
     now = context.clock.now()
     items = collect(
-        await network.events(), await network.meeting_series(), now, past=past, zone=reader.zone
+        await network.events(),
+        await network.meeting_series(),
+        now,
+        past=past,
+        zone=reader.zone,
+        changes=await network.meeting_changes(),
     )
     views = await network.partnerships(listing.partnerships_referred(items))
     ctx = Context(
@@ -127,7 +132,9 @@ async def ics_button(update: Update, context: BotContext) -> None:
         payload = event_ics(event, reader.tr, now) if event else None
     elif kind == "s":
         series = next((s for s in await network.meeting_series() if s.id == item_id), None)
-        payload = series_ics(series, reader.tr, now) if series else None
+        payload = (
+            series_ics(series, reader.tr, now, await network.meeting_changes()) if series else None
+        )
     if payload is None:
         await query.answer(
             reader.tr.gettext("This calendar entry no longer exists."), show_alert=True

@@ -192,10 +192,8 @@ async def reminders_command(update: Update, context: BotContext) -> None:
     if args:
         if not await _allowed(update, context):
             return
-        meetings = args[0].lower() in ("meetings", "meeting", "m")
-        days = None if meetings else logic.parse_days(args)
-        minutes = logic.parse_durations(args[1:]) if meetings else None
-        if days is None and minutes is None:
+        parsed = logic.parse_reminders(args)
+        if parsed is None:
             await show(
                 update,
                 escape(
@@ -206,12 +204,9 @@ async def reminders_command(update: Update, context: BotContext) -> None:
                 ),
             )
             return
-        await repo.set_offsets(
-            chat.id, chat.type, chat.title, deadline_days=days, meeting_minutes=minutes
-        )
+        await repo.set_reminder(chat.id, chat.type, chat.title, *parsed)
         await replan_and_arm(context.application)
-    days, minutes = await repo.offsets(chat.id)
-    await show(update, logic.offsets_text(days, minutes, reader.tr))
+    await show(update, logic.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
 
 
 async def member_update(update: Update, context: BotContext) -> None:

@@ -14,6 +14,7 @@ from bot.codec import to_plain
 from bot.domain import (
     Dataset,
     Event,
+    MeetingChange,
     MeetingSeries,
     Milestone,
     Municipality,
@@ -37,6 +38,7 @@ TABLES: tuple[tuple[str, str, type], ...] = (
     ("partnerships", "partnerships", Partnership),
     ("events", "events", Event),
     ("meeting_series", "meeting_series", MeetingSeries),
+    ("meeting_changes", "meeting_changes", MeetingChange),
 )
 EXAMPLE_TABLES = ("meeting_series", "events", "milestones", "phases", "programmes")
 
@@ -107,6 +109,10 @@ class NetworkRepository:
     async def meeting_series(self) -> list[MeetingSeries]:
         sql = "SELECT * FROM meeting_series ORDER BY rowid"
         return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql)
+
+    async def meeting_changes(self) -> list[MeetingChange]:
+        sql = "SELECT * FROM meeting_changes ORDER BY rowid"
+        return await fetch(self.db.conn, MeetingChange, "meeting_changes", sql)
 
     async def municipalities(self) -> list[Municipality]:
         sql = "SELECT * FROM municipalities ORDER BY rowid"

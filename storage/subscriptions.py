@@ -10,6 +10,22 @@ from storage.db import Database
 
 DEFAULT_DEADLINE_DAYS = (14, 3, 1)
 DEFAULT_MEETING_MINUTES = (1440, 60)
+DEFAULT_EVENT_DAYS = (7,)
+REMINDER_SETTINGS = {  # what /reminders may set, and where it lives
+    "deadlines": "deadline_offsets",
+    "meetings": "meeting_offsets",
+    "events": "event_offsets",
+    "invite": "invite_days",
+}
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    deadline_days: tuple[int, ...] = DEFAULT_DEADLINE_DAYS
+    meeting_minutes: tuple[int, ...] = DEFAULT_MEETING_MINUTES
+    event_days: tuple[int, ...] = DEFAULT_EVENT_DAYS
+    invite_days: int | None = None
+    """None: invite when the previous meeting is over."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,9 @@ class FollowingChat:
     deadline_days: tuple[int, ...]
     meeting_minutes: tuple[int, ...]
     targets: frozenset[tuple[str, str]]
+    event_days: tuple[int, ...] = (7,)
+    invite_days: int | None = None
+    """None: invite when the previous meeting is over."""
 
 
 class SubscriptionRepository:
@@ -81,7 +100,8 @@ class SubscriptionRepository:
         """Every chat that follows something and is not paused."""
         async with self.db.conn.execute(
             "SELECT c.id, c.title, c.languages, c.timezone, c.deadline_offsets, "
-            "c.meeting_offsets, json_group_array(json_array(s.target_kind, s.target_id)) "
+            "c.meeting_offsets, json_group_array(json_array(s.target_kind, s.target_id)), "
+            "c.event_offsets, c.invite_days "
             "FROM chats c JOIN subscriptions s ON s.chat_id = c.id "
             "WHERE c.paused_reason IS NULL GROUP BY c.id ORDER BY c.id"
         ) as cur:
@@ -95,6 +115,8 @@ class SubscriptionRepository:
                 deadline_days=tuple(json.loads(r[4])),
                 meeting_minutes=tuple(json.loads(r[5])),
                 targets=frozenset((k, t) for k, t in json.loads(r[6])),
+                event_days=tuple(json.loads(r[7])),
+                invite_days=r[8],
             )
             for r in rows
         ]
@@ -104,40 +126,37 @@ class SubscriptionRepository:
         async with self.db.conn.execute("SELECT id FROM chats WHERE paused_reason IS NULL") as cur:
             return [row[0] for row in await cur.fetchall()]
 
-    async def offsets(self, chat_id: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    async def reminder_settings(self, chat_id: int) -> ReminderSettings:
         async with self.db.conn.execute(
-            "SELECT deadline_offsets, meeting_offsets FROM chats WHERE id = ?", (chat_id,)
+            "SELECT deadline_offsets, meeting_offsets, event_offsets, invite_days FROM chats "
+            "WHERE id = ?",
+            (chat_id,),
         ) as cur:
             row = await cur.fetchone()
         if row is None:
-            return DEFAULT_DEADLINE_DAYS, DEFAULT_MEETING_MINUTES
-        return tuple(json.loads(row[0])), tuple(json.loads(row[1]))
+            return ReminderSettings()
+        return ReminderSettings(
+            tuple(json.loads(row[0])), tuple(json.loads(row[1])), tuple(json.loads(row[2])), row[3]
+        )
 
-    async def set_offsets(
+    async def set_reminder(
         self,
         chat_id: int,
         chat_type: str,
         title: str | None,
-        *,
-        deadline_days: tuple[int, ...] | None = None,
-        meeting_minutes: tuple[int, ...] | None = None,
+        setting: str,
+        value: tuple[int, ...] | int | None,
     ) -> None:
+        """Store one of the chat's reminder settings (a column of REMINDER_SETTINGS)."""
+        column = REMINDER_SETTINGS[setting]
+        stored = json.dumps(list(value)) if isinstance(value, tuple) else value
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO chats (id, type, title) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
                 "SET type = excluded.type, title = excluded.title",
                 (chat_id, chat_type, title),
             )
-            if deadline_days is not None:
-                await conn.execute(
-                    "UPDATE chats SET deadline_offsets = ? WHERE id = ?",
-                    (json.dumps(list(deadline_days)), chat_id),
-                )
-            if meeting_minutes is not None:
-                await conn.execute(
-                    "UPDATE chats SET meeting_offsets = ? WHERE id = ?",
-                    (json.dumps(list(meeting_minutes)), chat_id),
-                )
+            await conn.execute(f"UPDATE chats SET {column} = ? WHERE id = ?", (stored, chat_id))
 
     async def pause(self, chat_id: int, reason: str) -> None:
         """Telegram refuses us in this chat: keep its subscriptions, stop sending."""

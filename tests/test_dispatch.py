@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from telegram.error import TimedOut
 
@@ -15,6 +16,7 @@ from bot.app import running
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.dispatch import dispatcher_of, replan
+from bot.domain import ChangeStatus, Dataset, MeetingChange
 from bot.i18n import I18n
 from bot.offline import ApiError, OfflineBotApi
 from tests.conftest import Driver, make_app
@@ -236,3 +238,24 @@ async def test_restart_on_the_same_file_keeps_the_plan(
     async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
         assert await plan_and_send(Driver(app, api)) == 0  # already sent before the restart
     assert len(sent_to(Driver(app, api), -600)) == 1
+
+
+async def test_a_cancelled_meeting_gets_a_correction_and_no_invitation(bot: Driver) -> None:
+    store = storage(bot)
+    change = MeetingChange(
+        "c-nov", "bonn-la-paz-virtual", datetime(2026, 11, 24, 15, 0), ChangeStatus.CANCELLED
+    )
+    await store.network.save(Dataset(meeting_changes=(change,)))
+    await follow(bot, -520, languages=("es",))
+    await plan_and_send(bot)
+    texts = [m["text"] for m in sent_to(bot, -520)]
+    assert "❌ Cancelada: Reunión virtual Bonn – La Paz del mar, 24 nov 2026, 15:00 Berlin" in texts
+    assert any(t.startswith("📅 Invitación") and "5 ene 2027" in t for t in texts)
+    assert not any(t.startswith("📅 Invitación") and "24 nov 2026" in t for t in texts)
+    # the calendar file leaves the cancelled meeting out
+    [reply] = await bot.send("/exchanges bonn")
+    assert "24 nov" not in reply["text"] and "Nov 24" not in reply["text"]
+    await bot.press(reply, "ics:s:bonn-la-paz-virtual")
+    [call] = [c for c in bot.api.calls if c.method == "sendDocument"]
+    [event] = icalendar.Calendar.from_ical(next(iter(call.files.values()))[1]).walk("VEVENT")
+    assert b"EXDATE;TZID=Europe/Berlin:20261124T150000" in event.to_ical()

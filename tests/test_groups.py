@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.offline import as_update
+from storage.subscriptions import ReminderSettings
 from tests.conftest import COORDINATOR, Driver
 
 ADMIN, MEMBER = 11, 12
@@ -83,17 +84,30 @@ async def test_unsubscribe_with_buttons(bot: Driver) -> None:
 async def test_reminder_offsets_are_set_by_admins_and_checked(bot: Driver) -> None:
     group = bot.group(-2006, {ADMIN: "administrator"})
     [shown] = await bot.send("/reminders", user=bot.user(MEMBER, "pt"), chat=group)
-    assert shown["text"].startswith("Lembretes antes dos prazos: 14 dias, 3 dias, 1 dia.")
+    assert shown["text"].startswith("Antes dos prazos: 14 dias, 3 dias, 1 dia.")
     [refusal] = await bot.send("/reminders 7", user=bot.user(MEMBER, "pt"), chat=group)
     assert refusal["text"] == "Só os administradores do grupo podem alterar esta configuração."
     [done] = await bot.send("/reminders 7 2 2", user=bot.user(ADMIN, "en"), chat=group)
-    assert done["text"].startswith("Reminders before deadlines: 7 days, 2 days.")
+    assert done["text"].startswith("Before deadlines: 7 days, 2 days.")
     [done] = await bot.send("/reminders meetings 2h 30m", user=bot.user(ADMIN), chat=group)
     assert "Before meetings: 2 hours, 30 minutes." in done["text"]
-    for bad in ("/reminders soon", "/reminders 900", "/reminders meetings 3x"):
+    [done] = await bot.send("/reminders events 10 1", user=bot.user(ADMIN), chat=group)
+    assert "Before events: 10 days, 1 day." in done["text"]
+    [done] = await bot.send("/reminders invite 3", user=bot.user(ADMIN), chat=group)
+    assert "Invitations: 3 days before the meeting." in done["text"]
+    for bad in (
+        "/reminders soon",
+        "/reminders 900",
+        "/reminders meetings 3x",
+        "/reminders invite 3 4",
+        "/reminders events",
+    ):
         [reply] = await bot.send(bad, user=bot.user(ADMIN), chat=group)
         assert reply["text"].startswith("I did not understand that.")
-    assert await storage(bot).subscriptions.offsets(-2006) == ((7, 2), (120, 30))
+    settings = await storage(bot).subscriptions.reminder_settings(-2006)
+    assert settings == ReminderSettings((7, 2), (120, 30), (10, 1), 3)
+    await bot.send("/reminders invite after", user=bot.user(ADMIN), chat=group)
+    assert (await storage(bot).subscriptions.reminder_settings(-2006)).invite_days is None
 
 
 async def test_group_zone_and_languages_need_an_admin(bot: Driver) -> None:

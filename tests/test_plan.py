@@ -6,10 +6,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.codec import DatasetError
 from bot.dataset import dataset_from_yaml
 from bot.dispatch import load_network, replan
-from bot.domain import Dataset, LocalizedText, Milestone, PartialDate, Phase
+from bot.domain import (
+    ChangeStatus,
+    Dataset,
+    LocalizedText,
+    MeetingChange,
+    Milestone,
+    PartialDate,
+    Phase,
+)
 from bot.plan import Network, deadline_end, plan_chat
+from bot.recurrence import occurrences
 from storage.store import Storage, seed_yaml
 from storage.subscriptions import FollowingChat
 
@@ -162,3 +174,42 @@ async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: 
     net = await load_network(store)
     assert net.milestones  # the planner's view loads
     await store.close()
+
+
+def test_cancelled_and_moved_meetings() -> None:
+    cancel = MeetingChange(
+        "c1", "bonn-la-paz-virtual", datetime(2027, 1, 5, 15, 0), ChangeStatus.CANCELLED
+    )
+    move = MeetingChange(
+        "m1",
+        "bonn-la-paz-virtual",
+        datetime(2027, 2, 16, 15, 0),
+        ChangeStatus.MOVED,
+        datetime(2027, 2, 18, 16, 0),
+    )
+    net = network()
+    net = Network(
+        net.phases, net.milestones, net.partnerships, net.series, net.events, changes=(cancel, move)
+    )
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    plan = plan_chat(chat(("partnership", "bonn-la-paz")), net, now, BERLIN)
+    keys = {p.key for p in plan}
+    assert not [k for k in keys if k.startswith(("invite:", "meeting:")) and "2027-01-05" in k]
+    assert "change:bonn-la-paz-virtual:2027-01-05T15:00:cancelled:" in keys
+    assert "change:bonn-la-paz-virtual:2027-02-16T15:00:moved:2027-02-18T16:00" in keys
+    [hour_before] = [p for p in plan if p.key == "meeting:bonn-la-paz-virtual:2027-02-16T15:00:60m"]
+    assert hour_before.due_at == datetime(2027, 2, 18, 15, 0, tzinfo=BERLIN)  # the new time
+    occ = occurrences(SEED.meeting_series[0], now, now + timedelta(days=90), net.changes)
+    assert [o.start.astimezone(BERLIN).strftime("%m-%d %H") for o in occ] == ["02-18 16"]
+
+
+def test_a_change_must_name_a_real_meeting() -> None:
+    text = seed_yaml() + (
+        "meeting_changes:\n- id: c1\n  series_id: bonn-la-paz-virtual\n"
+        "  occurrence: '2027-01-06T15:00'\n  status: cancelled\n"
+    )
+    with pytest.raises(DatasetError, match="the series has no meeting at that time"):
+        dataset_from_yaml(text)
+    good = text.replace("2027-01-06T15:00", "2027-01-05T15:00")
+    [change] = dataset_from_yaml(good).meeting_changes
+    assert change.status is ChangeStatus.CANCELLED
