@@ -11,6 +11,7 @@ import textwrap
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.app import PartnerBot, build_application, running
 from bot.clock import MovableClock
@@ -37,6 +38,7 @@ CONSOLE_HELP = """:lang CODE     pretend your Telegram app is set to CODE (e.g. 
 """
 _STEP = re.compile(r"^\+(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+MAX_STOPS = 500  # a clock move stops at most this often to send what falls due
 
 
 class Console:
@@ -59,6 +61,7 @@ class Console:
         self.user = self._user(USER_ID)
         self.chat: dict[str, Any] = self._private()
         self.group_joined = False
+        self._last_said = ""
         self.buttons: list[tuple[dict[str, Any], str]] = []
         api.on_call = self.show
 
@@ -139,19 +142,34 @@ class Console:
         assert settings is not None
         try:
             if step:
-                self.clock.advance(timedelta(**{_UNITS[step[2]]: int(step[1])}))
+                target = self.clock.now() + timedelta(**{_UNITS[step[2]]: int(step[1])})
             else:
                 moment = datetime.fromisoformat(arg)
-                self.clock.set(
-                    moment if moment.tzinfo else moment.replace(tzinfo=settings.timezone)
-                )
+                target = moment if moment.tzinfo else moment.replace(tzinfo=settings.timezone)
         except ValueError:
             self.print("(use +30m, +2h, +3d, +1w or a date like 2026-12-01T08:00)")
             return
-        local = self.clock.now().astimezone(settings.timezone)
-        self.print(f"(the clock now says {local:%Y-%m-%d %H:%M} {settings.timezone.key})")
+        # Live through the time, as a running bot would: stop at each due post, send it.
+        storage = self.app.bot_data.storage
+        assert storage is not None
+        for _ in range(MAX_STOPS):
+            due = await storage.outbox.next_due()
+            if due is None or due > target:
+                break
+            self.clock.set(max(due, self.clock.now()))
+            self._say_time(settings.timezone)
+            await dispatcher_of(self.app).run(self.app.bot)
+            await replan_and_arm(self.app)
+        self.clock.set(max(target, self.clock.now()))
+        self._say_time(settings.timezone)
         await replan_and_arm(self.app)
         await dispatcher_of(self.app).run(self.app.bot)
+
+    def _say_time(self, zone: ZoneInfo) -> None:
+        local = self.clock.now().astimezone(zone)
+        if local.strftime("%Y-%m-%d %H:%M") != self._last_said:
+            self._last_said = local.strftime("%Y-%m-%d %H:%M")
+            self.print(f"(the clock says {self._last_said} {zone.key})")
 
     async def press(self, number: int) -> None:
         if not 1 <= number <= len(self.buttons):

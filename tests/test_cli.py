@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,32 @@ def test_console_done_when_of_the_commands_issue(tmp_path: Path) -> None:
     assert "1. 💻 Reunión virtual · Bonn – La Paz" in out
     saved = out.split("bot sent a file: bonn-la-paz-virtual.ics")[1].split("saved as ")[1]
     assert Path(saved.splitlines()[0]).read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_console_group_sees_reminders_when_the_clock_moves(tmp_path: Path) -> None:
+    """A Bonn–La Paz group in German and Spanish: invitation with RSVP, reminders, deadlines."""
+    lines = (
+        ":group\n/language de es\n/subscribe bonn\n/subscribe example phase\n"
+        ":user 2\n/subscribe tandem\n1\n:user 1001\n:clock +2d\n"
+    )
+    out = partnerbot("console", db=tmp_path / "g.sqlite3", stdin=lines).stdout
+    assert "📅 Einladung: Virtuelles Treffen Bonn – La Paz" in out
+    assert "📅 Invitación: Reunión virtual Bonn – La Paz" in out
+    assert re.search(r"15:00 Bonn · (09|10):00 La Paz", out)  # La Paz has no DST
+    assert "Nur die Administratoren der Gruppe können diese Einstellung ändern." in out
+    assert "[1] ✅ 1   [2] ❌ 0   [3] ❔ 0" in out  # user 2 said yes
+    assert "⏰ Frist morgen" in out and "⏰ Plazo: mañana" in out
+    assert "(the clock says 20" in out and "Verspätet" not in out  # lived through, not late
+    assert out.count("📅 Einladung: Virtuelles Treffen Bonn – La Paz\nDi., 24. Nov.") <= 1
+
+
+def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    partnerbot("console", db=db, stdin=":group\n/subscribe bonn\n")
+    out = partnerbot("schedule", "--days", "60", db=db).stdout
+    assert out.splitlines()[0] == "chat -1001001 (en, Europe/Berlin)"
+    assert "meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day." in out
+    assert "invite    📅 Invitation: Virtual meeting Bonn – La Paz" in out
 
 
 def test_console_answers_start_in_each_language(tmp_path: Path) -> None:

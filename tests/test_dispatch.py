@@ -259,3 +259,37 @@ async def test_a_cancelled_meeting_gets_a_correction_and_no_invitation(bot: Driv
     [call] = [c for c in bot.api.calls if c.method == "sendDocument"]
     [event] = icalendar.Calendar.from_ical(next(iter(call.files.values()))[1]).walk("VEVENT")
     assert b"EXDATE;TZID=Europe/Berlin:20261124T150000" in event.to_ical()
+
+
+async def test_the_job_queue_wakes_at_the_next_due_post(
+    settings: Settings, i18n: I18n, clock: MovableClock
+) -> None:
+    from telegram.ext import AIORateLimiter
+
+    from bot.app import build_application
+    from bot.dispatch import WAKE_JOB, replan_and_arm
+
+    api = OfflineBotApi(clock=clock)
+    app = build_application(
+        settings,
+        request=api,
+        i18n=i18n,
+        clock=clock,
+        schedule=True,
+        rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0),
+    )
+    async with running(app):
+        assert app.job_queue is not None
+        assert app.job_queue.get_jobs_by_name("safety-tick")
+        await follow(Driver(app, api), -530, languages=("en",))
+        await replan_and_arm(app)
+        await dispatcher_of(app).run(app.bot)  # the invitation goes now
+        await replan_and_arm(app)
+        [job] = app.job_queue.get_jobs_by_name(WAKE_JOB)
+        # APScheduler must neither drop a late wake-up nor run a backlog of them
+        assert job.job.misfire_grace_time is None and job.job.coalesce is True
+        next_due = await app.bot_data.storage.outbox.next_due()  # type: ignore[union-attr]
+        assert next_due is not None and next_due > clock.now()
+        delay = (job.next_t - datetime.now(UTC)).total_seconds()
+        expected = (next_due - clock.now()).total_seconds()
+        assert abs(delay - expected) < 5
