@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from storage.db import Database
+from storage.records import upsert_chat
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,8 @@ class PreferencesRepository:
         self, chat_id: int, chat_type: str, title: str | None, zone: str
     ) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO chats (id, type, title, timezone) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
-                "timezone = excluded.timezone",
-                (chat_id, chat_type, title, zone),
-            )
+            await upsert_chat(conn, chat_id, chat_type, title)
+            await conn.execute("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
 
     async def subscribed_targets(self, chat_id: int) -> set[tuple[str, str]]:
         """(kind, id) pairs a group follows, e.g. ('partnership', 'bonn-la-paz')."""
@@ -82,9 +79,8 @@ class PreferencesRepository:
         self, chat_id: int, chat_type: str, title: str | None, languages: tuple[str, ...]
     ) -> None:
         async with self.db.transaction() as conn:
+            await upsert_chat(conn, chat_id, chat_type, title)
             await conn.execute(
-                "INSERT INTO chats (id, type, title, languages) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
-                "languages = excluded.languages",
-                (chat_id, chat_type, title, json.dumps(list(languages))),
+                "UPDATE chats SET languages = ? WHERE id = ?",
+                (json.dumps(list(languages)), chat_id),
             )

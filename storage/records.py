@@ -31,3 +31,14 @@ async def fetch(
 ) -> list[T]:
     async with conn.execute(sql, tuple(params)) as cur:
         return [record(cls, row, table) for row in await cur.fetchall()]
+
+
+async def upsert_chat(
+    conn: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None
+) -> None:
+    """Make sure the chat has a row (with its current type and title) before a setting."""
+    await conn.execute(
+        "INSERT INTO chats (id, type, title) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET type = excluded.type, title = excluded.title",
+        (chat_id, chat_type, title),
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
+from storage.records import upsert_chat
 
 DEFAULT_DEADLINE_DAYS = (14, 3, 1)
 DEFAULT_MEETING_MINUTES = (1440, 60)
@@ -68,11 +69,7 @@ class SubscriptionRepository:
     ) -> bool:
         """Follow a target; False when the chat already did."""
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO chats (id, type, title) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                "SET type = excluded.type, title = excluded.title",
-                (chat_id, chat_type, title),
-            )
+            await upsert_chat(conn, chat_id, chat_type, title)
             cur = await conn.execute(
                 "INSERT INTO subscriptions (chat_id, target_kind, target_id, created_by, "
                 "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -151,11 +148,7 @@ class SubscriptionRepository:
         column = REMINDER_SETTINGS[setting]
         stored = json.dumps(list(value)) if isinstance(value, tuple) else value
         async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO chats (id, type, title) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                "SET type = excluded.type, title = excluded.title",
-                (chat_id, chat_type, title),
-            )
+            await upsert_chat(conn, chat_id, chat_type, title)
             await conn.execute(f"UPDATE chats SET {column} = ? WHERE id = ?", (stored, chat_id))
 
     async def pause(self, chat_id: int, reason: str) -> None:
