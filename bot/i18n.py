@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from babel import Locale, dates
+from babel import dates
 from babel.support import Translations
 
 from bot.domain import LANGUAGES
@@ -37,10 +37,6 @@ class Translator:
 
     lang: str
     translations: Translations
-
-    @property
-    def locale(self) -> Locale:
-        return Locale.parse(self.lang)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)

@@ -10,7 +10,10 @@ from bot.domain import Municipality, Topic
 from bot.search import document, fts_query
 from storage.db import Database
 from storage.records import fetch
+from storage.views import views
 
+INDEX_VERSION = "1"  # bump when fold() or the indexed columns change: the index is rebuilt
+INDEX_VERSION_KEY = "search_index_version"
 COLUMNS = ("partnership_id", "towns", "countries", "topics", "phase", "programme")
 
 
@@ -22,8 +25,6 @@ class SearchIndex:
         """Rewrite the index rows of these partnerships (inside the caller's transaction)."""
         if not partnership_ids:
             return
-        from storage.network import views  # the read model lives with the network
-
         wanted = json.dumps(partnership_ids)
         await conn.execute(
             "DELETE FROM partnership_search WHERE partnership_id IN "
@@ -41,17 +42,20 @@ class SearchIndex:
         )
 
     async def ensure_built(self) -> None:
-        """Index every partnership when the index lags (e.g. right after it was created)."""
+        """Index every partnership when the index lags (right after it was created) or was
+        built by another version of the folding (INDEX_VERSION)."""
         async with self.db.conn.execute(
             "SELECT (SELECT count(*) FROM partnerships), (SELECT count(*) FROM partnership_search)"
         ) as cur:
             row = await cur.fetchone()
-        if row is not None and row[0] != row[1]:
+        stale = await self.db.get_meta(INDEX_VERSION_KEY) != INDEX_VERSION
+        if stale or (row is not None and row[0] != row[1]):
             async with self.db.transaction() as conn:
                 await conn.execute("DELETE FROM partnership_search")
                 async with conn.execute("SELECT id FROM partnerships") as cur:
                     ids = [r[0] for r in await cur.fetchall()]
                 await self.reindex(conn, ids)
+                await self.db.set_meta(INDEX_VERSION_KEY, INDEX_VERSION)
 
     async def search(self, text: str, limit: int, offset: int = 0) -> tuple[list[str], int]:
         """Matching partnership ids, best first, and how many match in all."""
