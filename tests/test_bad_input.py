@@ -73,3 +73,22 @@ async def test_forged_callback_data_is_answered_quietly(
     ]:
         await bot.press(message, data)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[:2000]
+
+
+async def test_unknown_command_answers_about_the_first_command(bot: Driver) -> None:
+    group = bot.group(-4001)
+    assert await bot.send("/foo@otherbot x /bar@partnerbot", chat=group) == []
+    [reply] = await bot.send("/foo@partnerbot and /bar", chat=group)
+    assert reply["text"].startswith("I do not know the command /foo.")
+
+
+async def test_odd_page_numbers_and_sources_are_answered_quietly(
+    bot: Driver, caplog: pytest.LogCaptureFixture
+) -> None:
+    [message] = await bot.send("/partner")
+    before = len(bot.api.calls)
+    for data in ("ex:²:u:", "pl:²:q:x", "pl:0:zz:", "pl:0:q:", "ms:P4"):
+        await bot.press(message, data)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[:2000]
+    sent = [c for c in bot.api.calls[before:] if c.method in ("sendMessage", "editMessageText")]
+    assert all("Sorry" not in (c.result or {}).get("text", "") for c in sent)

@@ -97,3 +97,69 @@ def test_partial_dates_and_localized_texts() -> None:
             PartialDate.parse(bad)
     text = LocalizedText((("de", "Phase 4"), ("es", "Fase 4")))
     assert (text.get("es"), text.get("fr")) == ("Fase 4", "Phase 4")  # else the original
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        (("- id: kkp\n", "- id: KKP Programme\n"), "programmes[KKP Programme].id", "lower-case"),
+        (
+            ("rrule: FREQ=WEEKLY;INTERVAL=6;BYDAY=TU", "rrule: FREQ=WEEKLY;UNTIL=20271231T000000Z"),
+            "meeting_series[bonn-la-paz-virtual].rrule",
+            "UNTIL in local time",
+        ),
+        (
+            ("rrule: FREQ=WEEKLY;INTERVAL=6;BYDAY=TU", "rrule: FREQ=WEEKLY;BYDAY=XX"),
+            "meeting_series[bonn-la-paz-virtual].rrule",
+            "RRULE",
+        ),
+        (
+            (
+                "  starts: '2023-09-27'\n  ends: '2023-09-29'",
+                "  starts: '2023-09-27'\n  ends: '2023-09-20'",
+            ),
+            "events[puebla-network-meeting-2023].ends",
+            "ends before it starts",
+        ),
+        (
+            (
+                "start_time: '16:00'\n  end_time: '18:00'",
+                "start_time: '16:00'\n  end_time: '15:00'",
+            ),
+            "events[cities-talk-nature-2022].end_time",
+            "ends before it starts",
+        ),
+        (
+            (
+                "{id: pforzheim-mtwara, north_id: pforzheim, south_id: mtwara",
+                "{id: pforzheim-mtwara, north_id: mtwara, south_id: mtwara",
+            ),
+            "partnerships[pforzheim-mtwara].south_id",
+            "cannot partner itself",
+        ),
+        (
+            (
+                "topics: [heat-islands, citizen-participation]",
+                "topics: [heat-islands, heat-islands]",
+            ),
+            "partnerships[worms-metz].topics",
+            "listed twice",
+        ),
+        (
+            (
+                "country: DE, timezone: Europe/Berlin}\n- {id: la-paz",
+                "country: '001', timezone: Europe/Berlin}\n- {id: la-paz",
+            ),
+            "municipalities[bonn].country",
+            "unknown country",
+        ),
+    ],
+)
+def test_import_refuses_what_would_break_the_bot(
+    change: tuple[str, str], path: str, message: str
+) -> None:
+    text = seed_yaml().replace(*change, 1)
+    assert text != seed_yaml(), change[0]
+    with pytest.raises(DatasetError, match=message) as info:
+        dataset_from_yaml(text)
+    assert info.value.path == path

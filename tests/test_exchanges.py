@@ -154,3 +154,37 @@ async def test_group_sees_its_own_partnership_first(bot: Driver) -> None:
     blocks = reply["text"].split("\n\n")
     assert "Example phase" in blocks[1] and "Example phase" in blocks[2]
     assert "Bonn – La Paz" in blocks[3]
+
+
+def test_event_without_end_time_stays_upcoming_through_its_days(i18n: object) -> None:
+    from datetime import time as clock_time
+
+    from bot.domain import Event, EventKind, LocalizedText, PartialDate
+    from bot.exchanges import from_event
+    from bot.ics import event_ics
+
+    workshop = Event(
+        "w",
+        EventKind.WORKSHOP,
+        LocalizedText.of("Workshop"),
+        PartialDate(2027, 5, 10),
+        PartialDate(2027, 5, 14),
+        start_time=clock_time(9, 0),
+        timezone="Europe/Berlin",
+    )
+    item = from_event(workshop)
+    assert item.is_upcoming(datetime(2027, 5, 12, 12, tzinfo=UTC))  # day 3 of 5
+    assert not item.is_upcoming(datetime(2027, 5, 14, 22, 30, tzinfo=UTC))  # over in Berlin
+    late = Event(
+        "n",
+        EventKind.WORKSHOP,
+        LocalizedText.of("Night session"),
+        PartialDate(2027, 5, 10),
+        start_time=clock_time(23, 30),
+        timezone="Europe/Berlin",
+    )
+    calendar = icalendar.Calendar.from_ical(
+        event_ics(late, i18n.translator("en"), datetime(2027, 1, 1, tzinfo=UTC))
+    )  # type: ignore[attr-defined]
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=1)
