@@ -8,6 +8,7 @@ import re
 import sys
 import tempfile
 import textwrap
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -39,6 +40,11 @@ CONSOLE_HELP = """:lang CODE     pretend your Telegram app is set to CODE (e.g. 
 _STEP = re.compile(r"^\+(\d+)([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 MAX_STOPS = 500  # a clock move stops at most this often to send what falls due
+
+
+def console_database(path: Path) -> Path:
+    """'partnerbot.sqlite3' -> 'partnerbot-console.sqlite3', next to it."""
+    return path.with_name(f"{path.stem}-console{path.suffix}")
 
 
 class Console:
@@ -224,6 +230,9 @@ class Console:
 async def run_console(
     settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> None:
+    # Its own database beside the configured one: the console's offline "Telegram" and its
+    # movable clock must never consume or mark the real outbox.
+    settings = replace(settings, db_path=console_database(settings.db_path))
     clock = MovableClock()
     api = OfflineBotApi(clock=clock)
     app = build_application(settings, request=api, clock=clock, demo=True)
@@ -231,7 +240,7 @@ async def run_console(
     async with running(app):
         files_dir = Path(tempfile.mkdtemp(prefix="partnerbot-console-"))
         console = Console(app, api, clock, out, echo=not interactive, files_dir=files_dir)
-        console.print(BANNER)
+        console.print(BANNER + f"(its database: {settings.db_path})\n")
         while True:
             if interactive:
                 out.write("you> ")

@@ -29,6 +29,7 @@ class BotData:
         self.schedule: bool = True  # plan and send reminders (off in handler-only tests)
         self.dispatcher: Any = None  # bot.dispatch.Dispatcher, made on first use
         self.last_plan: datetime | None = None
+        self.data_version: int | None = None
 
 
 @dataclass(frozen=True)

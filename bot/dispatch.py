@@ -80,18 +80,27 @@ class Dispatcher:
     clock: Clock
     home: ZoneInfo
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    hold_until: datetime | None = None
+    """After flood control or a network failure: send nothing before this instant."""
 
     async def run(self, bot: Bot) -> int:
         """Send everything due now; stop early on flood control or a network failure."""
         sent = 0
         async with self.lock:
+            if self.hold_until is not None and self.clock.now() < self.hold_until:
+                return 0
             net = await load_network(self.storage)
             views = {
                 v.partnership.id: v
                 for v in await self.storage.network.partnerships(list(partnership_ids(net)))
             }
             while delivery := await self.storage.outbox.claim_next(self.clock.now()):
-                outcome = await self._send_one(bot, delivery, net, views)
+                try:
+                    outcome = await self._send_one(bot, delivery, net, views)
+                except Exception as exc:  # a bug must cost one row, not the outbox
+                    log.exception("post %s to chat %s broke", delivery.key, delivery.chat_id)
+                    await self.storage.outbox.mark_failed(delivery.id, f"internal error: {exc}")
+                    continue
                 if outcome == "sent":
                     sent += 1
                 elif outcome == "stop":
@@ -104,12 +113,16 @@ class Dispatcher:
         outbox, now = self.storage.outbox, self.clock.now()
         prefs = await self.storage.preferences.chat(delivery.chat_id)
         reader = Reader(prefs.languages, ZoneInfo(prefs.timezone) if prefs.timezone else self.home)
-        if delivery.kind in ("deadline", "meeting") and await outbox.superseded(delivery, now):
-            await outbox.mark_skipped(delivery.id, "a later reminder about it is due too")
+        if delivery.kind in ("deadline", "meeting", "event") and await outbox.superseded(
+            delivery, now
+        ):
+            reason = "a later reminder about it is due too"
+            log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, reason)
+            await outbox.mark_skipped(delivery.id, reason)
             return "skipped"
         try:
             tally = (
-                await self.storage.rsvps.tally(delivery.payload)
+                await self.storage.rsvps.tally(delivery.chat_id, delivery.payload)
                 if delivery.kind == "invite"
                 else None
             )
@@ -128,17 +141,18 @@ class Dispatcher:
                 if isinstance(exc.retry_after, timedelta)
                 else timedelta(seconds=float(exc.retry_after))
             )
-            await outbox.retry_at(delivery.id, now + wait, "flood control")
+            self.hold_until = now + wait  # Telegram meant all of our posts, not just this one
+            await outbox.retry_at(delivery.id, self.hold_until, "flood control")
             log.warning("flood control: waiting %s before the next post", wait)
             return "stop"
         except ChatMigrated as exc:  # the group became a supergroup: follow it
             await self.storage.subscriptions.migrate_chat(delivery.chat_id, exc.new_chat_id)
-            await outbox.retry_at(delivery.id, delivery.due_at, "chat migrated")
+            await outbox.retry_at(delivery.id, None, "chat migrated")
             log.info("chat %s moved to %s", delivery.chat_id, exc.new_chat_id)
             return "retry"
         except Forbidden as exc:  # removed or blocked: pause, do not delete
             await self.storage.subscriptions.pause(delivery.chat_id, exc.message)
-            await outbox.retry_at(delivery.id, delivery.due_at, f"paused: {exc.message}")
+            await outbox.retry_at(delivery.id, None, f"paused: {exc.message}")
             log.warning(
                 "chat %s refused posts (%s); its subscriptions are paused",
                 delivery.chat_id,
@@ -150,8 +164,11 @@ class Dispatcher:
             log.error("post %s to chat %s refused: %s", delivery.key, delivery.chat_id, exc)
             return "failed"
         except NetworkError as exc:  # timeouts and 5xx: back off, try later
-            await outbox.retry_at(delivery.id, now + backoff(delivery.attempts), str(exc))
-            log.warning("network error for %s, retrying later: %s", delivery.key, exc)
+            self.hold_until = now + backoff(delivery.attempts)
+            await outbox.retry_at(delivery.id, self.hold_until, str(exc))
+            log.warning(
+                "network error for %s, retrying from %s: %s", delivery.key, self.hold_until, exc
+            )
             return "stop"
         except TelegramError as exc:  # anything else: this row failed, the rest go on
             await outbox.mark_failed(delivery.id, str(exc))
@@ -186,9 +203,14 @@ async def safety_tick(context: BotContext) -> None:
     """Every minute: re-plan hourly (the horizon rolls on, imports land), then send."""
     data = context.bot_data
     now = data.clock.now()
-    if data.last_plan is None or now - data.last_plan >= REPLAN_EVERY:
+    version = await context.storage.db.data_version()
+    if (
+        data.last_plan is None
+        or now - data.last_plan >= REPLAN_EVERY
+        or version != data.data_version
+    ):  # an import from the command line landed
         await replan(context.storage, now, context.settings.timezone)
-        data.last_plan = now
+        data.last_plan, data.data_version = now, version
     await wake(context)
 
 
@@ -203,6 +225,9 @@ async def arm(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     due = await data.storage.outbox.next_due()
     if due is None:
         return
+    hold = dispatcher_of(application).hold_until
+    if hold is not None:
+        due = max(due, hold)
     delay = max((due - data.clock.now()).total_seconds(), 0.0)
     queue.run_once(wake, when=delay, name=WAKE_JOB, job_kwargs=JOB_KWARGS)
 

@@ -119,20 +119,38 @@ def _deadlines(
         end, day = deadline_end(milestone.due, home), last_day(milestone.due, home)
         if end is None or day is None or end <= now:
             continue
-        for days in chat.deadline_days:
-            due_at = at_civil_hour(day - timedelta(days=days), zone)
-            if now <= due_at <= until and due_at < end:
-                yield Planned(
-                    key=f"deadline:{milestone.id}:{milestone.due.iso()}:{days}d",
-                    chat_id=chat.chat_id,
-                    kind="deadline",
-                    due_at=due_at,
-                    payload={
-                        "milestone_id": milestone.id,
-                        "due": milestone.due.iso(),
-                        "days": days,
-                    },
-                )
+        leads = {
+            days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.deadline_days
+        }
+        for days, due_at in _still_to_send(leads, now, until, end):
+            yield Planned(
+                key=f"deadline:{milestone.id}:{milestone.due.iso()}:{days}d",
+                chat_id=chat.chat_id,
+                kind="deadline",
+                due_at=due_at,
+                payload={
+                    "milestone_id": milestone.id,
+                    "due": milestone.due.iso(),
+                    "days": days,
+                },
+            )
+
+
+def _still_to_send(
+    leads: Mapping[int, datetime], now: datetime, until: datetime, deadline: datetime
+) -> list[tuple[int, datetime]]:
+    """The reminders ahead within the horizon, plus the latest one already passed (sent now).
+
+    The passed one matters when a plan changes under a reminder (a new subscription, a
+    new zone, a moved date): without it, that reminder would be lost. Its unique key means
+    one that was already sent is not sent again.
+    """
+    ahead = [(k, t) for k, t in leads.items() if now <= t <= until and t < deadline]
+    passed = [(k, t) for k, t in leads.items() if t < now]
+    if passed and now < deadline:
+        latest = max(passed, key=lambda item: item[1])
+        ahead.append((latest[0], now))
+    return ahead
 
 
 def previous_start(
@@ -175,16 +193,22 @@ def _meetings(
             yield Planned(
                 f"invite:{series.id}:{local}", chat.chat_id, "invite", max(invite_at, now), payload
             )
-            for minutes in chat.meeting_minutes:
-                due_at = occ.start - timedelta(minutes=minutes)
-                if due_at >= now:
-                    yield Planned(
-                        f"meeting:{series.id}:{local}:{minutes}m",
-                        chat.chat_id,
-                        "meeting",
-                        due_at,
-                        {**payload, "minutes": minutes},
-                    )
+            leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
+            for minutes, due_at in _still_to_send(leads, now, until, occ.start):
+                yield Planned(
+                    f"meeting:{series.id}:{local}:{minutes}m",
+                    chat.chat_id,
+                    "meeting",
+                    due_at,
+                    {**payload, "minutes": minutes},
+                )
+
+
+def event_start(event: Event, zone: ZoneInfo) -> datetime:
+    """When an event begins: its time, or the start of its first day where the reader is."""
+    day = event.starts.as_date()
+    assert day is not None
+    return event.start_instant() or datetime.combine(day, time(0), zone)
 
 
 def _changes(
@@ -196,9 +220,9 @@ def _changes(
         if change.series_id not in series:
             continue
         zone = ZoneInfo(series[change.series_id].timezone)
-        latest = max(change.occurrence, change.moved_to or change.occurrence).replace(tzinfo=zone)
-        if not now < latest <= until:
-            continue
+        effective = (change.moved_to or change.occurrence).replace(tzinfo=zone)
+        if not now < effective <= until:
+            continue  # the meeting (at its new time) is over: a correction is no use now
         local = change.occurrence.isoformat(timespec="minutes")
         moved_to = change.moved_to.isoformat(timespec="minutes") if change.moved_to else ""
         yield Planned(
@@ -233,11 +257,9 @@ def _events(
         day = event.starts.as_date()
         if not mine or day is None:
             continue
-        start = event.start_instant() or at_civil_hour(day, zone)
-        for days in chat.event_days:
-            due_at = at_civil_hour(day - timedelta(days=days), zone)
-            if not (start > now and now <= due_at <= until):
-                continue
+        start = event_start(event, zone)
+        leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
+        for days, due_at in _still_to_send(leads, now, until, start):
             yield Planned(
                 f"event:{event.id}:{event.starts.iso()}:{days}d",
                 chat.chat_id,

@@ -19,7 +19,7 @@ from bot.domain import MeetingChange, MeetingSeries, PartnershipView
 from bot.exchange_list import ICS
 from bot.exchanges import KIND_ICONS, KIND_LABELS
 from bot.i18n import I18n, Translator
-from bot.plan import Network, deadline_end, last_day, previous_start
+from bot.plan import Network, deadline_end, event_start, last_day, previous_start
 from bot.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.render import button, fit
 from bot.timefmt import date_range, day_with_weekday, days_until, partial_date, time_in
@@ -105,7 +105,7 @@ def _body(
             return _invitation(series, occ, view, tr, zone, net.changes)
         return _meeting_reminder(series, occ, view, tr, zone, now)
     if delivery.kind == "change":
-        return _change(delivery, net, views, tr, zone)
+        return _change(delivery, net, views, tr, zone, now)
     if delivery.kind == "event":
         return _event(delivery, net, views, tr, zone, now)
     raise ObsoletePostError(f"unknown kind {delivery.kind!r}")
@@ -160,6 +160,7 @@ def _change(
     views: Mapping[str, PartnershipView],
     tr: Translator,
     zone: ZoneInfo,
+    now: datetime,
 ) -> str:
     """The short correction after a meeting was cancelled or moved."""
     payload = delivery.payload
@@ -174,6 +175,8 @@ def _change(
     ):
         raise ObsoletePostError("the change was itself changed; the current one is planned")
     zone_of_series = ZoneInfo(series.timezone)
+    if (change.moved_to or change.occurrence).replace(tzinfo=zone_of_series) <= now:
+        raise ObsoletePostError("the meeting is over; a correction is no use now")
     view = views.get(series.partnership_id)
     was = change.occurrence.replace(tzinfo=zone_of_series)
     title = series.title.get(tr.lang)
@@ -309,7 +312,7 @@ def _event(
         raise ObsoletePostError("the event's date changed; its new reminder is planned")
     day = event.starts.as_date()
     start = event.start_instant()
-    if day is None or (start or datetime.combine(day, datetime.min.time(), zone)) <= now:
+    if day is None or event_start(event, zone) <= now:
         raise ObsoletePostError("the event has begun")
     kind = tr.gettext(KIND_LABELS[event.kind])
     left = days_until(tr, day, now.astimezone(zone).date())

@@ -92,8 +92,10 @@ async def subscribe_button(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     _prefix, code, target_id = [*query.data.split(":", 2), "", ""][:3]
     kind = logic.KIND_CODES.get(code)
-    if kind is None or not await _allowed(update, context):
+    if kind is None:
         await query.answer()
+        return
+    if not await _allowed(update, context):  # it has answered with the refusal
         return
     await _subscribe(
         update, context, kind, target_id, await _label(context, kind, target_id, update)
@@ -120,9 +122,11 @@ async def _subscribe(
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     tr = (await context.reader(update)).tr
-    added = await context.storage.subscriptions.add(
+    subs = context.storage.subscriptions
+    added = await subs.add(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
     )
+    await subs.resume(chat.id)  # an admin talking to us here proves we are back
     await replan_and_arm(context.application)
     text = (
         tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
@@ -212,7 +216,7 @@ async def reminders_command(update: Update, context: BotContext) -> None:
 async def member_update(update: Update, context: BotContext) -> None:
     """Added to a group: introduce, resume if paused. Removed: pause, keep everything."""
     change: ChatMemberUpdated | None = update.my_chat_member
-    if change is None or change.chat.type == Chat.PRIVATE:
+    if change is None:
         return
     was = change.old_chat_member.status in PRESENT
     now_in = change.new_chat_member.status in PRESENT
@@ -221,6 +225,8 @@ async def member_update(update: Update, context: BotContext) -> None:
         if await subs.resume(change.chat.id):
             log.info("back in chat %s: its subscriptions resume", change.chat.id)
             await replan_and_arm(context.application)
+        if change.chat.type == Chat.PRIVATE:
+            return  # unblocked in a private chat: the user will say /start
         tr = (await context.reader(update)).tr
         await context.bot.send_message(
             change.chat.id,

@@ -16,24 +16,21 @@ async def rsvp_button(update: Update, context: BotContext) -> None:
     _prefix, code, delivery_id = [*query.data.split(":", 2), "", ""][:3]
     answer = ANSWERS.get(code)
     delivery = await context.storage.outbox.get(int(delivery_id)) if delivery_id.isdigit() else None
-    chat = update.effective_chat
+    chat, message = update.effective_chat, query.message
     if (
         answer is None
         or delivery is None
         or delivery.kind != "invite"
         or chat is None
         or delivery.chat_id != chat.id
+        or message is None
+        or delivery.message_id != message.message_id  # buttons only of that invitation
     ):
         await query.answer()
         return
-    await context.storage.rsvps.answer(
-        delivery.payload["series_id"],
-        delivery.payload["occurrence"],
-        query.from_user.id,
-        answer,
-        context.clock.now(),
-    )
-    tally = await context.storage.rsvps.tally(delivery.payload)
+    rsvps = context.storage.rsvps
+    await rsvps.answer(chat.id, delivery.payload, query.from_user.id, answer, context.clock.now())
+    tally = await rsvps.tally(chat.id, delivery.payload)
     await query.answer(ICONS[answer])
     try:
         await query.edit_message_reply_markup(rsvp_keyboard(delivery, tally))

@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import render
 from bot.context import BotContext
+from bot.dispatch import replan_and_arm
 from bot.domain import LANGUAGES
 from bot.i18n import supported_language
 from bot.permissions import may_change_chat
@@ -100,6 +101,7 @@ async def timezone_command(update: Update, context: BotContext) -> None:
         await prefs.set_user_timezone(user.id, zone.key)
     else:
         await prefs.set_chat_timezone(chat.id, chat.type, chat.title, zone.key)
+        await replan_and_arm(context.application)  # reminders go out at 09:00 *there*
     await message.reply_text(render.zone_set(reader.tr, zone, now))
 
 

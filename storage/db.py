@@ -112,6 +112,12 @@ class Database:
             log.info("migrated database to version %d (%s)", step.version, step.name)
         return max(current, latest)
 
+    async def data_version(self) -> int:
+        """Changes when another connection (e.g. `partnerbot import`) commits to the file."""
+        async with self.conn.execute("PRAGMA data_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def get_meta(self, key: str) -> str | None:
         async with self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
             row = await cur.fetchone()

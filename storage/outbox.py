@@ -68,13 +68,21 @@ class OutboxRepository:
         the dispatcher decides about those). Idempotent: planning twice writes nothing new.
         A changed date gives a new key, so its old pending row goes. Returns rows added.
         """
+        keep = json.dumps([[p.key, p.chat_id] for p in planned])
         async with self.db.transaction() as conn:
-            before = await _count(conn)
+            async with conn.execute(
+                "SELECT count(*) FROM json_each(?) k WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.key = json_extract(k.value, '$[0]') "
+                "AND d.chat_id = json_extract(k.value, '$[1]'))",
+                (keep,),
+            ) as cur:
+                row = await cur.fetchone()
+            added = int(row[0]) if row else 0
             await conn.executemany(
                 "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, chat_id) DO UPDATE SET "
                 "due_at = excluded.due_at, payload = excluded.payload "
-                "WHERE deliveries.status = 'pending' AND deliveries.attempts = 0",
+                "WHERE deliveries.status = 'pending'",
                 [
                     (
                         p.key,
@@ -86,15 +94,14 @@ class OutboxRepository:
                     for p in planned
                 ],
             )
-            keep = json.dumps([[p.key, p.chat_id] for p in planned])
             await conn.execute(
-                "DELETE FROM deliveries WHERE status = 'pending' AND attempts = 0 AND due_at >= ? "
+                "DELETE FROM deliveries WHERE status = 'pending' AND due_at >= ? "
                 "AND chat_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS ("
                 "SELECT 1 FROM json_each(?) k WHERE json_extract(k.value, '$[0]') = deliveries.key "
                 "AND json_extract(k.value, '$[1]') = deliveries.chat_id)",
                 (_utc(window_start), json.dumps(list(chat_ids)), keep),
             )
-            return await _count(conn) - before
+            return added
 
     async def release_in_flight(self) -> int:
         """After a crash: rows claimed but never confirmed go back (at most one per process)."""
@@ -111,8 +118,9 @@ class OutboxRepository:
             conn.execute(
                 "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ("
                 "SELECT d.id FROM deliveries d JOIN chats c ON c.id = d.chat_id "
-                "WHERE d.status = 'pending' AND d.due_at <= ? AND c.paused_reason IS NULL "
-                "ORDER BY d.due_at, d.id LIMIT 1) RETURNING *",
+                "WHERE d.status = 'pending' AND coalesce(d.not_before, d.due_at) <= ? "
+                "AND c.paused_reason IS NULL "
+                "ORDER BY coalesce(d.not_before, d.due_at), d.id LIMIT 1) RETURNING *",
                 (_utc(now),),
             ) as cur,
         ):
@@ -132,9 +140,12 @@ class OutboxRepository:
     async def mark_failed(self, delivery_id: int, reason: str) -> None:
         await self._set(delivery_id, "status = 'failed', error = ?", (reason,))
 
-    async def retry_at(self, delivery_id: int, due: datetime, reason: str) -> None:
+    async def retry_at(self, delivery_id: int, not_before: datetime | None, reason: str) -> None:
+        """Back to pending, to be tried from `not_before` on (None: at once); due_at stays."""
         await self._set(
-            delivery_id, "status = 'pending', due_at = ?, error = ?", (_utc(due), reason)
+            delivery_id,
+            "status = 'pending', not_before = ?, error = ?",
+            (_utc(not_before) if not_before else None, reason),
         )
 
     async def superseded(self, delivery: Delivery, now: datetime) -> bool:
@@ -149,7 +160,8 @@ class OutboxRepository:
 
     async def next_due(self) -> datetime | None:
         async with self.db.conn.execute(
-            "SELECT min(d.due_at) FROM deliveries d JOIN chats c ON c.id = d.chat_id "
+            "SELECT min(coalesce(d.not_before, d.due_at)) FROM deliveries d "
+            "JOIN chats c ON c.id = d.chat_id "
             "WHERE d.status = 'pending' AND c.paused_reason IS NULL"
         ) as cur:
             row = await cur.fetchone()
@@ -183,9 +195,3 @@ class OutboxRepository:
             await conn.execute(
                 f"UPDATE deliveries SET {assignments} WHERE id = ?", (*params, delivery_id)
             )
-
-
-async def _count(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("SELECT count(*) FROM deliveries") as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0

@@ -1,4 +1,4 @@
-"""Who answered yes, no or maybe to one meeting of a series."""
+"""Who in a chat answered yes, no or maybe to one meeting of a series."""
 
 from __future__ import annotations
 
@@ -10,25 +10,34 @@ from storage.db import Database
 
 
 class RsvpRepository:
+    """Answers per chat: each group's invitation shows its own members' answers."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def answer(
-        self, series_id: str, occurrence: str, user_id: int, answer: str, now: datetime
+        self, chat_id: int, payload: Mapping[str, Any], user_id: int, answer: str, now: datetime
     ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO rsvps (series_id, occurrence, user_id, answer, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id, occurrence, user_id) "
+                "INSERT INTO rsvps (chat_id, series_id, occurrence, user_id, answer, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, series_id, occurrence, user_id) "
                 "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
-                (series_id, occurrence, user_id, answer, now.isoformat()),
+                (
+                    chat_id,
+                    payload["series_id"],
+                    payload["occurrence"],
+                    user_id,
+                    answer,
+                    now.isoformat(),
+                ),
             )
 
-    async def tally(self, payload: Mapping[str, Any]) -> dict[str, int]:
-        """Answers per kind for the meeting an invitation is about."""
+    async def tally(self, chat_id: int, payload: Mapping[str, Any]) -> dict[str, int]:
+        """Answers per kind in this chat for the meeting an invitation is about."""
         async with self.db.conn.execute(
-            "SELECT answer, count(*) FROM rsvps WHERE series_id = ? AND occurrence = ? "
-            "GROUP BY answer",
-            (payload["series_id"], payload["occurrence"]),
+            "SELECT answer, count(*) FROM rsvps WHERE chat_id = ? AND series_id = ? "
+            "AND occurrence = ? GROUP BY answer",
+            (chat_id, payload["series_id"], payload["occurrence"]),
         ) as cur:
             return {row[0]: row[1] for row in await cur.fetchall()}

@@ -75,7 +75,9 @@ def test_console_group_sees_reminders_when_the_clock_moves(tmp_path: Path) -> No
 def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     partnerbot("console", db=db, stdin=":group\n/subscribe bonn\n")
-    out = partnerbot("schedule", "--days", "60", db=db).stdout
+    assert partnerbot("schedule", db=db).stdout == "nothing planned in the next 14 days\n"
+    # the console keeps its own database beside the real one
+    out = partnerbot("schedule", "--days", "60", db=tmp_path / "s-console.sqlite3").stdout
     assert out.splitlines()[0] == "chat -1001001 (en, Europe/Berlin)"
     assert "meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day." in out
     assert "invite    📅 Invitation: Virtual meeting Bonn – La Paz" in out

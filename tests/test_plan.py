@@ -90,13 +90,25 @@ def test_month_precision_counts_back_from_the_last_day() -> None:
     assert reminder.due_at == datetime(2027, 3, 17, 9, 0, tzinfo=ADDIS)
 
 
-def test_past_and_too_late_offsets_are_not_planned() -> None:
+def test_a_passed_reminder_goes_out_once_now_the_rest_at_their_time() -> None:
     net = network(due(PartialDate(2027, 2, 15)))
     now = datetime(2027, 2, 10, 12, tzinfo=UTC)  # 14 days before is gone; 3 and 1 remain
     plan = [
-        p.key for p in plan_chat(chat(("phase", "px")), net, now, BERLIN) if p.kind == "deadline"
+        (p.key, p.due_at)
+        for p in plan_chat(chat(("phase", "px")), net, now, BERLIN)
+        if p.kind == "deadline"
     ]
-    assert plan == ["deadline:mx:2027-02-15:3d", "deadline:mx:2027-02-15:1d"]
+    # A chat that joins (or changes zone) after the 14-day reminder gets it now, once: its
+    # key tells the outbox whether it was sent already.
+    assert plan == [
+        ("deadline:mx:2027-02-15:14d", now),
+        ("deadline:mx:2027-02-15:3d", datetime(2027, 2, 12, 9, tzinfo=BERLIN)),
+        ("deadline:mx:2027-02-15:1d", datetime(2027, 2, 14, 9, tzinfo=BERLIN)),
+    ]
+    after = datetime(2027, 2, 16, tzinfo=UTC)  # the deadline is over: nothing at all
+    assert not [
+        p for p in plan_chat(chat(("phase", "px")), net, after, BERLIN) if p.kind == "deadline"
+    ]
 
 
 def test_meeting_reminders_follow_berlin_wall_clock_across_dst() -> None:
@@ -159,7 +171,8 @@ async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: 
     await store.subscriptions.add(-100, "supergroup", "g", "phase", "example-phase", 1, now)
     first = await replan(store, now, BERLIN)
     # milestones due in 3, 10 and 24 days: 1 + 2 + 3 reminders still ahead; two events: 2
-    assert first == 8
+    # + the 3-day reminder of the first and the 14-day one of the second, passed: sent now
+    assert first == 10
     assert await replan(store, now, BERLIN) == 0  # nothing new the second time
     dataset = await store.network.load(examples=True)
     [m1] = [m for m in dataset.milestones if m.id == "example-m1"]

@@ -15,3 +15,18 @@ CREATE TABLE meeting_changes (
 -- NULL: when the previous meeting is over).
 ALTER TABLE chats ADD COLUMN event_offsets TEXT NOT NULL DEFAULT '[7]';
 ALTER TABLE chats ADD COLUMN invite_days INTEGER;
+
+-- A retry waits until not_before; due_at stays what was planned (lateness is judged on it).
+ALTER TABLE deliveries ADD COLUMN not_before TEXT;
+
+-- RSVPs per chat: each group's invitation shows its own members' answers.
+DROP TABLE rsvps;
+CREATE TABLE rsvps (
+    chat_id    INTEGER NOT NULL REFERENCES chats(id) ON UPDATE CASCADE ON DELETE CASCADE,
+    series_id  TEXT NOT NULL REFERENCES meeting_series(id) ON DELETE CASCADE,
+    occurrence TEXT NOT NULL,
+    user_id    INTEGER NOT NULL,
+    answer     TEXT NOT NULL CHECK (answer IN ('yes', 'no', 'maybe')),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (chat_id, series_id, occurrence, user_id)
+);
