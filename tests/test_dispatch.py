@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -22,6 +23,7 @@ from bot.offline import ApiError, OfflineBotApi
 from tests.conftest import Driver, make_app
 
 BERLIN_ZONE = "Europe/Berlin"
+BERLIN_ZONE_INFO = ZoneInfo(BERLIN_ZONE)
 
 
 def storage(bot: Driver) -> Any:
@@ -293,3 +295,95 @@ async def test_the_job_queue_wakes_at_the_next_due_post(
         delay = (job.next_t - datetime.now(UTC)).total_seconds()
         expected = (next_due - clock.now()).total_seconds()
         assert abs(delay - expected) < 5
+
+
+async def test_flood_control_holds_every_post_not_just_the_refused_one(
+    bot: Driver, clock: MovableClock
+) -> None:
+    await follow(bot, -551)  # planned and sent first (lower id)
+    await follow(bot, -550)
+    bot.api.fail(-551, OfflineBotApi.flood(30))
+    await plan_and_send(bot)
+    assert sent_to(bot, -550) == []  # the other group waits too
+    clock.advance(timedelta(seconds=10))
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 0
+    clock.advance(timedelta(seconds=21))
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 2
+
+
+async def test_retries_keep_the_planned_time_for_the_late_mark(
+    bot: Driver, clock: MovableClock
+) -> None:
+    await follow(bot, -542, languages=("en",))
+    bot.api.fail(-542, TimedOut(), TimedOut(), TimedOut())
+    await plan_and_send(bot)
+    for _ in range(3):
+        clock.advance(timedelta(minutes=10))
+        await dispatcher_of(bot.app).run(bot.app.bot)
+    [post] = sent_to(bot, -542)
+    assert post["text"].endswith("(Sent late: I was offline when this was due.)")
+
+
+async def test_a_crash_after_telegram_got_the_post_repeats_at_most_that_one(
+    settings: Settings, i18n: I18n, clock: MovableClock
+) -> None:
+    class CrashAfterSend(OfflineBotApi):
+        crash_on: int | None = None
+
+        def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+            message = super().api_sendMessage(params)
+            if int(params["chat_id"]) == self.crash_on:
+                raise Crash  # Telegram has the message; we never hear back
+            return message
+
+    groups = [-8000 - n for n in range(30)]
+    api = CrashAfterSend(clock=clock)
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
+        for chat_id in groups:
+            await follow(Driver(app, api), chat_id)
+        api.crash_on = groups[10]
+        with pytest.raises(Crash):
+            await plan_and_send(Driver(app, api))
+    api.crash_on = None
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
+        from bot.dispatch import start_scheduling
+
+        app.bot_data.schedule = True
+        await start_scheduling(app)  # the real start path: release, send what is due, plan
+    received = {c: len([m for m in api.messages if m[0] == c]) for c in groups}
+    assert sorted(received.values()).count(2) <= 1 and min(received.values()) == 1
+    assert received[groups[10]] == 2  # the one in flight, and only it, came twice
+
+
+async def test_rsvp_counts_belong_to_each_group(bot: Driver) -> None:
+    await follow(bot, -543)
+    await follow(bot, -544)
+    await plan_and_send(bot)
+    [post_a], [post_b] = sent_to(bot, -543), sent_to(bot, -544)
+    yes_a = post_a["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await bot.press(post_a, yes_a, user=bot.user(1))
+    await bot.press(post_a, yes_a, user=bot.user(2))
+    final_b = bot.api.messages[(-544, post_b["message_id"])]["reply_markup"]
+    assert final_b["inline_keyboard"][0][0]["text"] == "✅ 0"
+    forged = bot.api.button_press(bot.user(3), post_b, yes_a)  # group A's button data in B
+    from bot.offline import as_update
+
+    await bot.app.process_update(as_update(forged, bot.app.bot))
+    assert bot.api.messages[(-544, post_b["message_id"])]["reply_markup"] == final_b
+
+
+async def test_a_correction_after_the_meeting_is_skipped(bot: Driver, clock: MovableClock) -> None:
+    await follow(bot, -545, languages=("en",))
+    await plan_and_send(bot)
+    change = MeetingChange(
+        "c-late",
+        "bonn-la-paz-virtual",
+        datetime(2026, 11, 24, 15, 0),
+        ChangeStatus.MOVED,
+        datetime(2026, 11, 25, 15, 0),
+    )
+    await storage(bot).network.save(Dataset(meeting_changes=(change,)))
+    await replan(storage(bot), clock.now(), BERLIN_ZONE_INFO)
+    clock.set(datetime(2026, 11, 28, tzinfo=UTC))  # down until after the new time
+    await dispatcher_of(bot.app).run(bot.app.bot)
+    assert not [m for m in sent_to(bot, -545) if m["text"].startswith("🔁")]

@@ -143,3 +143,31 @@ async def test_upgrade_to_supergroup_moves_everything(bot: Driver) -> None:
     subs = storage(bot).subscriptions
     assert await subs.of_chat(-3009) == []
     assert [s.target_id for s in await subs.of_chat(-1003009)] == ["bonn-la-paz"]
+
+
+async def test_a_user_who_unblocks_the_bot_is_resumed(bot: Driver) -> None:
+    user = bot.user(21)
+    chat = bot.private(user)
+    await bot.send("/subscribe bonn", user=user)
+    subs = storage(bot).subscriptions
+    await feed(bot, bot.api.member_change(chat, user, "member", "kicked"))
+    assert await subs.is_paused(21)
+    await feed(bot, bot.api.member_change(chat, user, "kicked", "member"))
+    assert not await subs.is_paused(21)
+
+
+async def test_subscribing_again_resumes_a_paused_group(bot: Driver) -> None:
+    group = bot.group(-2010, {ADMIN: "administrator"})
+    await bot.send("/subscribe bonn", user=bot.user(ADMIN), chat=group)
+    await storage(bot).subscriptions.pause(-2010, "Forbidden")
+    await bot.send("/subscribe bonn", user=bot.user(ADMIN), chat=group)
+    assert not await storage(bot).subscriptions.is_paused(-2010)
+
+
+async def test_a_refused_button_is_answered_once(bot: Driver) -> None:
+    group = bot.group(-2011, {ADMIN: "administrator"})
+    [choice] = await bot.send("/subscribe tanzania", user=bot.user(ADMIN), chat=group)
+    before = len(bot.api.calls)
+    await bot.press(choice, "sub:a:pforzheim-mtwara", user=bot.user(MEMBER))
+    answers = [c for c in bot.api.calls[before:] if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1

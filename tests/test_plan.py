@@ -173,7 +173,14 @@ async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: 
     # milestones due in 3, 10 and 24 days: 1 + 2 + 3 reminders still ahead; two events: 2
     # + the 3-day reminder of the first and the 14-day one of the second, passed: sent now
     assert first == 10
-    assert await replan(store, now, BERLIN) == 0  # nothing new the second time
+    async def rows() -> set[tuple[str, int, str]]:
+        return {(d.key, d.chat_id, d.status) for d in
+                await store.outbox.pending_until(now + timedelta(days=400))}
+
+    before = await rows()
+    assert await replan(store, now, BERLIN) == 0  # nothing new the second time...
+    assert await replan(store, now + timedelta(hours=1), BERLIN) == 0  # ...nor an hour on
+    assert await rows() == before
     dataset = await store.network.load(examples=True)
     [m1] = [m for m in dataset.milestones if m.id == "example-m1"]
     moved = Milestone(
