@@ -173,9 +173,12 @@ async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: 
     # milestones due in 3, 10 and 24 days: 1 + 2 + 3 reminders still ahead; two events: 2
     # + the 3-day reminder of the first and the 14-day one of the second, passed: sent now
     assert first == 10
+
     async def rows() -> set[tuple[str, int, str]]:
-        return {(d.key, d.chat_id, d.status) for d in
-                await store.outbox.pending_until(now + timedelta(days=400))}
+        return {
+            (d.key, d.chat_id, d.status)
+            for d in await store.outbox.pending_until(now + timedelta(days=400))
+        }
 
     before = await rows()
     assert await replan(store, now, BERLIN) == 0  # nothing new the second time...
