@@ -261,3 +261,7 @@ class PartnershipView:
     programme: Programme | None
     phase: Phase | None
     topics: tuple[Topic, ...]
+
+    def pair_name(self, lang: str) -> str:
+        """'Bonn – La Paz': both towns, in the reader's language where names differ."""
+        return f"{self.north.name.get(lang)} – {self.south.name.get(lang)}"

@@ -191,7 +191,7 @@ def matches(item: Exchange, query: str, ctx: Context, translators: Iterable[Tran
 def subject(item: Exchange, ctx: Context, lang: str) -> str | None:
     """'Bonn – La Paz' or 'Phase 8': whom the exchange is for."""
     if item.partnership_id and (view := ctx.partnerships.get(item.partnership_id)):
-        return f"{view.north.name.get(lang)} – {view.south.name.get(lang)}"
+        return view.pair_name(lang)
     if item.phase_id and (phase := ctx.phases.get(item.phase_id)):
         return phase.name.get(lang)
     if item.programme_id and (programme := ctx.programmes.get(item.programme_id)):

@@ -12,7 +12,6 @@ from telegram import InlineKeyboardMarkup
 from bot.domain import PartnershipView, Phase, Programme
 from bot.i18n import Translator
 from bot.milestones import find_phase
-from bot.partners import pair_name
 from bot.render import button, fit
 from bot.search import fold
 from storage.subscriptions import ReminderSettings
@@ -58,7 +57,7 @@ def targets_for(
         Target("programme", p.id, p.name.get(lang)) for p in programme_matches(programmes, text)
     ]
     if not found:
-        found = [Target("partnership", v.partnership.id, pair_name(v, lang)) for v in partnerships]
+        found = [Target("partnership", v.partnership.id, v.pair_name(lang)) for v in partnerships]
     return found[:MAX_CHOICES]
 
 
@@ -76,7 +75,7 @@ def describe(
     if kind == "programme" and target_id in programmes:
         return programmes[target_id].name.get(tr.lang)
     if kind == "partnership" and target_id in views:
-        return pair_name(views[target_id], tr.lang)
+        return views[target_id].pair_name(tr.lang)
     return target_id
 
 

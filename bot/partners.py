@@ -28,10 +28,6 @@ def flag(country: str) -> str:
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in country.upper() if "A" <= c <= "Z")
 
 
-def pair_name(view: PartnershipView, lang: str) -> str:
-    return f"{view.north.name.get(lang)} – {view.south.name.get(lang)}"
-
-
 def _town(town: Municipality, tr: Translator) -> str:
     return f"{flag(town.country)} {escape(country_name(town.country, tr.lang))}"
 
@@ -39,7 +35,7 @@ def _town(town: Municipality, tr: Translator) -> str:
 def card(view: PartnershipView, tr: Translator) -> str:
     """One partnership: both towns and countries, programme and phase, since when, topics."""
     lines = [
-        f"🤝 <b>{escape(pair_name(view, tr.lang))}</b>",
+        f"🤝 <b>{escape(view.pair_name(tr.lang))}</b>",
         f"{_town(view.north, tr)} · {_town(view.south, tr)}",
     ]
     frame = [p.name.get(tr.lang) for p in (view.programme, view.phase) if p is not None]
@@ -70,7 +66,7 @@ def result_list(
     lines = [heading, ""]
     for number, view in enumerate(views, start=first_number):
         countries = " ".join(flag(t.country) for t in (view.north, view.south))
-        lines.append(f"{number}. {escape(pair_name(view, tr.lang))} {countries}")
+        lines.append(f"{number}. {escape(view.pair_name(tr.lang))} {countries}")
     return fit("\n".join(lines))
 
 

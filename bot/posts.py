@@ -331,9 +331,7 @@ def _event(
     elif event.place is not None:
         lines.append("📍 " + escape(event.place.get(tr.lang)))
     if event.partnership_id and (view := views.get(event.partnership_id)):
-        lines.append(
-            "🤝 " + escape(f"{view.north.name.get(tr.lang)} – {view.south.name.get(tr.lang)}")
-        )
+        lines.append("🤝 " + escape(view.pair_name(tr.lang)))
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from bot.domain import LANGUAGES
 from bot.exchanges import Context, collect, matches
 from bot.ics import event_ics, series_ics
 from bot.paging import compact_query, parse_page, room_for
-from bot.partners import EXCHANGES, pair_name
+from bot.partners import EXCHANGES
 from bot.search import fold
 from handlers.common import joined_args, show
 
@@ -80,7 +80,7 @@ async def _show(
     if filter_.startswith(PARTNERSHIP_FILTER):
         items = [i for i in items if i.partnership_id == filter_[1:]]
         label = next(
-            (pair_name(v, reader.tr.lang) for v in views if v.partnership.id == filter_[1:]), ""
+            (v.pair_name(reader.tr.lang) for v in views if v.partnership.id == filter_[1:]), ""
         )
     else:
         translators = [context.i18n.translator(lang) for lang in LANGUAGES]

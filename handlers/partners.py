@@ -163,7 +163,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     results = [
         InlineQueryResultArticle(
             id=v.partnership.id,
-            title=view.pair_name(v, reader.tr.lang),
+            title=v.pair_name(reader.tr.lang),
             description=" · ".join(
                 country_name(t.country, reader.tr.lang) for t in (v.north, v.south)
             ),

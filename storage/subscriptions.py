@@ -177,6 +177,19 @@ class SubscriptionRepository:
             async with conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cur:
                 exists = await cur.fetchone() is not None
             if exists:  # both known (the service message raced us): fold the old one in
+                # Settings the old chat made win over the new chat's untouched defaults.
+                await conn.execute(
+                    "UPDATE chats SET "
+                    "languages = CASE WHEN languages = '[]' THEN (SELECT languages FROM chats "
+                    "WHERE id = :old) ELSE languages END, "
+                    "timezone = coalesce(timezone, (SELECT timezone FROM chats WHERE id = :old)), "
+                    "deadline_offsets = (SELECT deadline_offsets FROM chats WHERE id = :old), "
+                    "meeting_offsets = (SELECT meeting_offsets FROM chats WHERE id = :old), "
+                    "event_offsets = (SELECT event_offsets FROM chats WHERE id = :old), "
+                    "invite_days = coalesce(invite_days, (SELECT invite_days FROM chats "
+                    "WHERE id = :old)) WHERE id = :new",
+                    {"old": old_id, "new": new_id},
+                )
                 await conn.execute(
                     "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
                     (new_id, old_id),

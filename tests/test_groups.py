@@ -171,3 +171,18 @@ async def test_a_refused_button_is_answered_once(bot: Driver) -> None:
     await bot.press(choice, "sub:a:pforzheim-mtwara", user=bot.user(MEMBER))
     answers = [c for c in bot.api.calls[before:] if c.method == "answerCallbackQuery"]
     assert len(answers) == 1
+
+
+async def test_migration_into_a_known_supergroup_keeps_the_settings(bot: Driver) -> None:
+    group = {"id": -3012, "type": "group", "title": "old"}
+    bot.api.add_chat(group, {ADMIN: "creator"})
+    await bot.send("/subscribe bonn", user=bot.user(ADMIN), chat=group)
+    await bot.send("/language es de", user=bot.user(ADMIN), chat=group)
+    await bot.send("/reminders 7", user=bot.user(ADMIN), chat=group)
+    store = storage(bot)
+    await store.preferences.set_chat_timezone(-1003012, "supergroup", "new", "UTC")  # known
+    await store.subscriptions.migrate_chat(-3012, -1003012)
+    prefs = await store.preferences.chat(-1003012)
+    assert prefs.languages == ("es", "de") and prefs.timezone == "UTC"
+    assert (await store.subscriptions.reminder_settings(-1003012)).deadline_days == (7,)
+    assert [s.target_id for s in await store.subscriptions.of_chat(-1003012)] == ["bonn-la-paz"]
