@@ -1,0 +1,1 @@
+"""Benchmarks for partnerbot: `make bench` runs them all; each writes into bench/README.md."""
