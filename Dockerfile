@@ -19,5 +19,7 @@ WORKDIR /data
 ENV PARTNERBOT_DB=/data/partnerbot.sqlite3 \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
+# Used only in webhook mode (PARTNERBOT_WEBHOOK_URL set); polling needs no inbound port.
+EXPOSE 8443
 ENTRYPOINT ["partnerbot"]
 CMD ["run"]

@@ -23,14 +23,16 @@ def parser() -> argparse.ArgumentParser:
         prog="partnerbot",
         description="Telegram bot for a network of municipal climate partnerships. "
         "Settings come from the environment (see README: TELEGRAM_BOT_TOKEN, PARTNERBOT_DB, "
-        "TELEGRAM_API_URL, PARTNERBOT_ADMINS, PARTNERBOT_TIMEZONE, PARTNERBOT_LOG_LEVEL).",
+        "TELEGRAM_API_URL, PARTNERBOT_ADMINS, PARTNERBOT_TIMEZONE, PARTNERBOT_LOG_LEVEL, "
+        "PARTNERBOT_WEBHOOK_URL, PARTNERBOT_WEBHOOK_LISTEN, PARTNERBOT_WEBHOOK_SECRET).",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
         "run",
-        help="run the bot against Telegram (long polling)",
+        help="run the bot against Telegram (long polling, or a webhook)",
         description="Run the bot against the Bot API at TELEGRAM_API_URL with "
-        "TELEGRAM_BOT_TOKEN, by long polling, until interrupted.",
+        "TELEGRAM_BOT_TOKEN until interrupted: by long polling, or, when "
+        "PARTNERBOT_WEBHOOK_URL is set, as a webhook server on PARTNERBOT_WEBHOOK_LISTEN.",
     )
     run.add_argument(
         "--demo",
@@ -79,9 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ)
         quiet = args.command == "console" and "PARTNERBOT_LOG_LEVEL" not in os.environ
-        setup_logging("WARNING" if quiet else settings.log_level, settings.token)
+        level = "WARNING" if quiet else settings.log_level
+        setup_logging(level, settings.token, settings.webhook_secret)
         if args.command == "run":
-            return _run_polling(settings, args.demo)
+            return _run(settings, args.demo)
         return asyncio.run(_dispatch(args, settings))
     except (ConfigError, DatasetError, SchemaTooNewError, CatalogMissingError) as exc:
         print(f"partnerbot: {exc}", file=sys.stderr)
@@ -133,14 +136,27 @@ async def _import(storage: Storage, path: Path) -> int:
     return 0
 
 
-def _run_polling(settings: Settings, demo: bool) -> int:
+def _run(settings: Settings, demo: bool) -> int:
     from bot.app import build_application
+    from bot.clock import ShiftedClock
 
     if settings.token is None:
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN: not set; set it to run against Telegram, "
             "or try the bot offline with `partnerbot console`"
         )
-    # run_polling owns the event loop and stops cleanly on SIGINT/SIGTERM.
-    build_application(settings, demo=demo).run_polling()
+    clock = ShiftedClock(settings.clock_start) if settings.clock_start else None
+    application = build_application(settings, demo=demo, clock=clock)
+    # Both own the event loop and stop cleanly on SIGINT/SIGTERM.
+    if settings.webhook_url is None:
+        application.run_polling()
+    else:
+        host, port = settings.webhook_listen
+        application.run_webhook(
+            listen=host,
+            port=port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+        )
     return 0

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DB = "partnerbot.sqlite3"
 DEFAULT_TIMEZONE = "Europe/Berlin"
+DEFAULT_WEBHOOK_LISTEN = ("0.0.0.0", 8443)  # noqa: S104 - a webhook server must be reachable
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram allows in secret_token
 
 
 class ConfigError(ValueError):
@@ -25,6 +31,18 @@ class Settings:
     admins: frozenset[int] = frozenset()
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     log_level: str = "INFO"
+    webhook_url: str | None = None
+    """Set: Telegram pushes updates to this URL; unset: the bot long-polls."""
+    webhook_listen: tuple[str, int] = DEFAULT_WEBHOOK_LISTEN
+    webhook_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    """Telegram sends it with every update; requests without it are refused."""
+    clock_start: datetime | None = None
+    """For demos and end-to-end tests: the bot's clock starts here and runs at normal speed."""
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: the one in the public URL."""
+        return urlsplit(self.webhook_url or "").path.strip("/")
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -38,6 +56,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         admins=_admins(env.get("PARTNERBOT_ADMINS", "")),
         timezone=_zone(env.get("PARTNERBOT_TIMEZONE", "").strip() or DEFAULT_TIMEZONE),
         log_level=_log_level(env.get("PARTNERBOT_LOG_LEVEL", "").strip() or "INFO"),
+        webhook_url=_webhook_url(env.get("PARTNERBOT_WEBHOOK_URL", "").strip()),
+        webhook_listen=_listen(env.get("PARTNERBOT_WEBHOOK_LISTEN", "").strip()),
+        webhook_secret=_secret(env.get("PARTNERBOT_WEBHOOK_SECRET", "").strip()),
+        clock_start=_instant(env.get("PARTNERBOT_CLOCK_START", "").strip()),
     )
 
 
@@ -78,3 +100,51 @@ def _log_level(value: str) -> str:
             f"PARTNERBOT_LOG_LEVEL: {value!r} is not a level (DEBUG, INFO, WARNING, ERROR)"
         )
     return level
+
+
+def _webhook_url(value: str) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"PARTNERBOT_WEBHOOK_URL: expected the public https URL Telegram should call, "
+            f"like https://bot.example.org/telegram, got {value!r}"
+        )
+    return value
+
+
+def _listen(value: str) -> tuple[str, int]:
+    if not value:
+        return DEFAULT_WEBHOOK_LISTEN
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(
+            f"PARTNERBOT_WEBHOOK_LISTEN: expected HOST:PORT like 0.0.0.0:8443, got {value!r}"
+        )
+    return host.strip("[]") or DEFAULT_WEBHOOK_LISTEN[0], int(port)
+
+
+def _secret(value: str) -> str:
+    if not value:
+        return secrets.token_urlsafe(32)  # a new one each start is fine: setWebhook sends it
+    if not _SECRET.fullmatch(value):
+        raise ConfigError(
+            "PARTNERBOT_WEBHOOK_SECRET: expected 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return value
+
+
+def _instant(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise ConfigError(
+            f"PARTNERBOT_CLOCK_START: expected an ISO instant with offset, "
+            f"like 2026-11-23T08:59:55+00:00, got {value!r}"
+        )
+    return instant

@@ -241,16 +241,27 @@ async def replan_and_arm(application: Application[Any, Any, Any, Any, Any, Any])
     await arm(application)
 
 
+async def catch_up(context: BotContext) -> None:
+    """The first job after start: send what fell due while the bot was down (at its
+    planned time, so it is marked late), then plan afresh and arm."""
+    application = context.application
+    await dispatcher_of(application).run(context.bot)
+    await replan_and_arm(application)
+    context.bot_data.last_plan = context.bot_data.clock.now()
+
+
 async def start_scheduling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """On start: release the row in flight at a crash, send what fell due, plan, arm."""
+    """On start: release the row in flight at a crash, then catch up from a job.
+
+    Sending from a job rather than from start-up matters: a stop signal waits for a
+    running job, but would cut start-up short between a send and its confirmation.
+    """
     data = application.bot_data
     released = await data.storage.outbox.release_in_flight()
     if released:
         log.warning("%d post(s) were in flight when the bot stopped; sending again", released)
-    await dispatcher_of(application).run(application.bot)
-    await replan_and_arm(application)
-    data.last_plan = data.clock.now()
     if application.job_queue is not None:
+        application.job_queue.run_once(catch_up, when=0, name="catch-up", job_kwargs=JOB_KWARGS)
         application.job_queue.run_repeating(
             safety_tick, interval=SAFETY_TICK, name="safety-tick", job_kwargs=JOB_KWARGS
         )

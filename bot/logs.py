@@ -8,28 +8,33 @@ REDACTED = "<token>"
 
 
 class RedactToken(logging.Filter):
-    """Replace the token wherever it shows (httpx logs request URLs with /bot<token>/)."""
+    """Replace the token (and the webhook secret) wherever they show: httpx logs request
+    URLs with /bot<token>/, and PTB's DEBUG lines show setWebhook's parameters."""
 
-    def __init__(self, token: str | None) -> None:
+    def __init__(self, *secrets: str | None) -> None:
         super().__init__()
-        self.token = token
+        self.secrets = [s for s in secrets if s]
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+        if self.secrets:
             message = record.getMessage()
-            if self.token in message:
-                record.msg, record.args = message.replace(self.token, REDACTED), None
+            if any(s in message for s in self.secrets):
+                record.msg, record.args = self._scrub(message), None
             if record.exc_info and record.exc_info[1] is not None:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
-                record.exc_text = record.exc_text.replace(self.token, REDACTED)
+                record.exc_text = self._scrub(logging.Formatter().formatException(record.exc_info))
                 record.exc_info = None
         return True
 
 
-def setup_logging(level: str, token: str | None) -> None:
+def setup_logging(level: str, *secrets: str | None) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactToken(*secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

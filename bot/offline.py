@@ -1,15 +1,18 @@
-"""An in-process Bot API: answers the bot's requests as Telegram would, and records them.
+"""A fake Telegram: answers Bot API calls as Telegram would, and records them.
 
-The console and the handler tests run the real PTB Application on it. It keeps the chats
-and members it has seen, returns Telegram's `{ok, result | error_code, description}`
-envelope, and refuses what Telegram refuses (bad HTML, texts over 4096 characters,
-callback data over 64 bytes, unknown chats).
+`FakeBotApi` is Telegram's side without a transport: it keeps the chats and members it
+has seen and the updates not yet confirmed, returns Telegram's `{ok, result | error_code,
+description, parameters}` envelope, and refuses what Telegram refuses (bad HTML, texts
+over 4096 characters, callback data over 64 bytes, unknown chats, getUpdates while a
+webhook is set). `OfflineBotApi` puts it in-process as PTB's request layer, for the console
+and the handler tests; the end-to-end tests serve the same object over HTTP.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,7 +60,7 @@ class ApiCall:
 
 
 @dataclass
-class OfflineBotApi(BaseRequest):
+class FakeBotApi:
     clock: Clock = field(default_factory=SystemClock)
     calls: list[ApiCall] = field(default_factory=list)
     chats: dict[int, JSON] = field(default_factory=dict)
@@ -69,55 +72,37 @@ class OfflineBotApi(BaseRequest):
     """Chats that answer every send with 403, as after the bot was removed."""
     failures: dict[int, list[BaseException]] = field(default_factory=dict)
     """One-off answers for the next sends to a chat: ApiError, TimedOut, or a crash."""
+    pending: list[JSON] = field(default_factory=list)
+    """Updates for getUpdates; one is gone only once a later offset confirms it."""
+    webhook: JSON = field(default_factory=dict)
+    """What setWebhook set (url, secret_token), empty while the bot polls."""
 
     def __post_init__(self) -> None:
         self._message_ids = itertools.count(1)
         self._update_ids = itertools.count(1)
 
-    # -- BaseRequest ---------------------------------------------------------------------
-    @property
-    def read_timeout(self) -> float:
-        return 5.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> tuple[int, bytes]:
-        api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        call = ApiCall(api_method, params)
-        if request_data is not None and request_data.contains_files:
-            for name, upload in request_data.multipart_data.items():
-                content = upload[1]
-                data = content if isinstance(content, bytes) else content.read()
-                call.files[name] = (str(upload[0]), data)
+    def handle(
+        self, method: str, params: JSON, files: dict[str, tuple[str, bytes]] | None = None
+    ) -> tuple[int, JSON]:
+        """One Bot API call: its HTTP status and Telegram's JSON envelope."""
+        call = ApiCall(method, params, files=files or {})
         self.calls.append(call)
-        handler = getattr(self, f"api_{api_method}", None)
+        handler = getattr(self, f"api_{method}", None)
         try:
             if handler is None:
                 raise ApiError(404, "Not Found")
-            self._injected(api_method, params)
+            self._injected(method, params)
             result = handler(params)
         except ApiError as exc:
             call.error = exc.description
             body: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.parameters:
                 body["parameters"] = exc.parameters
-            return exc.code, json.dumps(body).encode()
+            return exc.code, body
         call.result = result
         if self.on_call:
             self.on_call(call, result)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return 200, {"ok": True, "result": result}
 
     # -- what tests and the console set up -------------------------------------------------
     def fail(self, chat_id: int, *answers: BaseException) -> None:
@@ -224,11 +209,43 @@ class OfflineBotApi(BaseRequest):
                 raise ApiError(400, "Bad Request: command description is invalid")
         return True
 
-    def api_deleteWebhook(self, params: JSON) -> bool:
+    def push(self, update: JSON) -> JSON:
+        """Queue an update for getUpdates (in-process tests pass it to process_update)."""
+        self.pending.append(update)
+        return update
+
+    def api_setWebhook(self, params: JSON) -> bool:
+        secret = params.get("secret_token")
+        if secret is not None and not _SECRET.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = {"url": params["url"], "secret_token": secret}
         return True
 
+    def api_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = {}
+        if _flag(params.get("drop_pending_updates")):
+            self.pending.clear()
+        return True
+
+    def api_getWebhookInfo(self, params: JSON) -> JSON:
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending),
+        }
+
     def api_getUpdates(self, params: JSON) -> list[JSON]:
-        return []  # updates are fed to Application.process_update directly
+        if self.webhook:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = int(params.get("offset") or 0)
+        if offset > 0:  # confirms every update before it: those are gone for good
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        limit = min(max(int(params.get("limit") or 100), 1), 100)
+        return self.pending[:limit]
 
     def api_sendMessage(self, params: JSON) -> JSON:
         chat = self._chat(params["chat_id"])
@@ -325,6 +342,18 @@ class OfflineBotApi(BaseRequest):
             return {"status": "creator", "user": user, "is_anonymous": False}
         return {"status": member["status"], "user": user}
 
+    def api_getChat(self, params: JSON) -> JSON:
+        chat = self._chat(params["chat_id"])
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11, **_GIFTS}
+
+    def api_getChatAdministrators(self, params: JSON) -> list[JSON]:
+        chat_id = int(self._chat(params["chat_id"])["id"])
+        return [
+            self.api_getChatMember({"chat_id": chat_id, "user_id": user_id})
+            for (chat, user_id), member in self.members.items()
+            if chat == chat_id and member["status"] in ("administrator", "creator")
+        ]
+
     # -- helpers ---------------------------------------------------------------------------
     def _chat(self, chat_id: Any) -> JSON:
         try:
@@ -355,6 +384,56 @@ class OfflineBotApi(BaseRequest):
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
             out["reply_markup"] = markup
         return out
+
+
+@dataclass
+class OfflineBotApi(FakeBotApi, BaseRequest):
+    """The fake Telegram as PTB's request layer: no sockets, same answers."""
+
+    @property
+    def read_timeout(self) -> float:
+        return 5.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        params = dict(request_data.parameters) if request_data else {}
+        files = {}
+        if request_data is not None and request_data.contains_files:
+            for name, upload in request_data.multipart_data.items():
+                content = upload[1]
+                data = content if isinstance(content, bytes) else content.read()
+                files[name] = (str(upload[0]), data)
+        status, body = self.handle(url.rsplit("/", 1)[-1], params, files)
+        return status, json.dumps(body).encode()
+
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_GIFTS: JSON = {
+    "accepted_gift_types": {
+        "unlimited_gifts": False,
+        "limited_gifts": False,
+        "unique_gifts": False,
+        "premium_subscription": False,
+        "gifts_from_channels": False,
+    }
+}
+
+
+def _flag(value: Any) -> bool:
+    """A boolean parameter as PTB sends it: True in-process, "true" over HTTP."""
+    return value is True or str(value).lower() == "true"
 
 
 def _utf16_len(text: str) -> int:

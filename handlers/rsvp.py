@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.posts import ANSWERS, ICONS, RSVP, rsvp_keyboard
+from storage.outbox import Delivery
 
 
 async def rsvp_button(update: Update, context: BotContext) -> None:
@@ -24,7 +25,7 @@ async def rsvp_button(update: Update, context: BotContext) -> None:
         or chat is None
         or delivery.chat_id != chat.id
         or message is None
-        or delivery.message_id != message.message_id  # buttons only of that invitation
+        or not _is_its_message(delivery, message.message_id)
     ):
         await query.answer()
         return
@@ -37,6 +38,14 @@ async def rsvp_button(update: Update, context: BotContext) -> None:
     except BadRequest as exc:  # the same answer again: the tally did not change
         if "not modified" not in exc.message.lower():
             raise
+
+
+def _is_its_message(delivery: Delivery, message_id: int) -> bool:
+    """Buttons count only under that invitation. While it is still being confirmed
+    (sent, but its message id not yet stored), a quick first press counts too."""
+    if delivery.message_id is None:
+        return delivery.status == "sending"
+    return delivery.message_id == message_id
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -50,11 +50,42 @@ def test_values_are_read() -> None:
         ("PARTNERBOT_LOG_LEVEL", "LOUD"),
         ("TELEGRAM_API_URL", "api.telegram.org"),
         ("TELEGRAM_BOT_TOKEN", "no-colon"),
+        ("PARTNERBOT_WEBHOOK_URL", "bot.example.org/telegram"),
+        ("PARTNERBOT_WEBHOOK_LISTEN", "0.0.0.0"),
+        ("PARTNERBOT_WEBHOOK_LISTEN", "0.0.0.0:99999"),
+        ("PARTNERBOT_WEBHOOK_SECRET", "has spaces"),
+        ("PARTNERBOT_CLOCK_START", "2026-11-23T09:00"),  # no offset: ambiguous
+        ("PARTNERBOT_CLOCK_START", "tomorrow"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=f"^{name}: "):
         load_settings({name: value})
+
+
+def test_webhook_settings() -> None:
+    polling = load_settings({})
+    assert polling.webhook_url is None and len(polling.webhook_secret) >= 32
+    assert load_settings({}).webhook_secret != polling.webhook_secret  # new each start
+    hook = load_settings(
+        {
+            "PARTNERBOT_WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+            "PARTNERBOT_WEBHOOK_LISTEN": "127.0.0.1:8080",
+            "PARTNERBOT_WEBHOOK_SECRET": "s3cret_-X",
+        }
+    )
+    assert (hook.webhook_path, hook.webhook_listen) == ("telegram/hook", ("127.0.0.1", 8080))
+    assert hook.webhook_secret == "s3cret_-X" and "s3cret" not in repr(hook)
+    assert load_settings({"PARTNERBOT_WEBHOOK_LISTEN": ":9000"}).webhook_listen == (
+        "0.0.0.0",
+        9000,
+    )
+
+
+def test_clock_start_is_an_instant() -> None:
+    settings = load_settings({"PARTNERBOT_CLOCK_START": "2026-11-23T08:59:55Z"})
+    assert settings.clock_start is not None
+    assert settings.clock_start.isoformat() == "2026-11-23T08:59:55+00:00"
 
 
 def test_cli_reports_a_bad_setting_in_one_line(tmp_path: Path) -> None:
@@ -84,3 +115,15 @@ def test_run_without_token_points_to_the_console(
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert main(["run"]) == 2
     assert "partnerbot console" in capsys.readouterr().err
+
+
+def test_a_shifted_clock_starts_where_told_and_runs_on() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.clock import ShiftedClock
+
+    start = datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC)
+    clock = ShiftedClock(start)
+    first, second = clock.now(), clock.now()
+    assert start <= first <= second < start + timedelta(minutes=1)
+    assert first.tzinfo == UTC

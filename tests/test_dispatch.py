@@ -349,7 +349,8 @@ async def test_a_crash_after_telegram_got_the_post_repeats_at_most_that_one(
         from bot.dispatch import start_scheduling
 
         app.bot_data.schedule = True
-        await start_scheduling(app)  # the real start path: release, send what is due, plan
+        await start_scheduling(app)  # the real start path: release the row, plan, arm
+        await dispatcher_of(app).run(app.bot)  # what the armed wake-up job does
     received = {c: len([m for m in api.messages if m[0] == c]) for c in groups}
     assert sorted(received.values()).count(2) <= 1 and min(received.values()) == 1
     assert received[groups[10]] == 2  # the one in flight, and only it, came twice
@@ -370,6 +371,22 @@ async def test_rsvp_counts_belong_to_each_group(bot: Driver) -> None:
 
     await bot.app.process_update(as_update(forged, bot.app.bot))
     assert bot.api.messages[(-544, post_b["message_id"])]["reply_markup"] == final_b
+
+
+async def test_a_press_before_the_invitation_is_confirmed_counts(bot: Driver) -> None:
+    """Over the network a member can press while the post is sent but not yet stored."""
+    await follow(bot, -546)
+    await plan_and_send(bot)
+    [post] = sent_to(bot, -546)
+    yes = post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    async with storage(bot).db.transaction() as conn:  # back into the in-flight window
+        await conn.execute(
+            "UPDATE deliveries SET status = 'sending', message_id = NULL WHERE id = ?",
+            (int(yes.rsplit(":", 1)[1]),),
+        )
+    await bot.press(post, yes, user=bot.user(1))
+    counted = bot.api.messages[(-546, post["message_id"])]["reply_markup"]
+    assert counted["inline_keyboard"][0][0]["text"] == "✅ 1"
 
 
 async def test_a_correction_after_the_meeting_is_skipped(bot: Driver, clock: MovableClock) -> None:

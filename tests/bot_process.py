@@ -1,0 +1,53 @@
+"""`partnerbot run` as a real process, for end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+TOKEN = "123456:AAH-not-a-real-token"
+
+
+@dataclass
+class BotProcess:
+    """Start, kill and restart the bot; its output goes to a log file (DEBUG fills pipes)."""
+
+    api_url: str
+    db: Path
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+    process: asyncio.subprocess.Process | None = None
+
+    async def start(self, clock_start: datetime | None = None, **env: str) -> None:
+        variables = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": self.api_url,
+            "PARTNERBOT_DB": str(self.db),
+            "PARTNERBOT_LOG_LEVEL": "INFO",
+            **self.env,
+            **env,
+        }
+        if clock_start is not None:
+            variables["PARTNERBOT_CLOCK_START"] = clock_start.isoformat()
+        with self.log.open("a") as out:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env=variables, stdout=out, stderr=out
+            )
+
+    async def stop(self, sig: int = signal.SIGINT, within: float = 30) -> int:
+        """Send `sig` (SIGINT: a clean stop; SIGKILL: a crash) and wait for the exit."""
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        code = await asyncio.wait_for(self.process.wait(), within)
+        self.process = None
+        return code
+
+    def output(self) -> str:
+        return self.log.read_text() if self.log.exists() else ""
