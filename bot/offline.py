@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,8 @@ class ApiCall:
     error: str | None = None
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     """Uploaded files by parameter name: (file name, content)."""
+    at: float = field(default_factory=time.monotonic)
+    """When the call arrived (monotonic seconds), for benchmarks."""
 
 
 @dataclass

@@ -14,7 +14,6 @@ import contextlib
 import json
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,33 +45,50 @@ SENDS = ("send", "edit", "copy", "forward")  # what Telegram's flood limits coun
 
 
 @dataclass
+class Bucket:
+    """A leaky bucket: holds `size` messages and drains `size` per `period` seconds."""
+
+    size: float
+    period: float
+    level: float = 0.0
+    at: float = 0.0
+
+    def wait(self, now: float) -> float:
+        """0 and counted when one more fits now, otherwise the seconds until it would."""
+        self.level = max(0.0, self.level - (now - self.at) * self.size / self.period)
+        self.at = now
+        if self.level + 1 > self.size:
+            return (self.level + 1 - self.size) * self.period / self.size
+        self.level += 1
+        return 0.0
+
+
+@dataclass
 class FloodLimits:
     """Telegram's limits as documented: about 30 messages/s per bot, 20/min per group.
 
-    The per-bot limit is a leaky bucket (a burst of `per_second`, then `per_second`/s),
-    the per-group one a sliding minute; both answer with the seconds to wait.
+    Both are leaky buckets (a burst of the limit, then the limit's rate), the model PTB's
+    AIORateLimiter paces by; more is answered with the whole seconds to wait.
     """
 
     per_second: float = 30.0
     per_group_minute: int = 20
-    _level: float = 0.0
-    _at: float = field(default_factory=time.monotonic)
-    _groups: dict[int, deque[float]] = field(default_factory=dict)
+    _bot: Bucket | None = None
+    _groups: dict[int, Bucket] = field(default_factory=dict)
 
     def retry_after(self, chat_id: int, now: float) -> int | None:
         """None: allowed (and counted); otherwise whole seconds to wait, as Telegram says."""
-        self._level = max(0.0, self._level - (now - self._at) * self.per_second)
-        self._at = now
-        if self._level + 1 > self.per_second:
-            return max(1, math.ceil((self._level + 1 - self.per_second) / self.per_second))
+        if self._bot is None:
+            self._bot = Bucket(self.per_second, 1.0, at=now)
+        group = None
         if chat_id < 0:
-            window = self._groups.setdefault(chat_id, deque())
-            while window and now - window[0] >= 60:
-                window.popleft()
-            if len(window) >= self.per_group_minute:
-                return max(1, math.ceil(60 - (now - window[0])))
-            window.append(now)
-        self._level += 1
+            group = self._groups.setdefault(chat_id, Bucket(self.per_group_minute, 60.0, at=now))
+            if wait := group.wait(now):
+                return max(1, math.ceil(wait))
+        if wait := self._bot.wait(now):
+            if group is not None:
+                group.level -= 1  # refused as a whole: the group's count is undone
+            return max(1, math.ceil(wait))
         return None
 
 

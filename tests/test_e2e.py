@@ -20,14 +20,12 @@ import httpx
 import pytest
 
 from bot.offline import ApiError
-from bot.recurrence import occurrences
-from storage.store import Storage
 from tests.bot_process import TOKEN, BotProcess
 from tests.botapi_server import BotApiServer, FloodLimits
+from tests.network_setup import SERIES, follow, next_meeting
 
 JSON = dict[str, Any]
 ADMIN, MEMBER = 11, 12
-SERIES = "bonn-la-paz-virtual"  # seeded: six-weekly on Tuesdays, 15:00 Europe/Berlin
 pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of stalling CI
 
 
@@ -78,32 +76,6 @@ async def press(server: BotApiServer, who: JSON, message: JSON, data: str, metho
         lambda: [c for c in server.api.calls[before:] if c.method == method and c.result]
     )
     return dict(done[0].result)
-
-
-async def next_meeting(db: Path, after: datetime) -> datetime:
-    """The seeded series' next meeting start (UTC); opening the DB also seeds it."""
-    storage = await Storage.open(db)
-    try:
-        [series] = [s for s in (await storage.network.load()).meeting_series if s.id == SERIES]
-    finally:
-        await storage.close()
-    return next(iter(occurrences(series, after, after + timedelta(days=60)))).start
-
-
-async def follow(db: Path, server: BotApiServer, chats: list[int], now: datetime) -> None:
-    """Groups that already follow Bonn–La Paz in German and Spanish, with one meeting
-    reminder an hour before (set up in the database, as earlier admins would have)."""
-    storage = await Storage.open(db)
-    try:
-        for chat_id in chats:
-            server.api.add_chat(group(chat_id))
-            title = f"group {chat_id}"
-            subs, prefs = storage.subscriptions, storage.preferences
-            await subs.add(chat_id, "supergroup", title, "partnership", "bonn-la-paz", 1, now)
-            await prefs.set_chat_languages(chat_id, "supergroup", title, ("de", "es"))
-            await subs.set_reminder(chat_id, "supergroup", title, "meetings", (60,))
-    finally:
-        await storage.close()
 
 
 def reminders(server: BotApiServer, chat_id: int) -> list[str]:
