@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 PO     := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test lint catalogs extract install clean
+.PHONY: run test lint bench catalogs extract install clean
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -33,12 +33,20 @@ run: install catalogs
 	else exec $(BIN)/partnerbot console; fi
 
 lint: install
-	$(BIN)/ruff check bot handlers storage tests hatch_build.py
-	$(BIN)/ruff format --check --quiet bot handlers storage tests hatch_build.py
+	$(BIN)/ruff check bot handlers storage tests bench hatch_build.py
+	$(BIN)/ruff format --check --quiet bot handlers storage tests bench hatch_build.py
 	$(BIN)/mypy
 
 test: install catalogs lint
 	$(BIN)/pytest
+
+# The four benchmarks of bench/README.md (under 10 minutes on 2 cores); each rewrites its
+# own section there with the figures and the machine.
+bench: install catalogs
+	$(BIN)/python -m bench.fanout
+	$(BIN)/python -m bench.updates
+	$(BIN)/python -m bench.lookup
+	$(BIN)/python -m bench.footprint
 
 # For developers: refresh messages.pot and merge new strings into every catalog.
 extract: install
