@@ -34,7 +34,7 @@ class Settings:
     webhook_url: str | None = None
     """Set: Telegram pushes updates to this URL; unset: the bot long-polls."""
     webhook_listen: tuple[str, int] = DEFAULT_WEBHOOK_LISTEN
-    webhook_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    webhook_secret: str | None = field(default=None, repr=False)
     """Telegram sends it with every update; requests without it are refused."""
     clock_start: datetime | None = None
     """For demos and end-to-end tests: the bot's clock starts here and runs at normal speed."""
@@ -49,6 +49,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     if token is not None and (":" not in token or any(c.isspace() for c in token)):
         raise ConfigError("TELEGRAM_BOT_TOKEN: expected a bot token like 123456:ABC-DEF…")
+    webhook_url = _webhook_url(env.get("PARTNERBOT_WEBHOOK_URL", "").strip())
+    secret = _secret(env.get("PARTNERBOT_WEBHOOK_SECRET", "").strip())
     return Settings(
         token=token,
         db_path=Path(env.get("PARTNERBOT_DB", "").strip() or DEFAULT_DB),
@@ -56,9 +58,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         admins=_admins(env.get("PARTNERBOT_ADMINS", "")),
         timezone=_zone(env.get("PARTNERBOT_TIMEZONE", "").strip() or DEFAULT_TIMEZONE),
         log_level=_log_level(env.get("PARTNERBOT_LOG_LEVEL", "").strip() or "INFO"),
-        webhook_url=_webhook_url(env.get("PARTNERBOT_WEBHOOK_URL", "").strip()),
+        webhook_url=webhook_url,
         webhook_listen=_listen(env.get("PARTNERBOT_WEBHOOK_LISTEN", "").strip()),
-        webhook_secret=_secret(env.get("PARTNERBOT_WEBHOOK_SECRET", "").strip()),
+        webhook_secret=secret if webhook_url else None,
         clock_start=_instant(env.get("PARTNERBOT_CLOCK_START", "").strip()),
     )
 

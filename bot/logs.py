@@ -26,8 +26,9 @@ class RedactToken(logging.Filter):
             if any(s in message for s in self.secrets):
                 record.msg, record.args = self._scrub(message), None
             if record.exc_info and record.exc_info[1] is not None:
-                record.exc_text = self._scrub(logging.Formatter().formatException(record.exc_info))
-                record.exc_info = None
+                trace = logging.Formatter().formatException(record.exc_info)
+                if any(s in trace for s in self.secrets):  # else leave it for other handlers
+                    record.exc_text, record.exc_info = self._scrub(trace), None
         return True
 
 
