@@ -109,7 +109,10 @@ class BotApiServer:
     _closing: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> str:
-        app = tornado.web.Application([(r"/bot([^/]+)/(\w+)", _MethodHandler, {"server": self})])
+        app = tornado.web.Application(
+            [(r"/bot([^/]+)/(\w+)", _MethodHandler, {"server": self})],
+            log_function=lambda handler: None,  # access lines would carry the token
+        )
         sockets = bind_sockets(0, "127.0.0.1")
         self._server = HTTPServer(app)
         self._server.add_sockets(sockets)

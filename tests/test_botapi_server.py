@@ -1,0 +1,119 @@
+"""The fake Bot API server answers as Telegram would: PTB's own Bot object talks to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
+
+from tests.bot_process import TOKEN
+from tests.botapi_server import BotApiServer, FloodLimits
+
+GROUP = {"id": -100777, "type": "supergroup", "title": "Bonn – La Paz"}
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[BotApiServer]:
+    server = BotApiServer(token=TOKEN, flood=None)
+    await server.start()
+    server.api.add_chat(GROUP, {11: "administrator", 12: "member", 13: "creator"})
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(server: BotApiServer) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=f"{server.url}/bot") as bot:
+        yield bot
+
+
+async def test_identity_chats_and_members(bot: Bot) -> None:
+    assert bot.username == "partnerbot" and bot.bot.is_bot
+    chat = await bot.get_chat(GROUP["id"])
+    assert (chat.id, chat.type, chat.title) == (GROUP["id"], "supergroup", "Bonn – La Paz")
+    admins = await bot.get_chat_administrators(GROUP["id"])
+    assert sorted((m.user.id, m.status) for m in admins) == [
+        (11, "administrator"),
+        (13, "creator"),
+    ]
+    assert (await bot.get_chat_member(GROUP["id"], 12)).status == "member"
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.get_chat(-42)
+
+
+async def test_what_telegram_refuses_is_refused(bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)can.t parse entities"):
+        await bot.send_message(GROUP["id"], "<b>unclosed", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(GROUP["id"], "x" * 4097)
+    long_data = InlineKeyboardMarkup([[InlineKeyboardButton("go", callback_data="d" * 65)]])
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        await bot.send_message(GROUP["id"], "ok", reply_markup=long_data)
+    sent = await bot.send_message(GROUP["id"], "<b>fine</b> 🌍" + "x" * 4000, parse_mode="HTML")
+    assert sent.text is not None and sent.text.startswith("fine 🌍")
+
+
+async def test_a_wrong_token_is_unauthorized(server: BotApiServer) -> None:
+    with pytest.raises(InvalidToken):
+        async with Bot("999:wrong", base_url=f"{server.url}/bot") as bot:
+            await bot.get_me()
+
+
+async def test_updates_stay_until_a_later_offset_confirms_them(
+    server: BotApiServer, bot: Bot
+) -> None:
+    user = {"id": 5, "is_bot": False, "first_name": "Ana"}
+    for text in ("/start", "/help"):
+        await server.deliver(server.api.user_message(user, {"id": 5, "type": "private"}, text))
+    first = await bot.get_updates(timeout=0)
+    again = await bot.get_updates(timeout=0)  # nothing confirmed yet: the same two
+    assert [u.update_id for u in first] == [u.update_id for u in again] == [1, 2]
+    assert first[0].message is not None and first[0].message.entities[0].type == "bot_command"
+    assert await bot.get_updates(offset=3, timeout=0) == ()  # both confirmed: gone
+    assert server.api.pending == []
+
+
+async def test_a_long_poll_returns_as_soon_as_an_update_comes(
+    server: BotApiServer, bot: Bot
+) -> None:
+    import asyncio
+
+    poll = asyncio.create_task(bot.get_updates(timeout=30))
+    await server.wait_for(lambda: [c for c in server.api.calls if c.method == "getUpdates"])
+    assert not poll.done()
+    user = {"id": 6, "is_bot": False, "first_name": "Kofi"}
+    await server.deliver(server.api.user_message(user, {"id": 6, "type": "private"}, "hi"))
+    [update] = await asyncio.wait_for(poll, 10)
+    assert update.message is not None and update.message.text == "hi"
+
+
+async def test_webhook_excludes_polling(server: BotApiServer, bot: Bot) -> None:
+    assert await bot.set_webhook("https://bot.example.org/hook", secret_token="abc_-1")
+    assert server.api.webhook == {"url": "https://bot.example.org/hook", "secret_token": "abc_-1"}
+    with pytest.raises(Conflict):
+        await bot.get_updates(timeout=0)
+    assert await bot.delete_webhook()
+    assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_flood_limits_answer_429_with_retry_after(
+    server: BotApiServer, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as bot.app sets it: durations as timedelta
+    server.flood = FloodLimits(per_second=30, per_group_minute=20)
+    for n in range(20):
+        await bot.send_message(GROUP["id"], f"post {n}")
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(GROUP["id"], "one too many")
+    assert 1 <= refused.value.retry_after.total_seconds() <= 3  # one slot drains in 3 s
+    assert server.refused_429 == 1
+    async with httpx.AsyncClient() as client:  # the raw envelope, as Telegram sends it
+        raw = await client.post(
+            f"{server.url}/bot{TOKEN}/sendMessage", data={"chat_id": GROUP["id"], "text": "x"}
+        )
+    body = raw.json()
+    assert raw.status_code == 429 and body["ok"] is False and body["error_code"] == 429
+    assert body["parameters"]["retry_after"] >= 1
