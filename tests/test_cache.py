@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.dataset import dataset_from_yaml
 from storage.cache import ReadCache, VersionWatch
 from storage.db import Database
+from storage.store import Storage, seed_yaml
 from tests.conftest import Driver
 
 
@@ -96,6 +101,15 @@ async def test_kept_reads_are_bounded(db: Database) -> None:
 # -- through the bot -----------------------------------------------------------------------
 
 
+async def import_text(settings: Settings, text: str) -> None:
+    """What `partnerbot import` does, on its own connection."""
+    other = await Storage.open(settings.db_path, seed=False)
+    try:
+        await other.network.save(dataset_from_yaml(text, known=await other.network.ids()))
+    finally:
+        await other.close()
+
+
 async def test_a_language_change_shows_in_the_next_reply(bot: Driver) -> None:
     user = bot.user(31, language_code="en")
     [card] = await bot.send("/partner mtwara", user=user)
@@ -103,3 +117,35 @@ async def test_a_language_change_shows_in_the_next_reply(bot: Driver) -> None:
     await bot.send("/language de", user=user)
     [card] = await bot.send("/partner mtwara", user=user)
     assert "Deutschland · 🇹🇿 Tansania" in card["text"]
+
+
+async def test_an_import_shows_in_the_next_reply(bot: Driver, settings: Settings) -> None:
+    [card] = await bot.send("/partner mtwara")
+    [overview] = await bot.send("/milestones")
+    assert "Pforzheim – Mtwara" in card["text"] and "Phase 4" not in overview["text"]
+    text = seed_yaml().replace("name: Mtwara,", "name: Mtwara Mikindani,")
+    await import_text(settings, text.replace("due: '2014-08-15'", "due: '2026-12-24'"))
+    [card] = await bot.send("/partner mtwara")
+    assert "Pforzheim – Mtwara Mikindani" in card["text"]
+    [overview] = await bot.send("/milestones")
+    assert "Phase 4" in overview["text"]
+
+
+async def test_milestones_count_down_with_the_days(bot: Driver, clock: MovableClock) -> None:
+    [today] = await bot.send("/milestones")
+    assert "in 3 days" in today["text"]
+    clock.advance(timedelta(days=1))
+    [tomorrow] = await bot.send("/milestones")
+    assert "in 2 days" in tomorrow["text"] and "in 3 days" not in tomorrow["text"]
+
+
+async def test_a_meeting_leaves_the_list_the_minute_it_ends(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """The Bonn – La Paz meeting of 24 November runs 15:00-16:00 Berlin (14:00-15:00 UTC)."""
+    clock.set(datetime(2026, 11, 24, 14, 59, 30, tzinfo=UTC))
+    [during] = await bot.send("/exchanges bonn")
+    assert "Nov 24, 2026" in during["text"]
+    clock.advance(timedelta(seconds=30))
+    [after] = await bot.send("/exchanges bonn")
+    assert "Nov 24, 2026" not in after["text"] and "Jan 5, 2027" in after["text"]
