@@ -8,9 +8,9 @@ temporary SQLite database seeded by Storage.open (plus the example phase, so /mi
 and /exchanges have something upcoming), with a fixed clock so every run sees the same data.
 
 A third bot, "same reply", is the bare bot sending partnerbot's replies (text and
-keyboard) without doing anything to find them: the part of the cost that is the reply
-itself (PTB serialising the keyboard, parsing Telegram's answer; the in-process API
-checking the HTML), which no work on partnerbot's side can remove.
+keyboard, as partnerbot's kept `Keyboard`) without doing anything to find them: the part
+of the cost that is the reply itself (PTB serialising the keyboard and parsing Telegram's
+answer, the in-process API checking the HTML), which no work on partnerbot's side removes.
 
     .venv/bin/python -m bench.updates [--count 2000] [--dry-run]
 """
@@ -41,6 +41,7 @@ from bot.app import build_application, running
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.offline import OfflineBotApi, as_update
+from bot.render import Keyboard
 
 TARGET_RATIO = 1.5
 COMMANDS = {
@@ -199,7 +200,7 @@ class Side:
         for update, params in zip(updates, sent, strict=True):
             assert update.message and update.message.text and update.message.from_user
             markup = params.get("reply_markup")
-            keyboard = InlineKeyboardMarkup.de_json(markup, None) if markup else None
+            keyboard = Keyboard.of(InlineKeyboardMarkup.de_json(markup, None)) if markup else None
             key = (update.message.text, update.message.from_user.language_code or "")
             found[key] = (params["text"], keyboard)
         return found
@@ -290,7 +291,7 @@ async def main(count: int, write: Callable[[str, str], None]) -> bool:
         "Every bot: in-process Bot API (`OfflineBotApi`), HTML default parse mode, the same "
         "non-pacing `AIORateLimiter` (rates 0); one asyncio thread, so updates/s is on one "
         "core. *Echo* replies with the text it got; *same reply* is the bare bot sending "
-        "partnerbot's reply (text and keyboard) from a dict: the cost of the reply itself. "
+        "partnerbot's reply (text and `Keyboard`) from a dict: the cost of the reply itself. "
         "The share in the in-process Bot API is Telegram's side of the work (checking the "
         "HTML, building the answer), which a real deployment does not pay in its process.",
     )

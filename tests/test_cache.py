@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.dataset import dataset_from_yaml
+from bot.render import Keyboard
 from storage.cache import ReadCache, VersionWatch
 from storage.db import Database
 from storage.store import Storage, seed_yaml
@@ -96,6 +98,18 @@ async def test_kept_reads_are_bounded(db: Database) -> None:
     await cache.get("c", load)
     assert load.calls == 4
     watch.close()
+
+
+def test_a_kept_keyboard_serialises_as_any_keyboard_and_hands_out_copies() -> None:
+    rows = [
+        [InlineKeyboardButton("1", callback_data="pa:x")],
+        [InlineKeyboardButton("2", url="https://e.org")],
+    ]
+    kept = Keyboard(rows)
+    assert kept.to_dict() == InlineKeyboardMarkup(rows).to_dict()
+    kept.to_dict()["inline_keyboard"][0][0]["text"] = "changed"
+    assert kept.to_dict() == InlineKeyboardMarkup(rows).to_dict()
+    assert kept == InlineKeyboardMarkup(rows)
 
 
 # -- through the bot -----------------------------------------------------------------------
