@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import yaml
-from babel import Locale
 from dateutil.rrule import rrulestr
 
+from bot import territories
 from bot.codec import DatasetError, from_plain, to_plain
 from bot.domain import ChangeStatus, Dataset, Event, MeetingChange, MeetingSeries
 from bot.recurrence import is_occurrence
@@ -96,9 +96,7 @@ def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
         refer("milestones", m.id, "phase_id", "phases", [m.phase_id])
     for mu in dataset.municipalities:
         _check_zone(f"municipalities[{mu.id}].timezone", mu.timezone)
-        if not (mu.country.isalpha() and mu.country.isupper() and len(mu.country) == 2) or (
-            mu.country not in Locale("en").territories
-        ):
+        if not territories.is_country(mu.country):
             raise DatasetError(
                 f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}"
             )
