@@ -75,11 +75,14 @@ class StubApi(BaseHTTPRequestHandler):
             time.sleep(min(_poll_timeout(body), POLL_WAIT))
         result: object = {"getMe": BOT, "getUpdates": []}.get(method, True)
         answer = json.dumps({"ok": True, "result": result}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot was stopped while it waited for updates
 
     def log_message(self, format: str, *args: object) -> None:
         pass
