@@ -13,7 +13,6 @@ from bot.context import BotContext, Reader
 from bot.domain import LANGUAGES
 from bot.exchanges import Context, collect, matches
 from bot.i18n import I18n
-from bot.ics import event_ics, series_ics
 from bot.paging import compact_query, parse_page, room_for
 from bot.partners import EXCHANGES
 from bot.search import fold
@@ -150,6 +149,9 @@ async def ics_button(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     reader = await context.reader(update)
     _prefix, kind, item_id = [*query.data.split(":", 2), "", ""][:3]
+    # icalendar is some 80 modules and 4 MiB: loaded when the first .ics is asked for.
+    from bot.ics import event_ics, series_ics
+
     network = context.storage.network
     now = context.clock.now()
     payload: bytes | None = None
