@@ -47,7 +47,7 @@ async def kept_reply(context: BotContext, key: Hashable, render: Callable[[], Aw
             return cast(R, (reply[0], Keyboard.of(reply[1])))
         return reply
 
-    return await context.storage.db.cache.get(key, render_once)
+    return await context.storage.db.replies.get(key, render_once)
 
 
 def joined_args(args: list[str] | None) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar, cast
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-MAX_ENTRIES = 4096  # keys hold typed text (queries, filters): bound them
+MAX_ENTRIES = 4096  # keys hold typed text (queries, filters) and user ids: bound them
 WATCH_BUSY_SECONDS = 0.05
 
 

@@ -18,6 +18,7 @@ from storage.cache import ReadCache, VersionWatch
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+REPLIES_KEPT = 256
 
 
 class SchemaTooNewError(RuntimeError):
@@ -54,9 +55,11 @@ class Database:
         self.path = path
         # One connection serves handlers and scheduler jobs: one transaction at a time.
         self._writing = asyncio.Lock()
-        self.transactions = 0  # begun so far: the cache keeps nothing read during one
+        self.transactions = 0  # begun so far: the caches keep nothing read during one
         self._watch = watch
-        self.cache = ReadCache(watch, self)
+        self.cache = ReadCache(watch, self)  # small values: settings of users and chats
+        # Rendered replies, up to ~10 KB each (text and keyboard): fewer, the hot ones.
+        self.replies = ReadCache(watch, self, max_entries=REPLIES_KEPT)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
