@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ ICS = "ics"  # ics:e:<event id> | ics:s:<series id>
 PAGE_SIZE = 4
 
 
-def first_for(items: Sequence[Exchange], followed: set[tuple[str, str]]) -> list[Exchange]:
+def first_for(items: Sequence[Exchange], followed: AbstractSet[tuple[str, str]]) -> list[Exchange]:
     """A group's own partnerships and phases first, otherwise soonest first (stable)."""
 
     def followed_first(item: Exchange) -> int:

@@ -9,9 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale
-
-from bot.domain import LANGUAGES, LocalizedText, Municipality, Partnership, Phase, Programme, Topic
+from bot import territories
+from bot.domain import LocalizedText, Municipality, Partnership, Phase, Programme, Topic
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
@@ -41,15 +40,13 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words)
 
 
-@cache
 def country_names(code: str) -> tuple[str, ...]:
-    """The country's name in each of our languages, from Babel's CLDR data."""
-    names = (Locale.parse(lang).territories.get(code) for lang in LANGUAGES)
-    return tuple(dict.fromkeys(n for n in names if n))
+    """The country's name in each of our languages, from CLDR (bot.territories)."""
+    return territories.names(code)
 
 
 def country_name(code: str, lang: str) -> str:
-    return str(Locale.parse(lang).territories.get(code, code))
+    return territories.name(code, lang)
 
 
 def _all_variants(texts: Iterable[LocalizedText | None]) -> str:

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TypeVar, cast
+
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.render import Keyboard
+
+Reply = tuple[str, InlineKeyboardMarkup | None]
+R = TypeVar("R", bound=Reply | None)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -26,6 +35,19 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
                 raise
     if update.effective_chat is not None:  # too old or deleted to edit: answer anew
         await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def kept_reply(context: BotContext, key: Hashable, render: Callable[[], Awaitable[R]]) -> R:
+    """A rendered reply, kept until the next commit to the database (storage.cache): the
+    key must name everything else it depends on (language, zone, day, page)."""
+
+    async def render_once() -> R:
+        reply = await render()
+        if reply is not None and reply[1] is not None:
+            return cast(R, (reply[0], Keyboard.of(reply[1])))
+        return reply
+
+    return await context.storage.db.replies.get(key, render_once)
 
 
 def joined_args(args: list[str] | None) -> str:

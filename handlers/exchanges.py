@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import cache
+
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import exchange_list as listing
-from bot.context import BotContext
+from bot.context import BotContext, Reader
 from bot.domain import LANGUAGES
 from bot.exchanges import Context, collect, matches
-from bot.ics import event_ics, series_ics
+from bot.i18n import I18n
 from bot.paging import compact_query, parse_page, room_for
 from bot.partners import EXCHANGES
 from bot.search import fold
-from handlers.common import joined_args, show
+from handlers.common import joined_args, kept_reply, show
 
 PARTNERSHIP_FILTER = "@"
 
@@ -21,10 +24,15 @@ PARTNERSHIP_FILTER = "@"
 async def exchanges_command(update: Update, context: BotContext) -> None:
     words = joined_args(context.args)
     first, _, rest = words.partition(" ")
-    past_words = {fold(context.i18n.translator(lang).gettext("past")) for lang in LANGUAGES}
-    past = fold(first) in past_words | {"past"}
+    past = fold(first) in _past_words(context.i18n)
     query = compact_query(rest if past else words, room_for(listing.PAGE) - 2)
     await _show(update, context, page=0, past=past, filter_=query)
+
+
+@cache
+def _past_words(i18n: I18n) -> frozenset[str]:
+    """'past' in every language, folded: the catalogs do not change while the bot runs."""
+    return frozenset({fold(i18n.translator(lang).gettext("past")) for lang in LANGUAGES} | {"past"})
 
 
 async def page_button(update: Update, context: BotContext) -> None:
@@ -61,8 +69,30 @@ async def _show(
     new_message: bool = False,
 ) -> None:
     reader = await context.reader(update)
+    # Listed as of the minute: times are whole minutes, so the list only changes on one
+    # and a page may be kept for the rest of it.
+    now = context.clock.now().replace(second=0, microsecond=0)
+    chat = update.effective_chat
+    followed = None
+    if chat is not None and chat.type != Chat.PRIVATE:
+        followed = await context.storage.preferences.subscribed_targets(chat.id)
+    key = ("exchanges", past, filter_, page, reader.tr.lang, reader.zone.key, now, followed)
+    text, keyboard = await kept_reply(
+        context, key, lambda: _render(context, reader, now, page, past, filter_, followed)
+    )
+    await _send(update, text, keyboard, new_message)
+
+
+async def _render(
+    context: BotContext,
+    reader: Reader,
+    now: datetime,
+    page: int,
+    past: bool,
+    filter_: str,
+    followed: frozenset[tuple[str, str]] | None,
+) -> tuple[str, InlineKeyboardMarkup | None]:
     network = context.storage.network
-    now = context.clock.now()
     items = collect(
         await network.events(),
         await network.meeting_series(),
@@ -86,15 +116,11 @@ async def _show(
         translators = [context.i18n.translator(lang) for lang in LANGUAGES]
         items = [i for i in items if matches(i, filter_, ctx, translators)]
         label = filter_
-    chat = update.effective_chat
-    if chat is not None and chat.type != Chat.PRIVATE:
-        items = listing.first_for(
-            items, await context.storage.preferences.subscribed_targets(chat.id)
-        )
+    if followed is not None:  # in a group: its own partnerships and phases first
+        items = listing.first_for(items, followed)
     if not items:
-        await _send(update, listing.nothing_found(reader.tr, past, label), None, new_message)
-        return
-    text, keyboard = listing.render_page(
+        return listing.nothing_found(reader.tr, past, label), None
+    return listing.render_page(
         items,
         ctx,
         reader.tr,
@@ -105,7 +131,6 @@ async def _show(
         suffix=filter_,
         heading=listing.heading(reader.tr, past, len(items), label),
     )
-    await _send(update, text, keyboard, new_message)
 
 
 async def _send(
@@ -124,6 +149,9 @@ async def ics_button(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     reader = await context.reader(update)
     _prefix, kind, item_id = [*query.data.split(":", 2), "", ""][:3]
+    # icalendar is some 80 modules and 4 MiB: loaded when the first .ics is asked for.
+    from bot.ics import event_ics, series_ics
+
     network = context.storage.network
     now = context.clock.now()
     payload: bytes | None = None

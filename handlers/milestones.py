@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import milestones as view
 from bot.context import BotContext
+from bot.i18n import Translator
 from bot.render import fit
-from handlers.common import joined_args, show
+from handlers.common import joined_args, kept_reply, show
 
 
 async def milestones_command(update: Update, context: BotContext) -> None:
@@ -25,23 +27,30 @@ async def phase_button(update: Update, context: BotContext) -> None:
 
 async def _show(update: Update, context: BotContext, wanted: str, exact: bool = False) -> None:
     reader = await context.reader(update)
+    today = context.clock.now().astimezone(reader.zone).date()
+    # The same question in the same language on the same day reads the same until a commit.
+    key = ("milestones", wanted, exact, reader.tr.lang, today)
+    text, keyboard = await kept_reply(
+        context, key, lambda: _render(context, reader.tr, wanted, exact, today)
+    )
+    await show(update, text, keyboard)
+
+
+async def _render(
+    context: BotContext, tr: Translator, wanted: str, exact: bool, today: date
+) -> tuple[str, InlineKeyboardMarkup]:
     network = context.storage.network
     phases, milestones = await network.phases(), await network.milestones()
     programmes = {p.id: p for p in await network.programmes()}
-    today = context.clock.now().astimezone(reader.zone).date()
-    keyboard = view.phase_keyboard(phases, reader.tr)
+    keyboard = view.phase_keyboard(phases, tr)
     if not wanted:
         pending = view.open_phases(phases, milestones, today)
-        await show(update, view.render_overview(pending, programmes, reader.tr, today), keyboard)
-        return
+        return view.render_overview(pending, programmes, tr, today), keyboard
     phase = view.phase_by_id(phases, wanted) if exact else view.find_phase(phases, wanted)
     if phase is None:
-        await show(update, view.unknown_phase(wanted, phases, reader.tr), keyboard)
-        return
-    text = view.render_phase(
-        phase, programmes.get(phase.programme_id), milestones, reader.tr, today
-    )
-    await show(update, text, keyboard)
+        return view.unknown_phase(wanted, phases, tr), keyboard
+    text = view.render_phase(phase, programmes.get(phase.programme_id), milestones, tr, today)
+    return text, keyboard
 
 
 async def phases_command(update: Update, context: BotContext) -> None:

@@ -10,13 +10,15 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Inli
 
 from bot import partners as view
 from bot.context import BotContext
+from bot.i18n import Translator
 from bot.paging import compact_query, page_of, parse_page, room_for
 from bot.render import button, fit
 from bot.search import country_name, suggest
-from handlers.common import joined_args, show
+from handlers.common import joined_args, kept_reply, show
 
 INLINE_RESULTS = 10
 SOURCE_ROOM = room_for(view.LIST) - len("q:")
+Reply = tuple[str, InlineKeyboardMarkup]
 
 
 async def partner_command(update: Update, context: BotContext) -> None:
@@ -60,6 +62,20 @@ async def list_button(update: Update, context: BotContext) -> None:
 
 async def _list(update: Update, context: BotContext, source: str, page: int) -> None:
     reader = await context.reader(update)
+    # A page of a list reads the same for every reader of that language until a commit.
+    reply = await kept_reply(
+        context,
+        ("partner-list", source, page, reader.tr.lang),
+        lambda: _render_list(context, reader.tr, source, page),
+    )
+    if reply is None:  # forged or empty source: nothing to show
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        return
+    await show(update, *reply)
+
+
+async def _render_list(context: BotContext, tr: Translator, source: str, page: int) -> Reply | None:
     network = context.storage.network
     kind, _, value = source.partition(":")
     size = view.PAGE_SIZE
@@ -74,25 +90,21 @@ async def _list(update: Update, context: BotContext, source: str, page: int) -> 
         )
         shown, page, _pages = page_of(everything, page, size)
         shown_ids, total = list(shown), len(everything)
-    else:  # forged or empty source: nothing to show
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        return
+    else:
+        return None
     if total == 0:
-        await _nothing_found(update, context, value)
-        return
+        return await _nothing_found(context, value, tr)
     if total == 1 and kind == "q":
         [card] = await network.partnerships(shown_ids)
-        await show(update, view.card(card, reader.tr), view.card_keyboard(card, reader.tr))
-        return
+        return view.card(card, tr), view.card_keyboard(card, tr)
     pages = -(-total // size)
     views = await network.partnerships(shown_ids)
     first = page * size + 1
-    heading = reader.tr.ngettext(
+    heading = tr.ngettext(
         "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", total
-    ).format(count=total, what=await _describe(context, kind, value, reader.tr.lang))
-    text = view.result_list(views, f"<b>{escape(heading)}</b>", first, reader.tr)
-    await show(update, text, view.list_keyboard(views, first, page, pages, source))
+    ).format(count=total, what=await _describe(context, kind, value, tr.lang))
+    text = view.result_list(views, f"<b>{escape(heading)}</b>", first, tr)
+    return text, view.list_keyboard(views, first, page, pages, source)
 
 
 async def _describe(context: BotContext, kind: str, value: str, lang: str) -> str:
@@ -105,20 +117,18 @@ async def _describe(context: BotContext, kind: str, value: str, lang: str) -> st
     return value
 
 
-async def _nothing_found(update: Update, context: BotContext, typed: str) -> None:
-    reader = await context.reader(update)
+async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Reply:
     close = suggest(typed, await context.storage.network.search.candidates())
-    text = reader.tr.gettext("No partnership matches “{what}”.").format(what=typed)
+    text = tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
-        text += " " + reader.tr.gettext("Did you mean {names}?").format(names=", ".join(close))
+        text += " " + tr.gettext("Did you mean {names}?").format(names=", ".join(close))
         room = SOURCE_ROOM
         keyboard = InlineKeyboardMarkup(
             [[button(name, f"{view.LIST}:0:q:{compact_query(name, room)}") for name in close]]
         )
-        await show(update, fit(escape(text)), keyboard)
-        return
-    text += " " + reader.tr.gettext("Try a town, a country or a topic, or browse:")
-    await show(update, fit(escape(text)), view.browse_keyboard(reader.tr))
+        return fit(escape(text)), keyboard
+    text += " " + tr.gettext("Try a town, a country or a topic, or browse:")
+    return fit(escape(text)), view.browse_keyboard(tr)
 
 
 async def card_button(update: Update, context: BotContext) -> None:

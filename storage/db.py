@@ -13,9 +13,12 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.cache import ReadCache, VersionWatch
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+REPLIES_KEPT = 256
 
 
 class SchemaTooNewError(RuntimeError):
@@ -45,11 +48,18 @@ def bundled_migrations() -> list[Migration]:
 class Database:
     """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: str, watch: VersionWatch | None = None
+    ) -> None:
         self.conn = conn
         self.path = path
         # One connection serves handlers and scheduler jobs: one transaction at a time.
         self._writing = asyncio.Lock()
+        self.transactions = 0  # begun so far: the caches keep nothing read during one
+        self._watch = watch
+        self.cache = ReadCache(watch, self)  # small values: settings of users and chats
+        # Rendered replies, up to ~10 KB each (text and keyboard): fewer, the hot ones.
+        self.replies = ReadCache(watch, self, max_entries=REPLIES_KEPT)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -60,15 +70,24 @@ class Database:
         if str(path) != ":memory:":
             await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
-        return cls(conn, str(path))
+        # An in-memory database is this connection's alone: nothing to watch, no cache.
+        watch = VersionWatch(str(path)) if str(path) != ":memory:" else None
+        return cls(conn, str(path), watch)
 
     async def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         await self.conn.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; never two interleaved."""
         async with self._writing:
+            self.transactions += 1
             await self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
@@ -103,6 +122,7 @@ class Database:
                 f"BEGIN IMMEDIATE;\n{step.sql}\n;"
                 f"INSERT INTO schema_version (version) VALUES ({step.version});\nCOMMIT;"
             )
+            self.transactions += 1
             try:
                 await self.conn.executescript(script)
             except BaseException:

@@ -28,6 +28,10 @@ class PreferencesRepository:
         self.db = db
 
     async def user(self, user_id: int) -> UserPrefs:
+        """Read on every update (the reader's language and zone): cached until a commit."""
+        return await self.db.cache.get(("user-prefs", user_id), lambda: self._user(user_id))
+
+    async def _user(self, user_id: int) -> UserPrefs:
         async with self.db.conn.execute(
             "SELECT u.language, u.timezone, m.timezone AS home FROM users u "
             "LEFT JOIN municipalities m ON m.id = u.municipality_id WHERE u.id = ?",
@@ -37,6 +41,9 @@ class PreferencesRepository:
         return UserPrefs(row["language"], row["timezone"], row["home"]) if row else UserPrefs()
 
     async def chat(self, chat_id: int) -> ChatPrefs:
+        return await self.db.cache.get(("chat-prefs", chat_id), lambda: self._chat(chat_id))
+
+    async def _chat(self, chat_id: int) -> ChatPrefs:
         async with self.db.conn.execute(
             "SELECT languages, timezone FROM chats WHERE id = ?", (chat_id,)
         ) as cur:
@@ -68,12 +75,15 @@ class PreferencesRepository:
             await upsert_chat(conn, chat_id, chat_type, title)
             await conn.execute("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
 
-    async def subscribed_targets(self, chat_id: int) -> set[tuple[str, str]]:
+    async def subscribed_targets(self, chat_id: int) -> frozenset[tuple[str, str]]:
         """(kind, id) pairs a group follows, e.g. ('partnership', 'bonn-la-paz')."""
+        return await self.db.cache.get(("followed", chat_id), lambda: self._followed(chat_id))
+
+    async def _followed(self, chat_id: int) -> frozenset[tuple[str, str]]:
         async with self.db.conn.execute(
             "SELECT target_kind, target_id FROM subscriptions WHERE chat_id = ?", (chat_id,)
         ) as cur:
-            return {(row[0], row[1]) for row in await cur.fetchall()}
+            return frozenset((row[0], row[1]) for row in await cur.fetchall())
 
     async def set_chat_languages(
         self, chat_id: int, chat_type: str, title: str | None, languages: tuple[str, ...]

@@ -1,0 +1,165 @@
+"""Kept reads and replies: reused while nothing changes, dropped on any commit, by anyone."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.dataset import dataset_from_yaml
+from bot.render import Keyboard
+from storage.cache import ReadCache, VersionWatch
+from storage.db import Database
+from storage.store import Storage, seed_yaml
+from tests.conftest import Driver
+
+
+class Loads:
+    """A loader that counts its calls and reads the one row of table `t`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db, self.calls = db, 0
+
+    async def __call__(self) -> int | None:
+        self.calls += 1
+        async with self.db.conn.execute("SELECT max(a) FROM t") as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    opened = await Database.open(tmp_path / "kept.sqlite3")
+    await opened.conn.execute("CREATE TABLE t (a INTEGER)")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def test_a_read_is_kept_until_this_connection_commits(db: Database) -> None:
+    load = Loads(db)
+    assert await db.cache.get("k", load) is None
+    assert await db.cache.get("k", load) is None
+    assert load.calls == 1
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO t VALUES (1)")
+    assert await db.cache.get("k", load) == 1
+    assert load.calls == 2
+
+
+async def test_a_commit_by_another_process_drops_kept_reads(db: Database) -> None:
+    load = Loads(db)
+    assert await db.cache.get("k", load) is None
+    other = sqlite3.connect(db.path, isolation_level=None)  # as `partnerbot import` does
+    other.execute("INSERT INTO t VALUES (7)")
+    other.close()
+    assert await db.cache.get("k", load) == 7
+
+
+async def test_nothing_read_inside_an_open_transaction_is_kept(db: Database) -> None:
+    """The one connection is shared: a handler may read another task's uncommitted rows."""
+    load = Loads(db)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t VALUES (5)")
+            assert await db.cache.get("k", load) == 5
+            raise RuntimeError("rolled back")
+    assert await db.cache.get("k", load) is None  # not the rolled-back 5
+    assert await db.cache.get("k", load) is None
+    assert load.calls == 2
+
+
+async def test_an_in_memory_database_keeps_nothing() -> None:
+    db = await Database.open(":memory:")
+    try:
+        await db.conn.execute("CREATE TABLE t (a INTEGER)")
+        load = Loads(db)
+        await db.cache.get("k", load)
+        await db.cache.get("k", load)
+        assert load.calls == 2
+    finally:
+        await db.close()
+
+
+async def test_kept_reads_are_bounded(db: Database) -> None:
+    load = Loads(db)
+    watch = VersionWatch(db.path)
+    cache = ReadCache(watch, db, max_entries=2)
+    for key in ("a", "b", "c", "a"):
+        await cache.get(key, load)
+    assert load.calls == 4  # "a" was pushed out by "c"
+    await cache.get("c", load)
+    assert load.calls == 4
+    watch.close()
+
+
+def test_a_kept_keyboard_serialises_as_any_keyboard_and_hands_out_copies() -> None:
+    rows = [
+        [InlineKeyboardButton("1", callback_data="pa:x")],
+        [InlineKeyboardButton("2", url="https://e.org")],
+    ]
+    kept = Keyboard(rows)
+    assert kept.to_dict() == InlineKeyboardMarkup(rows).to_dict()
+    kept.to_dict()["inline_keyboard"][0][0]["text"] = "changed"
+    assert kept.to_dict() == InlineKeyboardMarkup(rows).to_dict()
+    assert kept == InlineKeyboardMarkup(rows)
+
+
+# -- through the bot -----------------------------------------------------------------------
+
+
+async def import_text(settings: Settings, text: str) -> None:
+    """What `partnerbot import` does, on its own connection."""
+    other = await Storage.open(settings.db_path, seed=False)
+    try:
+        await other.network.save(dataset_from_yaml(text, known=await other.network.ids()))
+    finally:
+        await other.close()
+
+
+async def test_a_language_change_shows_in_the_next_reply(bot: Driver) -> None:
+    user = bot.user(31, language_code="en")
+    [card] = await bot.send("/partner mtwara", user=user)
+    assert "Germany · 🇹🇿 Tanzania" in card["text"]
+    await bot.send("/language de", user=user)
+    [card] = await bot.send("/partner mtwara", user=user)
+    assert "Deutschland · 🇹🇿 Tansania" in card["text"]
+
+
+async def test_an_import_shows_in_the_next_reply(bot: Driver, settings: Settings) -> None:
+    [card] = await bot.send("/partner mtwara")
+    [overview] = await bot.send("/milestones")
+    assert "Pforzheim – Mtwara" in card["text"] and "Phase 4" not in overview["text"]
+    text = seed_yaml().replace("name: Mtwara,", "name: Mtwara Mikindani,")
+    await import_text(settings, text.replace("due: '2014-08-15'", "due: '2026-12-24'"))
+    [card] = await bot.send("/partner mtwara")
+    assert "Pforzheim – Mtwara Mikindani" in card["text"]
+    [overview] = await bot.send("/milestones")
+    assert "Phase 4" in overview["text"]
+
+
+async def test_milestones_count_down_with_the_days(bot: Driver, clock: MovableClock) -> None:
+    [today] = await bot.send("/milestones")
+    assert "in 3 days" in today["text"]
+    clock.advance(timedelta(days=1))
+    [tomorrow] = await bot.send("/milestones")
+    assert "in 2 days" in tomorrow["text"] and "in 3 days" not in tomorrow["text"]
+
+
+async def test_a_meeting_leaves_the_list_the_minute_it_ends(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """The Bonn – La Paz meeting of 24 November runs 15:00-16:00 Berlin (14:00-15:00 UTC)."""
+    clock.set(datetime(2026, 11, 24, 14, 59, 30, tzinfo=UTC))
+    [during] = await bot.send("/exchanges bonn")
+    assert "Nov 24, 2026" in during["text"]
+    clock.advance(timedelta(seconds=30))
+    [after] = await bot.send("/exchanges bonn")
+    assert "Nov 24, 2026" not in after["text"] and "Jan 5, 2027" in after["text"]
