@@ -1,8 +1,8 @@
 """Footprint: resident memory and cold start of `partnerbot run` against a bare PTB bot.
 
-Each bot runs as its own process against a loopback Bot API stub (stdlib HTTP server, as
-tests/test_run.py's): getMe, setMyCommands, deleteWebhook, getUpdates (answered with no
-updates after a short wait, like a quiet long poll) and `true` for anything else.
+Each bot runs as its own process against the test suite's fake Bot API server on loopback
+(tests/botapi_server.py), which holds a getUpdates with no updates for its long-poll
+timeout, as Telegram does.
 partnerbot starts on a fresh database each time (migrated and seeded: a first start).
 The bare bot is PTB's ApplicationBuilder with a JobQueue and one echo handler, polling.
 
@@ -16,28 +16,24 @@ two bots; figures are medians.
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.report import verdict, write_section
+from bot.offline import ApiCall
+from tests.botapi_server import BotApiServer
 
-TOKEN = "123456:AAH-test"  # noqa: S105 - not a secret: the stub takes any token
-BOT = {"id": 4242, "is_bot": True, "first_name": "partnerbot", "username": "partnerbot"}
+TOKEN = "123456:AAH-test"  # noqa: S105 - not a secret: the fake server takes any token
 TARGET_RSS_RATIO = 1.3
 TARGET_COLD_START = 1.5  # seconds
-POLL_WAIT = 0.5  # how long the stub holds a getUpdates before answering "nothing new"
 SETTLE = 1.0  # seconds after the first getUpdates before reading the memory
 START_TIMEOUT = 60.0
 
@@ -62,69 +58,6 @@ app.run_polling()
 """
 
 
-class StubApi(BaseHTTPRequestHandler):
-    """Just enough Bot API to start and poll; the server notes when getUpdates first came."""
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        method = self.path.rsplit("/", 1)[-1]
-        if method == "getUpdates":
-            server = self.server
-            assert isinstance(server, StubServer)
-            server.poll()
-            time.sleep(min(_poll_timeout(body), POLL_WAIT))
-        result: object = {"getMe": BOT, "getUpdates": []}.get(method, True)
-        answer = json.dumps({"ok": True, "result": result}).encode()
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the bot was stopped while it waited for updates
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _poll_timeout(body: bytes) -> float:
-    try:
-        return float(json.loads(body or b"{}").get("timeout", 0))
-    except (ValueError, TypeError, AttributeError):
-        return 0.0
-
-
-class StubServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), StubApi)
-        self.first_poll: float | None = None
-        self.polled = threading.Event()
-
-    def poll(self) -> None:
-        if self.first_poll is None:
-            self.first_poll = time.perf_counter()
-            self.polled.set()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-@contextmanager
-def stub() -> Iterator[StubServer]:
-    server = StubServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -138,29 +71,39 @@ class Run:
     rss_kib: int
 
 
-def start_once(command: list[str], env: dict[str, str], log: Path) -> Run:
-    """Spawn `command` against a fresh stub; time its first poll, then read its memory."""
-    with stub() as server, log.open("w") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-            command, env={**env, "TELEGRAM_API_URL": server.url}, stdout=out, stderr=out
-        )
-        try:
-            if not server.polled.wait(START_TIMEOUT) or server.first_poll is None:
-                raise SystemExit(f"{command} never polled; see {log}:\n{log.read_text()}")
-            cold = server.first_poll - started
-            time.sleep(SETTLE)
-            if process.poll() is not None:
-                raise SystemExit(f"{command} stopped; see {log}:\n{log.read_text()}")
-            memory = rss_kib(process.pid)
-        finally:
-            process.send_signal(signal.SIGINT)
+async def start_once(command: list[str], env: dict[str, str], log: Path) -> Run:
+    """Spawn `command` against a fresh fake Bot API server; time its first poll, then read
+    its memory."""
+    server = BotApiServer(flood=None)
+    await server.start()
+    try:
+        with log.open("w") as out:
+            started = time.monotonic()
+            process = await asyncio.create_subprocess_exec(
+                *command, env={**env, "TELEGRAM_API_URL": server.url}, stdout=out, stderr=out
+            )
             try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                polls = await server.wait_for(_polls(server), within=START_TIMEOUT)
+                cold = polls[0].at - started
+                await asyncio.sleep(SETTLE)  # let start-up garbage settle before measuring
+                if process.returncode is not None:
+                    raise SystemExit(f"{command} stopped; see {log}")
+                memory = rss_kib(process.pid)
+            finally:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGINT)
+                try:
+                    await asyncio.wait_for(process.wait(), 30)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
+    finally:
+        await server.stop()
     return Run(cold, memory)
+
+
+def _polls(server: BotApiServer) -> Callable[[], list[ApiCall]]:
+    return lambda: [c for c in server.api.calls if c.method == "getUpdates"]
 
 
 @dataclass
@@ -178,7 +121,7 @@ class Bot:
         return statistics.median(r.rss_kib for r in self.runs) / 1024
 
 
-def measure(runs: int, workdir: Path) -> tuple[Bot, Bot]:
+async def measure(runs: int, workdir: Path) -> tuple[Bot, Bot]:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
@@ -191,7 +134,8 @@ def measure(runs: int, workdir: Path) -> tuple[Bot, Bot]:
         for bot in (bare, mine):
             db = workdir / f"run{number}.sqlite3"  # a fresh database each time
             log = workdir / f"{bot.command[1]}-{number}.log"
-            bot.runs.append(start_once(bot.command, {**env, "PARTNERBOT_DB": str(db)}, log))
+            run = await start_once(bot.command, {**env, "PARTNERBOT_DB": str(db)}, log)
+            bot.runs.append(run)
     return mine, bare
 
 
@@ -212,8 +156,8 @@ def report(mine: Bot, bare: Bot, runs: int) -> tuple[str, bool]:
     ]
     body = "\n".join(rows) + (
         f"\n\nMedians of {runs} starts each, alternating. Both bots are processes of this "
-        "venv's Python against a loopback stdlib Bot API stub (getUpdates answers no updates "
-        f"after {POLL_WAIT} s); memory is VmRSS {SETTLE} s after the first getUpdates. "
+        "venv's Python against the fake Bot API server on loopback (`tests/botapi_server.py`); "
+        f"memory is VmRSS {SETTLE} s after the first getUpdates. "
         "partnerbot starts on a fresh database each time (migrated and seeded). The bare bot "
         "is `ApplicationBuilder().token(...).base_url(...)` with a JobQueue and one echo "
         "handler, `run_polling()`."
@@ -223,7 +167,7 @@ def report(mine: Bot, bare: Bot, runs: int) -> tuple[str, bool]:
 
 def main(runs: int, write: Callable[[str, str], None]) -> bool:
     with tempfile.TemporaryDirectory(prefix="bench-footprint-") as tmp:
-        mine, bare = measure(runs, Path(tmp))
+        mine, bare = asyncio.run(measure(runs, Path(tmp)))
     body, ok = report(mine, bare, runs)
     write("footprint", body)
     return ok
