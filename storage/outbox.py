@@ -72,8 +72,7 @@ class OutboxRepository:
         A changed date gives a new key, so its old pending row goes. Returns rows added.
         """
         rows = [
-            (p.key, p.chat_id, p.kind, _utc(p.due_at), _PAYLOAD.encode(p.payload))
-            for p in planned
+            (p.key, p.chat_id, p.kind, _utc(p.due_at), _PAYLOAD.encode(p.payload)) for p in planned
         ]
         async with self.db.transaction() as conn:
             # The plan goes into a keyed temporary table, so comparing it with the outbox is

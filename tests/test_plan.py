@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from bot.domain import (
     MeetingChange,
     Milestone,
     PartialDate,
+    Partnership,
     Phase,
 )
 from bot.plan import Network, deadline_end, plan_chat
@@ -25,6 +27,7 @@ from bot.recurrence import occurrences
 from storage.outbox import Planned
 from storage.store import Storage, seed_yaml
 from storage.subscriptions import FollowingChat
+from tests.generated import generated_network
 
 BERLIN, LA_PAZ, ADDIS = (
     ZoneInfo(z) for z in ("Europe/Berlin", "America/La_Paz", "Africa/Addis_Ababa")
@@ -232,6 +235,32 @@ async def test_replace_plan_adds_moves_and_drops_only_pending_rows(tmp_path: Pat
     assert sent is not None and (sent.status, sent.due_at) == ("sent", now + timedelta(hours=1))
     assert await outbox.replace_plan([-1], [], now) == 0  # chat -1 planned empty: only its rows go
     assert [d.key for d in await outbox.pending_until(now + timedelta(days=1))] == ["d"]
+    await store.close()
+
+
+async def test_the_planner_loads_only_the_partnerships_subscriptions_reach(
+    tmp_path: Path,
+) -> None:
+    store = await Storage.open(tmp_path / "reach.sqlite3")
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    generated = generated_network(30)  # programme kkp, no phase
+    phase_only = Partnership("phase-only", "bonn", "mtwara", phase_id="p8")  # no programme
+    await store.network.save(replace(generated, partnerships=(*generated.partnerships, phase_only)))
+
+    async def reached(*targets: tuple[str, str]) -> set[str]:
+        async with store.db.transaction() as conn:
+            await conn.execute("DELETE FROM subscriptions")
+        for n, (kind, target) in enumerate(targets):
+            await store.subscriptions.add(-1 - n, "group", "g", kind, target, 1, now)
+        return set((await load_network(store)).partnerships)
+
+    p8 = {p.id for p in SEED.partnerships if p.phase_id == "p8"} | {"phase-only"}
+    assert await reached() == set()
+    assert await reached(("partnership", "bonn-la-paz"), ("phase", "p8")) == {"bonn-la-paz", *p8}
+    assert await reached(("programme", "tandem")) == {"worms-metz"}
+    kkp = await reached(("programme", "kkp"))  # its own partnerships and those of its phases
+    assert "phase-only" in kkp and "gen-29" in kkp and "worms-metz" not in kkp
+    assert len(kkp) == len(SEED.partnerships) - 1 + 30 + 1
     await store.close()
 
 
