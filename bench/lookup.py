@@ -19,7 +19,6 @@ from bot.dispatch import replan
 from bot.domain import Dataset, LocalizedText, MeetingSeries
 from bot.example import PHASE_ID, example_dataset
 from bot.paging import compact_query
-from bot.search import suggest
 from handlers.partners import SOURCE_ROOM
 from storage.store import Storage
 from tests.generated import generated_network
@@ -74,7 +73,7 @@ async def lookup(store: Storage, typed: str) -> int:
     query = compact_query(typed, SOURCE_ROOM)
     ids, total = await network.search.search(query, view.PAGE_SIZE)
     if total == 0:
-        suggest(query, await network.search.candidates())
+        await network.search.suggest(query)
         return 0
     await network.partnerships(ids)
     return total

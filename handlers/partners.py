@@ -12,7 +12,7 @@ from bot import partners as view
 from bot.context import BotContext
 from bot.paging import compact_query, page_of, parse_page, room_for
 from bot.render import button, fit
-from bot.search import country_name, suggest
+from bot.search import country_name
 from handlers.common import joined_args, show
 
 INLINE_RESULTS = 10
@@ -107,7 +107,7 @@ async def _describe(context: BotContext, kind: str, value: str, lang: str) -> st
 
 async def _nothing_found(update: Update, context: BotContext, typed: str) -> None:
     reader = await context.reader(update)
-    close = suggest(typed, await context.storage.network.search.candidates())
+    close = await context.storage.network.search.suggest(typed)
     text = reader.tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
         text += " " + reader.tr.gettext("Did you mean {names}?").format(names=", ".join(close))

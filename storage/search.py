@@ -6,10 +6,8 @@ import json
 
 import aiosqlite
 
-from bot.domain import Municipality, Topic
-from bot.search import document, fts_query
+from bot.search import Names, document, fts_query
 from storage.db import Database
-from storage.records import fetch
 from storage.views import views
 
 INDEX_VERSION = "2"  # bump when fold() or the indexed columns change: the index is rebuilt
@@ -25,9 +23,12 @@ RANK = "bm25(partnership_search, 0, 10.0, 5.0, 2.0, 1.0, 1.0), rowid"
 class SearchIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._saves = 0  # bumped by every save (reindex): the cached names may be stale
+        self._names: tuple[tuple[int, int], Names] | None = None
 
     async def reindex(self, conn: aiosqlite.Connection, partnership_ids: list[str]) -> None:
         """Rewrite the index rows of these partnerships (inside the caller's transaction)."""
+        self._saves += 1
         if not partnership_ids:
             return
         wanted = json.dumps(partnership_ids)
@@ -82,13 +83,22 @@ class SearchIndex:
         )
         return [r[0] for r in rows], int(total)
 
-    async def candidates(self) -> list[str]:
-        """Names a typo may have meant: towns and topics in every language."""
+    async def suggest(self, text: str) -> list[str]:
+        """Names close to what was typed (see bot.search.Names), from a name index kept
+        until the data changes: here (a save) or in another process (an import)."""
+        version = (self._saves, await self.db.data_version())
+        if self._names is None or self._names[0] != version:
+            self._names = (version, Names(await self._candidates()))
+        return self._names[1].suggest(text)
+
+    async def _candidates(self) -> list[str]:
+        """Every variant of every town's and topic's name, towns first, in insertion order."""
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT name FROM (SELECT name, 0 AS kind, rowid AS n FROM municipalities "
+            "UNION ALL SELECT name, 1, rowid FROM topics) ORDER BY kind, n"
+        )
         names: list[str] = []
-        for town in await fetch(
-            self.db.conn, Municipality, "municipalities", "SELECT * FROM municipalities"
-        ):
-            names.extend(v for _lang, v in town.name.variants)
-        for topic in await fetch(self.db.conn, Topic, "topics", "SELECT * FROM topics"):
-            names.extend(v for _lang, v in topic.name.variants)
+        for (stored,) in rows:  # a JSON text, or a JSON object of language to text
+            value = json.loads(stored)
+            names.extend(value.values() if isinstance(value, dict) else [value])
         return names

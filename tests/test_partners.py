@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.dataset import dataset_from_yaml
 from bot.domain import Dataset, LocalizedText, Municipality, Partnership
 from bot.i18n import I18n
-from bot.search import fold, fts_query
+from bot.search import Names, fold, fts_query
 from storage.db import Database, bundled_migrations
 from storage.network import NetworkRepository
 from storage.store import Storage, seed_yaml
@@ -82,6 +82,32 @@ async def test_a_town_ranks_above_a_topic(storage: Storage) -> None:
         ["bio-mtwara", "koeln-yarinacocha"],
         2,
     )
+
+
+def test_suggestions_pick_among_names_sharing_rare_trigrams() -> None:
+    names = Names(["Mtwara", "Njombe District", *(f"Südort {n:05d}" for n in range(5000))])
+    assert names.suggest("mtwra") == ["Mtwara"]
+    assert names.suggest("mwtara") == ["Mtwara"]
+    assert names.suggest("njombe") == ["Njombe District"]  # a word inside a name
+    assert names.suggest("Sudortt 00042")[0] == "Südort 00042"
+    assert names.suggest("qqq") == [] and names.suggest("  ") == []
+
+
+async def test_suggestions_follow_saves_here_and_imports_elsewhere(
+    storage: Storage, tmp_path: Path
+) -> None:
+    search = storage.network.search
+    assert await search.suggest("mikindan") == []
+    renamed = Municipality(
+        "mtwara", LocalizedText.of("Mtwara-Mikindani"), "TZ", "Africa/Dar_es_Salaam"
+    )
+    await storage.network.save(Dataset(municipalities=(renamed,)))
+    assert await search.suggest("mikindan") == ["Mtwara-Mikindani"]
+    other = await Storage.open(tmp_path / "search.sqlite3")  # as `partnerbot import` would
+    island = Municipality("zanzibar", LocalizedText.of("Zanzibar"), "TZ", "Africa/Dar_es_Salaam")
+    await other.network.save(Dataset(municipalities=(island,)))  # in no partnership yet
+    await other.close()
+    assert await search.suggest("zanzibr") == ["Zanzibar"]
 
 
 async def test_an_index_without_prefix_indexes_is_rebuilt_on_start(tmp_path: Path) -> None:
