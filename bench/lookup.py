@@ -9,16 +9,19 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.report import percentile, verdict, write_section
 from bot import partners as view
-from bot.dispatch import replan
+from bot.dispatch import load_network, replan
 from bot.domain import Dataset, LocalizedText, MeetingSeries
 from bot.example import PHASE_ID, example_dataset
 from bot.paging import compact_query
+from bot.plan import plan_chat
 from handlers.partners import SOURCE_ROOM
 from storage.store import Storage
 from tests.generated import generated_network
@@ -27,10 +30,12 @@ PARTNERSHIPS = 10_000
 ROUNDS = 10  # the mix below, this many times: 260 timed lookups
 SEARCH_TARGET_MS = 2.0
 PLAN_TARGET_S = 1.0
+PLAN_RUNS = 3  # median of
 CHATS = 200
 SERIES_PER_CHAT = 2  # weekly meetings: about 13 in 90 days, each an invitation + 2 reminders
 NOW = datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
 HOME = ZoneInfo("Europe/Berlin")
+TYPO = "typo"
 
 # What people type after /partner: (kind, text). Every kind the brief names is here.
 QUERY_MIX: tuple[tuple[str, str], ...] = (
@@ -52,8 +57,8 @@ QUERY_MIX: tuple[tuple[str, str], ...] = (
     ("topic", "biodiversity"),
     ("topic", "Biodiversität"),
     ("topic", "renewable energy"),
-    ("typo", "Sudortt 00042"),
-    ("typo", "mtwra"),
+    (TYPO, "Sudortt 00042"),
+    (TYPO, "mtwra"),
     ("seed town", "La Paz"),
     ("seed town", "Bonn"),
     ("seed town", "Mtwara"),
@@ -61,6 +66,24 @@ QUERY_MIX: tuple[tuple[str, str], ...] = (
     ("phase", "fase 8"),
     ("two words", "bonn la paz"),
 )
+
+# Measured while fixing, one fix at a time, on the machine of the first README figures
+# (2 cores, shared with other work: about ±20 %). Every run prints them again, so the
+# section says where the code came from. Lookups: p50 / p95 over the mix above.
+BEFORE_AFTER = """\
+| fix (commit) | measure | before | after |
+|---|---|---:|---:|
+| outbox: plan matched through a keyed temp table, not a JSON list per row | \
+replan, empty outbox / again | 120 s / 127 s | 1.95 s / 1.92 s |
+| planner: only the partnerships subscriptions reach; rules parsed once | \
+replan, empty outbox / again | 1.95 s / 1.92 s | 0.5–0.9 s / 0.5–0.9 s |
+| search: prefix indexes 1–12, bm25 only for 2–200 hits, fewer trips per card | \
+lookups with hits p50 / p95 | 3.3 / 14 ms | 1.1 / 2.0 ms |
+| | broad prefixes (“sudort 0”, “nord”, …) p95 | 18 ms | 2.6 ms |
+| “Did you mean”: cached name index, trigram shortlist before difflib | \
+typo lookups p50 | 430 ms | 1.0 ms |
+| | all lookups p50 / p95 | 3.4 / 338 ms | 0.95 / 1.9 ms |
+"""
 
 
 # -- the lookup ---------------------------------------------------------------------------
@@ -92,7 +115,7 @@ async def measure_search(store: Storage) -> dict[str, list[float]]:
     by_kind: dict[str, list[float]] = {}
     for _ in range(ROUNDS):
         for kind, text in QUERY_MIX:
-            by_kind.setdefault(kind, []).append(await timed_ms(lambda t=text: lookup(store, t)))
+            by_kind.setdefault(kind, []).append(await timed_ms(partial(lookup, store, text)))
     return by_kind
 
 
@@ -140,14 +163,39 @@ async def count_pending(store: Storage) -> int:
     return int(row[0]) if row else 0
 
 
-async def measure_planning(store: Storage) -> dict[str, float]:
-    """Seconds of replan(): into an empty outbox (first) and again with nothing new."""
+@dataclass
+class Planning:
+    rows: int
+    added: int
+    first: float
+    """Seconds of replan() into an empty outbox, median."""
+    again: float
+    """Seconds of replan() right after, with nothing new, median."""
+    parts: dict[str, float]
+    """Seconds of each step of one more run: load, plan, write."""
+
+
+async def replan_parts(store: Storage) -> dict[str, float]:
+    """replan() step by step (bot/dispatch.py), to show where its time goes."""
+    start = time.perf_counter()
+    net = await load_network(store)
+    loaded = time.perf_counter()
+    chats = await store.subscriptions.following_chats()
+    planned = [p for chat in chats for p in plan_chat(chat, net, NOW, HOME)]
+    computed = time.perf_counter()
+    known = await store.subscriptions.active_chat_ids()
+    await store.outbox.replace_plan(known, planned, window_start=NOW)
+    written = time.perf_counter()
+    return {"load": loaded - start, "plan": computed - loaded, "write": written - computed}
+
+
+async def measure_planning(store: Storage) -> Planning:
     await store.network.save(meeting_series(CHATS * SERIES_PER_CHAT))
     await store.network.save(example_dataset(NOW.date()))
     await subscribe_chats(store)
     await replan(store, NOW, HOME)  # warm-up
     firsts, agains, added = [], [], 0
-    for _ in range(3):
+    for _ in range(PLAN_RUNS):
         async with store.db.transaction() as conn:
             await conn.execute("DELETE FROM deliveries")
         start = time.perf_counter()
@@ -157,20 +205,16 @@ async def measure_planning(store: Storage) -> dict[str, float]:
         again = await replan(store, NOW, HOME)
         agains.append(time.perf_counter() - start)
         assert again == 0, "planning twice must add nothing"
-    return {
-        "rows": float(await count_pending(store)),
-        "added": float(added),
-        "first": statistics.median(firsts),
-        "again": statistics.median(agains),
-    }
+    rows = await count_pending(store)
+    assert rows >= 10_000, f"the set-up must plan at least 10,000 reminders, not {rows}"
+    parts = await replan_parts(store)
+    return Planning(rows, added, statistics.median(firsts), statistics.median(agains), parts)
 
 
 # -- the report ---------------------------------------------------------------------------
 
 
-def search_table(by_kind: dict[str, list[float]]) -> tuple[str, float, float, int]:
-    every = [ms for values in by_kind.values() for ms in values]
-    p50, p95 = percentile(every, 50), percentile(every, 95)
+def kinds_table(by_kind: dict[str, list[float]]) -> str:
     rows = [
         "| kind of query | lookups | p50 ms | p95 ms | max ms |",
         "|---|---:|---:|---:|---:|",
@@ -180,40 +224,54 @@ def search_table(by_kind: dict[str, list[float]]) -> tuple[str, float, float, in
             f"| {kind} | {len(values)} | {percentile(values, 50):.2f} | "
             f"{percentile(values, 95):.2f} | {max(values):.2f} |"
         )
-    return "\n".join(rows), p50, p95, len(every)
+    return "\n".join(rows)
 
 
-def report(by_kind: dict[str, list[float]], hits: dict[str, int], plan: dict[str, float]) -> str:
-    kinds, p50, p95, lookups = search_table(by_kind)
-    worst = max(plan["first"], plan["again"])
-    planned = int(plan["rows"])
-    summary = "\n".join(
-        [
-            "| measure | figure | target | verdict |",
-            "|---|---:|---:|---|",
-            f"| /partner lookup p50 ({lookups} lookups, {len(QUERY_MIX)} distinct queries) "
-            f"| {p50:.2f} ms | | |",
-            f"| /partner lookup p95 | {p95:.2f} ms | ≤ {SEARCH_TARGET_MS:g} ms "
-            f"| {verdict(p95 <= SEARCH_TARGET_MS)} |",
-            f"| replan {CHATS} chats, {planned} reminders, empty outbox "
-            f"| {plan['first'] * 1000:.0f} ms | < {PLAN_TARGET_S * 1000:.0f} ms "
-            f"| {verdict(plan['first'] < PLAN_TARGET_S)} |",
-            f"| replan again, nothing new | {plan['again'] * 1000:.0f} ms "
-            f"| < {PLAN_TARGET_S * 1000:.0f} ms | {verdict(plan['again'] < PLAN_TARGET_S)} |",
-        ]
-    )
+def summary_table(by_kind: dict[str, list[float]], cold_typo_ms: float, plan: Planning) -> str:
+    every = [ms for values in by_kind.values() for ms in values]
+    hits = [ms for kind, values in by_kind.items() if kind != TYPO for ms in values]
+    p95 = percentile(every, 95)
+    target_s = f"< {PLAN_TARGET_S * 1000:.0f} ms"
+    parts = ", ".join(f"{step} {seconds * 1000:.0f}" for step, seconds in plan.parts.items())
+    rows = [
+        "| measure | figure | target | verdict |",
+        "|---|---:|---:|---|",
+        f"| query mix | {len(every)} lookups of {len(QUERY_MIX)} queries | ≥ 200 | "
+        f"{verdict(len(every) >= 200)} |",
+        f"| /partner lookup p50 | {percentile(every, 50):.2f} ms | | |",
+        f"| /partner lookup p95 | {p95:.2f} ms | ≤ {SEARCH_TARGET_MS:g} ms | "
+        f"{verdict(p95 <= SEARCH_TARGET_MS)} |",
+        f"| … of which lookups with hits, p95 | {percentile(hits, 95):.2f} ms | | |",
+        f"| … of which “Did you mean” lookups, p95 | {percentile(by_kind[TYPO], 95):.2f} ms | | |",
+        f"| first “Did you mean” after a change (builds the name index) | "
+        f"{cold_typo_ms:.0f} ms | | once |",
+        f"| reminders planned ({CHATS} groups) | {plan.rows:,} | ≥ 10,000 | "
+        f"{verdict(plan.rows >= 10_000)} |",
+        f"| replan, empty outbox | {plan.first * 1000:.0f} ms | {target_s} | "
+        f"{verdict(plan.first < PLAN_TARGET_S)} |",
+        f"| replan again, nothing new | {plan.again * 1000:.0f} ms | {target_s} | "
+        f"{verdict(plan.again < PLAN_TARGET_S)} |",
+        f"| … one more run, step by step (ms) | {parts} | | |",
+    ]
+    return "\n".join(rows)
+
+
+def report(
+    by_kind: dict[str, list[float]], hits: dict[str, int], cold_typo_ms: float, plan: Planning
+) -> str:
     mix = ", ".join(f"{text!r} ({hits[text]})" for _kind, text in QUERY_MIX)
     return (
-        f"{PARTNERSHIPS:,} generated partnerships (`tests/generated.py`) plus the seed. "
-        "A lookup is what `/partner <words>` reads: the index's first page and the cards on "
-        "it, or the “Did you mean” names when nothing matches.\n\n"
-        f"{summary}\n\n{kinds}\n\n"
+        f"{PARTNERSHIPS:,} generated partnerships (`tests/generated.py`) plus the seed. A "
+        "lookup is what `/partner <words>` reads: the index's first page and the cards on it, "
+        "or the “Did you mean” names when nothing matches.\n\n"
+        f"{summary_table(by_kind, cold_typo_ms, plan)}\n\n"
+        f"{kinds_table(by_kind)}\n\n"
         f"Query mix, each timed {ROUNDS} times after one warm-up pass (hits in brackets): "
         f"{mix}.\n\n"
         f"Planning: {CHATS} groups, each following {SERIES_PER_CHAT} partnerships with a weekly "
-        f"meeting, every fourth also the example phase; {planned} pending reminders "
-        f"({int(plan['added'])} added by the first run); median of 3. Target met: "
-        f"{verdict(worst < PLAN_TARGET_S)}.\n"
+        f"meeting, every fourth also the example phase; {plan.rows:,} pending reminders "
+        f"({plan.added:,} added by a run into the empty outbox); median of {PLAN_RUNS} runs.\n\n"
+        f"Before → after, per fix:\n\n{BEFORE_AFTER}"
     )
 
 
@@ -222,12 +280,13 @@ async def main() -> None:
         store = await Storage.open(Path(tmp) / "lookup.sqlite3")
         try:
             await store.network.save(generated_network(PARTNERSHIPS))
+            cold_typo_ms = await timed_ms(lambda: lookup(store, "mtwra"))
             by_kind = await measure_search(store)
             hits = await totals(store)
             plan = await measure_planning(store)
         finally:
             await store.close()
-    write_section("lookup", report(by_kind, hits, plan))
+    write_section("lookup", report(by_kind, hits, cold_typo_ms, plan))
 
 
 if __name__ == "__main__":
