@@ -42,15 +42,16 @@ WAKE_JOB = "dispatch-wake"
 
 
 async def load_network(storage: Storage) -> Network:
+    """What planning and posts read: the dated records, and of the partnerships only those
+    subscriptions reach. Not the whole dataset: its towns alone are 20,000 rows at scale."""
     network = storage.network
-    dataset = await network.load(examples=True)
     return Network(
-        phases={p.id: p for p in dataset.phases},
-        milestones=dataset.milestones,
-        partnerships={p.id: p for p in dataset.partnerships},
-        series=dataset.meeting_series,
-        events=dataset.events,
-        changes=dataset.meeting_changes,
+        phases={p.id: p for p in await network.phases()},
+        milestones=await network.milestones(),
+        partnerships={p.id: p for p in await network.followed_partnerships()},
+        series=await network.meeting_series(),
+        events=await network.events(),
+        changes=await network.meeting_changes(),
     )
 
 

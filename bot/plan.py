@@ -8,12 +8,12 @@ series' RFC 5545 rule on wall-clock time, so they stay put across DST changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
-
-from dateutil.rrule import rrulestr
 
 from bot.domain import (
     Event,
@@ -24,7 +24,7 @@ from bot.domain import (
     Partnership,
     Phase,
 )
-from bot.recurrence import Occurrence, occurrences
+from bot.recurrence import Occurrence, occurrences, parsed_rule
 from storage.outbox import Planned
 from storage.subscriptions import FollowingChat
 
@@ -40,9 +40,29 @@ class Network:
     phases: Mapping[str, Phase]
     milestones: Sequence[Milestone]
     partnerships: Mapping[str, Partnership]
+    """At least the partnerships the chats' subscriptions reach (see followed())."""
     series: Sequence[MeetingSeries]
     events: Sequence[Event]
     changes: Sequence[MeetingChange] = ()
+
+    @cached_property
+    def by_phase(self) -> Mapping[str, list[str]]:
+        """Partnership ids per phase: a chat's reach is looked up, not a scan of them all."""
+        return _group(self.partnerships.values(), lambda p: p.phase_id)
+
+    @cached_property
+    def by_programme(self) -> Mapping[str, list[str]]:
+        return _group(self.partnerships.values(), lambda p: p.programme_id)
+
+
+def _group(
+    partnerships: Iterable[Partnership], frame: Callable[[Partnership], str | None]
+) -> Mapping[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for p in partnerships:
+        if (key := frame(p)) is not None:
+            found[key].append(p.id)
+    return found
 
 
 @dataclass(frozen=True)
@@ -58,9 +78,10 @@ def followed(chat: FollowingChat, net: Network) -> Followed:
     phases = {t for k, t in chat.targets if k == "phase"}
     phases |= {p.id for p in net.phases.values() if p.programme_id in programmes}
     partnerships = {t for k, t in chat.targets if k == "partnership"}
-    for p in net.partnerships.values():
-        if p.phase_id in phases or p.programme_id in programmes:
-            partnerships.add(p.id)
+    for phase in phases:
+        partnerships.update(net.by_phase.get(phase, ()))
+    for programme in programmes:
+        partnerships.update(net.by_programme.get(programme, ()))
     for pid in partnerships:  # a partnership's phase brings the phase's deadlines
         phase_id = net.partnerships[pid].phase_id if pid in net.partnerships else None
         if phase_id:
@@ -158,7 +179,7 @@ def previous_start(
 ) -> datetime | None:
     """The start of the last meeting held before this one (cancelled ones do not count;
     a moved one counts at its new time), on wall-clock time in the series' zone."""
-    rule = rrulestr(series.rrule, dtstart=series.dtstart)
+    rule = parsed_rule(series)
     mine = {c.occurrence: c for c in changes if c.series_id == series.id}
     local = rule.before(occurrence.local_start)
     while local is not None and local in mine and mine[local].moved_to is None:

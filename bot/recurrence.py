@@ -11,13 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from bot.domain import ChangeStatus, MeetingChange, MeetingSeries
 
 MOVE_REACH = timedelta(days=31)  # how far a meeting may be moved and still be found
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str, dtstart: datetime) -> rrule:
+    return rrulestr(text, dtstart=dtstart, cache=True)
+
+
+def parsed_rule(series: MeetingSeries) -> rrule:
+    """The series' rule, parsed once per process: parsing costs more than expanding, and
+    the rule's own cache makes walking back to an earlier meeting cheap for every chat."""
+    return _parsed(series.rrule, series.dtstart)
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,7 @@ def occurrences(
     """Meetings that have not ended by `after` and start before `before` (aware bounds)."""
     zone = ZoneInfo(series.timezone)
     mine = {c.occurrence: c for c in changes if c.series_id == series.id}
-    rule = rrulestr(series.rrule, dtstart=series.dtstart)
+    rule = parsed_rule(series)
     # Widen the naive window: offsets are unknown until attached, and moves reach further.
     reach = timedelta(days=1) + (MOVE_REACH if mine else timedelta())
     low = after.astimezone(zone).replace(tzinfo=None) - reach
@@ -63,5 +75,5 @@ def occurrences(
 
 def is_occurrence(series: MeetingSeries, local: datetime) -> bool:
     """Whether the rule itself yields a meeting at this local start."""
-    rule = rrulestr(series.rrule, dtstart=series.dtstart)
+    rule = parsed_rule(series)
     return bool(rule.between(local, local, inc=True))

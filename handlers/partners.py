@@ -13,7 +13,7 @@ from bot.context import BotContext
 from bot.i18n import Translator
 from bot.paging import compact_query, page_of, parse_page, room_for
 from bot.render import button, fit
-from bot.search import country_name, suggest
+from bot.search import country_name
 from handlers.common import joined_args, kept_reply, show
 
 INLINE_RESULTS = 10
@@ -118,7 +118,7 @@ async def _describe(context: BotContext, kind: str, value: str, lang: str) -> st
 
 
 async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Reply:
-    close = suggest(typed, await context.storage.network.search.candidates())
+    close = await context.storage.network.search.suggest(typed)
     text = tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
         text += " " + tr.gettext("Did you mean {names}?").format(names=", ".join(close))

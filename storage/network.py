@@ -146,6 +146,23 @@ class NetworkRepository:
         async with self.db.conn.execute(sql + " ORDER BY p.rowid", params) as cur:
             return [row[0] for row in await cur.fetchall()]
 
+    async def followed_partnerships(self) -> list[Partnership]:
+        """Partnerships some subscription reaches: directly, by phase, or by programme
+        (with its phases), in insertion order; their topics are not loaded."""
+        sql = (
+            "WITH targets AS (SELECT DISTINCT target_kind AS kind, target_id AS id "
+            "FROM subscriptions), "
+            "phase_ids AS (SELECT id FROM targets WHERE kind = 'phase' UNION "
+            "SELECT ph.id FROM phases ph JOIN targets t ON t.kind = 'programme' "
+            "AND t.id = ph.programme_id) "
+            "SELECT * FROM partnerships WHERE "
+            "id IN (SELECT id FROM targets WHERE kind = 'partnership') "
+            "OR phase_id IN (SELECT id FROM phase_ids) "
+            "OR programme_id IN (SELECT id FROM targets WHERE kind = 'programme') "
+            "ORDER BY rowid"
+        )
+        return await fetch(self.db.conn, Partnership, "partnerships", sql)
+
     async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
         """Cards for the given partnerships, in the order of `ids`."""
         return await views(self.db.conn, ids)

@@ -37,6 +37,9 @@ class Delivery:
     message_id: int | None
 
 
+_PAYLOAD = json.JSONEncoder(sort_keys=True)  # one encoder: json.dumps makes one per call
+
+
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
@@ -68,39 +71,42 @@ class OutboxRepository:
         the dispatcher decides about those). Idempotent: planning twice writes nothing new.
         A changed date gives a new key, so its old pending row goes. Returns rows added.
         """
-        keep = json.dumps([[p.key, p.chat_id] for p in planned])
+        rows = [
+            (p.key, p.chat_id, p.kind, _utc(p.due_at), _PAYLOAD.encode(p.payload)) for p in planned
+        ]
         async with self.db.transaction() as conn:
+            # The plan goes into a keyed temporary table, so comparing it with the outbox is
+            # a join on (key, chat_id): matching against a JSON list was quadratic.
+            await conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS plan (key TEXT NOT NULL, "
+                "chat_id INTEGER NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL, "
+                "payload TEXT NOT NULL, PRIMARY KEY (key, chat_id)) WITHOUT ROWID"
+            )
+            await conn.execute("DELETE FROM temp.plan")
+            await conn.executemany("INSERT OR REPLACE INTO temp.plan VALUES (?, ?, ?, ?, ?)", rows)
             async with conn.execute(
-                "SELECT count(*) FROM json_each(?) k WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
-                "WHERE d.key = json_extract(k.value, '$[0]') "
-                "AND d.chat_id = json_extract(k.value, '$[1]'))",
-                (keep,),
+                "SELECT count(*) FROM temp.plan p WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.key = p.key AND d.chat_id = p.chat_id)"
             ) as cur:
                 row = await cur.fetchone()
             added = int(row[0]) if row else 0
-            await conn.executemany(
+            # Rows already as planned are not rewritten: a re-plan with nothing new is reads.
+            await conn.execute(
                 "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, chat_id) DO UPDATE SET "
+                "SELECT key, chat_id, kind, due_at, payload FROM temp.plan WHERE true "
+                "ON CONFLICT (key, chat_id) DO UPDATE SET "
                 "due_at = excluded.due_at, payload = excluded.payload "
-                "WHERE deliveries.status = 'pending'",
-                [
-                    (
-                        p.key,
-                        p.chat_id,
-                        p.kind,
-                        _utc(p.due_at),
-                        json.dumps(p.payload, sort_keys=True),
-                    )
-                    for p in planned
-                ],
+                "WHERE deliveries.status = 'pending' AND (deliveries.due_at <> excluded.due_at "
+                "OR deliveries.payload <> excluded.payload)"
             )
             await conn.execute(
                 "DELETE FROM deliveries WHERE status = 'pending' AND due_at >= ? "
                 "AND chat_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS ("
-                "SELECT 1 FROM json_each(?) k WHERE json_extract(k.value, '$[0]') = deliveries.key "
-                "AND json_extract(k.value, '$[1]') = deliveries.chat_id)",
-                (_utc(window_start), json.dumps(list(chat_ids)), keep),
+                "SELECT 1 FROM temp.plan p WHERE p.key = deliveries.key "
+                "AND p.chat_id = deliveries.chat_id)",
+                (_utc(window_start), json.dumps(list(chat_ids))),
             )
+            await conn.execute("DELETE FROM temp.plan")
             return added
 
     async def release_in_flight(self) -> int:

@@ -6,23 +6,29 @@ import json
 
 import aiosqlite
 
-from bot.domain import Municipality, Topic
-from bot.search import document, fts_query
+from bot.search import Names, document, fts_query
 from storage.db import Database
-from storage.records import fetch
 from storage.views import views
 
-INDEX_VERSION = "1"  # bump when fold() or the indexed columns change: the index is rebuilt
+INDEX_VERSION = "2"  # bump when fold() or the indexed columns change: the index is rebuilt
 INDEX_VERSION_KEY = "search_index_version"
 COLUMNS = ("partnership_id", "towns", "countries", "topics", "phase", "programme")
+# Ranking scores every hit, which costs more than the lookup itself once hits run into the
+# thousands ("sudort 0": 12 ms for 10,000); past this many, hits come in index order.
+RANKED_AT_MOST = 200
+# Towns weigh most, then countries: "mtwara" should rank the town above a topic.
+RANK = "bm25(partnership_search, 0, 10.0, 5.0, 2.0, 1.0, 1.0), rowid"
 
 
 class SearchIndex:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._saves = 0  # bumped by every save (reindex): the cached names may be stale
+        self._names: tuple[tuple[int, int], Names] | None = None
 
     async def reindex(self, conn: aiosqlite.Connection, partnership_ids: list[str]) -> None:
         """Rewrite the index rows of these partnerships (inside the caller's transaction)."""
+        self._saves += 1
         if not partnership_ids:
             return
         wanted = json.dumps(partnership_ids)
@@ -58,32 +64,41 @@ class SearchIndex:
                 await self.db.set_meta(INDEX_VERSION_KEY, INDEX_VERSION)
 
     async def search(self, text: str, limit: int, offset: int = 0) -> tuple[list[str], int]:
-        """Matching partnership ids, best first, and how many match in all."""
+        """Matching partnership ids, best first (in index order when there are very many),
+        and how many match in all."""
         query = fts_query(text)
         if query is None:
             return [], 0
-        async with self.db.conn.execute(
+        conn = self.db.conn
+        [(total,)] = await conn.execute_fetchall(
             "SELECT count(*) FROM partnership_search WHERE partnership_search MATCH ?", (query,)
-        ) as cur:
-            row = await cur.fetchone()
-        total = int(row[0]) if row else 0
-        # Towns weigh most, then countries: "mtwara" should rank the town above a topic.
-        async with self.db.conn.execute(
+        )
+        if total == 0:
+            return [], 0
+        order = RANK if 1 < total <= RANKED_AT_MOST else "rowid"  # one hit: nothing to rank
+        rows = await conn.execute_fetchall(
             "SELECT partnership_id FROM partnership_search WHERE partnership_search MATCH ? "
-            "ORDER BY bm25(partnership_search, 0, 10.0, 5.0, 2.0, 1.0, 1.0), rowid "
-            "LIMIT ? OFFSET ?",
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
             (query, limit, offset),
-        ) as cur:
-            ids = [r[0] for r in await cur.fetchall()]
-        return ids, total
+        )
+        return [r[0] for r in rows], int(total)
 
-    async def candidates(self) -> list[str]:
-        """Names a typo may have meant: towns and topics in every language."""
+    async def suggest(self, text: str) -> list[str]:
+        """Names close to what was typed (see bot.search.Names), from a name index kept
+        until the data changes: here (a save) or in another process (an import)."""
+        version = (self._saves, await self.db.data_version())
+        if self._names is None or self._names[0] != version:
+            self._names = (version, Names(await self._candidates()))
+        return self._names[1].suggest(text)
+
+    async def _candidates(self) -> list[str]:
+        """Every variant of every town's and topic's name, towns first, in insertion order."""
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT name FROM (SELECT name, 0 AS kind, rowid AS n FROM municipalities "
+            "UNION ALL SELECT name, 1, rowid FROM topics) ORDER BY kind, n"
+        )
         names: list[str] = []
-        for town in await fetch(
-            self.db.conn, Municipality, "municipalities", "SELECT * FROM municipalities"
-        ):
-            names.extend(v for _lang, v in town.name.variants)
-        for topic in await fetch(self.db.conn, Topic, "topics", "SELECT * FROM topics"):
-            names.extend(v for _lang, v in topic.name.variants)
+        for (stored,) in rows:  # a JSON text, or a JSON object of language to text
+            value = json.loads(stored)
+            names.extend(value.values() if isinstance(value, dict) else [value])
         return names

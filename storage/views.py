@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 import aiosqlite
 
@@ -12,53 +12,60 @@ from bot.domain import Municipality, Partnership, PartnershipView, Phase, Progra
 from storage.records import fetch
 
 
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Record)
+
+
 async def views(conn: aiosqlite.Connection, ids: list[str]) -> list[PartnershipView]:
-    """Join partnerships with their towns, programme, phase and topics in a few queries."""
+    """Join partnerships with their towns, programme, phase and topics in a few queries,
+    reading only the records these partnerships refer to."""
     if not ids:
         return []
-    wanted = json.dumps(ids)
+    # Topic ids come along as the `topics` column: one trip to the database less.
     partnerships = await fetch(
         conn,
         Partnership,
         "partnerships",
-        "SELECT * FROM partnerships WHERE id IN (SELECT value FROM json_each(?))",
-        [wanted],
+        "SELECT p.*, (SELECT json_group_array(topic_id) FROM (SELECT topic_id "
+        "FROM partnership_topics t WHERE t.partnership_id = p.id ORDER BY position)) AS topics "
+        "FROM partnerships p WHERE p.id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
     )
-    towns = {
-        m.id: m
-        for m in await fetch(
-            conn,
-            Municipality,
-            "municipalities",
-            "SELECT * FROM municipalities WHERE id IN (SELECT north_id FROM partnerships "
-            "WHERE id IN (SELECT value FROM json_each(?1)) UNION SELECT south_id FROM "
-            "partnerships WHERE id IN (SELECT value FROM json_each(?1)))",
-            [wanted],
-        )
-    }
-    all_topics = {t.id: t for t in await fetch(conn, Topic, "topics", "SELECT * FROM topics")}
-    topics_of: dict[str, list[Topic]] = defaultdict(list)
-    sql = (
-        "SELECT partnership_id, topic_id FROM partnership_topics WHERE partnership_id IN "
-        "(SELECT value FROM json_each(?)) ORDER BY partnership_id, position"
+    towns = await _by_id(
+        conn,
+        Municipality,
+        "municipalities",
+        [t for p in partnerships for t in (p.north_id, p.south_id)],
     )
-    async with conn.execute(sql, (wanted,)) as cur:
-        for row in await cur.fetchall():
-            topics_of[row[0]].append(all_topics[row[1]])
-    phases = {p.id: p for p in await fetch(conn, Phase, "phases", "SELECT * FROM phases")}
-    programmes = {
-        p.id: p for p in await fetch(conn, Programme, "programmes", "SELECT * FROM programmes")
-    }
+    topics = await _by_id(conn, Topic, "topics", [t for p in partnerships for t in p.topics])
+    phases = await _by_id(conn, Phase, "phases", [p.phase_id for p in partnerships])
+    programmes = await _by_id(conn, Programme, "programmes", [p.programme_id for p in partnerships])
     by_id = {p.id: p for p in partnerships}
     return [
         PartnershipView(
-            partnership=replace(p, topics=tuple(t.id for t in topics_of[p.id])),
+            partnership=p,
             north=towns[p.north_id],
             south=towns[p.south_id],
             programme=programmes.get(p.programme_id) if p.programme_id else None,
             phase=phases.get(p.phase_id) if p.phase_id else None,
-            topics=tuple(topics_of[p.id]),
+            topics=tuple(topics[t] for t in p.topics),
         )
         for pid in ids
         if (p := by_id.get(pid)) is not None
     ]
+
+
+async def _by_id(
+    conn: aiosqlite.Connection, cls: type[T], table: str, ids: Iterable[str | None]
+) -> dict[str, T]:
+    """The records of `table` with these ids (None and repeats ignored), by id."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    sql = f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))"
+    found = await fetch(conn, cls, table, sql, [json.dumps(wanted)])
+    return {r.id: r for r in found}

@@ -10,9 +10,11 @@ import pytest
 
 from bot.config import Settings
 from bot.dataset import dataset_from_yaml
-from bot.domain import Dataset, LocalizedText, Municipality
+from bot.domain import Dataset, LocalizedText, Municipality, Partnership
 from bot.i18n import I18n
-from bot.search import fold, fts_query
+from bot.search import Names, fold, fts_query
+from storage.db import Database, bundled_migrations
+from storage.network import NetworkRepository
 from storage.store import Storage, seed_yaml
 from tests.conftest import Driver
 from tests.generated import generated_network
@@ -71,6 +73,62 @@ async def test_index_follows_every_change(storage: Storage) -> None:
     assert (await storage.network.search.search("mikindani", limit=5))[1] == 0
 
 
+async def test_a_town_ranks_above_a_topic(storage: Storage) -> None:
+    town = Municipality("bio", LocalizedText.of("Biodiversity"), "DE", "Europe/Berlin")
+    pair = Partnership("bio-mtwara", "bio", "mtwara")
+    await storage.network.save(Dataset(municipalities=(town,), partnerships=(pair,)))
+    # koeln-yarinacocha (the topic) was indexed first, yet the town comes first.
+    assert await storage.network.search.search("biodiversity", limit=5) == (
+        ["bio-mtwara", "koeln-yarinacocha"],
+        2,
+    )
+
+
+def test_suggestions_pick_among_names_sharing_rare_trigrams() -> None:
+    names = Names(["Mtwara", "Njombe District", *(f"Südort {n:05d}" for n in range(5000))])
+    assert names.suggest("mtwra") == ["Mtwara"]
+    assert names.suggest("mwtara") == ["Mtwara"]
+    assert names.suggest("njombe") == ["Njombe District"]  # a word inside a name
+    assert names.suggest("Sudortt 00042")[0] == "Südort 00042"
+    assert names.suggest("qqq") == [] and names.suggest("  ") == []
+
+
+async def test_suggestions_follow_saves_here_and_imports_elsewhere(
+    storage: Storage, tmp_path: Path
+) -> None:
+    search = storage.network.search
+    assert await search.suggest("mikindan") == []
+    renamed = Municipality(
+        "mtwara", LocalizedText.of("Mtwara-Mikindani"), "TZ", "Africa/Dar_es_Salaam"
+    )
+    await storage.network.save(Dataset(municipalities=(renamed,)))
+    assert await search.suggest("mikindan") == ["Mtwara-Mikindani"]
+    other = await Storage.open(tmp_path / "search.sqlite3")  # as `partnerbot import` would
+    island = Municipality("zanzibar", LocalizedText.of("Zanzibar"), "TZ", "Africa/Dar_es_Salaam")
+    await other.network.save(Dataset(municipalities=(island,)))  # in no partnership yet
+    await other.close()
+    assert await search.suggest("zanzibr") == ["Zanzibar"]
+
+
+async def test_an_index_without_prefix_indexes_is_rebuilt_on_start(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    db = await Database.open(path)
+    await db.migrate(bundled_migrations()[:3])  # before 0004 added the prefix indexes
+    await NetworkRepository(db).save(dataset_from_yaml(seed_yaml()))
+    await db.close()
+    store = await Storage.open(path)
+    try:
+        async with store.db.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'partnership_search'"
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None and "prefix = '1 2 3 4 5 6 7 8 9 10 11 12'" in row[0]
+        assert await store.network.search.search("kedou", limit=5) == (["passau-kedougou"], 1)
+        assert (await store.network.search.search("p", limit=1))[1] == 12  # one letter: all
+    finally:
+        await store.close()
+
+
 @pytest.fixture(scope="session")
 def big_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with the seed and 10,000 generated partnerships, built once."""
@@ -97,6 +155,21 @@ async def test_search_at_scale(big_network: Path, tmp_path: Path) -> None:
         assert (await search.search("bolivia", limit=1))[1] == GENERATED // 10 + 1  # + La Paz
         assert (await search.search("biodiversity", limit=1))[1] == GENERATED // 7 + 1 + 1
         assert (await search.search("kedougou", limit=5))[0] == ["passau-kedougou"]
+    finally:
+        await store.close()
+
+
+async def test_many_hits_page_in_one_stable_order(big_network: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "big.sqlite3"
+    shutil.copy(big_network, copy)
+    store = await Storage.open(copy)
+    try:
+        search = store.network.search
+        pages = [await search.search("sudort 0", limit=5, offset=5 * n) for n in range(3)]
+        assert [total for _ids, total in pages] == [GENERATED] * 3
+        at_once = (await search.search("sudort 0", limit=15))[0]
+        assert [i for ids, _total in pages for i in ids] == at_once
+        assert len(set(at_once)) == 15
     finally:
         await store.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,12 +19,15 @@ from bot.domain import (
     MeetingChange,
     Milestone,
     PartialDate,
+    Partnership,
     Phase,
 )
 from bot.plan import Network, deadline_end, plan_chat
 from bot.recurrence import occurrences
+from storage.outbox import Planned
 from storage.store import Storage, seed_yaml
 from storage.subscriptions import FollowingChat
+from tests.generated import generated_network
 
 BERLIN, LA_PAZ, ADDIS = (
     ZoneInfo(z) for z in ("Europe/Berlin", "America/La_Paz", "Africa/Addis_Ababa")
@@ -196,6 +200,67 @@ async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: 
     assert "deadline:example-m1:2026-12-20:14d" in keys
     net = await load_network(store)
     assert net.milestones  # the planner's view loads
+    await store.close()
+
+
+async def test_replace_plan_adds_moves_and_drops_only_pending_rows(tmp_path: Path) -> None:
+    store = await Storage.open(tmp_path / "outbox.sqlite3")
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    for chat_id in (-1, -2):
+        await store.subscriptions.add(chat_id, "group", "g", "phase", "p8", 1, now)
+
+    def row(key: str, chat_id: int, hours: int, payload: int = 0) -> Planned:
+        return Planned(key, chat_id, "event", now + timedelta(hours=hours), {"n": payload})
+
+    outbox = store.outbox
+    assert (
+        await outbox.replace_plan(
+            [-1, -2], [row("a", -1, 1), row("b", -1, 2), row("c", -2, 3)], now
+        )
+        == 3
+    )
+    delivery = await outbox.claim_next(now + timedelta(hours=1))
+    assert delivery is not None and delivery.key == "a"
+    await outbox.mark_sent(delivery.id, 7, now)
+    # "a" was sent: it stays as it was; "b" moves; "c" is no longer planned; "d" is new.
+    plan = [row("a", -1, 5, 1), row("b", -1, 4, 1), row("d", -2, 6)]
+    assert await outbox.replace_plan([-1, -2], plan, now) == 1
+    assert await outbox.replace_plan([-1, -2], plan, now) == 0
+    pending = await outbox.pending_until(now + timedelta(days=1))
+    assert [(d.key, d.chat_id, d.due_at, d.payload) for d in pending] == [
+        ("d", -2, now + timedelta(hours=6), {"n": 0}),
+        ("b", -1, now + timedelta(hours=4), {"n": 1}),
+    ]
+    sent = await outbox.get(delivery.id)
+    assert sent is not None and (sent.status, sent.due_at) == ("sent", now + timedelta(hours=1))
+    assert await outbox.replace_plan([-1], [], now) == 0  # chat -1 planned empty: only its rows go
+    assert [d.key for d in await outbox.pending_until(now + timedelta(days=1))] == ["d"]
+    await store.close()
+
+
+async def test_the_planner_loads_only_the_partnerships_subscriptions_reach(
+    tmp_path: Path,
+) -> None:
+    store = await Storage.open(tmp_path / "reach.sqlite3")
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    generated = generated_network(30)  # programme kkp, no phase
+    phase_only = Partnership("phase-only", "bonn", "mtwara", phase_id="p8")  # no programme
+    await store.network.save(replace(generated, partnerships=(*generated.partnerships, phase_only)))
+
+    async def reached(*targets: tuple[str, str]) -> set[str]:
+        async with store.db.transaction() as conn:
+            await conn.execute("DELETE FROM subscriptions")
+        for n, (kind, target) in enumerate(targets):
+            await store.subscriptions.add(-1 - n, "group", "g", kind, target, 1, now)
+        return set((await load_network(store)).partnerships)
+
+    p8 = {p.id for p in SEED.partnerships if p.phase_id == "p8"} | {"phase-only"}
+    assert await reached() == set()
+    assert await reached(("partnership", "bonn-la-paz"), ("phase", "p8")) == {"bonn-la-paz", *p8}
+    assert await reached(("programme", "tandem")) == {"worms-metz"}
+    kkp = await reached(("programme", "kkp"))  # its own partnerships and those of its phases
+    assert "phase-only" in kkp and "gen-29" in kkp and "worms-metz" not in kkp
+    assert len(kkp) == len(SEED.partnerships) - 1 + 30 + 1
     await store.close()
 
 
