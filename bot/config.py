@@ -16,7 +16,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 DEFAULT_DB = "partnerbot.sqlite3"
 DEFAULT_TIMEZONE = "Europe/Berlin"
 DEFAULT_WEBHOOK_LISTEN = ("0.0.0.0", 8443)  # noqa: S104 - a webhook server must be reachable
-_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram allows in secret_token
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram allows in secret_token
 
 
 class ConfigError(ValueError):
@@ -130,7 +130,7 @@ def _listen(value: str) -> tuple[str, int]:
 def _secret(value: str) -> str:
     if not value:
         return secrets.token_urlsafe(32)  # a new one each start is fine: setWebhook sends it
-    if not _SECRET.fullmatch(value):
+    if not SECRET_TOKEN.fullmatch(value):
         raise ConfigError(
             "PARTNERBOT_WEBHOOK_SECRET: expected 1-256 characters of A-Z, a-z, 0-9, _ and -"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -84,9 +85,11 @@ class Dispatcher:
     hold_until: datetime | None = None
     """After flood control or a network failure: send nothing before this instant."""
 
-    async def run(self, bot: Bot) -> int:
-        """Send everything due now; stop early on flood control or a network failure."""
-        sent = 0
+    async def run(self, bot: Bot, keep_going: Callable[[], bool] = lambda: True) -> int:
+        """Send everything due now; stop early on flood control or a network failure, or
+        when `keep_going()` turns false (the app is stopping: the rest waits for the next
+        start instead of holding the stop up)."""
+        sent, now = 0, self.clock.now
         async with self.lock:
             if self.hold_until is not None and self.clock.now() < self.hold_until:
                 return 0
@@ -95,7 +98,7 @@ class Dispatcher:
                 v.partnership.id: v
                 for v in await self.storage.network.partnerships(list(partnership_ids(net)))
             }
-            while delivery := await self.storage.outbox.claim_next(self.clock.now()):
+            while keep_going() and (delivery := await self.storage.outbox.claim_next(now())):
                 try:
                     outcome = await self._send_one(bot, delivery, net, views)
                 except Exception as exc:  # a bug must cost one row, not the outbox
@@ -196,7 +199,7 @@ def dispatcher_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Dis
 async def wake(context: BotContext) -> None:
     """A job: send what is due, then sleep until the next due row."""
     application = context.application
-    await dispatcher_of(application).run(context.bot)
+    await dispatcher_of(application).run(context.bot, lambda: application.running)
     await arm(application)
 
 
@@ -246,7 +249,7 @@ async def catch_up(context: BotContext) -> None:
     """The first job after start: send what fell due while the bot was down (at its
     planned time, so it is marked late), then plan afresh and arm."""
     application = context.application
-    await dispatcher_of(application).run(context.bot)
+    await dispatcher_of(application).run(context.bot, lambda: application.running)
     await replan_and_arm(application)
     context.bot_data.last_plan = context.bot_data.clock.now()
 

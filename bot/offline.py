@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import Clock, SystemClock
+from bot.config import SECRET_TOKEN
 from bot.render import MAX_CALLBACK_BYTES, MAX_TEXT
 from bot.tg_html import HtmlError, to_plain_text
 
@@ -219,7 +219,7 @@ class FakeBotApi:
 
     def api_setWebhook(self, params: JSON) -> bool:
         secret = params.get("secret_token")
-        if secret is not None and not _SECRET.fullmatch(str(secret)):
+        if secret is not None and not SECRET_TOKEN.fullmatch(str(secret)):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
         self.webhook = {"url": params["url"], "secret_token": secret}
         return True
@@ -422,7 +422,6 @@ class OfflineBotApi(FakeBotApi, BaseRequest):
         return status, json.dumps(body).encode()
 
 
-_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _GIFTS: JSON = {
     "accepted_gift_types": {
         "unlimited_gifts": False,

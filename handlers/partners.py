@@ -14,11 +14,10 @@ from bot.i18n import Translator
 from bot.paging import compact_query, page_of, parse_page, room_for
 from bot.render import button, fit
 from bot.search import country_name
-from handlers.common import joined_args, kept_reply, show
+from handlers.common import Reply, joined_args, kept_reply, show
 
 INLINE_RESULTS = 10
 SOURCE_ROOM = room_for(view.LIST) - len("q:")
-Reply = tuple[str, InlineKeyboardMarkup]
 
 
 async def partner_command(update: Update, context: BotContext) -> None:

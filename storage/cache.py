@@ -23,15 +23,11 @@ WATCH_BUSY_SECONDS = 0.05
 
 
 class Quiet(Protocol):
-    """What the cache needs to know of the database: was a transaction open meanwhile?"""
+    """What the cache needs to know of the database: did a transaction overlap a read?"""
 
-    @property
-    def transactions(self) -> int:
-        """Transactions begun so far (a counter)."""
-        ...
+    def read_mark(self) -> int | None: ...
 
-    @property
-    def in_transaction(self) -> bool: ...
+    def still(self, mark: int | None) -> bool: ...
 
 
 class VersionWatch:
@@ -79,16 +75,13 @@ class ReadCache:
         if version is not None and key in self._entries:
             self._entries.move_to_end(key)
             return cast(T, self._entries[key])
-        began, busy = self._db.transactions, self._db.in_transaction
+        # The one connection is shared, so a load may see another task's uncommitted
+        # writes: keep it only when no transaction overlapped it.
+        mark = self._db.read_mark()
         value = await load()
-        if version is not None and self._quiet(began, busy) and self._version == version:
+        if version is not None and self._db.still(mark) and self._version == version:
             self._store(key, value)
         return value
-
-    def _quiet(self, began: int, busy: bool) -> bool:
-        """No transaction was open while loading: what was read was committed. (The one
-        connection is shared, so a load may see another task's uncommitted writes.)"""
-        return not busy and not self._db.in_transaction and self._db.transactions == began
 
     def _store(self, key: Hashable, value: object) -> None:
         self._entries[key] = value

@@ -55,7 +55,7 @@ class Database:
         self.path = path
         # One connection serves handlers and scheduler jobs: one transaction at a time.
         self._writing = asyncio.Lock()
-        self.transactions = 0  # begun so far: the caches keep nothing read during one
+        self.transactions = 0  # begun and ended so far: caches keep nothing read during one
         self._watch = watch
         self.cache = ReadCache(watch, self)  # small values: settings of users and chats
         # Rendered replies, up to ~10 KB each (text and keyboard): fewer, the hot ones.
@@ -81,20 +81,33 @@ class Database:
 
     @property
     def in_transaction(self) -> bool:
-        return self.conn.in_transaction
+        """From taking the write lock to after COMMIT or ROLLBACK: reads meanwhile may see
+        writes that are never committed."""
+        return self._writing.locked() or self.conn.in_transaction
+
+    def read_mark(self) -> int | None:
+        """Take before a read that may be kept; None when it may not (a transaction is open)."""
+        return None if self.in_transaction else self.transactions
+
+    def still(self, mark: int | None) -> bool:
+        """No transaction began, ended or was open since `mark`: what was read is committed."""
+        return mark is not None and self.read_mark() == mark
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; never two interleaved."""
         async with self._writing:
             self.transactions += 1
-            await self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
-            except BaseException:
-                await self.conn.rollback()
-                raise
-            await self.conn.commit()
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    await self.conn.rollback()
+                    raise
+                await self.conn.commit()
+            finally:
+                self.transactions += 1  # ended: a read that overlapped it is not kept
 
     async def schema_version(self) -> int:
         await self.conn.execute(

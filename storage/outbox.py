@@ -91,13 +91,19 @@ class OutboxRepository:
                 row = await cur.fetchone()
             added = int(row[0]) if row else 0
             # Rows already as planned are not rewritten: a re-plan with nothing new is reads.
+            # A row overdue that the plan says to send now keeps its planned time, so it
+            # still says it is late (a re-plan may run before the catch-up after downtime).
+            due = (
+                "CASE WHEN deliveries.due_at <= :start AND excluded.due_at <= :start "
+                "THEN deliveries.due_at ELSE excluded.due_at END"
+            )
             await conn.execute(
                 "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
                 "SELECT key, chat_id, kind, due_at, payload FROM temp.plan WHERE true "
-                "ON CONFLICT (key, chat_id) DO UPDATE SET "
-                "due_at = excluded.due_at, payload = excluded.payload "
-                "WHERE deliveries.status = 'pending' AND (deliveries.due_at <> excluded.due_at "
-                "OR deliveries.payload <> excluded.payload)"
+                f"ON CONFLICT (key, chat_id) DO UPDATE SET due_at = {due}, "
+                "payload = excluded.payload WHERE deliveries.status = 'pending' AND "
+                f"(deliveries.due_at <> {due} OR deliveries.payload <> excluded.payload)",
+                {"start": _utc(window_start)},
             )
             await conn.execute(
                 "DELETE FROM deliveries WHERE status = 'pending' AND due_at >= ? "

@@ -87,9 +87,13 @@ class SearchIndex:
         """Names close to what was typed (see bot.search.Names), from a name index kept
         until the data changes: here (a save) or in another process (an import)."""
         version = (self._saves, await self.db.data_version())
-        if self._names is None or self._names[0] != version:
-            self._names = (version, Names(await self._candidates()))
-        return self._names[1].suggest(text)
+        if self._names is not None and self._names[0] == version:
+            return self._names[1].suggest(text)
+        mark = self.db.read_mark()
+        names = Names(await self._candidates())
+        if self.db.still(mark):  # not read amid a save that may yet roll back
+            self._names = (version, names)
+        return names.suggest(text)
 
     async def _candidates(self) -> list[str]:
         """Every variant of every town's and topic's name, towns first, in insertion order."""

@@ -311,6 +311,34 @@ async def test_flood_control_holds_every_post_not_just_the_refused_one(
     assert await dispatcher_of(bot.app).run(bot.app.bot) == 2
 
 
+async def test_a_re_plan_before_the_catch_up_keeps_the_late_mark(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """After downtime, an update queued meanwhile (a /subscribe) may re-plan before the
+    catch-up job sends: the overdue reminder must keep its planned time."""
+    await follow(bot, -548, kind="phase", target="example-phase", languages=("en",))
+    await replan(storage(bot), clock.now(), BERLIN_ZONE_INFO)
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))  # the 1-day reminder: due 08:00 UTC
+    await replan(storage(bot), clock.now(), BERLIN_ZONE_INFO)  # the queued update's re-plan
+    await dispatcher_of(bot.app).run(bot.app.bot)
+    [reminder] = [m for m in sent_to(bot, -548) if m["text"].startswith("⏰ Deadline tomorrow")]
+    assert reminder["text"].endswith("(Sent late: I was offline when this was due.)")
+
+
+async def test_a_stopping_app_ends_the_run_after_the_post_in_hand(bot: Driver) -> None:
+    for chat_id in (-561, -562, -563):
+        await follow(bot, chat_id)
+    await replan(storage(bot), bot.app.bot_data.clock.now(), BERLIN_ZONE_INFO)
+    asked: list[int] = []
+
+    def keep_going() -> bool:  # the app is told to stop while the first post goes out
+        asked.append(1)
+        return len(asked) < 2
+
+    assert await dispatcher_of(bot.app).run(bot.app.bot, keep_going) == 1
+    assert await dispatcher_of(bot.app).run(bot.app.bot) == 2  # the rest at the next start
+
+
 async def test_retries_keep_the_planned_time_for_the_late_mark(
     bot: Driver, clock: MovableClock
 ) -> None:
@@ -349,8 +377,8 @@ async def test_a_crash_after_telegram_got_the_post_repeats_at_most_that_one(
         from bot.dispatch import start_scheduling
 
         app.bot_data.schedule = True
-        await start_scheduling(app)  # the real start path: release the row, plan, arm
-        await dispatcher_of(app).run(app.bot)  # what the armed wake-up job does
+        await start_scheduling(app)  # the real start path: release the row in flight
+        await dispatcher_of(app).run(app.bot)  # what its catch-up job then does first
     received = {c: len([m for m in api.messages if m[0] == c]) for c in groups}
     assert sorted(received.values()).count(2) <= 1 and min(received.values()) == 1
     assert received[groups[10]] == 2  # the one in flight, and only it, came twice
