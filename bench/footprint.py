@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
 import statistics
 import sys
 import tempfile
@@ -29,9 +27,9 @@ from pathlib import Path
 
 from bench.report import verdict, write_section
 from bot.offline import ApiCall
+from tests.bot_process import BotProcess
 from tests.botapi_server import BotApiServer
 
-TOKEN = "123456:AAH-test"  # noqa: S105 - not a secret: the fake server takes any token
 TARGET_RSS_RATIO = 1.3
 TARGET_COLD_START = 1.5  # seconds
 SETTLE = 1.0  # seconds after the first getUpdates before reading the memory
@@ -71,32 +69,25 @@ class Run:
     rss_kib: int
 
 
-async def start_once(command: list[str], env: dict[str, str], log: Path) -> Run:
+async def start_once(command: list[str], env: dict[str, str], db: Path, log: Path) -> Run:
     """Spawn `command` against a fresh fake Bot API server; time its first poll, then read
     its memory."""
     server = BotApiServer(flood=None)
     await server.start()
+    bot = BotProcess(server.url, db, log, env=env, command=tuple(command))
     try:
-        with log.open("w") as out:
-            started = time.monotonic()
-            process = await asyncio.create_subprocess_exec(
-                *command, env={**env, "TELEGRAM_API_URL": server.url}, stdout=out, stderr=out
-            )
-            try:
-                polls = await server.wait_for(_polls(server), within=START_TIMEOUT)
-                cold = polls[0].at - started
-                await asyncio.sleep(SETTLE)  # let start-up garbage settle before measuring
-                if process.returncode is not None:
-                    raise SystemExit(f"{command} stopped; see {log}")
-                memory = rss_kib(process.pid)
-            finally:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGINT)
-                try:
-                    await asyncio.wait_for(process.wait(), 30)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+        started = time.monotonic()
+        await bot.start()
+        try:
+            polls = await server.wait_for(_polls(server), within=START_TIMEOUT)
+            cold = polls[0].at - started
+            await asyncio.sleep(SETTLE)  # let start-up garbage settle before measuring
+            assert bot.process is not None
+            if bot.process.returncode is not None:
+                raise SystemExit(f"{command} stopped; see {log}")
+            memory = rss_kib(bot.process.pid)
+        finally:
+            await bot.stop()
     finally:
         await server.stop()
     return Run(cold, memory)
@@ -122,19 +113,14 @@ class Bot:
 
 
 async def measure(runs: int, workdir: Path) -> tuple[Bot, Bot]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "PARTNERBOT_LOG_LEVEL": "WARNING",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    env = {"PARTNERBOT_LOG_LEVEL": "WARNING", "PYTHONDONTWRITEBYTECODE": "1"}
     mine = Bot("partnerbot run", [sys.executable, "-m", "bot", "run"])
     bare = Bot("bare PTB bot", [sys.executable, "-c", BARE_BOT])
     for number in range(runs):
         for bot in (bare, mine):
             db = workdir / f"run{number}.sqlite3"  # a fresh database each time
             log = workdir / f"{bot.command[1]}-{number}.log"
-            run = await start_once(bot.command, {**env, "PARTNERBOT_DB": str(db)}, log)
+            run = await start_once(bot.command, env, db, log)
             bot.runs.append(run)
     return mine, bare
 

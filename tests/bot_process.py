@@ -21,6 +21,8 @@ class BotProcess:
     db: Path
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    command: tuple[str, ...] = (sys.executable, "-m", "bot", "run")
+    """What to start: `partnerbot run` unless told otherwise (a benchmark's bare bot)."""
     process: asyncio.subprocess.Process | None = None
 
     async def start(self, clock_start: datetime | None = None, **env: str) -> None:
@@ -37,7 +39,7 @@ class BotProcess:
             variables["PARTNERBOT_CLOCK_START"] = clock_start.isoformat()
         with self.log.open("a") as out:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=variables, stdout=out, stderr=out
+                *self.command, env=variables, stdout=out, stderr=out
             )
 
     async def stop(self, sig: int = signal.SIGINT, within: float = 30) -> int:

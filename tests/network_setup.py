@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.recurrence import occurrences
 from storage.store import Storage
 from tests.botapi_server import BotApiServer
 
 SERIES = "bonn-la-paz-virtual"  # seeded: six-weekly on Tuesdays, 15:00 Europe/Berlin
+
+
+def group(chat_id: int, kind: str = "supergroup") -> dict[str, Any]:
+    """A group chat as Telegram describes it."""
+    return {"id": chat_id, "type": kind, "title": f"group {chat_id}"}
 
 
 async def next_meeting(db: Path, after: datetime) -> datetime:
@@ -34,7 +40,7 @@ async def follow(
     storage = await Storage.open(db)
     try:
         for chat_id in chats:
-            server.api.add_chat({"id": chat_id, "type": "supergroup", "title": f"group {chat_id}"})
+            server.api.add_chat(group(chat_id))
             title = f"group {chat_id}"
             subs, prefs = storage.subscriptions, storage.preferences
             await subs.add(chat_id, "supergroup", title, "partnership", "bonn-la-paz", 1, now)

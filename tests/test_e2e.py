@@ -22,7 +22,7 @@ import pytest
 from bot.offline import ApiError
 from tests.bot_process import TOKEN, BotProcess
 from tests.botapi_server import BotApiServer, FloodLimits
-from tests.network_setup import SERIES, follow, next_meeting
+from tests.network_setup import SERIES, follow, group, next_meeting
 
 JSON = dict[str, Any]
 ADMIN, MEMBER = 11, 12
@@ -52,10 +52,6 @@ def user(user_id: int, lang: str = "en") -> JSON:
 
 def private(who: JSON) -> JSON:
     return {"id": who["id"], "type": "private", "first_name": who["first_name"]}
-
-
-def group(chat_id: int, kind: str = "supergroup") -> JSON:
-    return {"id": chat_id, "type": kind, "title": f"group {chat_id}"}
 
 
 async def say(
