@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import verdict, write_section
-from bot.offline import ApiCall
 from tests.bot_process import BotProcess
 from tests.botapi_server import BotApiServer
 
@@ -79,7 +78,7 @@ async def start_once(command: list[str], env: dict[str, str], db: Path, log: Pat
         started = time.monotonic()
         await bot.start()
         try:
-            polls = await server.wait_for(_polls(server), within=START_TIMEOUT)
+            polls = await server.wait_for(lambda: server.calls("getUpdates"), within=START_TIMEOUT)
             cold = polls[0].at - started
             await asyncio.sleep(SETTLE)  # let start-up garbage settle before measuring
             assert bot.process is not None
@@ -91,10 +90,6 @@ async def start_once(command: list[str], env: dict[str, str], db: Path, log: Pat
     finally:
         await server.stop()
     return Run(cold, memory)
-
-
-def _polls(server: BotApiServer) -> Callable[[], list[ApiCall]]:
-    return lambda: [c for c in server.api.calls if c.method == "getUpdates"]
 
 
 @dataclass

@@ -18,8 +18,9 @@ from bot.app import PartnerBot, build_application, running
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.dispatch import dispatcher_of, replan_and_arm
+from bot.fake_telegram import ApiCall
 from bot.i18n import supported_language
-from bot.offline import ApiCall, OfflineBotApi, as_update
+from bot.offline import OfflineBotApi, as_update
 
 USER_ID = 1001
 GROUP = {"id": -1001001, "type": "supergroup", "title": "Bonn – La Paz (console group)"}

@@ -93,14 +93,12 @@ class Dispatcher:
         async with self.lock:
             if self.hold_until is not None and self.clock.now() < self.hold_until:
                 return 0
-            net = await load_network(self.storage)
-            views = {
-                v.partnership.id: v
-                for v in await self.storage.network.partnerships(list(partnership_ids(net)))
-            }
+            loaded: tuple[Network, dict[str, Any]] | None = None
             while keep_going() and (delivery := await self.storage.outbox.claim_next(now())):
+                if loaded is None:  # only when something is due: the tick runs every minute
+                    loaded = await self._load()
                 try:
-                    outcome = await self._send_one(bot, delivery, net, views)
+                    outcome = await self._send_one(bot, delivery, *loaded)
                 except Exception as exc:  # a bug must cost one row, not the outbox
                     log.exception("post %s to chat %s broke", delivery.key, delivery.chat_id)
                     await self.storage.outbox.mark_failed(delivery.id, f"internal error: {exc}")
@@ -110,6 +108,12 @@ class Dispatcher:
                 elif outcome == "stop":
                     break
         return sent
+
+    async def _load(self) -> tuple[Network, dict[str, Any]]:
+        """What posts are composed from: the network and the partnerships they name."""
+        net = await load_network(self.storage)
+        ids = list(partnership_ids(net))
+        return net, {v.partnership.id: v for v in await self.storage.network.partnerships(ids)}
 
     async def _send_one(
         self, bot: Bot, delivery: Delivery, net: Network, views: dict[str, Any]

@@ -1,6 +1,6 @@
 """A fake Telegram Bot API server on loopback, for end-to-end tests and benchmarks.
 
-It serves `bot.offline.FakeBotApi` (the same rules the in-process tests use) over HTTP,
+It serves `bot.fake_telegram.FakeBotApi` (the same rules the in-process tests use) over HTTP,
 and adds what only a network server has: long-polling `getUpdates`, pushing updates to a
 webhook with Telegram's secret header, flood limits answered with 429 and
 `retry_after`, and requests that hang. It runs on the test's own event loop (tornado);
@@ -24,7 +24,7 @@ import tornado.web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from bot.offline import FakeBotApi
+from bot.fake_telegram import ApiCall, FakeBotApi
 
 JSON = dict[str, Any]
 # Parameters PTB sends JSON-encoded in a form field; everything else is a plain string.
@@ -149,14 +149,16 @@ class BotApiServer:
                     await asyncio.wait_for(self._changed.wait(), 0.05)
             return result
 
+    def calls(self, method: str) -> list[ApiCall]:
+        """Every call of `method` the bot made, answered or refused, in order."""
+        return [c for c in self.api.calls if c.method == method]
+
     def sent(self, chat_id: int | None = None) -> list[JSON]:
         """Messages the bot sent successfully (to one chat), in order."""
         return [
             c.result
-            for c in self.api.calls
-            if c.method == "sendMessage"
-            and c.result is not None
-            and (chat_id is None or c.result["chat"]["id"] == chat_id)
+            for c in self.calls("sendMessage")
+            if c.result is not None and (chat_id is None or c.result["chat"]["id"] == chat_id)
         ]
 
     # -- serving -------------------------------------------------------------------------

@@ -82,7 +82,7 @@ async def test_a_long_poll_returns_as_soon_as_an_update_comes(
     import asyncio
 
     poll = asyncio.create_task(bot.get_updates(timeout=30))
-    await server.wait_for(lambda: [c for c in server.api.calls if c.method == "getUpdates"])
+    await server.wait_for(lambda: server.calls("getUpdates"))
     assert not poll.done()
     user = {"id": 6, "is_bot": False, "first_name": "Kofi"}
     await server.deliver(server.api.user_message(user, {"id": 6, "type": "private"}, "hi"))

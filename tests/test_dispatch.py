@@ -18,8 +18,9 @@ from bot.clock import MovableClock
 from bot.config import Settings
 from bot.dispatch import dispatcher_of, replan
 from bot.domain import ChangeStatus, Dataset, MeetingChange
+from bot.fake_telegram import ApiError
 from bot.i18n import I18n
-from bot.offline import ApiError, OfflineBotApi
+from bot.offline import OfflineBotApi
 from tests.conftest import Driver, make_app
 
 BERLIN_ZONE = "Europe/Berlin"

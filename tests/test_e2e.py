@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.offline import ApiError
+from bot.fake_telegram import ApiError
 from tests.bot_process import TOKEN, BotProcess
 from tests.botapi_server import BotApiServer, FloodLimits
 from tests.network_setup import SERIES, follow, group, next_meeting
@@ -44,6 +44,12 @@ async def bot(server: BotApiServer, tmp_path: Path) -> AsyncIterator[BotProcess]
     if process.process is not None:
         assert await process.stop(signal.SIGINT) == 0, process.output()[-3000:]
     assert TOKEN not in process.output()
+
+
+@pytest.fixture
+async def meeting(bot: BotProcess) -> datetime:
+    """The seeded series' next meeting after 23 Nov 2026 (UTC); the bot's DB is seeded."""
+    return await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
 
 
 def user(user_id: int, lang: str = "en") -> JSON:
@@ -77,10 +83,6 @@ async def press(server: BotApiServer, who: JSON, message: JSON, data: str, metho
 def reminders(server: BotApiServer, chat_id: int) -> list[str]:
     """The meeting reminders a chat got (German first, then Spanish)."""
     return [m["text"] for m in server.sent(chat_id) if m["text"].startswith("⏰ Virtuelles")]
-
-
-def calls(server: BotApiServer, method: str) -> list[Any]:
-    return [c for c in server.api.calls if c.method == method]
 
 
 def outbox(db: Path) -> Counter[str]:
@@ -118,15 +120,14 @@ async def test_private_chats_in_each_language(server: BotApiServer, bot: BotProc
         if k["callback_data"].startswith("ics:s:")
     )
     await press(server, who, reply, ics, "sendDocument")
-    [upload] = [c for c in server.api.calls if c.method == "sendDocument"]
+    [upload] = server.calls("sendDocument")
     [(name, content)] = upload.files.values()
     assert name == f"{SERIES}.ics" and b"RRULE:FREQ=WEEKLY;INTERVAL=6;BYDAY=TU" in content
 
 
 async def test_a_group_subscribes_answers_an_invitation_and_gets_its_reminder(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     due = meeting - timedelta(minutes=60)
     lead = 8.0  # seconds between the bot's start and the reminder falling due
     chat = group(-1001)
@@ -165,10 +166,9 @@ async def test_a_group_subscribes_answers_an_invitation_and_gets_its_reminder(
 
 
 async def test_flood_control_makes_the_bot_wait_and_loses_nothing(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
     server.flood = FloodLimits(per_second=5)  # stricter than the bot's own pacing (30/s)
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     chats = [-2000 - n for n in range(20)]
     now = meeting - timedelta(hours=2)
     await follow(bot.db, server, chats, now)
@@ -182,9 +182,8 @@ async def test_flood_control_makes_the_bot_wait_and_loses_nothing(
 
 
 async def test_a_group_that_removed_the_bot_is_paused_and_resumed_when_re_added(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     gone, other = -3001, -3002
     now = meeting - timedelta(hours=2)
     await follow(bot.db, server, [gone, other], now)
@@ -208,9 +207,8 @@ async def test_a_group_that_removed_the_bot_is_paused_and_resumed_when_re_added(
 
 
 async def test_a_group_upgraded_to_a_supergroup_keeps_its_subscription_and_reminders(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     old, new = -4001, -1004001
     lead = 5.0
     now = meeting - timedelta(minutes=60, seconds=lead)
@@ -229,9 +227,8 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_subscription_and_remin
 
 
 async def test_server_errors_and_timeouts_are_retried_with_backoff(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     broken, hanging = -5001, -5002
     now = meeting - timedelta(hours=2)
     await follow(bot.db, server, [broken, hanging], now)
@@ -248,9 +245,8 @@ async def test_server_errors_and_timeouts_are_retried_with_backoff(
 
 
 async def test_killed_mid_fan_out_every_group_gets_its_post_once(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     chats = [-6000 - n for n in range(200)]
     now = meeting - timedelta(hours=2)
     await follow(bot.db, server, chats, now)
@@ -271,9 +267,8 @@ async def test_killed_mid_fan_out_every_group_gets_its_post_once(
 
 
 async def test_down_for_two_hours_over_a_reminder_it_comes_late_once(
-    server: BotApiServer, bot: BotProcess
+    server: BotApiServer, bot: BotProcess, meeting: datetime
 ) -> None:
-    meeting = await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
     chat = -7001
     start = meeting - timedelta(hours=3)
     await follow(bot.db, server, [chat], start)
@@ -338,7 +333,7 @@ async def test_webhook_mode_answers_telegram_and_refuses_forged_updates(
     await server.wait_for(lambda: len(server.sent(who["id"])) > before)
     [reply] = server.sent(who["id"])
     assert reply["text"].startswith("Bonjour")
-    assert calls(server, "getUpdates") == []
+    assert server.calls("getUpdates") == []
 
 
 async def test_polling_confirms_updates_only_by_a_later_offset(
@@ -352,5 +347,5 @@ async def test_polling_confirms_updates_only_by_a_later_offset(
     await server.wait_for(lambda: len(server.sent(who["id"])) >= 2)
     await server.wait_for(lambda: not server.api.pending)
     assert await bot.stop() == 0
-    offsets = [int(c.params.get("offset") or 0) for c in calls(server, "getUpdates")]
+    offsets = [int(c.params.get("offset") or 0) for c in server.calls("getUpdates")]
     assert max(offsets) == 3  # the update after the last one it got

@@ -17,7 +17,7 @@ async def test_run_polls_the_configured_api_and_keeps_the_token_out_of_logs(
     bot = BotProcess(server.url, tmp_path / "run.sqlite3", tmp_path / "run.log")
     try:
         await bot.start(PARTNERBOT_LOG_LEVEL="DEBUG")
-        await server.wait_for(lambda: [c for c in server.api.calls if c.method == "getUpdates"])
+        await server.wait_for(lambda: server.calls("getUpdates"))
         assert await bot.stop(signal.SIGINT) == 0, bot.output()[-3000:]
     finally:
         await server.stop()
