@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.clock import clock_from
 from bot.codec import DatasetError
 from bot.config import ConfigError, Settings, load_settings
 from bot.dataset import dataset_from_yaml, dataset_to_yaml
@@ -24,7 +25,8 @@ def parser() -> argparse.ArgumentParser:
         description="Telegram bot for a network of municipal climate partnerships. "
         "Settings come from the environment (see README: TELEGRAM_BOT_TOKEN, PARTNERBOT_DB, "
         "TELEGRAM_API_URL, PARTNERBOT_ADMINS, PARTNERBOT_TIMEZONE, PARTNERBOT_LOG_LEVEL, "
-        "PARTNERBOT_WEBHOOK_URL, PARTNERBOT_WEBHOOK_LISTEN, PARTNERBOT_WEBHOOK_SECRET).",
+        "PARTNERBOT_WEBHOOK_URL, PARTNERBOT_WEBHOOK_LISTEN, PARTNERBOT_WEBHOOK_SECRET, "
+        "PARTNERBOT_CLOCK_START).",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
@@ -114,7 +116,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command == "schedule":
             from bot.schedule_report import schedule_report
 
-            sys.stdout.write(await schedule_report(storage, settings, days=args.days))
+            clock = clock_from(settings.clock_start)
+            sys.stdout.write(await schedule_report(storage, settings, clock, days=args.days))
     finally:
         await storage.close()
     return 0
@@ -138,15 +141,13 @@ async def _import(storage: Storage, path: Path) -> int:
 
 def _run(settings: Settings, demo: bool) -> int:
     from bot.app import build_application
-    from bot.clock import ShiftedClock
 
     if settings.token is None:
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN: not set; set it to run against Telegram, "
             "or try the bot offline with `partnerbot console`"
         )
-    clock = ShiftedClock(settings.clock_start) if settings.clock_start else None
-    application = build_application(settings, demo=demo, clock=clock)
+    application = build_application(settings, demo=demo, clock=clock_from(settings.clock_start))
     # Both own the event loop and stop cleanly on SIGINT/SIGTERM.
     if settings.webhook_url is None:
         application.run_polling()

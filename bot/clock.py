@@ -19,10 +19,9 @@ class SystemClock:
 
 
 class MovableClock:
-    """A clock that starts at a given instant (or now) and moves only when told to."""
+    """A clock that starts at a given instant and moves only when told to."""
 
-    def __init__(self, start: datetime | None = None) -> None:
-        start = start or datetime.now(UTC)
+    def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("the clock needs an aware datetime")
         self._now = start.astimezone(UTC)
@@ -49,3 +48,9 @@ class ShiftedClock:
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=time.monotonic() - self._origin)
+
+
+def clock_from(start: datetime | None) -> Clock:
+    """The clock a command runs on: real time, or real time moved to start at `start`
+    (PARTNERBOT_CLOCK_START), so a demo or a test lives through a chosen date."""
+    return ShiftedClock(start) if start is not None else SystemClock()

@@ -143,7 +143,7 @@ def _deadlines(
         leads = {
             days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.deadline_days
         }
-        for days, due_at in _still_to_send(leads, now, until, end):
+        for days, due_at in _still_to_send(leads, now, until, end, counts_days=True):
             yield Planned(
                 key=f"deadline:{milestone.id}:{milestone.due.iso()}:{days}d",
                 chat_id=chat.chat_id,
@@ -158,20 +158,32 @@ def _deadlines(
 
 
 def _still_to_send(
-    leads: Mapping[int, datetime], now: datetime, until: datetime, deadline: datetime
+    leads: Mapping[int, datetime],
+    now: datetime,
+    until: datetime,
+    deadline: datetime,
+    *,
+    counts_days: bool = False,
 ) -> list[tuple[int, datetime]]:
     """The reminders ahead within the horizon, plus the latest one already passed (sent now).
 
     The passed one matters when a plan changes under a reminder (a new subscription, a
     new zone, a moved date): without it, that reminder would be lost. Its unique key means
-    one that was already sent is not sent again.
+    one that was already sent is not sent again. A reminder that `counts_days` ("in 3
+    days") says the same all day, so none is sent now when another comes later today
+    (a group subscribing at 01:30 would otherwise read "in 3 days" twice by 09:00).
     """
     ahead = [(k, t) for k, t in leads.items() if now <= t <= until and t < deadline]
     passed = [(k, t) for k, t in leads.items() if t < now]
-    if passed and now < deadline:
+    if passed and now < deadline and not (counts_days and _later_today(ahead, now)):
         latest = max(passed, key=lambda item: item[1])
         ahead.append((latest[0], now))
     return ahead
+
+
+def _later_today(ahead: Iterable[tuple[int, datetime]], now: datetime) -> bool:
+    """Whether one of these reminders falls on today's date in its own (the chat's) zone."""
+    return any(t.date() == now.astimezone(t.tzinfo).date() for _, t in ahead)
 
 
 def previous_start(
@@ -280,7 +292,7 @@ def _events(
             continue
         start = event_start(event, zone)
         leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
-        for days, due_at in _still_to_send(leads, now, until, start):
+        for days, due_at in _still_to_send(leads, now, until, start, counts_days=True):
             yield Planned(
                 f"event:{event.id}:{event.starts.iso()}:{days}d",
                 chat.chat_id,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock
 from bot.config import Settings
 from bot.dispatch import load_network, replan
 from bot.i18n import I18n
@@ -20,13 +20,13 @@ _TAGS = re.compile(r"<[^>]+>")
 async def schedule_report(
     storage: Storage,
     settings: Settings,
+    clock: Clock,
     *,
     days: int,
-    clock: Clock | None = None,
     i18n: I18n | None = None,
 ) -> str:
     """Re-plan, then one block per chat: due time in its zone, kind, first line of the post."""
-    now = (clock or SystemClock()).now()
+    now = clock.now()
     i18n = i18n or I18n.load()
     await replan(storage, now, settings.timezone)
     net = await load_network(storage)

@@ -5,12 +5,43 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 TOKEN = "123456:AAH-not-a-real-token"
+CLOCK_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+"""The tests' "now" where they choose none (a Monday, the eve of a seeded meeting): a bot
+process never reads the real date, so what a test asserts holds on any day it runs."""
+
+
+def partnerbot(
+    *args: str,
+    db: Path,
+    stdin: str = "",
+    clock_start: datetime = CLOCK_START,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a `partnerbot` command to its end, as a user would type it."""
+    env = {
+        **os.environ,
+        "PARTNERBOT_DB": str(db),
+        "PARTNERBOT_CLOCK_START": clock_start.isoformat(),
+        "LANG": "C.UTF-8",
+        **(extra_env or {}),
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @dataclass
@@ -25,18 +56,17 @@ class BotProcess:
     """What to start: `partnerbot run` unless told otherwise (a benchmark's bare bot)."""
     process: asyncio.subprocess.Process | None = None
 
-    async def start(self, clock_start: datetime | None = None, **env: str) -> None:
+    async def start(self, clock_start: datetime = CLOCK_START, **env: str) -> None:
         variables = {
             **os.environ,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": self.api_url,
             "PARTNERBOT_DB": str(self.db),
             "PARTNERBOT_LOG_LEVEL": "INFO",
+            "PARTNERBOT_CLOCK_START": clock_start.isoformat(),
             **self.env,
             **env,
         }
-        if clock_start is not None:
-            variables["PARTNERBOT_CLOCK_START"] = clock_start.isoformat()
         with self.log.open("a") as out:
             self.process = await asyncio.create_subprocess_exec(
                 *self.command, env=variables, stdout=out, stderr=out

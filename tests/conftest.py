@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from bot.clock import MovableClock
 from bot.config import Settings
 from bot.i18n import I18n
 from bot.offline import OfflineBotApi, as_update
+from tests.bot_process import CLOCK_START
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR = 9000
@@ -49,7 +49,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def clock() -> MovableClock:
-    return MovableClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    return MovableClock(CLOCK_START)
 
 
 class Driver:

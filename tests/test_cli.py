@@ -1,33 +1,18 @@
-"""The `partnerbot` command as a user runs it: console through a pipe, export, import, help."""
+"""The `partnerbot` command as a user runs it: console through a pipe, export, import, help.
+
+The README's walk-through, at many dates, is in test_walkthrough.py.
+"""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from storage.db import bundled_migrations
 from storage.store import seed_yaml
-
-
-def partnerbot(
-    *args: str, db: Path, stdin: str = "", extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PARTNERBOT_DB": str(db), "LANG": "C.UTF-8", **(extra_env or {})}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        env=env,
-        text=True,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+from tests.bot_process import CLOCK_START, partnerbot
 
 
 def test_console_through_a_pipe(tmp_path: Path) -> None:
@@ -44,43 +29,32 @@ def test_console_through_a_pipe(tmp_path: Path) -> None:
     assert result.stderr == ""  # no log noise in the console by default
 
 
-def test_console_done_when_of_the_commands_issue(tmp_path: Path) -> None:
-    """A new user finds Kédougou's partner, phase 4 in Spanish, the next meeting as .ics."""
-    lines = "/partner kedougou\n/language es\n/milestones 4\n/exchanges\n1\n"
-    out = partnerbot("console", db=tmp_path / "c.sqlite3", stdin=lines).stdout
-    assert "🤝 Landkreis Passau – Département Kédougou" in out
-    assert "✅ 15 de agosto de 2014 — Manifestación de interés" in out
-    assert "1. 💻 Reunión virtual · Bonn – La Paz" in out
-    saved = out.split("bot sent a file: bonn-la-paz-virtual.ics")[1].split("saved as ")[1]
-    assert Path(saved.splitlines()[0]).read_bytes().startswith(b"BEGIN:VCALENDAR")
-
-
-def test_console_group_sees_reminders_when_the_clock_moves(tmp_path: Path) -> None:
-    """A Bonn–La Paz group in German and Spanish: invitation with RSVP, reminders, deadlines."""
-    lines = (
-        ":group\n/language de es\n/subscribe bonn\n/subscribe example phase\n"
-        ":user 2\n/subscribe tandem\n1\n:user 1001\n:clock +2d\n"
-    )
-    out = partnerbot("console", db=tmp_path / "g.sqlite3", stdin=lines).stdout
-    assert "📅 Einladung: Virtuelles Treffen Bonn – La Paz" in out
-    assert "📅 Invitación: Reunión virtual Bonn – La Paz" in out
-    assert re.search(r"15:00 Bonn · (09|10):00 La Paz", out)  # La Paz has no DST
-    assert "Nur die Administratoren der Gruppe können diese Einstellung ändern." in out
-    assert "[1] ✅ 1   [2] ❌ 0   [3] ❔ 0" in out  # user 2 said yes
-    assert "⏰ Frist morgen" in out and "⏰ Plazo: mañana" in out
-    assert "(the clock says 20" in out and "Verspätet" not in out  # lived through, not late
-    assert out.count("📅 Einladung: Virtuelles Treffen Bonn – La Paz\nDi., 24. Nov.") <= 1
-
-
 def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     partnerbot("console", db=db, stdin=":group\n/subscribe bonn\n")
     assert partnerbot("schedule", db=db).stdout == "nothing planned in the next 14 days\n"
-    # the console keeps its own database beside the real one
+    # the console keeps its own database beside the real one; both read the same clock
+    # (CLOCK_START: Monday 23 Nov 2026, 10:00 Berlin, the eve of a meeting), the
+    # invitation to it went out at /subscribe
     out = partnerbot("schedule", "--days", "60", db=tmp_path / "s-console.sqlite3").stdout
-    assert out.splitlines()[0] == "chat -1001001 (en, Europe/Berlin)"
-    assert "meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day." in out
-    assert "invite    📅 Invitation: Virtual meeting Bonn – La Paz" in out
+    assert CLOCK_START.isoformat() == "2026-11-23T09:00:00+00:00"
+    assert out.splitlines()[:4] == [
+        "chat -1001001 (en, Europe/Berlin)",
+        "  2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day.",
+        "  2026-11-24 14:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour.",
+        "  2026-11-24 16:00  invite    📅 Invitation: Virtual meeting Bonn – La Paz",
+    ]
+    # the schedule reads the same clock: on 28 Feb 2028 it sees the meeting of the 29th
+    later = partnerbot(
+        "schedule",
+        "--days",
+        "2",
+        db=tmp_path / "s-console.sqlite3",
+        clock_start=datetime(2028, 2, 28, 9, tzinfo=UTC),
+    ).stdout
+    assert (
+        "  2028-02-29 14:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour." in later
+    )
 
 
 def test_console_answers_start_in_each_language(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import MovableClock
 from bot.config import Settings
 from bot.dataset import dataset_from_yaml
 from bot.domain import Dataset, LocalizedText, Municipality, Partnership
@@ -175,15 +176,14 @@ async def test_many_hits_page_in_one_stable_order(big_network: Path, tmp_path: P
 
 
 async def test_paging_over_many_results_edits_in_place(
-    big_network: Path, settings: Settings, i18n: I18n, tmp_path: Path
+    big_network: Path, settings: Settings, i18n: I18n, clock: MovableClock, tmp_path: Path
 ) -> None:
     from bot.app import build_application, running
-    from bot.clock import MovableClock
     from bot.offline import OfflineBotApi
 
     shutil.copy(big_network, settings.db_path)
-    api = OfflineBotApi()
-    app = build_application(settings, request=api, i18n=i18n, clock=MovableClock())
+    api = OfflineBotApi(clock=clock)
+    app = build_application(settings, request=api, i18n=i18n, clock=clock)
     async with running(app):
         bot = Driver(app, api)
         [first] = await bot.send("/partner sudort 04", user=bot.user(language_code="de"))

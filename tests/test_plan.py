@@ -115,6 +115,47 @@ def test_a_passed_reminder_goes_out_once_now_the_rest_at_their_time() -> None:
     ]
 
 
+def test_no_passed_reminder_now_when_another_says_the_same_later_today() -> None:
+    net = network(due(PartialDate(2027, 2, 15)))
+
+    def deadlines(now: datetime) -> list[tuple[str, datetime]]:
+        plan = plan_chat(chat(("phase", "px")), net, now, BERLIN)
+        return [(p.key[len("deadline:mx:2027-02-15:") :], p.due_at) for p in plan]
+
+    # 01:30 on the day of the 3-day reminder: the 14-day one, passed, would also say "in 3
+    # days" and come seven and a half hours before it. Only the 3-day one goes, at 09:00.
+    night = datetime(2027, 2, 12, 1, 30, tzinfo=BERLIN)
+    assert deadlines(night) == [
+        ("3d", datetime(2027, 2, 12, 9, tzinfo=BERLIN)),
+        ("1d", datetime(2027, 2, 14, 9, tzinfo=BERLIN)),
+    ]
+    # The day before, the passed 14-day reminder is news ("in 4 days"): sent now.
+    eve = night - timedelta(days=1)
+    assert deadlines(eve)[0] == ("14d", eve)
+    # After 09:00 the 3-day reminder itself has passed: it goes now, the 1-day one later.
+    noon = night.replace(hour=12)
+    assert deadlines(noon) == [("3d", noon), ("1d", datetime(2027, 2, 14, 9, tzinfo=BERLIN))]
+    # "Today" is the chat's: 01:30 in Berlin is still the 11th in La Paz, where the
+    # 3-day reminder comes the next morning, so the passed one is sent now.
+    la_paz = plan_chat(chat(("phase", "px"), zone="America/La_Paz"), net, night, BERLIN)
+    assert ("deadline:mx:2027-02-15:14d", night) in [(p.key, p.due_at) for p in la_paz]
+
+
+def test_a_meeting_reminder_passed_today_still_goes_now() -> None:
+    # Minutes and hours are news however close the next reminder is: 10:00 on a meeting
+    # day gets "begins in 5 hours" now and "begins in 1 hour" at 14:00.
+    now = datetime(2027, 1, 5, 10, 0, tzinfo=BERLIN)
+    plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN)
+    today = [(p.key, p.due_at) for p in plan if "2027-01-05" in p.key and p.kind == "meeting"]
+    assert today == [
+        ("meeting:bonn-la-paz-virtual:2027-01-05T15:00:1440m", now),
+        (
+            "meeting:bonn-la-paz-virtual:2027-01-05T15:00:60m",
+            datetime(2027, 1, 5, 14, tzinfo=BERLIN),
+        ),
+    ]
+
+
 def test_meeting_reminders_follow_berlin_wall_clock_across_dst() -> None:
     now = datetime(2027, 3, 1, tzinfo=UTC)
     plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN)
