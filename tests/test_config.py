@@ -119,13 +119,14 @@ def test_run_without_token_points_to_the_console(
     assert "partnerbot console" in capsys.readouterr().err
 
 
-def test_a_shifted_clock_starts_where_told_and_runs_on() -> None:
+def test_a_command_clock_starts_where_told_and_runs_on() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.clock import ShiftedClock
+    from bot.clock import SystemClock, clock_from
 
     start = datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC)
-    clock = ShiftedClock(start)
+    clock = clock_from(start)  # PARTNERBOT_CLOCK_START set
     first, second = clock.now(), clock.now()
     assert start <= first <= second < start + timedelta(minutes=1)
     assert first.tzinfo == UTC
+    assert isinstance(clock_from(None), SystemClock)  # not set: real time

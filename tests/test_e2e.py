@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from bot.fake_telegram import ApiError
-from tests.bot_process import TOKEN, BotProcess
+from tests.bot_process import CLOCK_START, TOKEN, BotProcess
 from tests.botapi_server import BotApiServer, FloodLimits
 from tests.network_setup import SERIES, follow, group, next_meeting
 
@@ -48,8 +48,8 @@ async def bot(server: BotApiServer, tmp_path: Path) -> AsyncIterator[BotProcess]
 
 @pytest.fixture
 async def meeting(bot: BotProcess) -> datetime:
-    """The seeded series' next meeting after 23 Nov 2026 (UTC); the bot's DB is seeded."""
-    return await next_meeting(bot.db, datetime(2026, 11, 23, tzinfo=UTC))
+    """The seeded series' next meeting after the tests' "now"; the bot's DB is seeded."""
+    return await next_meeting(bot.db, CLOCK_START)
 
 
 def user(user_id: int, lang: str = "en") -> JSON:
