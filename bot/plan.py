@@ -119,7 +119,7 @@ def plan_chat(
     reach = followed(chat, net)
     until = now + horizon
     plan = list(_deadlines(chat, reach, net, zone, home, now, until))
-    plan += _meetings(chat, reach, net, now, until)
+    plan += _meetings(chat, reach, net, zone, now, until)
     plan += _changes(chat, reach, net, now, until)
     plan += _events(chat, reach, net, zone, now, until)
     return sorted(plan, key=lambda p: (p.due_at, p.key))
@@ -143,7 +143,7 @@ def _deadlines(
         leads = {
             days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.deadline_days
         }
-        for days, due_at in _still_to_send(leads, now, until, end, counts_days=True):
+        for days, due_at in _still_to_send(leads, now, until, end, zone):
             yield Planned(
                 key=f"deadline:{milestone.id}:{milestone.due.iso()}:{days}d",
                 chat_id=chat.chat_id,
@@ -162,28 +162,24 @@ def _still_to_send(
     now: datetime,
     until: datetime,
     deadline: datetime,
-    *,
-    counts_days: bool = False,
+    zone: ZoneInfo,
 ) -> list[tuple[int, datetime]]:
     """The reminders ahead within the horizon, plus the latest one already passed (sent now).
 
     The passed one matters when a plan changes under a reminder (a new subscription, a
     new zone, a moved date): without it, that reminder would be lost. Its unique key means
-    one that was already sent is not sent again. A reminder that `counts_days` ("in 3
-    days") says the same all day, so none is sent now when another comes later today
-    (a group subscribing at 01:30 would otherwise read "in 3 days" twice by 09:00).
+    one that was already sent is not sent again. But when another reminder comes later
+    the same day where the chat is, that one is enough: a group subscribing at 01:30
+    would otherwise read "in 3 days" twice by 09:00, or at 13:40 "begins in 1 hour" twice.
     """
     ahead = [(k, t) for k, t in leads.items() if now <= t <= until and t < deadline]
     passed = [(k, t) for k, t in leads.items() if t < now]
-    if passed and now < deadline and not (counts_days and _later_today(ahead, now)):
+    today = now.astimezone(zone).date()
+    later_today = any(t.astimezone(zone).date() == today for _, t in ahead)
+    if passed and now < deadline and not later_today:
         latest = max(passed, key=lambda item: item[1])
         ahead.append((latest[0], now))
     return ahead
-
-
-def _later_today(ahead: Iterable[tuple[int, datetime]], now: datetime) -> bool:
-    """Whether one of these reminders falls on today's date in its own (the chat's) zone."""
-    return any(t.date() == now.astimezone(t.tzinfo).date() for _, t in ahead)
 
 
 def previous_start(
@@ -203,7 +199,12 @@ def previous_start(
 
 
 def _meetings(
-    chat: FollowingChat, reach: Followed, net: Network, now: datetime, until: datetime
+    chat: FollowingChat,
+    reach: Followed,
+    net: Network,
+    zone: ZoneInfo,
+    now: datetime,
+    until: datetime,
 ) -> Iterable[Planned]:
     for series in net.series:
         if series.partnership_id not in reach.partnerships:
@@ -227,7 +228,7 @@ def _meetings(
                 f"invite:{series.id}:{local}", chat.chat_id, "invite", max(invite_at, now), payload
             )
             leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
-            for minutes, due_at in _still_to_send(leads, now, until, occ.start):
+            for minutes, due_at in _still_to_send(leads, now, until, occ.start, zone):
                 yield Planned(
                     f"meeting:{series.id}:{local}:{minutes}m",
                     chat.chat_id,
@@ -292,7 +293,7 @@ def _events(
             continue
         start = event_start(event, zone)
         leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
-        for days, due_at in _still_to_send(leads, now, until, start, counts_days=True):
+        for days, due_at in _still_to_send(leads, now, until, start, zone):
             yield Planned(
                 f"event:{event.id}:{event.starts.iso()}:{days}d",
                 chat.chat_id,

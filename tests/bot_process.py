@@ -17,6 +17,12 @@ CLOCK_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 process never reads the real date, so what a test asserts holds on any day it runs."""
 
 
+def own_environ() -> dict[str, str]:
+    """This environment without the bot's own settings: a developer's PARTNERBOT_TIMEZONE
+    or TELEGRAM_BOT_TOKEN must not change what a test sees."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERBOT_", "TELEGRAM_"))}
+
+
 def partnerbot(
     *args: str,
     db: Path,
@@ -26,13 +32,12 @@ def partnerbot(
 ) -> subprocess.CompletedProcess[str]:
     """Run a `partnerbot` command to its end, as a user would type it."""
     env = {
-        **os.environ,
+        **own_environ(),
         "PARTNERBOT_DB": str(db),
         "PARTNERBOT_CLOCK_START": clock_start.isoformat(),
         "LANG": "C.UTF-8",
         **(extra_env or {}),
     }
-    env.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -58,7 +63,7 @@ class BotProcess:
 
     async def start(self, clock_start: datetime = CLOCK_START, **env: str) -> None:
         variables = {
-            **os.environ,
+            **own_environ(),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": self.api_url,
             "PARTNERBOT_DB": str(self.db),

@@ -141,19 +141,23 @@ def test_no_passed_reminder_now_when_another_says_the_same_later_today() -> None
     assert ("deadline:mx:2027-02-15:14d", night) in [(p.key, p.due_at) for p in la_paz]
 
 
-def test_a_meeting_reminder_passed_today_still_goes_now() -> None:
-    # Minutes and hours are news however close the next reminder is: 10:00 on a meeting
-    # day gets "begins in 5 hours" now and "begins in 1 hour" at 14:00.
-    now = datetime(2027, 1, 5, 10, 0, tzinfo=BERLIN)
-    plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN)
-    today = [(p.key, p.due_at) for p in plan if "2027-01-05" in p.key and p.kind == "meeting"]
-    assert today == [
-        ("meeting:bonn-la-paz-virtual:2027-01-05T15:00:1440m", now),
-        (
-            "meeting:bonn-la-paz-virtual:2027-01-05T15:00:60m",
-            datetime(2027, 1, 5, 14, tzinfo=BERLIN),
-        ),
-    ]
+def test_a_meeting_reminder_passed_is_sent_now_only_if_none_comes_later_today() -> None:
+    def meeting_day(now: datetime, zone: str | None = None) -> list[tuple[str, datetime]]:
+        plan = plan_chat(chat(("partnership", "bonn-la-paz"), zone=zone), network(), now, BERLIN)
+        prefix = "meeting:bonn-la-paz-virtual:2027-01-05T15:00:"
+        return [(p.key[len(prefix) :], p.due_at) for p in plan if p.key.startswith(prefix)]
+
+    an_hour_before = ("60m", datetime(2027, 1, 5, 14, tzinfo=BERLIN))
+    # 13:36 on the day: "begins in 1 hour" now and again at 14:00 would say the same;
+    # 10:00: the invitation (sent now) gives the time, the 14:00 reminder follows.
+    for hour, minute in ((13, 36), (10, 0), (0, 30)):
+        assert meeting_day(datetime(2027, 1, 5, hour, minute, tzinfo=BERLIN)) == [an_hour_before]
+    # The evening before, the day-before reminder (passed at 15:00) is news: sent now.
+    eve = datetime(2027, 1, 4, 20, 0, tzinfo=BERLIN)
+    assert meeting_day(eve) == [("1440m", eve), an_hour_before]
+    # "Today" is the chat's: at 00:30 in Berlin it is still the 4th in La Paz.
+    night = datetime(2027, 1, 5, 0, 30, tzinfo=BERLIN)
+    assert meeting_day(night, "America/La_Paz") == [("1440m", night), an_hour_before]
 
 
 def test_meeting_reminders_follow_berlin_wall_clock_across_dst() -> None:

@@ -10,7 +10,7 @@ expectation holds whatever day the suite runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice, pairwise
@@ -36,6 +36,10 @@ INSTANTS = {
     "last-sunday-of-october": datetime(2027, 10, 31, 0, 30, tzinfo=UTC),
     "new-years-eve": datetime(2026, 12, 31, 23, 30, tzinfo=BERLIN),
     "29-february": datetime(2028, 2, 29, 12, 0, tzinfo=BERLIN),  # a meeting day, too
+    # the very minute the day-before reminder falls due
+    "as-a-reminder-falls-due": datetime(2027, 1, 4, 15, 0, tzinfo=BERLIN),
+    # the example workshop (today + 8 days, 15:00) falls at the minute of a meeting
+    "workshop-and-meeting-at-once": datetime(2027, 2, 8, 10, 0, tzinfo=BERLIN),
 }
 PRIVATE_WALK = "/partner kedougou\n/language es\n/milestones 4\n/exchanges\n1\n"
 GROUP_WALK = (
@@ -82,12 +86,25 @@ def la_paz(start: datetime, lang: str) -> str:
 def test_no_seeded_event_or_milestone_is_ahead_at_any_instant() -> None:
     """The lists below hold only the series and the example phase: the documented events
     must all be over before the earliest instant."""
-    earliest = min(INSTANTS.values()).date().isoformat()
+    earliest = min(INSTANTS.values()).date()
     seed = yaml.safe_load(seed_yaml())
     for event in seed["events"]:
-        assert str(event.get("ends") or event["starts"]) < earliest, event["id"]
+        assert last_day(str(event.get("ends") or event["starts"])) < earliest, event["id"]
     for milestone in seed["milestones"]:
-        assert str(milestone["due"]) < earliest, milestone["id"]
+        assert last_day(str(milestone["due"])) < earliest, milestone["id"]
+
+
+def last_day(text: str) -> date:
+    """The last day a seeded date covers: '2014-08-15', '2015-03' (all March), '2013' (all
+    year); one without a year ('--11-24') is never ahead, nor reminded of."""
+    if text.startswith("--"):
+        return date.min
+    year, month, day = (int(part) for part in [*text.split("-"), "0", "0"][:3])
+    if day:
+        return date(year, month, day)
+    if month:
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date(year, 12, 31)
 
 
 # -- a private chat: /partner, /language, /milestones 4, /exchanges, the first .ics ---------
@@ -142,7 +159,8 @@ def upcoming(instant: datetime) -> list[Listed]:
             "example-secondment.ics",
         )
     )
-    return sorted(shown, key=lambda item: item.start)
+    # at the same minute, dated events come before a series' meetings
+    return sorted(shown, key=lambda item: (item.start, item.ics == "bonn-la-paz-virtual.ics"))
 
 
 @pytest.mark.parametrize("instant", INSTANTS.values(), ids=INSTANTS.keys())
@@ -234,55 +252,56 @@ def meeting_reminder(start: datetime, now: datetime, at: str) -> Post:
     )
 
 
+def reminders(leads: list[datetime], instant: datetime) -> list[datetime]:
+    """When reminders at `leads` are sent to a group subscribing at `instant`: those ahead
+    at their time (one due at that very minute at once); of those passed, the latest at
+    once, unless another comes later the same day in the group's zone (Berlin)."""
+    ahead = [t for t in leads if t >= instant]
+    later_today = any(t.astimezone(BERLIN).date() == today(instant) for t in ahead)
+    if any(t < instant for t in leads) and not later_today:
+        ahead.append(instant)
+    return ahead
+
+
 def group_posts(instant: datetime) -> tuple[list[Post], list[Post], list[Post]]:
     """What the group gets at /subscribe bonn, at /subscribe example phase, and while
     the clock moves on two days (each at its time in Berlin)."""
     instant = instant.astimezone(UTC)  # aware arithmetic in one zone is wall-clock time
     until = instant + timedelta(days=2)
     day = today(instant)
+    at_once: dict[str, list[Post]] = {"bonn": [], "phase": []}
+    later: list[Post] = []
 
-    def stamp(moment: datetime) -> str:
-        return f"{moment.astimezone(BERLIN):%Y-%m-%d %H:%M}"
+    def post(subscription: str, moment: datetime, make: Callable[[str], Post]) -> None:
+        if moment == instant:
+            at_once[subscription].append(make("now"))
+        elif moment <= until:
+            later.append(make(f"{moment.astimezone(BERLIN):%Y-%m-%d %H:%M}"))
 
     # The series: an invitation when the previous meeting is over (at once for a new
-    # subscriber, unless a meeting is running), reminders a day and an hour before; of
-    # those already passed, the latest goes at once.
+    # subscriber, unless a meeting is running), reminders a day and an hour before.
     starts = list(islice(meetings(instant - timedelta(weeks=7)), 4))
-    bonn: list[Post] = []
-    later: list[Post] = []
     for previous, start in pairwise(starts):
         if start <= instant:
-            continue
-        over = previous + MEETING_LENGTH
-        if over <= instant:
-            bonn.append(invitation(start, previous, "now"))
-        elif over <= until:
-            later.append(invitation(start, previous, stamp(over)))
-        leads = [start - lead for lead in MEETING_LEADS]
-        if any(t < instant for t in leads):
-            bonn.append(meeting_reminder(start, instant, "now"))
-        later += [meeting_reminder(start, t, stamp(t)) for t in leads if instant < t <= until]
+            continue  # over, or running: too late to invite or remind
+        over = max(previous + MEETING_LENGTH, instant)
+        post("bonn", over, lambda at, s=start, p=previous: invitation(s, p, at))
+        for t in reminders([start - lead for lead in MEETING_LEADS], instant):
+            post("bonn", t, lambda at, s=start, t=t: meeting_reminder(s, t, at))
 
-    # The example phase: deadline reminders 14, 3 and 1 days before at 09:00; of those
-    # passed, the latest goes at once, unless another says the same later today.
-    phase: list[Post] = []
+    # The example phase: deadline reminders 14, 3 and 1 days before at 09:00, and one
+    # for the workshop 7 days before.
     for offset in MILESTONE_DAYS:
         due = day + timedelta(days=offset)
-        leads = [at_nine(due - timedelta(days=n)) for n in DEADLINE_LEADS]
-        ahead = [t for t in leads if t > instant]
-        if any(t < instant for t in leads) and not any(t.date() == day for t in ahead):
-            phase.append(Post("now", (in_days(offset)[0],), in_days(offset)[1]))
-        for t in ahead:
-            if t <= until:
-                german, spanish = in_days((due - t.date()).days)
-                later.append(Post(stamp(t), (german,), spanish))
+        for t in reminders([at_nine(due - timedelta(days=n)) for n in DEADLINE_LEADS], instant):
+            german, spanish = in_days((due - t.astimezone(BERLIN).date()).days)
+            post("phase", t, lambda at, g=german, s=spanish: Post(at, (g,), s))
     workshop_day = day + timedelta(days=WORKSHOP_DAY)
-    for n in EVENT_LEADS:
-        if instant < (t := at_nine(workshop_day - timedelta(days=n))) <= until:
-            later.append(
-                Post(stamp(t), (f"🛠 Workshop · in {n} Tagen",), f"🛠 Taller · dentro de {n} días")
-            )
-    return bonn, phase, later
+    for t in reminders([at_nine(workshop_day - timedelta(days=n)) for n in EVENT_LEADS], instant):
+        n = (workshop_day - t.astimezone(BERLIN).date()).days
+        german, spanish = f"🛠 Workshop · in {n} Tagen", f"🛠 Taller · dentro de {n} días"
+        post("phase", t, lambda at, g=german, s=spanish: Post(at, (g,), s))
+    return at_once["bonn"], at_once["phase"], later
 
 
 def posts_after(out: str, typed: str) -> list[Post]:
@@ -290,7 +309,7 @@ def posts_after(out: str, typed: str) -> list[Post]:
     order, each stamped with the clock line that came before it ("now" if none)."""
     section = out.split(f"you> {typed}\n")[1].split("\nyou> ")[0]
     posts, at = [], "now"
-    for block in re.split(r"^(?=bot in |\(the clock says )", section, flags=re.M):
+    for block in re.split(r"^(?=bot|\(the clock says )", section, flags=re.M):
         if clock := re.match(r"\(the clock says (\S+ \S+) Europe/Berlin\)", block):
             at = clock[1]
         elif block.startswith("bot in "):
@@ -298,6 +317,8 @@ def posts_after(out: str, typed: str) -> list[Post]:
             german, _, spanish = "\n".join(text).partition("\n— — —\n\n")
             lines = german.splitlines()
             posts.append(Post(at, tuple(lines), (spanish.splitlines() or [""])[0]))
+        elif block.strip():  # an edit, a pop-up, a file: none is expected here
+            posts.append(Post(at, tuple(block.splitlines()), ""))
     return posts
 
 
@@ -338,5 +359,6 @@ def test_a_group_in_german_and_spanish(instant: datetime, tmp_path: Path) -> Non
         on_the_way,
     )
     end = (instant.astimezone(UTC) + timedelta(days=2)).astimezone(BERLIN)
-    assert out.rstrip().endswith(f"(the clock says {end:%Y-%m-%d %H:%M} Europe/Berlin)")
+    said = re.findall(r"^\(the clock says (.+)\)$", out, flags=re.M)
+    assert said[-1] == f"{end:%Y-%m-%d %H:%M} Europe/Berlin"
     assert "Verspätet" not in out and "Enviado con retraso" not in out
