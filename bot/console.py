@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.app import PartnerBot, build_application, running
-from bot.clock import MovableClock, SystemClock
+from bot.clock import MovableClock, clock_from
 from bot.config import Settings
 from bot.dispatch import dispatcher_of, replan_and_arm
 from bot.fake_telegram import ApiCall
@@ -236,7 +236,7 @@ async def run_console(
     settings = replace(settings, db_path=console_database(settings.db_path))
     # The console's clock stands still between lines and moves only by `:clock`; it starts
     # at PARTNERBOT_CLOCK_START when set, so a walk-through can be replayed on any date.
-    clock = MovableClock(settings.clock_start or SystemClock().now())
+    clock = MovableClock(clock_from(settings.clock_start).now())
     api = OfflineBotApi(clock=clock)
     app = build_application(settings, request=api, clock=clock, demo=True)
     interactive = stdin.isatty()

@@ -111,29 +111,55 @@ def at_civil_hour(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, CIVIL_HOUR, zone)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One chat's planning: what it follows, where it is, and the window planned."""
+
+    chat: FollowingChat
+    reach: Followed
+    net: Network
+    zone: ZoneInfo
+    """The chat's zone: reminders about days go out at CIVIL_HOUR there."""
+    home: ZoneInfo
+    now: datetime
+    until: datetime
+
+    def still_to_send(
+        self, leads: Mapping[int, datetime], deadline: datetime
+    ) -> list[tuple[int, datetime]]:
+        """The reminders ahead within the window, plus the latest one already passed (sent
+        now).
+
+        The passed one matters when a plan changes under a reminder (a new subscription, a
+        new zone, a moved date): without it, that reminder would be lost. Its unique key
+        means one that was already sent is not sent again. But when another reminder comes
+        later the same day where the chat is, that one is enough: a group subscribing at
+        01:30 would otherwise read "in 3 days" twice by 09:00, or at 13:40 "begins in 1
+        hour" twice.
+        """
+        now = self.now
+        ahead = [(k, t) for k, t in leads.items() if now <= t <= self.until and t < deadline]
+        passed = [(k, t) for k, t in leads.items() if t < now]
+        today = now.astimezone(self.zone).date()
+        later_today = any(t.astimezone(self.zone).date() == today for _, t in ahead)
+        if passed and now < deadline and not later_today:
+            latest = max(passed, key=lambda item: item[1])
+            ahead.append((latest[0], now))
+        return ahead
+
+
 def plan_chat(
     chat: FollowingChat, net: Network, now: datetime, home: ZoneInfo, horizon: timedelta = HORIZON
 ) -> list[Planned]:
     """Every post for `chat` due between now and now + horizon."""
     zone = ZoneInfo(chat.timezone) if chat.timezone else home
-    reach = followed(chat, net)
-    until = now + horizon
-    plan = list(_deadlines(chat, reach, net, zone, home, now, until))
-    plan += _meetings(chat, reach, net, zone, now, until)
-    plan += _changes(chat, reach, net, now, until)
-    plan += _events(chat, reach, net, zone, now, until)
+    run = _Run(chat, followed(chat, net), net, zone, home, now, now + horizon)
+    plan = [*_deadlines(run), *_meetings(run), *_changes(run), *_events(run)]
     return sorted(plan, key=lambda p: (p.due_at, p.key))
 
 
-def _deadlines(
-    chat: FollowingChat,
-    reach: Followed,
-    net: Network,
-    zone: ZoneInfo,
-    home: ZoneInfo,
-    now: datetime,
-    until: datetime,
-) -> Iterable[Planned]:
+def _deadlines(run: _Run) -> Iterable[Planned]:
+    chat, reach, net, zone, home, now = run.chat, run.reach, run.net, run.zone, run.home, run.now
     for milestone in net.milestones:
         if milestone.phase_id not in reach.phases:
             continue
@@ -143,7 +169,7 @@ def _deadlines(
         leads = {
             days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.deadline_days
         }
-        for days, due_at in _still_to_send(leads, now, until, end, zone):
+        for days, due_at in run.still_to_send(leads, end):
             yield Planned(
                 key=f"deadline:{milestone.id}:{milestone.due.iso()}:{days}d",
                 chat_id=chat.chat_id,
@@ -155,31 +181,6 @@ def _deadlines(
                     "days": days,
                 },
             )
-
-
-def _still_to_send(
-    leads: Mapping[int, datetime],
-    now: datetime,
-    until: datetime,
-    deadline: datetime,
-    zone: ZoneInfo,
-) -> list[tuple[int, datetime]]:
-    """The reminders ahead within the horizon, plus the latest one already passed (sent now).
-
-    The passed one matters when a plan changes under a reminder (a new subscription, a
-    new zone, a moved date): without it, that reminder would be lost. Its unique key means
-    one that was already sent is not sent again. But when another reminder comes later
-    the same day where the chat is, that one is enough: a group subscribing at 01:30
-    would otherwise read "in 3 days" twice by 09:00, or at 13:40 "begins in 1 hour" twice.
-    """
-    ahead = [(k, t) for k, t in leads.items() if now <= t <= until and t < deadline]
-    passed = [(k, t) for k, t in leads.items() if t < now]
-    today = now.astimezone(zone).date()
-    later_today = any(t.astimezone(zone).date() == today for _, t in ahead)
-    if passed and now < deadline and not later_today:
-        latest = max(passed, key=lambda item: item[1])
-        ahead.append((latest[0], now))
-    return ahead
 
 
 def previous_start(
@@ -198,14 +199,8 @@ def previous_start(
     return (moved or local).replace(tzinfo=ZoneInfo(series.timezone))
 
 
-def _meetings(
-    chat: FollowingChat,
-    reach: Followed,
-    net: Network,
-    zone: ZoneInfo,
-    now: datetime,
-    until: datetime,
-) -> Iterable[Planned]:
+def _meetings(run: _Run) -> Iterable[Planned]:
+    chat, reach, net, now, until = run.chat, run.reach, run.net, run.now, run.until
     for series in net.series:
         if series.partnership_id not in reach.partnerships:
             continue
@@ -228,7 +223,7 @@ def _meetings(
                 f"invite:{series.id}:{local}", chat.chat_id, "invite", max(invite_at, now), payload
             )
             leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
-            for minutes, due_at in _still_to_send(leads, now, until, occ.start, zone):
+            for minutes, due_at in run.still_to_send(leads, occ.start):
                 yield Planned(
                     f"meeting:{series.id}:{local}:{minutes}m",
                     chat.chat_id,
@@ -245,10 +240,9 @@ def event_start(event: Event, zone: ZoneInfo) -> datetime:
     return event.start_instant() or datetime.combine(day, time(0), zone)
 
 
-def _changes(
-    chat: FollowingChat, reach: Followed, net: Network, now: datetime, until: datetime
-) -> Iterable[Planned]:
+def _changes(run: _Run) -> Iterable[Planned]:
     """A short correction for each cancelled or moved meeting still ahead."""
+    chat, reach, net, now, until = run.chat, run.reach, run.net, run.now, run.until
     series = {s.id: s for s in net.series if s.partnership_id in reach.partnerships}
     for change in net.changes:
         if change.series_id not in series:
@@ -274,14 +268,8 @@ def _changes(
         )
 
 
-def _events(
-    chat: FollowingChat,
-    reach: Followed,
-    net: Network,
-    zone: ZoneInfo,
-    now: datetime,
-    until: datetime,
-) -> Iterable[Planned]:
+def _events(run: _Run) -> Iterable[Planned]:
+    chat, reach, net, zone = run.chat, run.reach, run.net, run.zone
     for event in net.events:
         mine = (
             event.partnership_id in reach.partnerships
@@ -293,7 +281,7 @@ def _events(
             continue
         start = event_start(event, zone)
         leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
-        for days, due_at in _still_to_send(leads, now, until, start, zone):
+        for days, due_at in run.still_to_send(leads, start):
             yield Planned(
                 f"event:{event.id}:{event.starts.iso()}:{days}d",
                 chat.chat_id,

@@ -10,8 +10,8 @@ expectation holds whatever day the suite runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice, pairwise
 from pathlib import Path
@@ -199,8 +199,9 @@ def test_a_newcomer_in_a_private_chat(instant: datetime, tmp_path: Path) -> None
 
 @dataclass(frozen=True, order=True)
 class Post:
-    """A post in the group: when (Berlin time; "now" for one sent at once), the first
-    lines of its German part and the first line of its Spanish part."""
+    """A post in the group: when (Berlin time; "now" for one sent at once; "" until the
+    oracle knows), the first lines of its German part and the first line of its Spanish
+    part."""
 
     at: str
     german: tuple[str, ...]
@@ -227,7 +228,7 @@ def begins_in(start: datetime, now: datetime) -> tuple[str, str]:
     )
 
 
-def invitation(start: datetime, previous: datetime, at: str) -> Post:
+def invitation(start: datetime, previous: datetime) -> Post:
     """Date, time in both towns, and a warning when La Paz's hour moved since the last one
     (Bolivia keeps its clocks; Europe changes twice a year)."""
     german = [
@@ -242,14 +243,13 @@ def invitation(start: datetime, previous: datetime, at: str) -> Post:
             f"{now_hour:%H:%M} (letztes Mal {then_hour:%H:%M})."
         )
     german.append("Nehmen Sie teil? Antworten Sie mit den Knöpfen unten.")
-    return Post(at, tuple(german), "📅 Invitación: Reunión virtual Bonn – La Paz")
+    return Post("", tuple(german), "📅 Invitación: Reunión virtual Bonn – La Paz")
 
 
-def meeting_reminder(start: datetime, now: datetime, at: str) -> Post:
+def meeting_reminder(start: datetime, now: datetime) -> Post:
     german, spanish = begins_in(start, now)
-    return Post(
-        at, (german, f"{format_skeleton('yMMMEd', start, locale='de')}, 15:00 Berlin"), spanish
-    )
+    date_line = f"{format_skeleton('yMMMEd', start, locale='de')}, 15:00 Berlin"
+    return Post("", (german, date_line), spanish)
 
 
 def reminders(leads: list[datetime], instant: datetime) -> list[datetime]:
@@ -272,11 +272,11 @@ def group_posts(instant: datetime) -> tuple[list[Post], list[Post], list[Post]]:
     at_once: dict[str, list[Post]] = {"bonn": [], "phase": []}
     later: list[Post] = []
 
-    def post(subscription: str, moment: datetime, make: Callable[[str], Post]) -> None:
+    def post(subscription: str, moment: datetime, made: Post) -> None:
         if moment == instant:
-            at_once[subscription].append(make("now"))
+            at_once[subscription].append(replace(made, at="now"))
         elif moment <= until:
-            later.append(make(f"{moment.astimezone(BERLIN):%Y-%m-%d %H:%M}"))
+            later.append(replace(made, at=f"{moment.astimezone(BERLIN):%Y-%m-%d %H:%M}"))
 
     # The series: an invitation when the previous meeting is over (at once for a new
     # subscriber, unless a meeting is running), reminders a day and an hour before.
@@ -285,9 +285,9 @@ def group_posts(instant: datetime) -> tuple[list[Post], list[Post], list[Post]]:
         if start <= instant:
             continue  # over, or running: too late to invite or remind
         over = max(previous + MEETING_LENGTH, instant)
-        post("bonn", over, lambda at, s=start, p=previous: invitation(s, p, at))
+        post("bonn", over, invitation(start, previous))
         for t in reminders([start - lead for lead in MEETING_LEADS], instant):
-            post("bonn", t, lambda at, s=start, t=t: meeting_reminder(s, t, at))
+            post("bonn", t, meeting_reminder(start, t))
 
     # The example phase: deadline reminders 14, 3 and 1 days before at 09:00, and one
     # for the workshop 7 days before.
@@ -295,12 +295,13 @@ def group_posts(instant: datetime) -> tuple[list[Post], list[Post], list[Post]]:
         due = day + timedelta(days=offset)
         for t in reminders([at_nine(due - timedelta(days=n)) for n in DEADLINE_LEADS], instant):
             german, spanish = in_days((due - t.astimezone(BERLIN).date()).days)
-            post("phase", t, lambda at, g=german, s=spanish: Post(at, (g,), s))
+            post("phase", t, Post("", (german,), spanish))
     workshop_day = day + timedelta(days=WORKSHOP_DAY)
     for t in reminders([at_nine(workshop_day - timedelta(days=n)) for n in EVENT_LEADS], instant):
         n = (workshop_day - t.astimezone(BERLIN).date()).days
-        german, spanish = f"🛠 Workshop · in {n} Tagen", f"🛠 Taller · dentro de {n} días"
-        post("phase", t, lambda at, g=german, s=spanish: Post(at, (g,), s))
+        post(
+            "phase", t, Post("", (f"🛠 Workshop · in {n} Tagen",), f"🛠 Taller · dentro de {n} días")
+        )
     return at_once["bonn"], at_once["phase"], later
 
 
