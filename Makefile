@@ -33,8 +33,8 @@ run: install catalogs
 	else exec $(BIN)/partnerbot console; fi
 
 lint: install
-	$(BIN)/ruff check bot handlers storage tests bench hatch_build.py
-	$(BIN)/ruff format --check --quiet bot handlers storage tests bench hatch_build.py
+	$(BIN)/ruff check bot handlers storage harness tests bench hatch_build.py
+	$(BIN)/ruff format --check --quiet bot handlers storage harness tests bench hatch_build.py
 	$(BIN)/mypy
 
 test: install catalogs lint

@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.report import verdict, write_section
-from tests.bot_process import TOKEN, BotProcess
-from tests.botapi_server import BotApiServer, FloodLimits
-from tests.network_setup import follow, next_meeting
+from harness.bot_process import TOKEN, BotProcess
+from harness.botapi_server import BotApiServer, FloodLimits
+from harness.network_setup import follow, next_meeting
 
 GROUPS = 1000
 PER_SECOND = 30

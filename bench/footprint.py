@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import verdict, write_section
-from tests.bot_process import BotProcess
-from tests.botapi_server import BotApiServer
+from harness.bot_process import BotProcess
+from harness.botapi_server import BotApiServer
 
 TARGET_RSS_RATIO = 1.3
 TARGET_COLD_START = 1.5  # seconds

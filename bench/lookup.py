@@ -16,15 +16,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.report import percentile, verdict, write_section
-from bot import partners as view
-from bot.dispatch import load_network, replan
-from bot.domain import Dataset, LocalizedText, MeetingSeries
-from bot.example import PHASE_ID, example_dataset
-from bot.paging import compact_query
-from bot.plan import plan_chat
+from bot.model.domain import Dataset, LocalizedText, MeetingSeries
+from bot.model.example import PHASE_ID, example_dataset
+from bot.schedule.plan import plan_chat
+from bot.schedule.replan import load_network, replan
+from bot.telegram.paging import compact_query
+from bot.views import partners as view
 from handlers.partners import SOURCE_ROOM
+from harness.generated import generated_network
 from storage.store import Storage
-from tests.generated import generated_network
 
 PARTNERSHIPS = 10_000
 ROUNDS = 10  # the mix below, this many times: 260 timed lookups
@@ -176,7 +176,7 @@ class Planning:
 
 
 async def replan_parts(store: Storage) -> dict[str, float]:
-    """replan() step by step (bot/dispatch.py), to show where its time goes."""
+    """replan() step by step (bot/schedule/replan.py), to show where its time goes."""
     start = time.perf_counter()
     net = await load_network(store)
     loaded = time.perf_counter()

@@ -1,7 +1,7 @@
 """Per-update cost: /partner, /milestones and /exchanges against a bare echo bot.
 
 Every bot here is a real PTB Application in this process on the in-process Bot API
-(bot.offline.OfflineBotApi), with the same Defaults (HTML, no link previews) and the same
+(bot.offline.OfflineTelegram), with the same Defaults (HTML, no link previews) and the same
 non-pacing AIORateLimiter (rates 0), driven by `await app.process_update(update)` one
 update at a time, as PTB does without concurrent updates. partnerbot reads a real
 temporary SQLite database seeded by Storage.open (plus the example phase, so /milestones
@@ -38,10 +38,10 @@ from telegram.request import RequestData
 
 from bench.report import verdict, write_section
 from bot.app import build_application, running
-from bot.clock import MovableClock
 from bot.config import Settings
-from bot.offline import OfflineBotApi, as_update
-from bot.render import Keyboard
+from bot.model.clock import MovableClock
+from bot.telegram.limits import Keyboard
+from harness.telegram import OfflineTelegram, as_update
 
 TARGET_RATIO = 1.5
 COMMANDS = {
@@ -58,7 +58,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 @dataclass
-class TimedApi(OfflineBotApi):
+class TimedApi(OfflineTelegram):
     """The in-process Bot API, timing its own work (Telegram's side, not the bot's)."""
 
     busy: float = 0.0
@@ -83,7 +83,7 @@ def limiter() -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0)
 
 
-def bare_app(api: OfflineBotApi, handler: Callable[[Update, Any], Any]) -> App:
+def bare_app(api: OfflineTelegram, handler: Callable[[Update, Any], Any]) -> App:
     """A bare PTB bot on the same request layer, defaults and limiter."""
     app = (
         ApplicationBuilder()
@@ -288,7 +288,7 @@ async def main(count: int, write: Callable[[str, str], None]) -> bool:
         f"{body}\n\n{count:,} updates per command and bot (after {WARM_UP} to warm up), "
         f"in turns of {CHUNK} so the machine's noise hits all bots alike; private chats of "
         f"{USERS} users with Telegram languages {', '.join(LANGUAGES)}; texts {texts}. "
-        "Every bot: in-process Bot API (`OfflineBotApi`), HTML default parse mode, the same "
+        "Every bot: in-process Bot API (`OfflineTelegram`), HTML default parse mode, the same "
         "non-pacing `AIORateLimiter` (rates 0); one asyncio thread, so updates/s is on one "
         "core. *Echo* replies with the text it got; *same reply* is the bare bot sending "
         "partnerbot's reply (text and `Keyboard`) from a dict: the cost of the reply itself. "

@@ -13,7 +13,6 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     BaseRateLimiter,
     ContextTypes,
@@ -21,13 +20,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.clock import Clock, SystemClock
-from bot.commands import COMMANDS
 from bot.config import Settings
-from bot.context import BotContext, BotData
-from bot.dispatch import start_scheduling
-from bot.domain import LANGUAGES
-from bot.i18n import FALLBACK, I18n
+from bot.model.clock import Clock, SystemClock
+from bot.model.domain import LANGUAGES
+from bot.schedule.jobs import Scheduler
+from bot.telegram.commands import COMMANDS
+from bot.telegram.context import BotApplication, BotContext, BotData
+from bot.text.i18n import FALLBACK, I18n
 from handlers import (
     errors,
     exchanges,
@@ -45,8 +44,6 @@ log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "0:offline"  # noqa: S105 - not a secret: the in-process Bot API takes any token
 
-PartnerBot = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
-
 
 def build_application(
     settings: Settings,
@@ -57,7 +54,7 @@ def build_application(
     demo: bool = False,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     schedule: bool = True,
-) -> PartnerBot:
+) -> BotApplication:
     """The bot, wired: pass `request` to talk to an in-process Bot API instead of HTTP."""
     # Opt in to PTB 23's behaviour now: durations such as RetryAfter.retry_after come as
     # timedelta (and without a deprecation warning on every flood-control answer).
@@ -80,7 +77,7 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    application: PartnerBot = builder.build()
+    application: BotApplication = builder.build()
     data = application.bot_data
     data.settings = settings
     data.clock = clock or SystemClock()
@@ -98,7 +95,7 @@ def paced() -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=29, group_max_rate=19)
 
 
-def register(application: PartnerBot) -> None:
+def register(application: BotApplication) -> None:
     """All handlers, in the order they are tried; the unknown-command hint comes last."""
     start.register(application)
     settings.register(application)
@@ -111,7 +108,7 @@ def register(application: PartnerBot) -> None:
     application.add_error_handler(errors.on_error)
 
 
-async def _post_init(application: PartnerBot) -> None:
+async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
     assert data.settings is not None
     data.storage = await Storage.open(data.settings.db_path)
@@ -120,18 +117,21 @@ async def _post_init(application: PartnerBot) -> None:
     else:
         await data.storage.network.delete_examples()
     await _publish_commands(application)
+    scheduler = Scheduler(application)
+    data.scheduler = scheduler
     if data.schedule:
-        await start_scheduling(application)
+        await scheduler.start()
 
 
-async def _post_shutdown(application: PartnerBot) -> None:
+async def _post_shutdown(application: BotApplication) -> None:
     storage = application.bot_data.storage
+    application.bot_data.scheduler = None
     if storage is not None:
         await storage.close()
         application.bot_data.storage = None
 
 
-async def _publish_commands(application: PartnerBot) -> None:
+async def _publish_commands(application: BotApplication) -> None:
     """Telegram's command menu, per language; English also as the default for everyone else."""
     i18n = application.bot_data.i18n
     assert i18n is not None
@@ -145,7 +145,7 @@ async def _publish_commands(application: PartnerBot) -> None:
 
 
 @asynccontextmanager
-async def running(application: PartnerBot) -> AsyncIterator[PartnerBot]:
+async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
     """Start the app as run_polling would, but without polling: for the console and tests."""
     await application.initialize()
     try:

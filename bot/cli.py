@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.clock import clock_from
-from bot.codec import DatasetError
 from bot.config import ConfigError, Settings, load_settings
-from bot.dataset import dataset_from_yaml, dataset_to_yaml
-from bot.i18n import CatalogMissingError
 from bot.logs import setup_logging
+from bot.model.clock import clock_from
+from bot.model.codec import DatasetError
+from bot.model.dataset import dataset_from_yaml, dataset_to_yaml
+from bot.text.i18n import CatalogMissingError
 from storage.db import SchemaTooNewError
 from storage.store import Storage
 
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "console":
-        from bot.console import run_console
+        from bot.console.terminal import run_console
 
         await run_console(settings)
         return 0
@@ -114,10 +114,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command == "import":
             return await _import(storage, args.file)
         elif args.command == "schedule":
-            from bot.schedule_report import schedule_report
+            from bot.schedule.report import schedule_report
 
             clock = clock_from(settings.clock_start)
-            sys.stdout.write(await schedule_report(storage, settings, clock, days=args.days))
+            async with storage.scratch_copy() as scratch:  # a listing changes nothing
+                sys.stdout.write(await schedule_report(scratch, settings, clock, days=args.days))
     finally:
         await storage.close()
     return 0
@@ -129,9 +130,7 @@ async def _import(storage: Storage, path: Path) -> int:
     except OSError as exc:
         raise DatasetError(str(path), exc.strerror or "cannot be read") from exc
     dataset = dataset_from_yaml(text, known=await storage.network.ids())
-    await storage.network.save(dataset)
-    async with storage.db.transaction():  # an imported network replaces the seed for good
-        await storage.db.set_meta("seeded", "1")
+    await storage.import_dataset(dataset)
     print(
         f"imported {len(dataset.partnerships)} partnerships, {len(dataset.milestones)} "
         f"milestones, {len(dataset.events)} events from {path}"

@@ -8,8 +8,8 @@ from typing import TypeVar, cast
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import BotContext
-from bot.render import Keyboard
+from bot.telegram.context import BotContext
+from bot.telegram.limits import Keyboard
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 R = TypeVar("R", bound=Reply | None)

@@ -7,8 +7,8 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import render
-from bot.context import BotContext
+from bot.telegram.context import BotContext
+from bot.views import help as view
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,6 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("could not resolve the reader's language for the apology", exc_info=True)
         tr = context.i18n.translator("en")
     try:
-        await context.bot.send_message(chat.id, render.apology(tr))
+        await context.bot.send_message(chat.id, view.apology(tr))
     except TelegramError:
         log.warning("could not send the apology to chat %s", chat.id, exc_info=True)

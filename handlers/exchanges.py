@@ -6,26 +6,33 @@ from datetime import datetime
 from functools import cache
 
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot import exchange_list as listing
-from bot.context import BotContext, Reader
-from bot.domain import LANGUAGES
-from bot.exchanges import Context, collect, matches
-from bot.i18n import I18n
-from bot.paging import compact_query, parse_page, room_for
-from bot.partners import EXCHANGES
-from bot.search import fold
+from bot.model.calendar import collect
+from bot.model.chats import Target
+from bot.model.domain import LANGUAGES
+from bot.telegram.callbacks import (
+    CalendarFile,
+    CalendarOf,
+    ExchangePage,
+    PartnerExchanges,
+    Period,
+    on_press,
+)
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.paging import compact_query
+from bot.text.i18n import I18n
+from bot.text.reader import Reader
+from bot.text.search import fold
+from bot.views import exchanges as view
 from handlers.common import joined_args, kept_reply, show
-
-PARTNERSHIP_FILTER = "@"
 
 
 async def exchanges_command(update: Update, context: BotContext) -> None:
     words = joined_args(context.args)
     first, _, rest = words.partition(" ")
     past = fold(first) in _past_words(context.i18n)
-    query = compact_query(rest if past else words, room_for(listing.PAGE) - 2)
+    query = compact_query(rest if past else words, ExchangePage.room())
     await _show(update, context, page=0, past=past, filter_=query)
 
 
@@ -35,26 +42,18 @@ def _past_words(i18n: I18n) -> frozenset[str]:
     return frozenset({fold(i18n.translator(lang).gettext("past")) for lang in LANGUAGES} | {"past"})
 
 
-async def page_button(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    parsed = parse_page(update.callback_query.data, listing.PAGE)
-    if parsed is None:
-        await update.callback_query.answer()
-        return
-    page, suffix = parsed
-    mode, _, filter_ = suffix.partition(":")
-    await _show(update, context, page=page, past=mode == "p", filter_=filter_)
+async def page_button(update: Update, context: BotContext, data: ExchangePage) -> None:
+    past = data.period is Period.PAST
+    await _show(update, context, page=data.page, past=past, filter_=data.filter)
 
 
-async def partnership_button(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    partnership_id = update.callback_query.data.partition(":")[2]
+async def partnership_button(update: Update, context: BotContext, data: PartnerExchanges) -> None:
     await _show(
         update,
         context,
         page=0,
         past=False,
-        filter_=PARTNERSHIP_FILTER + partnership_id,
+        filter_=view.PARTNERSHIP_FILTER + data.partnership_id,
         new_message=True,
     )
 
@@ -90,7 +89,7 @@ async def _render(
     page: int,
     past: bool,
     filter_: str,
-    followed: frozenset[tuple[str, str]] | None,
+    followed: frozenset[Target] | None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     network = context.storage.network
     items = collect(
@@ -101,26 +100,26 @@ async def _render(
         zone=reader.zone,
         changes=await network.meeting_changes(),
     )
-    views = await network.partnerships(listing.partnerships_referred(items))
-    ctx = Context(
+    views = await network.partnerships(view.partnerships_referred(items))
+    ctx = view.References(
         partnerships={v.partnership.id: v for v in views},
         phases={p.id: p for p in await network.phases()},
         programmes={p.id: p for p in await network.programmes()},
     )
-    if filter_.startswith(PARTNERSHIP_FILTER):
+    if filter_.startswith(view.PARTNERSHIP_FILTER):
         items = [i for i in items if i.partnership_id == filter_[1:]]
         label = next(
             (v.pair_name(reader.tr.lang) for v in views if v.partnership.id == filter_[1:]), ""
         )
     else:
         translators = [context.i18n.translator(lang) for lang in LANGUAGES]
-        items = [i for i in items if matches(i, filter_, ctx, translators)]
+        items = [i for i in items if view.matches(i, filter_, ctx, translators)]
         label = filter_
     if followed is not None:  # in a group: its own partnerships and phases first
-        items = listing.first_for(items, followed)
+        items = view.first_for(items, followed)
     if not items:
-        return listing.nothing_found(reader.tr, past, label), None
-    return listing.render_page(
+        return view.nothing_found(reader.tr, past, label), None
+    return view.render_page(
         items,
         ctx,
         reader.tr,
@@ -129,7 +128,7 @@ async def _render(
         page=page,
         past=past,
         suffix=filter_,
-        heading=listing.heading(reader.tr, past, len(items), label),
+        heading=view.heading(reader.tr, past, len(items), label),
     )
 
 
@@ -144,22 +143,21 @@ async def _send(
         await show(update, text, markup)
 
 
-async def ics_button(update: Update, context: BotContext) -> None:
+async def ics_button(update: Update, context: BotContext, data: CalendarFile) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     reader = await context.reader(update)
-    _prefix, kind, item_id = [*query.data.split(":", 2), "", ""][:3]
     # icalendar is some 80 modules and 4 MiB: loaded when the first .ics is asked for.
-    from bot.ics import event_ics, series_ics
+    from bot.views.ics import event_ics, series_ics
 
     network = context.storage.network
     now = context.clock.now()
     payload: bytes | None = None
-    if kind == "e":
-        event = next((e for e in await network.events() if e.id == item_id), None)
+    if data.of is CalendarOf.EVENT:
+        event = await network.event(data.item_id)
         payload = event_ics(event, reader.tr, now) if event else None
-    elif kind == "s":
-        series = next((s for s in await network.meeting_series() if s.id == item_id), None)
+    else:
+        series = await network.series(data.item_id)
         payload = (
             series_ics(series, reader.tr, now, await network.meeting_changes()) if series else None
         )
@@ -171,13 +169,13 @@ async def ics_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if update.effective_chat is not None:
         await update.effective_chat.send_document(
-            InputFile(payload, filename=f"{item_id}.ics", attach=True),
+            InputFile(payload, filename=f"{data.item_id}.ics", attach=True),
             caption=reader.tr.gettext("Open the file to add it to your calendar."),
         )
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("exchanges", exchanges_command))
-    application.add_handler(CallbackQueryHandler(page_button, pattern=f"^{listing.PAGE}:"))
-    application.add_handler(CallbackQueryHandler(ics_button, pattern=f"^{listing.ICS}:"))
-    application.add_handler(CallbackQueryHandler(partnership_button, pattern=f"^{EXCHANGES}:"))
+    application.add_handler(on_press(ExchangePage, page_button))
+    application.add_handler(on_press(CalendarFile, ics_button))
+    application.add_handler(on_press(PartnerExchanges, partnership_button))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Chat, MessageEntity, Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot import render
-from bot.context import BotContext
+from bot.telegram.context import BotApplication, BotContext
+from bot.views import help as view
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -22,8 +22,8 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     if chat.type != Chat.PRIVATE and addressee.lower() != (context.bot.username or "").lower():
         return  # in groups, other bots' commands are none of our business
     reader = await context.reader(update)
-    await message.reply_text(render.unknown_command(reader.tr, name))
+    await message.reply_text(view.unknown_command(reader.tr, name))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))

@@ -6,41 +6,19 @@ import logging
 from html import escape
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot import groups as logic
-from bot import render
-from bot.context import BotContext
-from bot.dispatch import replan_and_arm
-from bot.paging import compact_query
-from bot.permissions import may_change_chat
+from bot.model.chats import TargetKind
+from bot.model.reminders import parse_reminders
+from bot.telegram.callbacks import Subscribe, Unsubscribe, on_press
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.paging import compact_query
+from bot.telegram.permissions import allowed_to_change
+from bot.views import subscriptions as view
 from handlers.common import joined_args, show
 
 log = logging.getLogger(__name__)
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
-
-
-async def _allowed(update: Update, context: BotContext) -> bool:
-    """Admins and coordinators may change a chat; others get a polite refusal."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    query = update.callback_query
-    message = update.effective_message if query is None else None
-    if await may_change_chat(context.bot, chat, user.id, context.settings.admins, message):
-        return True
-    tr = (await context.reader(update)).tr
-    if query is not None:
-        await query.answer(render.not_allowed(tr), show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(render.not_allowed(tr))
-    return False
 
 
 async def subscribe_command(update: Update, context: BotContext) -> None:
@@ -57,11 +35,11 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
             ),
         )
         return
-    if not await _allowed(update, context):
+    if not await allowed_to_change(update, context):
         return
     network = context.storage.network
-    ids = (await network.search.search(compact_query(typed, 60), limit=logic.MAX_CHOICES))[0]
-    targets = logic.targets_for(
+    ids = (await network.search.search(compact_query(typed, 60), limit=view.MAX_CHOICES))[0]
+    targets = view.targets_for(
         typed,
         await network.phases(),
         await network.programmes(),
@@ -83,30 +61,23 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
         await show(
             update,
             escape(reader.tr.gettext("Which one do you mean?")),
-            logic.choice_keyboard(targets),
+            view.choice_keyboard(targets),
         )
 
 
-async def subscribe_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _prefix, code, target_id = [*query.data.split(":", 2), "", ""][:3]
-    kind = logic.KIND_CODES.get(code)
-    if kind is None:
-        await query.answer()
+async def subscribe_button(update: Update, context: BotContext, data: Subscribe) -> None:
+    if not await allowed_to_change(update, context):  # it has answered with the refusal
         return
-    if not await _allowed(update, context):  # it has answered with the refusal
-        return
-    await _subscribe(
-        update, context, kind, target_id, await _label(context, kind, target_id, update)
-    )
+    kind = view.KINDS[data.target]
+    label = await _label(context, kind, data.target_id, update)
+    await _subscribe(update, context, kind, data.target_id, label)
 
 
-async def _label(context: BotContext, kind: str, target_id: str, update: Update) -> str:
+async def _label(context: BotContext, kind: TargetKind, target_id: str, update: Update) -> str:
     tr = (await context.reader(update)).tr
     network = context.storage.network
     views = {v.partnership.id: v for v in await network.partnerships([target_id])}
-    return logic.describe(
+    return view.describe(
         kind,
         target_id,
         {p.id: p for p in await network.phases()},
@@ -117,7 +88,7 @@ async def _label(context: BotContext, kind: str, target_id: str, update: Update)
 
 
 async def _subscribe(
-    update: Update, context: BotContext, kind: str, target_id: str, label: str
+    update: Update, context: BotContext, kind: TargetKind, target_id: str, label: str
 ) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
@@ -127,7 +98,7 @@ async def _subscribe(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
     )
     await subs.resume(chat.id)  # an admin talking to us here proves we are back
-    await replan_and_arm(context.application)
+    await context.replan()
     text = (
         tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
         if added
@@ -138,36 +109,35 @@ async def _subscribe(
 
 async def subscriptions_command(update: Update, context: BotContext) -> None:
     labels = [label for _id, label in await _labels(update, context)]
-    await show(update, logic.subscription_list(labels, (await context.reader(update)).tr))
+    await show(update, view.subscription_list(labels, (await context.reader(update)).tr))
 
 
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
-    if not await _allowed(update, context):
+    if not await allowed_to_change(update, context):
         return
     reader = await context.reader(update)
     labels = await _labels(update, context)
     if not labels:
-        await show(update, logic.subscription_list([], reader.tr))
+        await show(update, view.subscription_list([], reader.tr))
         return
     await show(
         update,
         escape(reader.tr.gettext("Which one should this chat stop following?")),
-        logic.unsubscribe_keyboard(labels),
+        view.unsubscribe_keyboard(labels),
     )
 
 
-async def unsubscribe_button(update: Update, context: BotContext) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and query.data is not None and chat is not None
-    if not await _allowed(update, context):
+async def unsubscribe_button(update: Update, context: BotContext, data: Unsubscribe) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    if not await allowed_to_change(update, context):
         return
     tr = (await context.reader(update)).tr
-    number = query.data.partition(":")[2]
-    removed = number.isdigit() and await context.storage.subscriptions.remove(chat.id, int(number))
+    removed = await context.storage.subscriptions.remove(chat.id, data.subscription_id)
     if removed:
-        await replan_and_arm(context.application)
+        await context.replan()
     labels = [label for _id, label in await _labels(update, context)]
-    await show(update, logic.subscription_list(labels, tr))
+    await show(update, view.subscription_list(labels, tr))
 
 
 async def _labels(update: Update, context: BotContext) -> list[tuple[int, str]]:
@@ -180,11 +150,11 @@ async def _labels(update: Update, context: BotContext) -> list[tuple[int, str]]:
     programmes = {p.id: p for p in await network.programmes()}
     views = {
         v.partnership.id: v
-        for v in await network.partnerships([s.target_id for s in subs if s.kind == "partnership"])
+        for v in await network.partnerships(
+            [s.target_id for s in subs if s.kind == TargetKind.PARTNERSHIP]
+        )
     }
-    return [
-        (s.id, logic.describe(s.kind, s.target_id, phases, programmes, views, tr)) for s in subs
-    ]
+    return [(s.id, view.describe(s.kind, s.target_id, phases, programmes, views, tr)) for s in subs]
 
 
 async def reminders_command(update: Update, context: BotContext) -> None:
@@ -194,9 +164,9 @@ async def reminders_command(update: Update, context: BotContext) -> None:
     repo = context.storage.subscriptions
     args = context.args or []
     if args:
-        if not await _allowed(update, context):
+        if not await allowed_to_change(update, context):
             return
-        parsed = logic.parse_reminders(args)
+        parsed = parse_reminders(args)
         if parsed is None:
             await show(
                 update,
@@ -209,8 +179,8 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             )
             return
         await repo.set_reminder(chat.id, chat.type, chat.title, *parsed)
-        await replan_and_arm(context.application)
-    await show(update, logic.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
+        await context.replan()
+    await show(update, view.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
 
 
 async def member_update(update: Update, context: BotContext) -> None:
@@ -224,7 +194,7 @@ async def member_update(update: Update, context: BotContext) -> None:
     if now_in and not was:
         if await subs.resume(change.chat.id):
             log.info("back in chat %s: its subscriptions resume", change.chat.id)
-            await replan_and_arm(context.application)
+            await context.replan()
         if change.chat.type == Chat.PRIVATE:
             return  # unblocked in a private chat: the user will say /start
         tr = (await context.reader(update)).tr
@@ -251,17 +221,15 @@ async def migrated(update: Update, context: BotContext) -> None:
         await context.storage.subscriptions.migrate_chat(
             message.chat.id, message.migrate_to_chat_id
         )
-        await replan_and_arm(context.application)
+        await context.replan()
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("subscribe", subscribe_command))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
     application.add_handler(CommandHandler("subscriptions", subscriptions_command))
     application.add_handler(CommandHandler("reminders", reminders_command))
-    application.add_handler(CallbackQueryHandler(subscribe_button, pattern=f"^{logic.SUBSCRIBE}:"))
-    application.add_handler(
-        CallbackQueryHandler(unsubscribe_button, pattern=f"^{logic.UNSUBSCRIBE}:")
-    )
+    application.add_handler(on_press(Subscribe, subscribe_button))
+    application.add_handler(on_press(Unsubscribe, unsubscribe_button))
     application.add_handler(ChatMemberHandler(member_update, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))

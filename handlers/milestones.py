@@ -6,12 +6,13 @@ from datetime import date
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot import milestones as view
-from bot.context import BotContext
-from bot.i18n import Translator
-from bot.render import fit
+from bot.telegram.callbacks import PhaseMilestones, on_press
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.limits import fit
+from bot.text.i18n import Translator
+from bot.views import milestones as view
 from handlers.common import joined_args, kept_reply, show
 
 
@@ -19,10 +20,8 @@ async def milestones_command(update: Update, context: BotContext) -> None:
     await _show(update, context, joined_args(context.args))
 
 
-async def phase_button(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    phase_id = update.callback_query.data.removeprefix(view.PHASE_PREFIX)
-    await _show(update, context, phase_id, exact=True)
+async def phase_button(update: Update, context: BotContext, data: PhaseMilestones) -> None:
+    await _show(update, context, data.phase_id, exact=True)
 
 
 async def _show(update: Update, context: BotContext, wanted: str, exact: bool = False) -> None:
@@ -63,7 +62,7 @@ async def phases_command(update: Update, context: BotContext) -> None:
     await show(update, fit("\n\n".join(parts)), view.phase_keyboard(phases, reader.tr))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("milestones", milestones_command))
     application.add_handler(CommandHandler("phases", phases_command))
-    application.add_handler(CallbackQueryHandler(phase_button, pattern=f"^{view.PHASE_PREFIX}"))
+    application.add_handler(on_press(PhaseMilestones, phase_button))

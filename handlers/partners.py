@@ -6,18 +6,27 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, InlineQueryHandler
+from telegram.ext import CommandHandler, InlineQueryHandler
 
-from bot import partners as view
-from bot.context import BotContext
-from bot.i18n import Translator
-from bot.paging import compact_query, page_of, parse_page, room_for
-from bot.render import button, fit
-from bot.search import country_name
+from bot.telegram.callbacks import (
+    Browse,
+    BrowseBy,
+    ListBy,
+    PartnerCard,
+    PartnerList,
+    button,
+    on_press,
+)
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.limits import fit
+from bot.telegram.paging import compact_query, page_of
+from bot.text.i18n import Translator
+from bot.text.search import country_name
+from bot.views import partners as view
 from handlers.common import Reply, joined_args, kept_reply, show
 
 INLINE_RESULTS = 10
-SOURCE_ROOM = room_for(view.LIST) - len("q:")
+SOURCE_ROOM = PartnerList.room()
 
 
 async def partner_command(update: Update, context: BotContext) -> None:
@@ -47,25 +56,20 @@ async def partner_command(update: Update, context: BotContext) -> None:
             ),
         )
         return
-    await _list(update, context, f"q:{query}", page=0)
+    await _list(update, context, PartnerList(0, ListBy.QUERY, query))
 
 
-async def list_button(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None and update.callback_query.data is not None
-    parsed = parse_page(update.callback_query.data, view.LIST)
-    if parsed is None:
-        await update.callback_query.answer()
-        return
-    await _list(update, context, parsed[1], page=parsed[0])
+async def list_button(update: Update, context: BotContext, data: PartnerList) -> None:
+    await _list(update, context, data)
 
 
-async def _list(update: Update, context: BotContext, source: str, page: int) -> None:
+async def _list(update: Update, context: BotContext, wanted: PartnerList) -> None:
     reader = await context.reader(update)
     # A page of a list reads the same for every reader of that language until a commit.
     reply = await kept_reply(
         context,
-        ("partner-list", source, page, reader.tr.lang),
-        lambda: _render_list(context, reader.tr, source, page),
+        ("partner-list", wanted, reader.tr.lang),
+        lambda: _render_list(context, reader.tr, wanted),
     )
     if reply is None:  # forged or empty source: nothing to show
         if update.callback_query is not None:
@@ -74,18 +78,19 @@ async def _list(update: Update, context: BotContext, source: str, page: int) -> 
     await show(update, *reply)
 
 
-async def _render_list(context: BotContext, tr: Translator, source: str, page: int) -> Reply | None:
+async def _render_list(context: BotContext, tr: Translator, wanted: PartnerList) -> Reply | None:
     network = context.storage.network
-    kind, _, value = source.partition(":")
+    kind, value, page = wanted.by, wanted.value, wanted.page
     size = view.PAGE_SIZE
-    if kind == "q" and value:  # the index pages for us: only one page is read
+    if kind is ListBy.QUERY and value:  # the index pages for us: only one page is read
         shown_ids, total = await network.search.search(value, size, page * size)
         if not shown_ids and total:  # a page past the end (forged or stale): the last one
             page = (total - 1) // size
             shown_ids, total = await network.search.search(value, size, page * size)
-    elif kind in ("c", "p") and value:
+    elif value:
         everything = await network.partnership_ids(
-            country=value if kind == "c" else None, phase_id=value if kind == "p" else None
+            country=value if kind is ListBy.COUNTRY else None,
+            phase_id=value if kind is ListBy.PHASE else None,
         )
         shown, page, _pages = page_of(everything, page, size)
         shown_ids, total = list(shown), len(everything)
@@ -93,7 +98,7 @@ async def _render_list(context: BotContext, tr: Translator, source: str, page: i
         return None
     if total == 0:
         return await _nothing_found(context, value, tr)
-    if total == 1 and kind == "q":
+    if total == 1 and kind is ListBy.QUERY:
         [card] = await network.partnerships(shown_ids)
         return view.card(card, tr), view.card_keyboard(card, tr)
     pages = -(-total // size)
@@ -103,15 +108,15 @@ async def _render_list(context: BotContext, tr: Translator, source: str, page: i
         "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", total
     ).format(count=total, what=await _describe(context, kind, value, tr.lang))
     text = view.result_list(views, f"<b>{escape(heading)}</b>", first, tr)
-    return text, view.list_keyboard(views, first, page, pages, source)
+    return text, view.list_keyboard(views, first, page, pages, kind, value)
 
 
-async def _describe(context: BotContext, kind: str, value: str, lang: str) -> str:
+async def _describe(context: BotContext, kind: ListBy, value: str, lang: str) -> str:
     """What a list is of, as the reader says it: the words, the country, the phase."""
-    if kind == "c":
+    if kind is ListBy.COUNTRY:
         return country_name(value, lang)
-    if kind == "p":
-        phase = next((p for p in await context.storage.network.phases() if p.id == value), None)
+    if kind is ListBy.PHASE:
+        phase = await context.storage.network.phase(value)
         return phase.name.get(lang) if phase else value
     return value
 
@@ -121,20 +126,24 @@ async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Rep
     text = tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
         text += " " + tr.gettext("Did you mean {names}?").format(names=", ".join(close))
-        room = SOURCE_ROOM
         keyboard = InlineKeyboardMarkup(
-            [[button(name, f"{view.LIST}:0:q:{compact_query(name, room)}") for name in close]]
+            [
+                [
+                    button(name, PartnerList(0, ListBy.QUERY, compact_query(name, SOURCE_ROOM)))
+                    for name in close
+                ]
+            ]
         )
         return fit(escape(text)), keyboard
     text += " " + tr.gettext("Try a town, a country or a topic, or browse:")
     return fit(escape(text)), view.browse_keyboard(tr)
 
 
-async def card_button(update: Update, context: BotContext) -> None:
+async def card_button(update: Update, context: BotContext, data: PartnerCard) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     reader = await context.reader(update)
-    found = await context.storage.network.partnerships([query.data.partition(":")[2]])
+    found = await context.storage.network.partnerships([data.partnership_id])
     await query.answer()
     if found and update.effective_chat is not None:  # a new message: the list stays usable
         await update.effective_chat.send_message(
@@ -142,11 +151,10 @@ async def card_button(update: Update, context: BotContext) -> None:
         )
 
 
-async def browse_button(update: Update, context: BotContext) -> None:
-    assert update.callback_query is not None and update.callback_query.data is not None
+async def browse_button(update: Update, context: BotContext, data: Browse) -> None:
     reader = await context.reader(update)
     network = context.storage.network
-    if update.callback_query.data.endswith(":c"):
+    if data.by is BrowseBy.COUNTRY:
         text = reader.tr.gettext("Partnerships by country:")
         await show(
             update, escape(text), view.country_keyboard(await network.countries(), reader.tr)
@@ -185,9 +193,9 @@ async def inline_query(update: Update, context: BotContext) -> None:
     await query.answer(results, cache_time=60, is_personal=True)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("partner", partner_command))
-    application.add_handler(CallbackQueryHandler(list_button, pattern=f"^{view.LIST}:"))
-    application.add_handler(CallbackQueryHandler(card_button, pattern=f"^{view.CARD}:"))
-    application.add_handler(CallbackQueryHandler(browse_button, pattern=f"^{view.BROWSE}:"))
+    application.add_handler(on_press(PartnerList, list_button))
+    application.add_handler(on_press(PartnerCard, card_button))
+    application.add_handler(on_press(Browse, browse_button))
     application.add_handler(InlineQueryHandler(inline_query))

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler
 
-from bot.context import BotContext
-from bot.posts import ANSWERS, ICONS, RSVP, rsvp_keyboard
-from storage.outbox import Delivery
+from bot.model.posts import Delivery, DeliveryStatus, Invitation
+from bot.schedule.compose import ANSWERS, ICONS, rsvp_keyboard
+from bot.telegram.callbacks import Rsvp, on_press
+from bot.telegram.context import BotApplication, BotContext
 
 
-async def rsvp_button(update: Update, context: BotContext) -> None:
+async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _prefix, code, delivery_id = [*query.data.split(":", 2), "", ""][:3]
-    answer = ANSWERS.get(code)
-    delivery = await context.storage.outbox.get(int(delivery_id)) if delivery_id.isdigit() else None
+    assert query is not None
+    answer = ANSWERS[data.answer]
+    delivery = await context.storage.outbox.get(data.delivery_id)
     chat, message = update.effective_chat, query.message
     if (
-        answer is None
-        or delivery is None
-        or delivery.kind != "invite"
+        delivery is None
+        or not isinstance(delivery.payload, Invitation)
         or chat is None
         or delivery.chat_id != chat.id
         or message is None
@@ -29,12 +27,13 @@ async def rsvp_button(update: Update, context: BotContext) -> None:
     ):
         await query.answer()
         return
+    invitation = delivery.payload
     rsvps = context.storage.rsvps
-    await rsvps.answer(chat.id, delivery.payload, query.from_user.id, answer, context.clock.now())
-    tally = await rsvps.tally(chat.id, delivery.payload)
+    await rsvps.answer(chat.id, invitation, query.from_user.id, answer, context.clock.now())
+    tally = await rsvps.tally(chat.id, invitation)
     await query.answer(ICONS[answer])
     try:
-        await query.edit_message_reply_markup(rsvp_keyboard(delivery, tally))
+        await query.edit_message_reply_markup(rsvp_keyboard(delivery.id, invitation, tally))
     except BadRequest as exc:  # the same answer again: the tally did not change
         if "not modified" not in exc.message.lower():
             raise
@@ -44,9 +43,9 @@ def _is_its_message(delivery: Delivery, message_id: int) -> bool:
     """Buttons count only under that invitation. While it is still being confirmed
     (sent, but its message id not yet stored), a quick first press counts too."""
     if delivery.message_id is None:
-        return delivery.status == "sending"
+        return delivery.status == DeliveryStatus.SENDING
     return delivery.message_id == message_id
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(rsvp_button, pattern=f"^{RSVP}:"))
+def register(application: BotApplication) -> None:
+    application.add_handler(on_press(Rsvp, rsvp_button))

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram.ext import CommandHandler
 
-from bot import render
-from bot.context import BotContext
+from bot.telegram.context import BotApplication, BotContext
+from bot.views import help as view
 
 
 async def start(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     if update.effective_message:
-        await update.effective_message.reply_text(render.welcome(reader.tr))
+        await update.effective_message.reply_text(view.welcome(reader.tr))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     if update.effective_message:
         await update.effective_message.reply_text(
-            render.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
+            view.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
         )
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))

@@ -21,6 +21,10 @@ BUSY_TIMEOUT_MS = 5000
 REPLIES_KEPT = 256
 
 
+SEEDED_KEY = "seeded"
+"""Set once the seed dataset was loaded, or a network imported instead."""
+
+
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer partnerbot; refusing beats corrupting it."""
 

@@ -6,12 +6,12 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.codec import to_plain
-from bot.domain import (
+from bot.model.codec import to_plain
+from bot.model.domain import (
     Dataset,
     Event,
     MeetingChange,
@@ -24,10 +24,12 @@ from bot.domain import (
     Programme,
     Topic,
 )
-from storage.db import Database
+from storage.db import SEEDED_KEY, Database
 from storage.records import fetch
 from storage.search import SearchIndex
 from storage.views import views
+
+T = TypeVar("T")
 
 # Table per dataset field, in an order that satisfies the foreign keys.
 TABLES: tuple[tuple[str, str, type], ...] = (
@@ -49,9 +51,12 @@ class NetworkRepository:
         self.db = db
         self.search = SearchIndex(db)
 
-    async def save(self, dataset: Dataset) -> None:
-        """Insert or update every record of `dataset` by id, and the search index, atomically."""
+    async def save(self, dataset: Dataset, *, seeded: bool = False) -> None:
+        """Insert or update every record of `dataset` by id, and the search index, atomically;
+        `seeded`: mark the database as holding its network (no seed is loaded any more)."""
         async with self.db.transaction() as conn:
+            if seeded:
+                await self.db.set_meta(SEEDED_KEY, "1")
             for field_name, table, _cls in TABLES:
                 items = getattr(dataset, field_name)
                 if items:
@@ -114,6 +119,21 @@ class NetworkRepository:
     async def meeting_changes(self) -> list[MeetingChange]:
         sql = "SELECT * FROM meeting_changes ORDER BY rowid"
         return await fetch(self.db.conn, MeetingChange, "meeting_changes", sql)
+
+    async def phase(self, phase_id: str) -> Phase | None:
+        return await self._one(Phase, "phases", phase_id)
+
+    async def event(self, event_id: str) -> Event | None:
+        return await self._one(Event, "events", event_id)
+
+    async def series(self, series_id: str) -> MeetingSeries | None:
+        return await self._one(MeetingSeries, "meeting_series", series_id)
+
+    async def _one(self, cls: type[T], table: str, record_id: str) -> T | None:
+        found = await fetch(
+            self.db.conn, cls, table, f"SELECT * FROM {table} WHERE id = ?", [record_id]
+        )
+        return found[0] if found else None
 
     async def municipalities(self) -> list[Municipality]:
         sql = "SELECT * FROM municipalities ORDER BY rowid"

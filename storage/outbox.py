@@ -4,38 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
 
+from bot.model.posts import (
+    Delivery,
+    DeliveryStatus,
+    Planned,
+    PostKind,
+    payload_from_plain,
+    payload_to_plain,
+)
 from storage.db import Database
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One post the planner wants in one chat at one instant."""
-
-    key: str
-    chat_id: int
-    kind: str
-    due_at: datetime
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    id: int
-    key: str
-    chat_id: int
-    kind: str
-    due_at: datetime
-    payload: dict[str, Any]
-    status: str
-    attempts: int
-    message_id: int | None
-
 
 _PAYLOAD = json.JSONEncoder(sort_keys=True)  # one encoder: json.dumps makes one per call
 
@@ -45,14 +27,14 @@ def _utc(moment: datetime) -> str:
 
 
 def _delivery(row: aiosqlite.Row) -> Delivery:
+    kind = PostKind(row["kind"])
     return Delivery(
         row["id"],
         row["key"],
         row["chat_id"],
-        row["kind"],
         datetime.fromisoformat(row["due_at"]),
-        json.loads(row["payload"]),
-        row["status"],
+        payload_from_plain(kind, row["key"], json.loads(row["payload"])),
+        DeliveryStatus(row["status"]),
         row["attempts"],
         row["message_id"],
     )
@@ -72,7 +54,14 @@ class OutboxRepository:
         A changed date gives a new key, so its old pending row goes. Returns rows added.
         """
         rows = [
-            (p.key, p.chat_id, p.kind, _utc(p.due_at), _PAYLOAD.encode(p.payload)) for p in planned
+            (
+                p.key,
+                p.chat_id,
+                p.kind.value,
+                _utc(p.due_at),
+                _PAYLOAD.encode(payload_to_plain(p.payload)),
+            )
+            for p in planned
         ]
         async with self.db.transaction() as conn:
             # The plan goes into a keyed temporary table, so comparing it with the outbox is
@@ -178,14 +167,6 @@ class OutboxRepository:
         ) as cur:
             row = await cur.fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    async def by_message(self, chat_id: int, message_id: int) -> Delivery | None:
-        async with self.db.conn.execute(
-            "SELECT * FROM deliveries WHERE chat_id = ? AND message_id = ?",
-            (chat_id, message_id),
-        ) as cur:
-            row = await cur.fetchone()
-        return _delivery(row) if row else None
 
     async def get(self, delivery_id: int) -> Delivery | None:
         async with self.db.conn.execute(

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from bot.model.chats import ChatPrefs, Target, TargetKind, UserPrefs
 from storage.db import Database
 from storage.records import upsert_chat
-
-
-@dataclass(frozen=True)
-class UserPrefs:
-    language: str | None = None
-    timezone: str | None = None
-    home_timezone: str | None = None
-    """The zone of the user's own partner town, when a coordinator recorded it."""
-
-
-@dataclass(frozen=True)
-class ChatPrefs:
-    languages: tuple[str, ...] = ()
-    timezone: str | None = None
 
 
 class PreferencesRepository:
@@ -75,15 +61,15 @@ class PreferencesRepository:
             await upsert_chat(conn, chat_id, chat_type, title)
             await conn.execute("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
 
-    async def subscribed_targets(self, chat_id: int) -> frozenset[tuple[str, str]]:
+    async def subscribed_targets(self, chat_id: int) -> frozenset[Target]:
         """(kind, id) pairs a group follows, e.g. ('partnership', 'bonn-la-paz')."""
         return await self.db.cache.get(("followed", chat_id), lambda: self._followed(chat_id))
 
-    async def _followed(self, chat_id: int) -> frozenset[tuple[str, str]]:
+    async def _followed(self, chat_id: int) -> frozenset[Target]:
         async with self.db.conn.execute(
             "SELECT target_kind, target_id FROM subscriptions WHERE chat_id = ?", (chat_id,)
         ) as cur:
-            return frozenset((row[0], row[1]) for row in await cur.fetchall())
+            return frozenset((TargetKind(row[0]), row[1]) for row in await cur.fetchall())
 
     async def set_chat_languages(
         self, chat_id: int, chat_type: str, title: str | None, languages: tuple[str, ...]

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.codec import from_plain
+from bot.model.codec import from_plain
 
 T = TypeVar("T")
 

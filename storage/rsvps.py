@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
+from bot.model.chats import RsvpAnswer
+from bot.model.posts import MeetingPost
 from storage.db import Database
 
 
@@ -16,7 +16,7 @@ class RsvpRepository:
         self.db = db
 
     async def answer(
-        self, chat_id: int, payload: Mapping[str, Any], user_id: int, answer: str, now: datetime
+        self, chat_id: int, meeting: MeetingPost, user_id: int, answer: RsvpAnswer, now: datetime
     ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
@@ -25,19 +25,19 @@ class RsvpRepository:
                 "DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at",
                 (
                     chat_id,
-                    payload["series_id"],
-                    payload["occurrence"],
+                    meeting.series_id,
+                    meeting.occurrence,
                     user_id,
-                    answer,
+                    answer.value,
                     now.isoformat(),
                 ),
             )
 
-    async def tally(self, chat_id: int, payload: Mapping[str, Any]) -> dict[str, int]:
+    async def tally(self, chat_id: int, meeting: MeetingPost) -> dict[RsvpAnswer, int]:
         """Answers per kind in this chat for the meeting an invitation is about."""
         async with self.db.conn.execute(
             "SELECT answer, count(*) FROM rsvps WHERE chat_id = ? AND series_id = ? "
             "AND occurrence = ? GROUP BY answer",
-            (chat_id, payload["series_id"], payload["occurrence"]),
+            (chat_id, meeting.series_id, meeting.occurrence),
         ) as cur:
-            return {row[0]: row[1] for row in await cur.fetchall()}
+            return {RsvpAnswer(row[0]): row[1] for row in await cur.fetchall()}

@@ -6,7 +6,7 @@ import json
 
 import aiosqlite
 
-from bot.search import Names, document, fts_query
+from bot.text.search import Names, document, fts_query
 from storage.db import Database
 from storage.views import views
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from bot.dataset import dataset_from_yaml
-from bot.example import example_dataset
-from storage.db import Database
+import aiosqlite
+
+from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import Dataset
+from bot.model.example import example_dataset
+from storage.db import SEEDED_KEY, Database
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
 from storage.preferences import PreferencesRepository
@@ -18,8 +24,6 @@ from storage.rsvps import RsvpRepository
 from storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
-
-SEEDED_KEY = "seeded"
 
 
 def seed_yaml() -> str:
@@ -71,6 +75,28 @@ class Storage:
         async with self.db.transaction():
             await self.db.set_meta(SEEDED_KEY, "1")
         return True
+
+    async def import_dataset(self, dataset: Dataset) -> None:
+        """Save an imported network and mark the database seeded, in one transaction: an
+        imported network replaces the seed for good."""
+        await self.network.save(dataset, seeded=True)
+
+    @asynccontextmanager
+    async def scratch_copy(self) -> AsyncIterator[Storage]:
+        """A throwaway copy of this database (SQLite's online backup), for a dry run that
+        must not touch the live one."""
+        with tempfile.TemporaryDirectory(prefix="partnerbot-") as directory:
+            path = Path(directory) / "scratch.sqlite3"
+            target = await aiosqlite.connect(str(path))
+            try:
+                await self.db.conn.backup(target)
+            finally:
+                await target.close()
+            copy = await Storage.open(path, seed=False)
+            try:
+                yield copy
+            finally:
+                await copy.close()
 
     async def load_example(self, today: date) -> None:
         """Replace the example phase with one dated from `today`."""

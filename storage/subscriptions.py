@@ -3,54 +3,19 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
+from bot.model.chats import FollowingChat, Subscription, TargetKind
+from bot.model.reminders import ReminderSetting, ReminderSettings, ReminderValue
 from storage.db import Database
 from storage.records import upsert_chat
 
-DEFAULT_DEADLINE_DAYS = (14, 3, 1)
-DEFAULT_MEETING_MINUTES = (1440, 60)
-DEFAULT_EVENT_DAYS = (7,)
-REMINDER_SETTINGS = {  # what /reminders may set, and where it lives
-    "deadlines": "deadline_offsets",
-    "meetings": "meeting_offsets",
-    "events": "event_offsets",
-    "invite": "invite_days",
+COLUMNS = {  # where each of a chat's lead times lives
+    ReminderSetting.DEADLINES: "deadline_offsets",
+    ReminderSetting.MEETINGS: "meeting_offsets",
+    ReminderSetting.EVENTS: "event_offsets",
+    ReminderSetting.INVITE: "invite_days",
 }
-
-
-@dataclass(frozen=True)
-class ReminderSettings:
-    deadline_days: tuple[int, ...] = DEFAULT_DEADLINE_DAYS
-    meeting_minutes: tuple[int, ...] = DEFAULT_MEETING_MINUTES
-    event_days: tuple[int, ...] = DEFAULT_EVENT_DAYS
-    invite_days: int | None = None
-    """None: invite when the previous meeting is over."""
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    chat_id: int
-    kind: str  # 'partnership' | 'phase' | 'programme'
-    target_id: str
-
-
-@dataclass(frozen=True)
-class FollowingChat:
-    """A chat with what it follows and its settings: the planner's input."""
-
-    chat_id: int
-    title: str | None
-    languages: tuple[str, ...]
-    timezone: str | None
-    deadline_days: tuple[int, ...]
-    meeting_minutes: tuple[int, ...]
-    targets: frozenset[tuple[str, str]]
-    event_days: tuple[int, ...] = (7,)
-    invite_days: int | None = None
-    """None: invite when the previous meeting is over."""
 
 
 class SubscriptionRepository:
@@ -62,7 +27,7 @@ class SubscriptionRepository:
         chat_id: int,
         chat_type: str,
         title: str | None,
-        kind: str,
+        kind: TargetKind,
         target_id: str,
         user_id: int,
         now: datetime,
@@ -73,7 +38,7 @@ class SubscriptionRepository:
             cur = await conn.execute(
                 "INSERT INTO subscriptions (chat_id, target_kind, target_id, created_by, "
                 "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (chat_id, kind, target_id, user_id, now.isoformat()),
+                (chat_id, TargetKind(kind).value, target_id, user_id, now.isoformat()),
             )
             return cur.rowcount > 0
 
@@ -91,7 +56,7 @@ class SubscriptionRepository:
             "ORDER BY id",
             (chat_id,),
         ) as cur:
-            return [Subscription(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]
+            return [Subscription(r[0], r[1], TargetKind(r[2]), r[3]) for r in await cur.fetchall()]
 
     async def following_chats(self) -> list[FollowingChat]:
         """Every chat that follows something and is not paused."""
@@ -111,7 +76,7 @@ class SubscriptionRepository:
                 timezone=r[3],
                 deadline_days=tuple(json.loads(r[4])),
                 meeting_minutes=tuple(json.loads(r[5])),
-                targets=frozenset((k, t) for k, t in json.loads(r[6])),
+                targets=frozenset((TargetKind(k), t) for k, t in json.loads(r[6])),
                 event_days=tuple(json.loads(r[7])),
                 invite_days=r[8],
             )
@@ -141,11 +106,11 @@ class SubscriptionRepository:
         chat_id: int,
         chat_type: str,
         title: str | None,
-        setting: str,
-        value: tuple[int, ...] | int | None,
+        setting: ReminderSetting,
+        value: ReminderValue,
     ) -> None:
-        """Store one of the chat's reminder settings (a column of REMINDER_SETTINGS)."""
-        column = REMINDER_SETTINGS[setting]
+        """Store one of the chat's lead times."""
+        column = COLUMNS[setting]
         stored = json.dumps(list(value)) if isinstance(value, tuple) else value
         async with self.db.transaction() as conn:
             await upsert_chat(conn, chat_id, chat_type, title)

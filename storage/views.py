@@ -8,7 +8,7 @@ from typing import Protocol, TypeVar
 
 import aiosqlite
 
-from bot.domain import Municipality, Partnership, PartnershipView, Phase, Programme, Topic
+from bot.model.domain import Municipality, Partnership, PartnershipView, Phase, Programme, Topic
 from storage.records import fetch
 
 

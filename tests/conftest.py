@@ -11,12 +11,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from telegram.ext import AIORateLimiter
 
-from bot.app import PartnerBot, build_application, running
-from bot.clock import MovableClock
+from bot.app import BotApplication, build_application, running
 from bot.config import Settings
-from bot.i18n import I18n
-from bot.offline import OfflineBotApi, as_update
-from tests.bot_process import CLOCK_START
+from bot.model.clock import MovableClock
+from bot.text.i18n import I18n
+from harness.bot_process import CLOCK_START
+from harness.telegram import OfflineTelegram, as_update
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR = 9000
@@ -55,7 +55,7 @@ def clock() -> MovableClock:
 class Driver:
     """Plays users and chats against the real Application, reads what the bot sent."""
 
-    def __init__(self, app: PartnerBot, api: OfflineBotApi) -> None:
+    def __init__(self, app: BotApplication, api: OfflineTelegram) -> None:
         self.app, self.api = app, api
 
     @staticmethod
@@ -111,13 +111,13 @@ class Driver:
 
 @pytest.fixture
 async def bot(settings: Settings, i18n: I18n, clock: MovableClock) -> AsyncIterator[Driver]:
-    async with running(make_app(settings, i18n, clock, api := OfflineBotApi(clock=clock))) as app:
+    async with running(make_app(settings, i18n, clock, api := OfflineTelegram(clock=clock))) as app:
         yield Driver(app, api)
 
 
 def make_app(
-    settings: Settings, i18n: I18n, clock: MovableClock, api: OfflineBotApi, demo: bool = True
-) -> PartnerBot:
+    settings: Settings, i18n: I18n, clock: MovableClock, api: OfflineTelegram, demo: bool = True
+) -> BotApplication:
     """The real Application on the offline API; tests drive the dispatcher themselves
     (schedule=False keeps the JobQueue from racing them) and no pacing slows them down."""
     limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dataset import dataset_to_yaml
+from bot.model.dataset import dataset_to_yaml
 from tests.conftest import Driver
 
 COMMANDS = ["/partner", "/milestones", "/exchanges", "/timezone", "/language", "/phases"]

@@ -9,8 +9,8 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 
-from tests.bot_process import TOKEN
-from tests.botapi_server import BotApiServer, FloodLimits
+from harness.bot_process import TOKEN
+from harness.botapi_server import BotApiServer, FloodLimits
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "Bonn – La Paz"}
 

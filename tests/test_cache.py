@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.clock import MovableClock
 from bot.config import Settings
-from bot.dataset import dataset_from_yaml
-from bot.render import Keyboard
+from bot.model.clock import MovableClock
+from bot.model.dataset import dataset_from_yaml
+from bot.telegram.limits import Keyboard
 from storage.cache import ReadCache, VersionWatch
 from storage.db import Database
 from storage.store import Storage, seed_yaml

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.bot_process import CLOCK_START, partnerbot
 from storage.db import bundled_migrations
 from storage.store import seed_yaml
-from tests.bot_process import CLOCK_START, partnerbot
 
 
 def test_console_through_a_pipe(tmp_path: Path) -> None:

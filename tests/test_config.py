@@ -122,7 +122,7 @@ def test_run_without_token_points_to_the_console(
 def test_a_command_clock_starts_where_told_and_runs_on() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.clock import SystemClock, clock_from
+    from bot.model.clock import SystemClock, clock_from
 
     start = datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC)
     clock = clock_from(start)  # PARTNERBOT_CLOCK_START set

@@ -6,9 +6,9 @@ from datetime import time
 
 import pytest
 
-from bot.codec import DatasetError
-from bot.dataset import dataset_from_yaml
-from bot.domain import EventKind, LocalizedText, PartialDate
+from bot.model.codec import DatasetError
+from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import EventKind, LocalizedText, PartialDate
 from storage.store import seed_yaml
 
 SEED = dataset_from_yaml(seed_yaml())

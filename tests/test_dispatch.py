@@ -14,13 +14,14 @@ import pytest
 from telegram.error import TimedOut
 
 from bot.app import running
-from bot.clock import MovableClock
 from bot.config import Settings
-from bot.dispatch import dispatcher_of, replan
-from bot.domain import ChangeStatus, Dataset, MeetingChange
-from bot.fake_telegram import ApiError
-from bot.i18n import I18n
-from bot.offline import OfflineBotApi
+from bot.console.telegram import ApiError
+from bot.model.clock import MovableClock
+from bot.model.domain import ChangeStatus, Dataset, MeetingChange
+from bot.schedule.jobs import dispatcher_of
+from bot.schedule.replan import replan
+from bot.text.i18n import I18n
+from harness.telegram import OfflineTelegram
 from tests.conftest import Driver, make_app
 
 BERLIN_ZONE = "Europe/Berlin"
@@ -112,7 +113,7 @@ async def test_clock_change_warning_on_the_first_invitation_after_it(
 
 async def test_flood_control_waits_and_loses_nothing(bot: Driver, clock: MovableClock) -> None:
     await follow(bot, -503)
-    bot.api.fail(-503, OfflineBotApi.flood(30))
+    bot.api.fail(-503, OfflineTelegram.flood(30))
     assert await plan_and_send(bot) == 0
     assert await status_of(bot, "invite:bonn-la-paz-virtual:2026-11-24") == [
         ("pending", "flood control")
@@ -135,7 +136,7 @@ async def test_forbidden_pauses_and_readding_resumes(bot: Driver, clock: Movable
     bot.api.blocked.discard(-504)
     group = {"id": -504, "type": "supergroup", "title": "group -504"}
     update = bot.api.member_change(group, bot.user(1), "kicked", "member")
-    from bot.offline import as_update
+    from harness.telegram import as_update
 
     await bot.app.process_update(as_update(update, bot.app.bot))
     assert not await storage(bot).subscriptions.is_paused(-504)
@@ -188,7 +189,7 @@ async def test_crash_mid_batch_then_restart_loses_nothing_and_doubles_nothing(
     settings: Settings, i18n: I18n, clock: MovableClock
 ) -> None:
     groups = [-7000 - n for n in range(200)]
-    api = OfflineBotApi(clock=clock)
+    api = OfflineTelegram(clock=clock)
     async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
         bot = Driver(app, api)
         for chat_id in groups:
@@ -217,7 +218,7 @@ async def test_downtime_sends_late_while_useful_and_skips_the_rest(
     # Down from now until 25 Nov 10:00 Berlin: the 1-day reminder of the deadline on 26 Nov
     # (due 09:00) is still useful; the meeting of 24 Nov 15:00 is over.
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    with caplog.at_level(logging.INFO, logger="bot.dispatch"):
+    with caplog.at_level(logging.INFO, logger="bot.schedule.send"):
         await dispatcher_of(bot.app).run(bot.app.bot)
     deadline = [m for m in sent_to(bot, -509) if m["text"].startswith("⏰ Deadline tomorrow")]
     assert len(deadline) == 1
@@ -234,7 +235,7 @@ async def test_downtime_sends_late_while_useful_and_skips_the_rest(
 async def test_restart_on_the_same_file_keeps_the_plan(
     settings: Settings, i18n: I18n, clock: MovableClock, tmp_path: Path
 ) -> None:
-    api = OfflineBotApi(clock=clock)
+    api = OfflineTelegram(clock=clock)
     async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
         await follow(Driver(app, api), -600)
         await plan_and_send(Driver(app, api))
@@ -270,9 +271,9 @@ async def test_the_job_queue_wakes_at_the_next_due_post(
     from telegram.ext import AIORateLimiter
 
     from bot.app import build_application
-    from bot.dispatch import WAKE_JOB, replan_and_arm
+    from bot.schedule.jobs import WAKE_JOB, replan_and_arm
 
-    api = OfflineBotApi(clock=clock)
+    api = OfflineTelegram(clock=clock)
     app = build_application(
         settings,
         request=api,
@@ -307,7 +308,7 @@ async def test_flood_control_holds_every_post_not_just_the_refused_one(
 ) -> None:
     await follow(bot, -551)  # planned and sent first (lower id)
     await follow(bot, -550)
-    bot.api.fail(-551, OfflineBotApi.flood(30))
+    bot.api.fail(-551, OfflineTelegram.flood(30))
     await plan_and_send(bot)
     assert sent_to(bot, -550) == []  # the other group waits too
     clock.advance(timedelta(seconds=10))
@@ -360,7 +361,7 @@ async def test_retries_keep_the_planned_time_for_the_late_mark(
 async def test_a_crash_after_telegram_got_the_post_repeats_at_most_that_one(
     settings: Settings, i18n: I18n, clock: MovableClock
 ) -> None:
-    class CrashAfterSend(OfflineBotApi):
+    class CrashAfterSend(OfflineTelegram):
         crash_on: int | None = None
 
         def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -379,7 +380,7 @@ async def test_a_crash_after_telegram_got_the_post_repeats_at_most_that_one(
             await plan_and_send(Driver(app, api))
     api.crash_on = None
     async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
-        from bot.dispatch import start_scheduling
+        from bot.schedule.jobs import start_scheduling
 
         app.bot_data.schedule = True
         await start_scheduling(app)  # the real start path: release the row in flight
@@ -400,7 +401,7 @@ async def test_rsvp_counts_belong_to_each_group(bot: Driver) -> None:
     final_b = bot.api.messages[(-544, post_b["message_id"])]["reply_markup"]
     assert final_b["inline_keyboard"][0][0]["text"] == "✅ 0"
     forged = bot.api.button_press(bot.user(3), post_b, yes_a)  # group A's button data in B
-    from bot.offline import as_update
+    from harness.telegram import as_update
 
     await bot.app.process_update(as_update(forged, bot.app.bot))
     assert bot.api.messages[(-544, post_b["message_id"])]["reply_markup"] == final_b

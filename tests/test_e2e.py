@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.fake_telegram import ApiError
-from tests.bot_process import CLOCK_START, TOKEN, BotProcess
-from tests.botapi_server import BotApiServer, FloodLimits
-from tests.network_setup import SERIES, follow, group, next_meeting
+from bot.console.telegram import ApiError
+from harness.bot_process import CLOCK_START, TOKEN, BotProcess
+from harness.botapi_server import BotApiServer, FloodLimits
+from harness.network_setup import SERIES, follow, group, next_meeting
 
 JSON = dict[str, Any]
 ADMIN, MEMBER = 11, 12
@@ -281,9 +281,9 @@ async def test_down_for_two_hours_over_a_reminder_it_comes_late_once(
     await bot.start(clock_start=start + timedelta(hours=2, minutes=20))
     await server.wait_for(lambda: reminders(server, chat), within=20)
     assert await bot.stop() == 0
-    plans = bot.output().count("bot.dispatch: planned")
+    plans = bot.output().count("bot.schedule.replan: planned")
     await bot.start(clock_start=start + timedelta(hours=2, minutes=21))  # and once more
-    await server.wait_for(lambda: bot.output().count("bot.dispatch: planned") > plans)
+    await server.wait_for(lambda: bot.output().count("bot.schedule.replan: planned") > plans)
     assert await bot.stop() == 0  # its catch-up has run: nothing was sent twice
     [late] = reminders(server, chat)
     assert "beginnt in 40 Minuten" in late

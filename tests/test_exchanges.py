@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from bot.clock import MovableClock
-from bot.dataset import dataset_from_yaml
-from bot.recurrence import occurrences
+from bot.model.clock import MovableClock
+from bot.model.dataset import dataset_from_yaml
+from bot.model.recurrence import occurrences
 from storage.store import seed_yaml
 from tests.conftest import Driver
 
@@ -159,9 +159,9 @@ async def test_group_sees_its_own_partnership_first(bot: Driver) -> None:
 def test_event_without_end_time_stays_upcoming_through_its_days(i18n: object) -> None:
     from datetime import time as clock_time
 
-    from bot.domain import Event, EventKind, LocalizedText, PartialDate
-    from bot.exchanges import from_event
-    from bot.ics import event_ics
+    from bot.model.calendar import from_event
+    from bot.model.domain import Event, EventKind, LocalizedText, PartialDate
+    from bot.views.ics import event_ics
 
     workshop = Event(
         "w",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.offline import as_update
-from storage.subscriptions import ReminderSettings
+from bot.console.transport import as_update
+from bot.model.reminders import ReminderSettings
 from tests.conftest import COORDINATOR, Driver
 
 ADMIN, MEMBER = 11, 12

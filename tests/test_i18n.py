@@ -10,8 +10,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.domain import LANGUAGES
-from bot.i18n import CatalogMissingError, I18n, choose_languages, supported_language
+from bot.model.domain import LANGUAGES
+from bot.text.i18n import CatalogMissingError, I18n, choose_languages, supported_language
 from tests.conftest import ROOT
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from bot.dataset import dataset_from_yaml
-from bot.domain import PartialDate
-from bot.i18n import I18n
-from bot.milestones import find_phase, is_done, is_open
-from bot.timefmt import days_until
+from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import PartialDate
+from bot.text.dates import days_until
+from bot.text.i18n import I18n
+from bot.views.milestones import find_phase, is_done, is_open
 from storage.store import seed_yaml
 from tests.conftest import Driver
 

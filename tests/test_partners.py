@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import MovableClock
 from bot.config import Settings
-from bot.dataset import dataset_from_yaml
-from bot.domain import Dataset, LocalizedText, Municipality, Partnership
-from bot.i18n import I18n
-from bot.search import Names, fold, fts_query
+from bot.model.clock import MovableClock
+from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import Dataset, LocalizedText, Municipality, Partnership
+from bot.text.i18n import I18n
+from bot.text.search import Names, fold, fts_query
+from harness.generated import generated_network
 from storage.db import Database, bundled_migrations
 from storage.network import NetworkRepository
 from storage.store import Storage, seed_yaml
 from tests.conftest import Driver
-from tests.generated import generated_network
 
 GENERATED = 10_000
 
@@ -179,10 +179,10 @@ async def test_paging_over_many_results_edits_in_place(
     big_network: Path, settings: Settings, i18n: I18n, clock: MovableClock, tmp_path: Path
 ) -> None:
     from bot.app import build_application, running
-    from bot.offline import OfflineBotApi
+    from harness.telegram import OfflineTelegram
 
     shutil.copy(big_network, settings.db_path)
-    api = OfflineBotApi(clock=clock)
+    api = OfflineTelegram(clock=clock)
     app = build_application(settings, request=api, i18n=i18n, clock=clock)
     async with running(app):
         bot = Driver(app, api)
@@ -245,7 +245,7 @@ async def test_browse_by_country_and_by_phase(bot: Driver) -> None:
 
 
 async def test_inline_mode_offers_cards(bot: Driver) -> None:
-    from bot.offline import as_update
+    from harness.telegram import as_update
 
     update = bot.api.inline_query(bot.user(language_code="de"), "mtwara")
     await bot.app.process_update(as_update(update, bot.app.bot))

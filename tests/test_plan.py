@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.codec import DatasetError
-from bot.dataset import dataset_from_yaml
-from bot.dispatch import load_network, replan
-from bot.domain import (
+from bot.model.chats import FollowingChat
+from bot.model.codec import DatasetError
+from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import (
     ChangeStatus,
     Dataset,
     LocalizedText,
@@ -22,12 +22,12 @@ from bot.domain import (
     Partnership,
     Phase,
 )
-from bot.plan import Network, deadline_end, plan_chat
-from bot.recurrence import occurrences
-from storage.outbox import Planned
+from bot.model.posts import MeetingCorrection, MeetingReminder, Planned
+from bot.model.recurrence import occurrences
+from bot.schedule.plan import Network, deadline_end, plan_chat
+from bot.schedule.replan import load_network, replan
+from harness.generated import generated_network
 from storage.store import Storage, seed_yaml
-from storage.subscriptions import FollowingChat
-from tests.generated import generated_network
 
 BERLIN, LA_PAZ, ADDIS = (
     ZoneInfo(z) for z in ("Europe/Berlin", "America/La_Paz", "Africa/Addis_Ababa")
@@ -164,9 +164,9 @@ def test_meeting_reminders_follow_berlin_wall_clock_across_dst() -> None:
     now = datetime(2027, 3, 1, tzinfo=UTC)
     plan = plan_chat(chat(("partnership", "bonn-la-paz")), network(), now, BERLIN)
     hour_before = {
-        p.payload["occurrence"]: p.due_at.astimezone(UTC)
+        p.payload.occurrence: p.due_at.astimezone(UTC)
         for p in plan
-        if p.kind == "meeting" and p.payload["minutes"] == 60
+        if isinstance(p.payload, MeetingReminder) and p.payload.minutes == 60
     }
     # 15:00 Berlin is 14:00 UTC in winter and 13:00 UTC after the change to summer time
     # (28 March 2027); the reminder an hour before moves with it.
@@ -254,8 +254,15 @@ async def test_replace_plan_adds_moves_and_drops_only_pending_rows(tmp_path: Pat
     for chat_id in (-1, -2):
         await store.subscriptions.add(chat_id, "group", "g", "phase", "p8", 1, now)
 
-    def row(key: str, chat_id: int, hours: int, payload: int = 0) -> Planned:
-        return Planned(key, chat_id, "event", now + timedelta(hours=hours), {"n": payload})
+    def correction(subject: str, version: int = 0) -> MeetingCorrection:
+        """A post about `subject`; versions differ in payload, not in key."""
+        return MeetingCorrection(f"c{version}", subject, "2026-12-01T15:00", "cancelled", "")
+
+    def key(subject: str) -> str:
+        return correction(subject).key
+
+    def row(subject: str, chat_id: int, hours: int, version: int = 0) -> Planned:
+        return Planned(chat_id, now + timedelta(hours=hours), correction(subject, version))
 
     outbox = store.outbox
     assert (
@@ -265,7 +272,7 @@ async def test_replace_plan_adds_moves_and_drops_only_pending_rows(tmp_path: Pat
         == 3
     )
     delivery = await outbox.claim_next(now + timedelta(hours=1))
-    assert delivery is not None and delivery.key == "a"
+    assert delivery is not None and delivery.key == key("a")
     await outbox.mark_sent(delivery.id, 7, now)
     # "a" was sent: it stays as it was; "b" moves; "c" is no longer planned; "d" is new.
     plan = [row("a", -1, 5, 1), row("b", -1, 4, 1), row("d", -2, 6)]
@@ -273,13 +280,13 @@ async def test_replace_plan_adds_moves_and_drops_only_pending_rows(tmp_path: Pat
     assert await outbox.replace_plan([-1, -2], plan, now) == 0
     pending = await outbox.pending_until(now + timedelta(days=1))
     assert [(d.key, d.chat_id, d.due_at, d.payload) for d in pending] == [
-        ("d", -2, now + timedelta(hours=6), {"n": 0}),
-        ("b", -1, now + timedelta(hours=4), {"n": 1}),
+        (key("d"), -2, now + timedelta(hours=6), correction("d", 0)),
+        (key("b"), -1, now + timedelta(hours=4), correction("b", 1)),
     ]
     sent = await outbox.get(delivery.id)
     assert sent is not None and (sent.status, sent.due_at) == ("sent", now + timedelta(hours=1))
     assert await outbox.replace_plan([-1], [], now) == 0  # chat -1 planned empty: only its rows go
-    assert [d.key for d in await outbox.pending_until(now + timedelta(days=1))] == ["d"]
+    assert [d.key for d in await outbox.pending_until(now + timedelta(days=1))] == [key("d")]
     await store.close()
 
 

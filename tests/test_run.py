@@ -5,8 +5,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from tests.bot_process import TOKEN, BotProcess
-from tests.botapi_server import BotApiServer
+from harness.bot_process import TOKEN, BotProcess
+from harness.botapi_server import BotApiServer
 
 
 async def test_run_polls_the_configured_api_and_keeps_the_token_out_of_logs(

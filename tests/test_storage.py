@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.dataset import dataset_from_yaml, dataset_to_yaml
-from bot.domain import PartialDate
+from bot.model.dataset import dataset_from_yaml, dataset_to_yaml
+from bot.model.domain import PartialDate
 from storage.db import Database, Migration, SchemaTooNewError, bundled_migrations
 from storage.store import Storage, seed_yaml
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from babel import Locale
 
-from bot import territories
-from bot.search import country_name, country_names
+from bot.model import territories
+from bot.text.search import country_name, country_names
 
 
 def test_the_table_is_babels() -> None:
-    """Fails after a Babel upgrade changes a name: run `python -m bot.territories`."""
+    """Fails after a Babel upgrade changes a name: run `python -m bot.model.territories`."""
     assert territories.generated() == territories.NAMES
 
 

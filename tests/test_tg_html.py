@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tg_html import HtmlError, to_plain_text
+from bot.telegram.html import HtmlError, to_plain_text
 
 
 def test_valid_html_becomes_the_text_a_user_sees() -> None:

@@ -21,8 +21,8 @@ import pytest
 import yaml
 from babel.dates import format_interval, format_skeleton
 
+from harness.bot_process import partnerbot
 from storage.store import seed_yaml
-from tests.bot_process import partnerbot
 
 BERLIN, LA_PAZ = ZoneInfo("Europe/Berlin"), ZoneInfo("America/La_Paz")
 

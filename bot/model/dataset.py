@@ -1,0 +1,180 @@
+"""The dataset file (YAML): read with validation, write deterministically."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, get_args, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+
+from bot.model import territories
+from bot.model.codec import DatasetError, from_plain, to_plain
+from bot.model.domain import ChangeStatus, Dataset, Event, MeetingChange, MeetingSeries
+from bot.model.recurrence import is_occurrence
+
+FORMAT = "partnerbot-dataset/1"
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+# yaml and icalendar are imported where used: `partnerbot run` on a seeded database
+# needs neither, and they cost it 5 MiB.
+
+
+def dataset_to_yaml(dataset: Dataset) -> str:
+    import yaml
+
+    data: dict[str, Any] = {"format": FORMAT}
+    for f in dataclasses.fields(dataset):
+        data[f.name] = [to_plain(record) for record in getattr(dataset, f.name)]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def dataset_from_yaml(text: str, known: Mapping[str, set[str]] | None = None) -> Dataset:
+    """Parse and validate; `known` holds ids already in the database that records may use."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DatasetError("file", f"not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DatasetError("file", "expected a mapping with 'format' and lists of records")
+    if data.get("format") != FORMAT:
+        raise DatasetError("format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+    hints = get_type_hints(Dataset)
+    unknown = sorted(set(data) - {"format"} - set(hints))
+    if unknown:
+        raise DatasetError(unknown[0], "unknown section")
+    parts: dict[str, tuple[Any, ...]] = {}
+    for name, hint in hints.items():
+        items = data.get(name) or []
+        if not isinstance(items, list):
+            raise DatasetError(name, "expected a list")
+        (cls, _ellipsis) = get_args(hint)
+        parts[name] = tuple(
+            from_plain(cls, item, f"{name}[{_label(item, i)}]") for i, item in enumerate(items)
+        )
+    dataset = Dataset(**parts)
+    check_dataset(dataset, known or {})
+    return dataset
+
+
+def _label(item: Any, index: int) -> str:
+    """Name a record by its id in error messages, by its position when it has none."""
+    record_id = item.get("id") if isinstance(item, dict) else None
+    return record_id if isinstance(record_id, str) else str(index)
+
+
+def check_dataset(dataset: Dataset, known: Mapping[str, set[str]]) -> None:
+    """Unique ids, references that resolve, real zones and countries: or a DatasetError."""
+    ids: dict[str, set[str]] = {}
+    for f in dataclasses.fields(dataset):
+        records = getattr(dataset, f.name)
+        for record in records:  # ids travel in button data (64 bytes): short and plain
+            if not _ID.fullmatch(record.id):
+                raise DatasetError(
+                    f"{f.name}[{record.id}].id",
+                    "use 1 to 40 lower-case letters, digits and hyphens",
+                )
+        counts = Counter(r.id for r in records)
+        for record_id, n in counts.items():
+            if n > 1:
+                raise DatasetError(f"{f.name}[{record_id}]", "id used more than once")
+        ids[f.name] = set(counts) | set(known.get(f.name, set()))
+
+    def refer(
+        section: str, record_id: str, fld: str, target: str, values: Iterable[str | None]
+    ) -> None:
+        for value in values:
+            if value is not None and value not in ids[target]:
+                raise DatasetError(
+                    f"{section}[{record_id}].{fld}", f"no {target} with id {value!r}"
+                )
+
+    for ph in dataset.phases:
+        refer("phases", ph.id, "programme_id", "programmes", [ph.programme_id])
+    for m in dataset.milestones:
+        refer("milestones", m.id, "phase_id", "phases", [m.phase_id])
+    for mu in dataset.municipalities:
+        _check_zone(f"municipalities[{mu.id}].timezone", mu.timezone)
+        if not territories.is_country(mu.country):
+            raise DatasetError(
+                f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}"
+            )
+    for p in dataset.partnerships:
+        if p.north_id == p.south_id:
+            raise DatasetError(f"partnerships[{p.id}].south_id", "a town cannot partner itself")
+        if len(set(p.topics)) != len(p.topics):
+            raise DatasetError(f"partnerships[{p.id}].topics", "a topic is listed twice")
+        refer("partnerships", p.id, "north_id", "municipalities", [p.north_id, p.south_id])
+        refer("partnerships", p.id, "programme_id", "programmes", [p.programme_id])
+        refer("partnerships", p.id, "phase_id", "phases", [p.phase_id])
+        refer("partnerships", p.id, "topics", "topics", p.topics)
+    for e in dataset.events:
+        refer("events", e.id, "partnership_id", "partnerships", [e.partnership_id])
+        refer("events", e.id, "phase_id", "phases", [e.phase_id])
+        refer("events", e.id, "programme_id", "programmes", [e.programme_id])
+        _check_event_times(e)
+    for s in dataset.meeting_series:
+        refer("meeting_series", s.id, "partnership_id", "partnerships", [s.partnership_id])
+        _check_zone(f"meeting_series[{s.id}].timezone", s.timezone)
+        _check_rule(s)
+    series = {s.id: s for s in dataset.meeting_series}
+    for c in dataset.meeting_changes:
+        refer("meeting_changes", c.id, "series_id", "meeting_series", [c.series_id])
+        _check_change(c, series.get(c.series_id))
+
+
+def _check_event_times(e: Event) -> None:
+    path = f"events[{e.id}]"
+    if e.timezone is not None:
+        _check_zone(f"{path}.timezone", e.timezone)
+    elif e.start_time is not None:
+        raise DatasetError(f"{path}.timezone", "a time needs its IANA zone")
+    first, last = e.starts.latest(), (e.ends or e.starts).latest()
+    if first is not None and last is not None and last < first:
+        raise DatasetError(f"{path}.ends", "ends before it starts")
+    if e.start_time is not None and e.starts.as_date() is None:
+        raise DatasetError(f"{path}.start_time", "a time needs a full date (YYYY-MM-DD)")
+    if e.end_time is not None:
+        last_day = (e.ends or e.starts).as_date()
+        start = e.start_instant()
+        if start is None or last_day is None or e.timezone is None:
+            raise DatasetError(f"{path}.end_time", "an end time needs a start time and full dates")
+        if datetime.combine(last_day, e.end_time, ZoneInfo(e.timezone)) <= start:
+            raise DatasetError(f"{path}.end_time", "ends before it starts")
+
+
+def _check_rule(s: MeetingSeries) -> None:
+    """The rule must expand on wall-clock time (no UTC UNTIL) and yield meetings."""
+    import icalendar
+
+    try:
+        rule = rrulestr(s.rrule, dtstart=s.dtstart)
+        next(iter(rule), None)
+        icalendar.vRecur.from_ical(s.rrule)
+    except (ValueError, TypeError) as exc:
+        raise DatasetError(
+            f"meeting_series[{s.id}].rrule",
+            f"not a usable RFC 5545 RRULE ({exc}); give UNTIL in local time without Z",
+        ) from exc
+
+
+def _check_change(change: MeetingChange, series: MeetingSeries | None) -> None:
+    path = f"meeting_changes[{change.id}]"
+    if series is not None and not is_occurrence(series, change.occurrence):
+        raise DatasetError(f"{path}.occurrence", "the series has no meeting at that time")
+    if (change.status is ChangeStatus.MOVED) != (change.moved_to is not None):
+        raise DatasetError(f"{path}.moved_to", "give moved_to exactly when status is moved")
+
+
+def _check_zone(path: str, name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DatasetError(path, f"unknown IANA time zone {name!r}") from exc

@@ -1,0 +1,151 @@
+"""Posts the scheduler plans: what each kind is about, and where a planned post stands.
+
+A post's payload names its subject as it was when planned (a milestone and its due date,
+a meeting and its local start), so a post whose subject changed since is recognised when
+it is due. Its key is derived from the payload: one key, one post per chat, ever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+
+class PostKind(StrEnum):
+    DEADLINE = "deadline"
+    INVITE = "invite"
+    MEETING = "meeting"
+    CHANGE = "change"
+    EVENT = "event"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    """Claimed: committed before its request, confirmed after."""
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeadlineReminder:
+    kind: ClassVar[PostKind] = PostKind.DEADLINE
+    milestone_id: str
+    due: str
+    """The milestone's due date when planned (ISO partial date)."""
+    days: int
+
+    @property
+    def key(self) -> str:
+        return f"deadline:{self.milestone_id}:{self.due}:{self.days}d"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    kind: ClassVar[PostKind] = PostKind.INVITE
+    series_id: str
+    occurrence: str
+    """The meeting's naive local start in the series' zone, ISO to the minute."""
+
+    @property
+    def key(self) -> str:
+        return f"invite:{self.series_id}:{self.occurrence}"
+
+
+@dataclass(frozen=True)
+class MeetingReminder:
+    kind: ClassVar[PostKind] = PostKind.MEETING
+    series_id: str
+    occurrence: str
+    minutes: int
+
+    @property
+    def key(self) -> str:
+        return f"meeting:{self.series_id}:{self.occurrence}:{self.minutes}m"
+
+
+@dataclass(frozen=True)
+class MeetingCorrection:
+    """A meeting cancelled (moved_to empty) or moved."""
+
+    kind: ClassVar[PostKind] = PostKind.CHANGE
+    change_id: str
+    series_id: str
+    occurrence: str
+    status: str
+    moved_to: str
+
+    @property
+    def key(self) -> str:
+        return f"change:{self.series_id}:{self.occurrence}:{self.status}:{self.moved_to}"
+
+
+@dataclass(frozen=True)
+class EventReminder:
+    kind: ClassVar[PostKind] = PostKind.EVENT
+    event_id: str
+    starts: str
+    """The event's first day when planned (ISO partial date)."""
+    days: int
+
+    @property
+    def key(self) -> str:
+        return f"event:{self.event_id}:{self.starts}:{self.days}d"
+
+
+Payload = DeadlineReminder | Invitation | MeetingReminder | MeetingCorrection | EventReminder
+MeetingPost = Invitation | MeetingReminder
+_PAYLOADS: dict[PostKind, type[Payload]] = {
+    cls.kind: cls
+    for cls in (DeadlineReminder, Invitation, MeetingReminder, MeetingCorrection, EventReminder)
+}
+
+
+def payload_to_plain(payload: Payload) -> dict[str, Any]:
+    return asdict(payload)
+
+
+def payload_from_plain(kind: PostKind, key: str, plain: dict[str, Any]) -> Payload:
+    """A stored payload; rows planned before event reminders carried their days get them
+    from the key ('event:<id>:<day>:7d')."""
+    if kind is PostKind.EVENT and "days" not in plain:
+        plain = {**plain, "days": int(key.rsplit(":", 1)[1].removesuffix("d"))}
+    return _PAYLOADS[kind](**plain)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One post the planner wants in one chat at one instant."""
+
+    chat_id: int
+    due_at: datetime
+    payload: Payload
+
+    @property
+    def key(self) -> str:
+        return self.payload.key
+
+    @property
+    def kind(self) -> PostKind:
+        return self.payload.kind
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A planned post as the outbox holds it."""
+
+    id: int
+    key: str
+    chat_id: int
+    due_at: datetime
+    payload: Payload
+    status: DeliveryStatus
+    attempts: int
+    message_id: int | None
+
+    @property
+    def kind(self) -> PostKind:
+        return self.payload.kind

@@ -1,0 +1,338 @@
+"""What a planned post says when it is sent: rendered from today's data in each language.
+
+A post whose subject changed or passed (a moved deadline, a meeting already started) is
+`ObsoletePostError` and skipped with its reason; one sent well after its due time says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from babel import dates
+from telegram import InlineKeyboardMarkup
+
+from bot.model.chats import RsvpAnswer
+from bot.model.domain import MeetingChange, MeetingSeries, PartnershipView
+from bot.model.posts import (
+    DeadlineReminder,
+    EventReminder,
+    Invitation,
+    MeetingCorrection,
+    MeetingPost,
+    MeetingReminder,
+    Payload,
+)
+from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
+from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
+from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
+from bot.telegram.limits import fit
+from bot.text.dates import date_range, day_with_weekday, days_until, partial_date, time_in
+from bot.text.i18n import I18n, Translator
+from bot.text.reader import Reader
+from bot.views.common import KIND_ICONS, KIND_LABELS
+
+LATE_AFTER = timedelta(minutes=15)
+SEPARATOR = "\n\n— — —\n\n"
+ANSWERS: Mapping[Answer, RsvpAnswer] = {
+    Answer.YES: RsvpAnswer.YES,
+    Answer.NO: RsvpAnswer.NO,
+    Answer.MAYBE: RsvpAnswer.MAYBE,
+}
+ICONS: Mapping[RsvpAnswer, str] = {
+    RsvpAnswer.YES: "✅",
+    RsvpAnswer.NO: "❌",
+    RsvpAnswer.MAYBE: "❔",
+}
+
+
+class ObsoletePostError(Exception):
+    """The post no longer makes sense; the message says why (for the log and the row)."""
+
+
+def compose(
+    payload: Payload,
+    due_at: datetime,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    reader: Reader,
+    i18n: I18n,
+    now: datetime,
+    home: ZoneInfo,
+) -> str:
+    """The post in each of the reader's languages in turn, or ObsoletePostError."""
+    late = now - due_at > LATE_AFTER
+    parts = []
+    for lang in reader.languages:
+        tr = i18n.translator(lang)
+        body = _body(payload, net, views, tr, reader.zone, now, home)
+        if late:
+            body += (
+                "\n<i>"
+                + escape(tr.gettext("(Sent late: I was offline when this was due.)"))
+                + "</i>"
+            )
+        parts.append(body)
+    return fit(SEPARATOR.join(parts))
+
+
+def rsvp_keyboard(
+    delivery_id: int, invitation: MeetingPost, tally: Mapping[RsvpAnswer, int]
+) -> InlineKeyboardMarkup:
+    """Yes / no / maybe with the tally on the buttons: readable in every language."""
+    answers = [
+        button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id))
+        for code, answer in ANSWERS.items()
+    ]
+    ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
+    return InlineKeyboardMarkup([answers, [ics]])
+
+
+def _body(
+    payload: Payload,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    home: ZoneInfo,
+) -> str:
+    if isinstance(payload, DeadlineReminder):
+        return _deadline(payload, net, tr, zone, now, home)
+    if isinstance(payload, Invitation | MeetingReminder):
+        series, occ = _occurrence(payload, net, now)
+        view = views.get(series.partnership_id)
+        if isinstance(payload, Invitation):
+            return _invitation(series, occ, view, tr, zone, net.changes)
+        return _meeting_reminder(series, occ, view, tr, zone, now)
+    if isinstance(payload, MeetingCorrection):
+        return _change(payload, net, views, tr, zone, now)
+    return _event(payload, net, views, tr, zone, now)
+
+
+def _deadline(
+    post: DeadlineReminder,
+    net: Network,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    home: ZoneInfo,
+) -> str:
+    milestone = next((m for m in net.milestones if m.id == post.milestone_id), None)
+    if milestone is None:
+        raise ObsoletePostError("the milestone was removed")
+    if milestone.due.iso() != post.due:
+        raise ObsoletePostError("the milestone's date changed; its new reminders are planned")
+    end, day = deadline_end(milestone.due, home), last_day(milestone.due, home)
+    if end is None or day is None or now >= end:
+        raise ObsoletePostError("the deadline has passed")
+    phase = net.phases.get(milestone.phase_id)
+    left = days_until(tr, day, now.astimezone(zone).date())
+    lines = [
+        "⏰ <b>" + escape(tr.gettext("Deadline {left}").format(left=left)) + "</b>",
+        escape(milestone.title.get(tr.lang)),
+        escape(tr.gettext("Due: {date}").format(date=partial_date(tr, milestone.due))),
+    ]
+    if phase is not None:
+        lines.append("📌 " + escape(phase.name.get(tr.lang)))
+    return "\n".join(lines)
+
+
+def _occurrence(post: MeetingPost, net: Network, now: datetime) -> tuple[MeetingSeries, Occurrence]:
+    series = next((s for s in net.series if s.id == post.series_id), None)
+    if series is None:
+        raise ObsoletePostError("the meeting series was removed")
+    local = datetime.fromisoformat(post.occurrence)
+    around = local.replace(tzinfo=ZoneInfo(series.timezone))
+    found = [
+        o
+        for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, net.changes)
+        if o.local_start == local
+    ]
+    if not found:
+        raise ObsoletePostError("the meeting was cancelled or is no longer in the schedule")
+    if found[0].start <= now:
+        raise ObsoletePostError("the meeting has already started")
+    return series, found[0]
+
+
+def _change(
+    post: MeetingCorrection,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+) -> str:
+    """The short correction after a meeting was cancelled or moved."""
+    series = next((s for s in net.series if s.id == post.series_id), None)
+    change = next((c for c in net.changes if c.id == post.change_id), None)
+    moved_to = change.moved_to.isoformat(timespec="minutes") if change and change.moved_to else ""
+    if (
+        series is None
+        or change is None
+        or change.status.value != post.status
+        or moved_to != post.moved_to
+    ):
+        raise ObsoletePostError("the change was itself changed; the current one is planned")
+    zone_of_series = ZoneInfo(series.timezone)
+    if (change.moved_to or change.occurrence).replace(tzinfo=zone_of_series) <= now:
+        raise ObsoletePostError("the meeting is over; a correction is no use now")
+    view = views.get(series.partnership_id)
+    was = change.occurrence.replace(tzinfo=zone_of_series)
+    title = series.title.get(tr.lang)
+    old = f"{day_with_weekday(tr, was.astimezone(zone))}, {time_in(tr, was, zone)}"
+    if change.moved_to is None:
+        return (
+            "❌ <b>"
+            + escape(tr.gettext("Cancelled: {title} on {when}").format(title=title, when=old))
+            + "</b>"
+        )
+    start = change.moved_to.replace(tzinfo=zone_of_series)
+    occ = Occurrence(series, change.occurrence, start, start, moved=True)
+    return "\n".join(
+        [
+            "🔁 <b>" + escape(tr.gettext("Moved: {title}").format(title=title)) + "</b>",
+            _when(occ, view, tr, zone),
+            escape(tr.gettext("(instead of {when})").format(when=old)),
+        ]
+    )
+
+
+def _when(occ: Occurrence, view: PartnershipView | None, tr: Translator, zone: ZoneInfo) -> str:
+    local = occ.start.astimezone(zone)
+    text = f"{day_with_weekday(tr, local)}, {time_in(tr, occ.start, zone)}"
+    if view is not None:
+        towns = [
+            time_in(tr, occ.start, ZoneInfo(t.timezone), t.name.get(tr.lang))
+            for t in (view.north, view.south)
+        ]
+        text += "\n" + " · ".join(towns)
+    return escape(text)
+
+
+def _invitation(
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    zone: ZoneInfo,
+    changes: Sequence[MeetingChange],
+) -> str:
+    lines = [
+        "📅 <b>"
+        + escape(tr.gettext("Invitation: {title}").format(title=series.title.get(tr.lang)))
+        + "</b>",
+        _when(occ, view, tr, zone),
+    ]
+    if series.join_url:
+        lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
+    lines += _clock_change(series, occ, view, tr, changes)
+    lines.append(escape(tr.gettext("Will you take part? Answer with the buttons below.")))
+    return "\n".join(lines)
+
+
+def _gap(moment: datetime, there: ZoneInfo, home: ZoneInfo) -> timedelta:
+    """How far a town's clocks are ahead of the series' zone at that moment."""
+    return (moment.astimezone(there).utcoffset() or timedelta()) - (
+        moment.astimezone(home).utcoffset() or timedelta()
+    )
+
+
+def _clock_change(
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    changes: Sequence[MeetingChange],
+) -> list[str]:
+    """Say so when a DST change in one town moved the call's time in another.
+
+    Only a change in the offset between a town and the series' zone counts: a meeting
+    moved on purpose to another hour is not a clock change.
+    """
+    before = previous_start(series, occ, changes)
+    if before is None or view is None:
+        return []
+    home = ZoneInfo(series.timezone)
+    notes = []
+    for town in (view.north, view.south):
+        there = ZoneInfo(town.timezone)
+        now_local, then_local = occ.start.astimezone(there), before.astimezone(there)
+        if _gap(occ.start, there, home) != _gap(before, there, home):
+            notes.append(
+                "⚠️ "
+                + escape(
+                    tr.gettext(
+                        "The clocks changed: in {town} the meeting is now at {time} "
+                        "(last time {before})."
+                    ).format(
+                        town=town.name.get(tr.lang),
+                        time=dates.format_time(now_local, "short", locale=tr.lang),
+                        before=dates.format_time(then_local, "short", locale=tr.lang),
+                    )
+                )
+            )
+    return notes
+
+
+def _meeting_reminder(
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+) -> str:
+    left = dates.format_timedelta(occ.start - now, add_direction=True, locale=tr.lang)
+    lines = [
+        "⏰ <b>"
+        + escape(
+            tr.gettext("{title} begins {left}.").format(title=series.title.get(tr.lang), left=left)
+        )
+        + "</b>",
+        _when(occ, view, tr, zone),
+    ]
+    if series.join_url:
+        lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
+    return "\n".join(lines)
+
+
+def _event(
+    post: EventReminder,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+) -> str:
+    event = next((e for e in net.events if e.id == post.event_id), None)
+    if event is None:
+        raise ObsoletePostError("the event was removed")
+    if event.starts.iso() != post.starts:
+        raise ObsoletePostError("the event's date changed; its new reminder is planned")
+    day = event.starts.as_date()
+    start = event.start_instant()
+    if day is None or event_start(event, zone) <= now:
+        raise ObsoletePostError("the event has begun")
+    kind = tr.gettext(KIND_LABELS[event.kind])
+    left = days_until(tr, day, now.astimezone(zone).date())
+    lines = [
+        f"{KIND_ICONS[event.kind]} <b>"
+        + escape(tr.gettext("{kind} · {left}").format(kind=kind, left=left))
+        + "</b>",
+        escape(event.title.get(tr.lang)),
+    ]
+    when = date_range(tr, event.starts, event.ends)
+    if start is not None:
+        when = f"{day_with_weekday(tr, start.astimezone(zone))}, {time_in(tr, start, zone)}"
+    lines.append("📅 " + escape(when))
+    if event.online:
+        lines.append("📍 " + escape(tr.gettext("online")))
+    elif event.place is not None:
+        lines.append("📍 " + escape(event.place.get(tr.lang)))
+    if event.partnership_id and (view := views.get(event.partnership_id)):
+        lines.append("🤝 " + escape(view.pair_name(tr.lang)))
+    return "\n".join(lines)

@@ -1,0 +1,127 @@
+"""The scheduler in the running bot: JobQueue jobs that wake at the next due instant, a
+safety tick, and the re-plan handlers ask for after a change."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.schedule.replan import replan
+from bot.schedule.send import Dispatcher
+from bot.telegram.context import BotApplication, BotContext, BotData
+
+log = logging.getLogger(__name__)
+
+SAFETY_TICK = timedelta(minutes=1)
+REPLAN_EVERY = timedelta(hours=1)
+WAKE_JOB = "dispatch-wake"
+JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
+
+
+class Scheduler:
+    """One per application (bot_data.scheduler): plans, sends, and arms the wake-up job."""
+
+    def __init__(self, application: BotApplication) -> None:
+        data = application.bot_data
+        assert data.storage is not None and data.i18n is not None and data.settings
+        self.application = application
+        self.dispatcher = Dispatcher(data.storage, data.i18n, data.clock, data.settings.timezone)
+
+    async def send_due(self) -> int:
+        """Send what is due now (until the application stops)."""
+        application = self.application
+        return await self.dispatcher.run(application.bot, lambda: application.running)
+
+    async def replan(self) -> None:
+        """After a change to data, subscriptions, lead times or zones: plan, then arm."""
+        data = self.application.bot_data
+        assert data.storage is not None and data.settings is not None
+        await replan(data.storage, data.clock.now(), data.settings.timezone)
+        await self.arm()
+
+    async def arm(self) -> None:
+        """(Re)schedule the one wake-up job at the next due instant."""
+        queue = self.application.job_queue
+        data = self.application.bot_data
+        if queue is None or data.storage is None or not data.schedule:
+            return
+        for job in queue.get_jobs_by_name(WAKE_JOB):
+            job.schedule_removal()
+        due = await data.storage.outbox.next_due()
+        if due is None:
+            return
+        if self.dispatcher.hold_until is not None:
+            due = max(due, self.dispatcher.hold_until)
+        delay = max((due - data.clock.now()).total_seconds(), 0.0)
+        queue.run_once(wake, when=delay, name=WAKE_JOB, job_kwargs=JOB_KWARGS)
+
+    async def start(self) -> None:
+        """On start: release the row in flight at a crash, then catch up from a job.
+
+        Sending from a job rather than from start-up matters: a stop signal waits for a
+        running job, but would cut start-up short between a send and its confirmation.
+        """
+        data = self.application.bot_data
+        assert data.storage is not None
+        released = await data.storage.outbox.release_in_flight()
+        if released:
+            log.warning("%d post(s) were in flight when the bot stopped; sending again", released)
+        queue = self.application.job_queue
+        if queue is not None:
+            queue.run_once(catch_up, when=0, name="catch-up", job_kwargs=JOB_KWARGS)
+            queue.run_repeating(
+                safety_tick, interval=SAFETY_TICK, name="safety-tick", job_kwargs=JOB_KWARGS
+            )
+
+
+def scheduler_of(application: Application[Any, Any, Any, Any, BotData, Any]) -> Scheduler:
+    scheduler = application.bot_data.scheduler
+    if not isinstance(scheduler, Scheduler):
+        raise RuntimeError("the scheduler is made in post_init; the application is not running")
+    return scheduler
+
+
+def dispatcher_of(application: BotApplication) -> Dispatcher:
+    return scheduler_of(application).dispatcher
+
+
+async def replan_and_arm(application: BotApplication) -> None:
+    await scheduler_of(application).replan()
+
+
+async def start_scheduling(application: BotApplication) -> None:
+    await scheduler_of(application).start()
+
+
+async def wake(context: BotContext) -> None:
+    """A job: send what is due, then sleep until the next due row."""
+    scheduler = scheduler_of(context.application)
+    await scheduler.send_due()
+    await scheduler.arm()
+
+
+async def safety_tick(context: BotContext) -> None:
+    """Every minute: re-plan hourly (the horizon rolls on, imports land), then send."""
+    data = context.bot_data
+    now = data.clock.now()
+    version = await context.storage.db.data_version()
+    if (
+        data.last_plan is None
+        or now - data.last_plan >= REPLAN_EVERY
+        or version != data.data_version
+    ):  # an import from the command line landed
+        await replan(context.storage, now, context.settings.timezone)
+        data.last_plan, data.data_version = now, version
+    await wake(context)
+
+
+async def catch_up(context: BotContext) -> None:
+    """The first job after start: send what fell due while the bot was down (at its
+    planned time, so it is marked late), then plan afresh and arm."""
+    scheduler = scheduler_of(context.application)
+    await scheduler.send_due()
+    await scheduler.replan()
+    context.bot_data.last_plan = context.bot_data.clock.now()

@@ -1,0 +1,280 @@
+"""Which posts each chat should get, and when: pure planning over the network's data.
+
+bot/schedule/replan.py writes the plan into the outbox (storage/outbox.py); the dispatcher
+(bot/schedule/send.py) only sends what is due.
+Deadlines are due at the end of their day (or month) in the network's home zone;
+reminders for them go out at a civil hour in the chat's zone. Meeting times come from the
+series' RFC 5545 rule on wall-clock time, so they stay put across DST changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from bot.model.chats import FollowingChat, TargetKind
+from bot.model.domain import (
+    Event,
+    MeetingChange,
+    MeetingSeries,
+    Milestone,
+    PartialDate,
+    Partnership,
+    Phase,
+)
+from bot.model.posts import (
+    DeadlineReminder,
+    EventReminder,
+    Invitation,
+    MeetingCorrection,
+    MeetingReminder,
+    Planned,
+)
+from bot.model.recurrence import Occurrence, occurrences, parsed_rule
+
+HORIZON = timedelta(days=90)
+CIVIL_HOUR = time(9, 0)  # reminders about days go out at 09:00 in the chat's zone
+FIRST_INVITATION_LEAD = timedelta(days=14)  # a series' first meeting has no previous one
+
+
+@dataclass(frozen=True)
+class Network:
+    """The data the planner reads, loaded once per planning run."""
+
+    phases: Mapping[str, Phase]
+    milestones: Sequence[Milestone]
+    partnerships: Mapping[str, Partnership]
+    """At least the partnerships the chats' subscriptions reach (see followed())."""
+    series: Sequence[MeetingSeries]
+    events: Sequence[Event]
+    changes: Sequence[MeetingChange] = ()
+
+    @cached_property
+    def by_phase(self) -> Mapping[str, list[str]]:
+        """Partnership ids per phase: a chat's reach is looked up, not a scan of them all."""
+        return _group(self.partnerships.values(), lambda p: p.phase_id)
+
+    @cached_property
+    def by_programme(self) -> Mapping[str, list[str]]:
+        return _group(self.partnerships.values(), lambda p: p.programme_id)
+
+
+def partnership_ids(net: Network) -> Sequence[str]:
+    """The partnerships the meetings and events name: what their posts show."""
+    return sorted(
+        {s.partnership_id for s in net.series}
+        | {e.partnership_id for e in net.events if e.partnership_id}
+    )
+
+
+def _group(
+    partnerships: Iterable[Partnership], frame: Callable[[Partnership], str | None]
+) -> Mapping[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for p in partnerships:
+        if (key := frame(p)) is not None:
+            found[key].append(p.id)
+    return found
+
+
+@dataclass(frozen=True)
+class Followed:
+    partnerships: frozenset[str]
+    phases: frozenset[str]
+    programmes: frozenset[str]
+
+
+def followed(chat: FollowingChat, net: Network) -> Followed:
+    """What a chat's subscriptions reach: a programme reaches its phases and partnerships."""
+    programmes = {t for k, t in chat.targets if k == TargetKind.PROGRAMME}
+    phases = {t for k, t in chat.targets if k == TargetKind.PHASE}
+    phases |= {p.id for p in net.phases.values() if p.programme_id in programmes}
+    partnerships = {t for k, t in chat.targets if k == TargetKind.PARTNERSHIP}
+    for phase in phases:
+        partnerships.update(net.by_phase.get(phase, ()))
+    for programme in programmes:
+        partnerships.update(net.by_programme.get(programme, ()))
+    for pid in partnerships:  # a partnership's phase brings the phase's deadlines
+        phase_id = net.partnerships[pid].phase_id if pid in net.partnerships else None
+        if phase_id:
+            phases.add(phase_id)
+    return Followed(frozenset(partnerships), frozenset(phases), frozenset(programmes))
+
+
+def deadline_end(due: PartialDate, home: ZoneInfo) -> datetime | None:
+    """The instant a deadline passes: the end of its day, month or year in the home zone."""
+    if due.year is None:
+        return None
+    if due.day is not None and due.month is not None:
+        last = date(due.year, due.month, due.day)
+    elif due.month is not None:
+        last = date(due.year + due.month // 12, due.month % 12 + 1, 1) - timedelta(days=1)
+    else:
+        last = date(due.year, 12, 31)
+    return datetime.combine(last + timedelta(days=1), time(0), home)
+
+
+def last_day(due: PartialDate, home: ZoneInfo) -> date | None:
+    end = deadline_end(due, home)
+    return (end - timedelta(days=1)).date() if end else None
+
+
+def at_civil_hour(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, CIVIL_HOUR, zone)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One chat's planning: what it follows, where it is, and the window planned."""
+
+    chat: FollowingChat
+    reach: Followed
+    net: Network
+    zone: ZoneInfo
+    """The chat's zone: reminders about days go out at CIVIL_HOUR there."""
+    home: ZoneInfo
+    now: datetime
+    until: datetime
+
+    def still_to_send(
+        self, leads: Mapping[int, datetime], deadline: datetime
+    ) -> list[tuple[int, datetime]]:
+        """The reminders ahead within the window, plus the latest one already passed (sent
+        now).
+
+        The passed one matters when a plan changes under a reminder (a new subscription, a
+        new zone, a moved date): without it, that reminder would be lost. Its unique key
+        means one that was already sent is not sent again. But when another reminder comes
+        later the same day where the chat is, that one is enough: a group subscribing at
+        01:30 would otherwise read "in 3 days" twice by 09:00, or at 13:40 "begins in 1
+        hour" twice.
+        """
+        now = self.now
+        ahead = [(k, t) for k, t in leads.items() if now <= t <= self.until and t < deadline]
+        passed = [(k, t) for k, t in leads.items() if t < now]
+        today = now.astimezone(self.zone).date()
+        later_today = any(t.astimezone(self.zone).date() == today for _, t in ahead)
+        if passed and now < deadline and not later_today:
+            latest = max(passed, key=lambda item: item[1])
+            ahead.append((latest[0], now))
+        return ahead
+
+
+def plan_chats(
+    chats: Iterable[FollowingChat], net: Network, now: datetime, home: ZoneInfo
+) -> list[Planned]:
+    return [planned for chat in chats for planned in plan_chat(chat, net, now, home)]
+
+
+def plan_chat(
+    chat: FollowingChat, net: Network, now: datetime, home: ZoneInfo, horizon: timedelta = HORIZON
+) -> list[Planned]:
+    """Every post for `chat` due between now and now + horizon."""
+    zone = ZoneInfo(chat.timezone) if chat.timezone else home
+    run = _Run(chat, followed(chat, net), net, zone, home, now, now + horizon)
+    plan = [*_deadlines(run), *_meetings(run), *_changes(run), *_events(run)]
+    return sorted(plan, key=lambda p: (p.due_at, p.key))
+
+
+def _deadlines(run: _Run) -> Iterable[Planned]:
+    chat, reach, net, zone, home, now = run.chat, run.reach, run.net, run.zone, run.home, run.now
+    for milestone in net.milestones:
+        if milestone.phase_id not in reach.phases:
+            continue
+        end, day = deadline_end(milestone.due, home), last_day(milestone.due, home)
+        if end is None or day is None or end <= now:
+            continue
+        leads = {
+            days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.deadline_days
+        }
+        for days, due_at in run.still_to_send(leads, end):
+            payload = DeadlineReminder(milestone.id, milestone.due.iso(), days)
+            yield Planned(chat.chat_id, due_at, payload)
+
+
+def previous_start(
+    series: MeetingSeries, occurrence: Occurrence, changes: Sequence[MeetingChange] = ()
+) -> datetime | None:
+    """The start of the last meeting held before this one (cancelled ones do not count;
+    a moved one counts at its new time), on wall-clock time in the series' zone."""
+    rule = parsed_rule(series)
+    mine = {c.occurrence: c for c in changes if c.series_id == series.id}
+    local = rule.before(occurrence.local_start)
+    while local is not None and local in mine and mine[local].moved_to is None:
+        local = rule.before(local)
+    if local is None:
+        return None
+    moved = mine[local].moved_to if local in mine else None
+    return (moved or local).replace(tzinfo=ZoneInfo(series.timezone))
+
+
+def _meetings(run: _Run) -> Iterable[Planned]:
+    chat, reach, net, now, until = run.chat, run.reach, run.net, run.now, run.until
+    for series in net.series:
+        if series.partnership_id not in reach.partnerships:
+            continue
+        for occ in occurrences(series, now, until, net.changes):
+            if occ.start <= now:
+                continue  # already running: too late to invite or remind
+            local = occ.local_start.isoformat(timespec="minutes")
+            before = previous_start(series, occ, net.changes)
+            # The invitation goes out when the previous meeting is over; a new subscriber
+            # gets the next meeting's invitation right away.
+            invite_at = (
+                before + timedelta(minutes=series.duration_minutes)
+                if before
+                else occ.start - FIRST_INVITATION_LEAD
+            )
+            if chat.invite_days is not None:  # the chat wants it a fixed number of days before
+                invite_at = occ.start - timedelta(days=chat.invite_days)
+            yield Planned(chat.chat_id, max(invite_at, now), Invitation(series.id, local))
+            leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
+            for minutes, due_at in run.still_to_send(leads, occ.start):
+                yield Planned(chat.chat_id, due_at, MeetingReminder(series.id, local, minutes))
+
+
+def event_start(event: Event, zone: ZoneInfo) -> datetime:
+    """When an event begins: its time, or the start of its first day where the reader is."""
+    day = event.starts.as_date()
+    assert day is not None
+    return event.start_instant() or datetime.combine(day, time(0), zone)
+
+
+def _changes(run: _Run) -> Iterable[Planned]:
+    """A short correction for each cancelled or moved meeting still ahead."""
+    chat, reach, net, now, until = run.chat, run.reach, run.net, run.now, run.until
+    series = {s.id: s for s in net.series if s.partnership_id in reach.partnerships}
+    for change in net.changes:
+        if change.series_id not in series:
+            continue
+        zone = ZoneInfo(series[change.series_id].timezone)
+        effective = (change.moved_to or change.occurrence).replace(tzinfo=zone)
+        if not now < effective <= until:
+            continue  # the meeting (at its new time) is over: a correction is no use now
+        local = change.occurrence.isoformat(timespec="minutes")
+        moved_to = change.moved_to.isoformat(timespec="minutes") if change.moved_to else ""
+        correction = MeetingCorrection(
+            change.id, change.series_id, local, change.status.value, moved_to
+        )
+        yield Planned(chat.chat_id, now, correction)
+
+
+def _events(run: _Run) -> Iterable[Planned]:
+    chat, reach, net, zone = run.chat, run.reach, run.net, run.zone
+    for event in net.events:
+        mine = (
+            event.partnership_id in reach.partnerships
+            or event.phase_id in reach.phases
+            or event.programme_id in reach.programmes
+        )
+        day = event.starts.as_date()
+        if not mine or day is None:
+            continue
+        start = event_start(event, zone)
+        leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
+        for days, due_at in run.still_to_send(leads, start):
+            yield Planned(chat.chat_id, due_at, EventReminder(event.id, event.starts.iso(), days))

@@ -1,0 +1,247 @@
+"""Every button's callback data, typed: one class per kind, packed and unpacked here.
+
+Each kind is a frozen dataclass with a prefix: `Rsvp(Answer.YES, 17).pack()` is
+`"rsvp:y:17"`, and `Rsvp.unpack("rsvp:y:17")` gives it back, or None for anything
+malformed or forged (a field that is not a number, a code that is not one of its enum's, a
+number too large for SQLite). Fields are `str`, `int` or a `StrEnum`; only the last one
+may contain ":". Telegram's 64-byte limit is checked in `pack`, the one place data is made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Awaitable, Callable
+from enum import Enum, StrEnum
+from typing import Any, ClassVar, Self, TypeVar, get_type_hints
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.telegram.context import BotContext
+from bot.telegram.limits import MAX_CALLBACK_BYTES
+
+_NUMBER = re.compile(r"[0-9]{1,18}")  # not "²", not beyond SQLite's 64-bit integers
+
+
+class CallbackDataError(ValueError):
+    """Data that cannot be packed: too long for Telegram, or a ':' inside a middle field."""
+
+
+class CallbackData:
+    """The base of every kind; subclasses are frozen dataclasses declaring `prefix`."""
+
+    prefix: ClassVar[str]
+    _kinds: ClassVar[dict[str, type[CallbackData]]] = {}
+
+    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if ":" in prefix or prefix in CallbackData._kinds:
+            raise TypeError(f"callback prefix {prefix!r} is malformed or taken")
+        cls.prefix = prefix
+        CallbackData._kinds[prefix] = cls
+
+    def pack(self) -> str:
+        fields = _fields(type(self))
+        values = [_text(getattr(self, name)) for name, _kind in fields]
+        for value in values[:-1]:
+            if ":" in value:
+                raise CallbackDataError(f"':' inside a field of {type(self).__name__}: {value!r}")
+        data = ":".join([self.prefix, *values])
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            raise CallbackDataError(f"callback data {data!r} exceeds {MAX_CALLBACK_BYTES} bytes")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str | None) -> Self | None:
+        """The data as this kind, or None when it is not one (malformed, forged, foreign)."""
+        if data is None:
+            return None
+        head, colon, rest = data.partition(":")
+        fields = _fields(cls)
+        if head != cls.prefix or (fields and not colon):
+            return None
+        parts = rest.split(":", len(fields) - 1) if fields else []
+        if len(parts) != len(fields) or (not fields and rest):
+            return None
+        values = []
+        for (_name, kind), part in zip(fields, parts, strict=True):
+            value = _parse(kind, part)
+            if value is None:
+                return None
+            values.append(value)
+        return cls(*values)
+
+    @classmethod
+    def owns(cls, data: object) -> bool:
+        """Whether `data` carries this kind's prefix (the handler's pattern)."""
+        return isinstance(data, str) and data.partition(":")[0] == cls.prefix
+
+    @classmethod
+    def room(cls) -> int:
+        """Bytes left for the last field when the others take their widest usual form
+        (a page number up to 999, one-letter codes)."""
+        fields = _fields(cls)
+        used = len(cls.prefix) + len(fields)  # the prefix and a ':' before each field
+        for _name, kind in fields[:-1]:
+            if kind is int:
+                used += 3
+            elif kind is not str:
+                used += max(len(member.value) for member in kind)
+        return MAX_CALLBACK_BYTES - used
+
+
+def _text(value: object) -> str:
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+def _parse(kind: Any, part: str) -> object | None:
+    if kind is int:
+        return int(part) if _NUMBER.fullmatch(part) else None
+    if kind is str:
+        return part
+    try:
+        member: object = kind(part)
+    except ValueError:
+        return None
+    return member
+
+
+_FIELDS: dict[type[CallbackData], tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
+    """(name, type) of each field, read once per kind (the dataclass is made after
+    __init_subclass__ runs, so not there)."""
+    if cls not in _FIELDS:
+        hints = get_type_hints(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        _FIELDS[cls] = tuple((f.name, hints[f.name]) for f in fields)
+    return _FIELDS[cls]
+
+
+def button(label: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data.pack())
+
+
+C = TypeVar("C", bound=CallbackData)
+
+
+def on_press(
+    kind: type[C], callback: Callable[[Update, BotContext, C], Awaitable[None]]
+) -> CallbackQueryHandler[BotContext, None]:
+    """A handler for presses of `kind`: the callback gets the data unpacked; a press whose
+    data does not unpack (forged, or from an older version) is answered quietly."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        data = kind.unpack(query.data)
+        if data is None:
+            await query.answer()
+            return
+        await callback(update, context, data)
+
+    return CallbackQueryHandler(handle, pattern=kind.owns)
+
+
+# -- the kinds -----------------------------------------------------------------------------
+
+
+class Answer(StrEnum):
+    YES = "y"
+    NO = "n"
+    MAYBE = "m"
+
+
+class TargetCode(StrEnum):
+    PARTNERSHIP = "a"
+    PHASE = "h"
+    PROGRAMME = "g"
+
+
+class ListBy(StrEnum):
+    QUERY = "q"
+    COUNTRY = "c"
+    PHASE = "p"
+
+
+class BrowseBy(StrEnum):
+    COUNTRY = "c"
+    PHASE = "p"
+
+
+class Period(StrEnum):
+    UPCOMING = "u"
+    PAST = "p"
+
+
+class CalendarOf(StrEnum):
+    EVENT = "e"
+    SERIES = "s"
+
+
+@dataclasses.dataclass(frozen=True)
+class PickLanguage(CallbackData, prefix="lang"):
+    language: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PhaseMilestones(CallbackData, prefix="ms"):
+    phase_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PartnerCard(CallbackData, prefix="pa"):
+    partnership_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PartnerList(CallbackData, prefix="pl"):
+    """A page of partnerships: found by words, in a country, or in a phase."""
+
+    page: int
+    by: ListBy
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PartnerExchanges(CallbackData, prefix="pe"):
+    partnership_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Browse(CallbackData, prefix="pb"):
+    by: BrowseBy
+
+
+@dataclasses.dataclass(frozen=True)
+class ExchangePage(CallbackData, prefix="ex"):
+    """A page of /exchanges; the filter is words, or '@' and a partnership id."""
+
+    page: int
+    period: Period
+    filter: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarFile(CallbackData, prefix="ics"):
+    of: CalendarOf
+    item_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Subscribe(CallbackData, prefix="sub"):
+    target: TargetCode
+    target_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Unsubscribe(CallbackData, prefix="unsub"):
+    subscription_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Rsvp(CallbackData, prefix="rsvp"):
+    answer: Answer
+    delivery_id: int

@@ -1,0 +1,52 @@
+"""Long lists on a phone: pages of a few items, ◀ ▶ buttons that edit the message in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton
+
+from bot.telegram.callbacks import CallbackData, button
+from bot.text.search import terms
+
+T = TypeVar("T")
+
+
+def page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int, int]:
+    """The items on `page` (clamped to what exists), that page, and the number of pages."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return items[page * size : (page + 1) * size], page, pages
+
+
+def nav_row(
+    page_data: Callable[[int], CallbackData], page: int, pages: int
+) -> list[InlineKeyboardButton]:
+    """◀ 2/5 ▶ as buttons carrying `page_data(n)`; empty when one page is all."""
+    if pages <= 1:
+        return []
+    row = []
+    if page > 0:
+        row.append(button("◀", page_data(page - 1)))
+    row.append(button(f"{page + 1}/{pages}", page_data(page)))
+    if page < pages - 1:
+        row.append(button("▶", page_data(page + 1)))
+    return row
+
+
+def compact_query(text: str, room: int) -> str:
+    """The query as searched and as carried in callback data: folded words within `room` bytes.
+
+    Searching with exactly what the buttons carry keeps every page of a list consistent.
+    """
+    kept: list[str] = []
+    for word in terms(text):
+        candidate = " ".join([*kept, word])
+        while len(candidate.encode()) > room and word:  # shorten, at a character boundary
+            word = word[:-1]
+            candidate = " ".join([*kept, word])
+        if not word:
+            break
+        kept.append(word)
+    return " ".join(kept)

@@ -1,0 +1,73 @@
+"""Dates, times and "how long until" in the reader's language and zone (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel import dates
+
+from bot.model.domain import PartialDate
+from bot.text.i18n import Translator
+
+LEAP_YEAR = 2000  # stands in for an unknown year when a day and month are given
+
+
+def zone_city(zone: ZoneInfo | str) -> str:
+    """'Europe/Berlin' -> 'Berlin', 'America/La_Paz' -> 'La Paz': short enough for a phone."""
+    key = zone.key if isinstance(zone, ZoneInfo) else zone
+    return key.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def partial_date(tr: Translator, day: PartialDate) -> str:
+    """A date as exactly as it is known: '15 August 2014', 'March 2015', '2013', '24 November'."""
+    if day.precision == "year":
+        return str(day.year)
+    if day.year is None:
+        assert day.month is not None and day.day is not None
+        return dates.format_skeleton("MMMMd", date(LEAP_YEAR, day.month, day.day), locale=tr.lang)
+    if day.precision == "month":
+        assert day.month is not None
+        return tr.format_month(date(day.year, day.month, 1))
+    full = day.as_date()
+    assert full is not None
+    return tr.format_date(full)
+
+
+def date_range(tr: Translator, start: PartialDate, end: PartialDate | None) -> str:
+    """'27–29 Sept 2023'; a range only where both ends are known to the day."""
+    if end is None or end == start or start.precision != "day" or end.precision != "day":
+        return partial_date(tr, start)
+    if start.year is None or end.year is None:
+        assert start.month and start.day and end.month and end.day
+        first, last = date(LEAP_YEAR, start.month, start.day), date(LEAP_YEAR, end.month, end.day)
+        return dates.format_interval(first, last, "MMMMd", locale=tr.lang)
+    first_day, last_day = start.as_date(), end.as_date()
+    assert first_day and last_day
+    return dates.format_interval(first_day, last_day, "yMMMMd", locale=tr.lang)
+
+
+def day_with_weekday(tr: Translator, moment: datetime) -> str:
+    return dates.format_skeleton("yMMMEd", moment, locale=tr.lang)
+
+
+def clock_time(tr: Translator, moment: datetime) -> str:
+    return dates.format_time(moment, "short", locale=tr.lang)
+
+
+def time_in(tr: Translator, moment: datetime, zone: ZoneInfo, place: str | None = None) -> str:
+    """'15:00 Berlin': the wall-clock time there, named by the place."""
+    return f"{clock_time(tr, moment.astimezone(zone))} {place or zone_city(zone)}"
+
+
+def days_until(tr: Translator, day: date, today: date) -> str:
+    """'today', 'tomorrow', 'in 3 days', 'in 6 weeks', '2 weeks ago': for a deadline."""
+    delta = (day - today).days
+    if delta == 0:
+        return tr.gettext("today")
+    if delta == 1:
+        return tr.gettext("tomorrow")
+    # threshold=2 keeps "13 days" from becoming "2 weeks" (Babel rounds otherwise).
+    return dates.format_timedelta(
+        timedelta(days=delta), granularity="day", threshold=2, add_direction=True, locale=tr.lang
+    )

@@ -1,0 +1,187 @@
+"""/exchanges: a page of exchanges, each in a few lines, with .ics buttons, paging and
+past/upcoming; and which exchanges a filter matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.model.calendar import Exchange
+from bot.model.chats import Target, TargetKind
+from bot.model.domain import PartnershipView, Phase, Programme
+from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
+from bot.telegram.limits import fit
+from bot.telegram.paging import nav_row, page_of
+from bot.text.dates import date_range, day_with_weekday, days_until, time_in
+from bot.text.i18n import Translator
+from bot.text.search import terms
+from bot.views.common import KIND_ICONS, KIND_LABELS, example_label
+
+PAGE_SIZE = 4
+PARTNERSHIP_FILTER = "@"
+"""A filter of '@' and a partnership id lists that partnership's exchanges."""
+
+
+@dataclass(frozen=True)
+class References:
+    """What an exchange refers to, for labels and for filtering."""
+
+    partnerships: Mapping[str, PartnershipView]
+    phases: Mapping[str, Phase]
+    programmes: Mapping[str, Programme]
+
+
+def matches(item: Exchange, query: str, ctx: References, translators: Iterable[Translator]) -> bool:
+    """Every word of the query starts a word of the exchange's texts, in any language."""
+    wanted = terms(query)
+    if not wanted:
+        return True
+    texts = [item.title, item.place]
+    if item.partnership_id and (view := ctx.partnerships.get(item.partnership_id)):
+        texts += [view.north.name, view.south.name]
+    if item.phase_id and (phase := ctx.phases.get(item.phase_id)):
+        texts.append(phase.name)
+    if item.programme_id and (programme := ctx.programmes.get(item.programme_id)):
+        texts.append(programme.name)
+    words = set()
+    for text in texts:
+        for _lang, value in text.variants if text else ():
+            words.update(terms(value))
+    for tr in translators:
+        words.update(terms(tr.gettext(KIND_LABELS[item.kind])))
+    words.update(terms("online") if item.online else ())
+    return all(any(w.startswith(t) for w in words) for t in wanted)
+
+
+def subject(item: Exchange, ctx: References, lang: str) -> str | None:
+    """'Bonn – La Paz' or 'Phase 8': whom the exchange is for."""
+    if item.partnership_id and (view := ctx.partnerships.get(item.partnership_id)):
+        return view.pair_name(lang)
+    if item.phase_id and (phase := ctx.phases.get(item.phase_id)):
+        return phase.name.get(lang)
+    if item.programme_id and (programme := ctx.programmes.get(item.programme_id)):
+        return programme.name.get(lang)
+    return None
+
+
+def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:
+    """A few lines per exchange: kind and for whom, title, when (in each zone), where."""
+    head = f"{KIND_ICONS[item.kind]} <b>{escape(tr.gettext(KIND_LABELS[item.kind]))}</b>"
+    if (who := subject(item, ctx, tr.lang)) is not None:
+        head += f" · {escape(who)}"
+    if item.example:
+        head += " · " + example_label(tr)
+    lines = [head, escape(item.title.get(tr.lang)), "📅 " + _when(item, ctx, tr, zone, now)]
+    if item.online:
+        lines.append("📍 " + escape(tr.gettext("online")))
+    elif item.place is not None:
+        lines.append("📍 " + escape(item.place.get(tr.lang)))
+    return "\n".join(lines)
+
+
+def _when(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:
+    if item.start is None:
+        text = escape(date_range(tr, item.starts, item.ends))
+        first = item.starts.as_date()
+        if first is not None and item.is_upcoming(now, zone):
+            text += f" ({escape(days_until(tr, first, now.astimezone(zone).date()))})"
+        return text
+    local = item.start.astimezone(zone)
+    text = f"{escape(day_with_weekday(tr, local))}, {escape(time_in(tr, item.start, zone))}"
+    if item.is_upcoming(now, zone):
+        text += f" ({escape(days_until(tr, local.date(), now.astimezone(zone).date()))})"
+    if item.partnership_id and (view := ctx.partnerships.get(item.partnership_id)):
+        towns = [
+            time_in(tr, item.start, ZoneInfo(town.timezone), town.name.get(tr.lang))
+            for town in (view.north, view.south)
+        ]
+        text += "\n     " + escape(" · ".join(towns))
+    return text
+
+
+def first_for(items: Sequence[Exchange], followed: AbstractSet[Target]) -> list[Exchange]:
+    """A group's own partnerships and phases first, otherwise soonest first (stable)."""
+
+    def followed_first(item: Exchange) -> int:
+        mine = (
+            (TargetKind.PARTNERSHIP, item.partnership_id) in followed
+            or (TargetKind.PHASE, item.phase_id) in followed
+            or (TargetKind.PROGRAMME, item.programme_id) in followed
+        )
+        return 0 if mine else 1
+
+    return sorted(items, key=followed_first)
+
+
+def has_calendar_file(item: Exchange) -> bool:
+    return item.in_series or item.starts.as_date() is not None
+
+
+def calendar_file(item: Exchange) -> CalendarFile:
+    return CalendarFile(CalendarOf.SERIES if item.in_series else CalendarOf.EVENT, item.source_id)
+
+
+def render_page(
+    items: Sequence[Exchange],
+    ctx: References,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    *,
+    page: int,
+    past: bool,
+    suffix: str,
+    heading: str,
+) -> tuple[str, InlineKeyboardMarkup]:
+    shown, page, pages = page_of(items, page, PAGE_SIZE)
+    blocks = [heading]
+    ics_buttons = []
+    for number, item in enumerate(shown, start=page * PAGE_SIZE + 1):
+        blocks.append(f"<b>{number}.</b> " + render(item, ctx, tr, zone, now))
+        if has_calendar_file(item):
+            ics_buttons.append(button(f"📎 {number} .ics", calendar_file(item)))
+    blocks.append(
+        escape(tr.gettext("Times in {zone}. Change with /timezone.").format(zone=zone.key))
+    )
+    rows = [ics_buttons] if ics_buttons else []
+    period = Period.PAST if past else Period.UPCOMING
+    if nav := nav_row(lambda n: ExchangePage(n, period, suffix), page, pages):
+        rows.append(nav)
+    toggle = tr.gettext("Upcoming exchanges") if past else tr.gettext("Past exchanges")
+    other = Period.UPCOMING if past else Period.PAST
+    rows.append([button(toggle, ExchangePage(0, other, suffix))])
+    return fit("\n\n".join(blocks)), InlineKeyboardMarkup(rows)
+
+
+def heading(tr: Translator, past: bool, count: int, filter_text: str) -> str:
+    if past:
+        text = tr.ngettext("{count} past exchange", "{count} past exchanges", count)
+    else:
+        text = tr.ngettext("{count} upcoming exchange", "{count} upcoming exchanges", count)
+    text = text.format(count=count)
+    if filter_text:
+        text += " · " + tr.gettext("matching “{words}”").format(words=filter_text)
+    return f"<b>{escape(text)}</b>"
+
+
+def nothing_found(tr: Translator, past: bool, filter_text: str) -> str:
+    if filter_text:
+        return escape(
+            tr.gettext(
+                "No exchanges match “{words}”. Try a town, a country or a kind such as workshop, "
+                "or send /exchanges alone."
+            ).format(words=filter_text)
+        )
+    if past:
+        return escape(tr.gettext("No past exchanges are recorded."))
+    return escape(tr.gettext("No upcoming exchanges are planned. See /exchanges past."))
+
+
+def partnerships_referred(items: Iterable[Exchange]) -> list[str]:
+    return sorted({i.partnership_id for i in items if i.partnership_id})

@@ -1,0 +1,94 @@
+"""Calendar files (RFC 5545, via icalendar) that a phone's calendar imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from bot.model.domain import Event, MeetingChange, MeetingSeries
+from bot.text.i18n import Translator
+
+PRODID = "-//partnerbot//climate partnerships//EN"
+
+
+def _calendar() -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    return calendar
+
+
+def _finish(calendar: icalendar.Calendar, first: date, last: date) -> bytes:
+    # VTIMEZONE for every TZID used, limited to the years that matter (keeps the file small).
+    calendar.add_missing_timezones(
+        first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 3, 1, 1)
+    )
+    return bytes(calendar.to_ical())
+
+
+def event_ics(event: Event, tr: Translator, now: datetime) -> bytes | None:
+    """An .ics for an event known to the day; None for dates known only to the month."""
+    first = event.starts.as_date()
+    last = (event.ends or event.starts).as_date()
+    if first is None or last is None:
+        return None
+    vevent = icalendar.Event()
+    vevent.add("uid", f"event-{event.id}@partnerbot")
+    vevent.add("dtstamp", now)
+    vevent.add("summary", event.title.get(tr.lang))
+    start = event.start_instant()
+    if start is not None and event.timezone is not None:
+        vevent.add("dtstart", start)
+        end = (
+            datetime.combine(last, event.end_time, ZoneInfo(event.timezone))
+            if event.end_time
+            else start + timedelta(hours=1)
+        )
+        vevent.add("dtend", end)
+    else:  # all-day: DTEND is the day after the last day (RFC 5545, 3.6.1)
+        vevent.add("dtstart", first)
+        vevent.add("dtend", last + timedelta(days=1))
+    location = (
+        tr.gettext("online")
+        if event.online
+        else (event.place.get(tr.lang) if event.place else None)
+    )
+    if location:
+        vevent.add("location", location)
+    calendar = _calendar()
+    calendar.add_component(vevent)
+    return _finish(calendar, first, last)
+
+
+def series_ics(
+    series: MeetingSeries,
+    tr: Translator,
+    now: datetime,
+    changes: Iterable[MeetingChange] = (),
+) -> bytes:
+    """The whole series as one recurring event: DTSTART in its zone and its RRULE."""
+    zone = ZoneInfo(series.timezone)
+    vevent = icalendar.Event()
+    vevent.add("uid", f"series-{series.id}@partnerbot")
+    vevent.add("dtstamp", now)
+    vevent.add("summary", series.title.get(tr.lang))
+    vevent.add("dtstart", series.dtstart.replace(tzinfo=zone))
+    vevent.add("duration", timedelta(minutes=series.duration_minutes))
+    vevent.add("rrule", icalendar.vRecur.from_ical(series.rrule))
+    mine = [c for c in changes if c.series_id == series.id]
+    # A cancelled or moved meeting leaves the rule (EXDATE); a moved one comes back at its
+    # new time (RDATE), so the phone's calendar shows what will really happen.
+    if mine:
+        vevent.add("exdate", [c.occurrence.replace(tzinfo=zone) for c in mine])
+    if moved := [c.moved_to.replace(tzinfo=zone) for c in mine if c.moved_to]:
+        vevent.add("rdate", moved)
+    vevent.add("location", series.join_url or tr.gettext("online"))
+    if series.join_url:
+        vevent.add("url", series.join_url)
+    calendar = _calendar()
+    calendar.add_component(vevent)
+    return _finish(calendar, min(series.dtstart.date(), now.date()), now.date())

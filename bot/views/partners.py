@@ -1,0 +1,123 @@
+"""Partnership cards, result lists and browsing by country or phase."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.model.domain import Municipality, PartnershipView, Phase
+from bot.telegram.callbacks import (
+    Browse,
+    BrowseBy,
+    ListBy,
+    PartnerCard,
+    PartnerExchanges,
+    PartnerList,
+    PhaseMilestones,
+    button,
+)
+from bot.telegram.limits import fit
+from bot.telegram.paging import nav_row
+from bot.text.dates import partial_date
+from bot.text.i18n import Translator
+from bot.text.search import country_name
+
+PAGE_SIZE = 5
+COUNTRIES_PER_ROW = 3
+
+
+def flag(country: str) -> str:
+    """The flag emoji of an ISO 3166 code, from regional indicator letters."""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in country.upper() if "A" <= c <= "Z")
+
+
+def _town(town: Municipality, tr: Translator) -> str:
+    return f"{flag(town.country)} {escape(country_name(town.country, tr.lang))}"
+
+
+def card(view: PartnershipView, tr: Translator) -> str:
+    """One partnership: both towns and countries, programme and phase, since when, topics."""
+    lines = [
+        f"🤝 <b>{escape(view.pair_name(tr.lang))}</b>",
+        f"{_town(view.north, tr)} · {_town(view.south, tr)}",
+    ]
+    frame = [p.name.get(tr.lang) for p in (view.programme, view.phase) if p is not None]
+    if frame:
+        lines.append("🏛 " + escape(" · ".join(frame)))
+    since = view.partnership.since
+    if since is not None:
+        lines.append("🗓 " + escape(tr.gettext("Since {date}").format(date=partial_date(tr, since))))
+    if view.topics:
+        names = ", ".join(t.name.get(tr.lang) for t in view.topics)
+        lines.append("🌱 " + escape(names))
+    if view.partnership.note is not None:
+        lines.append("<i>" + escape(view.partnership.note.get(tr.lang)) + "</i>")
+    return fit("\n".join(lines))
+
+
+def card_keyboard(view: PartnershipView, tr: Translator) -> InlineKeyboardMarkup:
+    row = []
+    if view.phase is not None:
+        row.append(button("📌 " + tr.gettext("Milestones"), PhaseMilestones(view.phase.id)))
+    row.append(button("📅 " + tr.gettext("Exchanges"), PartnerExchanges(view.partnership.id)))
+    return InlineKeyboardMarkup([row])
+
+
+def result_list(
+    views: Sequence[PartnershipView], heading: str, first_number: int, tr: Translator
+) -> str:
+    lines = [heading, ""]
+    for number, view in enumerate(views, start=first_number):
+        countries = " ".join(flag(t.country) for t in (view.north, view.south))
+        lines.append(f"{number}. {escape(view.pair_name(tr.lang))} {countries}")
+    return fit("\n".join(lines))
+
+
+def list_keyboard(
+    views: Sequence[PartnershipView],
+    first_number: int,
+    page: int,
+    pages: int,
+    by: ListBy,
+    value: str,
+) -> InlineKeyboardMarkup:
+    numbers = [
+        button(str(n), PartnerCard(v.partnership.id))
+        for n, v in enumerate(views, start=first_number)
+    ]
+    rows = [numbers]
+    if nav := nav_row(lambda n: PartnerList(n, by, value), page, pages):
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def browse_keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("🌍 " + tr.gettext("By country"), Browse(BrowseBy.COUNTRY)),
+                button("📌 " + tr.gettext("By phase"), Browse(BrowseBy.PHASE)),
+            ]
+        ]
+    )
+
+
+def country_keyboard(countries: Sequence[tuple[str, int]], tr: Translator) -> InlineKeyboardMarkup:
+    buttons = [
+        button(
+            f"{flag(code)} {country_name(code, tr.lang)} ({count})",
+            PartnerList(0, ListBy.COUNTRY, code),
+        )
+        for code, count in countries
+    ]
+    rows = [buttons[i : i + COUNTRIES_PER_ROW] for i in range(0, len(buttons), COUNTRIES_PER_ROW)]
+    return InlineKeyboardMarkup(rows)
+
+
+def phase_list_keyboard(phases: Sequence[Phase], tr: Translator) -> InlineKeyboardMarkup:
+    buttons: list[InlineKeyboardButton] = [
+        button(p.name.get(tr.lang), PartnerList(0, ListBy.PHASE, p.id)) for p in phases
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])

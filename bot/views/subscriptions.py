@@ -1,0 +1,142 @@
+"""What /subscribe text names, the subscription keyboards, and the texts about what a
+chat follows and when its reminders come."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from telegram import InlineKeyboardMarkup
+
+from bot.model.chats import TargetKind
+from bot.model.domain import PartnershipView, Phase, Programme
+from bot.model.reminders import ReminderSettings
+from bot.telegram.callbacks import Subscribe, TargetCode, Unsubscribe, button
+from bot.telegram.limits import fit
+from bot.text.i18n import Translator
+from bot.text.search import fold
+from bot.views.milestones import find_phase
+
+CODES = {
+    TargetKind.PARTNERSHIP: TargetCode.PARTNERSHIP,
+    TargetKind.PHASE: TargetCode.PHASE,
+    TargetKind.PROGRAMME: TargetCode.PROGRAMME,
+}
+KINDS = {code: kind for kind, code in CODES.items()}
+MAX_CHOICES = 6
+
+
+@dataclass(frozen=True)
+class Choice:
+    kind: TargetKind
+    id: str
+    label: str
+
+
+def programme_matches(programmes: Sequence[Programme], text: str) -> list[Programme]:
+    wanted = fold(text).strip()
+    return [
+        p
+        for p in programmes
+        if wanted and (wanted == p.id or any(fold(v) == wanted for _l, v in p.name.variants))
+    ]
+
+
+def targets_for(
+    text: str,
+    phases: Sequence[Phase],
+    programmes: Sequence[Programme],
+    partnerships: Sequence[PartnershipView],
+    lang: str,
+) -> list[Choice]:
+    """What `text` names: a phase or programme when it names one exactly ("fase 8",
+    "tandem"), else the partnerships the search found, best first."""
+    found = []
+    phase = find_phase(phases, text)
+    if phase is not None:
+        found.append(Choice(TargetKind.PHASE, phase.id, phase.name.get(lang)))
+    found += [
+        Choice(TargetKind.PROGRAMME, p.id, p.name.get(lang))
+        for p in programme_matches(programmes, text)
+    ]
+    if not found:
+        found = [
+            Choice(TargetKind.PARTNERSHIP, v.partnership.id, v.pair_name(lang))
+            for v in partnerships
+        ]
+    return found[:MAX_CHOICES]
+
+
+def describe(
+    kind: TargetKind,
+    target_id: str,
+    phases: Mapping[str, Phase],
+    programmes: Mapping[str, Programme],
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+) -> str:
+    """A followed target as the reader calls it: 'Bonn – La Paz', 'Fase 8'."""
+    if kind == TargetKind.PHASE and target_id in phases:
+        return phases[target_id].name.get(tr.lang)
+    if kind == TargetKind.PROGRAMME and target_id in programmes:
+        return programmes[target_id].name.get(tr.lang)
+    if kind == TargetKind.PARTNERSHIP and target_id in views:
+        return views[target_id].pair_name(tr.lang)
+    return target_id
+
+
+def choice_keyboard(targets: Sequence[Choice]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(t.label[:60], Subscribe(CODES[t.kind], t.id))] for t in targets]
+    )
+
+
+def unsubscribe_keyboard(labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button("✖ " + label[:60], Unsubscribe(sub_id))] for sub_id, label in labels]
+    )
+
+
+def subscription_list(labels: Sequence[str], tr: Translator) -> str:
+    if not labels:
+        return escape(
+            tr.gettext(
+                "This chat follows nothing yet. An administrator links it with /subscribe and a "
+                "partnership, phase or programme, for example /subscribe Bonn."
+            )
+        )
+    lines = [escape(tr.gettext("This chat follows:"))]
+    lines += [f"• {escape(label)}" for label in labels]
+    return fit("\n".join(lines))
+
+
+def offsets_text(settings: ReminderSettings, tr: Translator) -> str:
+    def days(values: Sequence[int]) -> str:
+        return ", ".join(tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in values)
+
+    lines = [
+        tr.gettext("Before deadlines: {days}.").format(days=days(settings.deadline_days)),
+        tr.gettext("Before meetings: {times}.").format(
+            times=", ".join(_duration(m, tr) for m in settings.meeting_minutes)
+        ),
+        tr.gettext("Before events: {days}.").format(days=days(settings.event_days)),
+        tr.gettext("Invitations: when the previous meeting is over.")
+        if settings.invite_days is None
+        else tr.gettext("Invitations: {days} before the meeting.").format(
+            days=days([settings.invite_days])
+        ),
+        tr.gettext(
+            "Change them with /reminders 14 3 1 (deadlines), /reminders meetings 1d 1h, "
+            "/reminders events 7 or /reminders invite 3 (or: invite after)."
+        ),
+    ]
+    return escape("\n".join(lines))
+
+
+def _duration(minutes: int, tr: Translator) -> str:
+    if minutes % 1440 == 0:
+        return tr.ngettext("{n} day", "{n} days", minutes // 1440).format(n=minutes // 1440)
+    if minutes % 60 == 0:
+        return tr.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
+    return tr.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)

@@ -1,0 +1,109 @@
+"""The fake Telegram of the tests and benchmarks: the console's FakeBotApi plus what only
+they need — fault injection (blocked chats, one-off errors, flood control, a group that
+became a supergroup), webhooks, and getUpdates with Telegram's confirm-by-offset rule.
+
+`FakeTelegram` is served over HTTP by harness/botapi_server.py; `OfflineTelegram` is the
+same in-process, as PTB's request layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import SECRET_TOKEN
+from bot.console.telegram import JSON, ApiCall, ApiError, FakeBotApi
+from bot.console.transport import OfflineBotApi, as_update
+
+__all__ = ["JSON", "ApiCall", "ApiError", "FakeTelegram", "OfflineTelegram", "as_update"]
+
+
+@dataclass
+class FakeTelegram(FakeBotApi):
+    blocked: set[int] = field(default_factory=set)
+    """Chats that answer every send with 403, as after the bot was removed."""
+    failures: dict[int, list[BaseException]] = field(default_factory=dict)
+    """One-off answers for the next sends to a chat: ApiError, TimedOut, or a crash."""
+    pending: list[JSON] = field(default_factory=list)
+    """Updates for getUpdates; one is gone only once a later offset confirms it."""
+    webhook: JSON = field(default_factory=dict)
+    """What setWebhook set (url, secret_token), empty while the bot polls."""
+
+    # -- faults ----------------------------------------------------------------------------
+    def fail(self, chat_id: int, *answers: BaseException) -> None:
+        """Answer the next sends to `chat_id` with these errors, in order."""
+        self.failures.setdefault(chat_id, []).extend(answers)
+
+    def before(self, method: str, params: JSON) -> None:
+        if not method.startswith("send") or "chat_id" not in params:
+            return
+        chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        queue = self.failures.get(chat_id)
+        if queue:
+            raise queue.pop(0)
+
+    @staticmethod
+    def flood(retry_after: int) -> ApiError:
+        return ApiError(
+            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        )
+
+    def migration(self, old: JSON, new_id: int) -> ApiError:
+        """The group `old` became supergroup `new_id`: sends to the old id fail with 400."""
+        self.add_chat({**old, "id": new_id, "type": "supergroup"})
+        return ApiError(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            {"migrate_to_chat_id": new_id},
+        )
+
+    # -- updates and webhooks ---------------------------------------------------------------
+    def push(self, update: JSON) -> JSON:
+        """Queue an update for getUpdates (in-process tests pass it to process_update)."""
+        self.pending.append(update)
+        return update
+
+    def api_setWebhook(self, params: JSON) -> bool:
+        secret = params.get("secret_token")
+        if secret is not None and not SECRET_TOKEN.fullmatch(str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        self.webhook = {"url": params["url"], "secret_token": secret}
+        return True
+
+    def api_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = {}
+        if _flag(params.get("drop_pending_updates")):
+            self.pending.clear()
+        return True
+
+    def api_getWebhookInfo(self, params: JSON) -> JSON:
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending),
+        }
+
+    def api_getUpdates(self, params: JSON) -> list[JSON]:
+        if self.webhook:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = int(params.get("offset") or 0)
+        if offset > 0:  # confirms every update before it: those are gone for good
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        limit = min(max(int(params.get("limit") or 100), 1), 100)
+        return self.pending[:limit]
+
+
+@dataclass
+class OfflineTelegram(FakeTelegram, OfflineBotApi):
+    """The fake Telegram with its faults, in-process as PTB's request layer."""
+
+
+def _flag(value: Any) -> bool:
+    """A boolean parameter as PTB sends it: True in-process, "true" over HTTP."""
+    return value is True or str(value).lower() == "true"
