@@ -5,6 +5,8 @@ The README's walk-through, at many dates, is in test_walkthrough.py.
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +57,24 @@ def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
     assert (
         "  2028-02-29 14:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour." in later
     )
+
+
+def test_schedule_is_a_listing_and_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "live-console.sqlite3"
+    partnerbot("console", db=tmp_path / "live.sqlite3", stdin=":group\n/subscribe bonn\n")
+
+    def outbox() -> list[tuple[object, ...]]:
+        with closing(sqlite3.connect(db)) as conn:
+            return conn.execute("SELECT * FROM deliveries ORDER BY id").fetchall()
+
+    before = outbox()
+    assert before  # the console planned the group's reminders
+    # months later the plan holds meetings the outbox does not have yet: listing them must
+    # not add them (nor drop the passed ones)
+    later = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    out = partnerbot("schedule", "--days", "60", db=db, clock_start=later).stdout
+    assert "2027-03-30 14:00  meeting" in out
+    assert outbox() == before
 
 
 def test_console_answers_start_in_each_language(tmp_path: Path) -> None:

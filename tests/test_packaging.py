@@ -35,7 +35,12 @@ def test_wheel_carries_compiled_catalogs_migrations_and_seed(tmp_path: Path) -> 
         assert f"bot/locales/{lang}/LC_MESSAGES/messages.mo" in names
     assert "storage/migrations/0001_initial.sql" in names
     assert "storage/seed/network.yaml" in names
-    assert not any(name.startswith("tests/") for name in names)
+    assert not any(name.startswith(("tests/", "harness/", "bench/")) for name in names)
+    # The console's fake Telegram ships; its fault injection, webhooks and getUpdates do not.
+    console = zipfile.ZipFile(wheel).read("bot/console/telegram.py").decode()
+    assert "FakeBotApi" in console
+    for test_only in ("def fail(", "blocked", "def flood(", "def api_getUpdates", "Webhook"):
+        assert test_only not in console
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "partnerbot = bot.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -32,3 +32,8 @@ def test_only_two_letter_codes_are_countries() -> None:
     assert territories.is_country("BO") and territories.is_country("XK")
     assert not territories.is_country("XY") and not territories.is_country("001")
     assert not territories.is_country("bo")
+
+
+def test_groupings_and_placeholders_are_no_countries() -> None:
+    for code in ("EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"):
+        assert code in territories.NAMES and not territories.is_country(code)

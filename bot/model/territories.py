@@ -29,8 +29,14 @@ def names(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in NAMES.get(code, ()) if n))
 
 
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+"""Codes CLDR names that are no country: unions (EU, the euro zone, the UN), outlying
+Oceania, pseudo-locales and "unknown region"."""
+
+
 def is_country(code: str) -> bool:
-    return code in NAMES
+    """Whether a town may be in `code`: a territory with a name, not a grouping."""
+    return code in NAMES and code not in NOT_COUNTRIES
 
 
 def generated() -> dict[str, tuple[str, ...]]:

@@ -1,0 +1,119 @@
+"""Callback data: one typed kind per button, packed and unpacked in one place."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.telegram.callbacks import (
+    Answer,
+    Browse,
+    BrowseBy,
+    CalendarFile,
+    CalendarOf,
+    CallbackData,
+    CallbackDataError,
+    ExchangePage,
+    ListBy,
+    PartnerCard,
+    PartnerExchanges,
+    PartnerList,
+    Period,
+    PhaseMilestones,
+    PickLanguage,
+    Rsvp,
+    Subscribe,
+    TargetCode,
+    Unsubscribe,
+)
+from bot.telegram.limits import MAX_CALLBACK_BYTES
+
+# What buttons already posted in chats carry: the wire format must not change under them.
+ON_THE_WIRE = [
+    (PickLanguage("es"), "lang:es"),
+    (PhaseMilestones("p4"), "ms:p4"),
+    (PartnerCard("bonn-la-paz"), "pa:bonn-la-paz"),
+    (PartnerList(2, ListBy.QUERY, "bonn la"), "pl:2:q:bonn la"),
+    (PartnerList(0, ListBy.COUNTRY, "TZ"), "pl:0:c:TZ"),
+    (PartnerExchanges("bonn-la-paz"), "pe:bonn-la-paz"),
+    (Browse(BrowseBy.PHASE), "pb:p"),
+    (ExchangePage(1, Period.PAST, ""), "ex:1:p:"),
+    (ExchangePage(0, Period.UPCOMING, "@bonn-la-paz"), "ex:0:u:@bonn-la-paz"),
+    (CalendarFile(CalendarOf.SERIES, "bonn-la-paz-virtual"), "ics:s:bonn-la-paz-virtual"),
+    (Subscribe(TargetCode.PHASE, "p8"), "sub:h:p8"),
+    (Unsubscribe(12), "unsub:12"),
+    (Rsvp(Answer.MAYBE, 345), "rsvp:m:345"),
+]
+
+
+@pytest.mark.parametrize(("data", "packed"), ON_THE_WIRE)
+def test_each_kind_packs_to_its_wire_format_and_back(data: CallbackData, packed: str) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+    assert type(data).owns(packed)
+
+
+def test_every_kind_is_covered_here_and_prefixes_are_unique() -> None:
+    kinds = {type(data) for data, _packed in ON_THE_WIRE}
+    assert kinds == set(CallbackData._kinds.values())
+    with pytest.raises(TypeError):
+
+        @dataclasses.dataclass(frozen=True)
+        class Again(CallbackData, prefix="rsvp"):  # taken
+            x: str
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "rsvp:y:²",  # a digit to isdigit(), not to int()
+        "rsvp:y:" + "9" * 50,  # beyond SQLite's integers
+        "rsvp:x:1",  # no such answer
+        "rsvp:y",  # a field missing
+        "rsvp:y:1:2",  # one too many
+        "rsvp",
+        "unsub:" + "9" * 30,
+        "unsub:-1",
+        "unsub:",
+        "pl:" + "1" * 19 + ":q:bonn",  # beyond SQLite's integers
+        "pl:0:z:bonn",
+        "pb:x",
+        "pb:",
+        "ics:x:bonn",
+        "sub:z:p8",
+        "rsvpx:y:1",  # another prefix that merely starts the same
+        ":",
+        "a" * 64,
+        None,
+    ],
+)
+def test_forged_or_malformed_data_unpacks_to_nothing(forged: str | None) -> None:
+    assert all(kind.unpack(forged) is None for kind in CallbackData._kinds.values())
+
+
+def test_the_last_field_may_hold_colons_the_others_may_not() -> None:
+    assert PartnerCard.unpack("pa:a:b") == PartnerCard("a:b")
+    assert ExchangePage.unpack("ex:0:u:a:b") == ExchangePage(0, Period.UPCOMING, "a:b")
+
+    @dataclasses.dataclass(frozen=True)
+    class Pair(CallbackData, prefix="test-pair"):
+        first: str
+        second: str
+
+    try:
+        assert Pair("a", "b:c").pack() == "test-pair:a:b:c"
+        with pytest.raises(CallbackDataError):
+            Pair("a:b", "c").pack()
+    finally:
+        del CallbackData._kinds["test-pair"]
+
+
+def test_telegrams_64_bytes_are_checked_where_data_is_packed() -> None:
+    room = PartnerList.room()
+    fits = PartnerList(999, ListBy.QUERY, "é" * (room // 2))  # two bytes each in UTF-8
+    assert len(fits.pack().encode()) <= MAX_CALLBACK_BYTES
+    with pytest.raises(CallbackDataError):
+        PartnerList(999, ListBy.QUERY, "x" * (room + 1)).pack()
+    with pytest.raises(CallbackDataError):
+        PartnerCard("x" * 62).pack()
