@@ -41,7 +41,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
 from bot.telegram.limits import Keyboard
-from harness.telegram import OfflineTelegram, as_update
+from harness.fake_telegram import OfflineTelegram, as_update
 
 TARGET_RATIO = 1.5
 COMMANDS = {

@@ -24,7 +24,7 @@ import tornado.web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from harness.telegram import ApiCall, FakeTelegram
+from harness.fake_telegram import ApiCall, FakeTelegram
 
 JSON = dict[str, Any]
 # Parameters PTB sends JSON-encoded in a form field; everything else is a plain string.

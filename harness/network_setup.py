@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.model.chats import TargetKind
 from bot.model.recurrence import occurrences
+from bot.model.reminders import ReminderSetting
 from harness.botapi_server import BotApiServer
 from storage.store import Storage
 
@@ -43,10 +45,14 @@ async def follow(
             server.api.add_chat(group(chat_id))
             title = f"group {chat_id}"
             subs, prefs = storage.subscriptions, storage.preferences
-            await subs.add(chat_id, "supergroup", title, "partnership", "bonn-la-paz", 1, now)
+            await subs.add(
+                chat_id, "supergroup", title, TargetKind.PARTNERSHIP, "bonn-la-paz", 1, now
+            )
             await prefs.set_chat_languages(chat_id, "supergroup", title, ("de", "es"))
-            await subs.set_reminder(chat_id, "supergroup", title, "meetings", (60,))
+            await subs.set_reminder(chat_id, "supergroup", title, ReminderSetting.MEETINGS, (60,))
             if invite_days is not None:
-                await subs.set_reminder(chat_id, "supergroup", title, "invite", invite_days)
+                await subs.set_reminder(
+                    chat_id, "supergroup", title, ReminderSetting.INVITE, invite_days
+                )
     finally:
         await storage.close()

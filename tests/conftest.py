@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.model.clock import MovableClock
 from bot.text.i18n import I18n
 from harness.bot_process import CLOCK_START
-from harness.telegram import OfflineTelegram, as_update
+from harness.fake_telegram import OfflineTelegram, as_update
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR = 9000

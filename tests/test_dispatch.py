@@ -21,7 +21,7 @@ from bot.model.domain import ChangeStatus, Dataset, MeetingChange
 from bot.schedule.jobs import dispatcher_of
 from bot.schedule.replan import replan
 from bot.text.i18n import I18n
-from harness.telegram import OfflineTelegram
+from harness.fake_telegram import OfflineTelegram
 from tests.conftest import Driver, make_app
 
 BERLIN_ZONE = "Europe/Berlin"
@@ -136,7 +136,7 @@ async def test_forbidden_pauses_and_readding_resumes(bot: Driver, clock: Movable
     bot.api.blocked.discard(-504)
     group = {"id": -504, "type": "supergroup", "title": "group -504"}
     update = bot.api.member_change(group, bot.user(1), "kicked", "member")
-    from harness.telegram import as_update
+    from harness.fake_telegram import as_update
 
     await bot.app.process_update(as_update(update, bot.app.bot))
     assert not await storage(bot).subscriptions.is_paused(-504)
@@ -401,7 +401,7 @@ async def test_rsvp_counts_belong_to_each_group(bot: Driver) -> None:
     final_b = bot.api.messages[(-544, post_b["message_id"])]["reply_markup"]
     assert final_b["inline_keyboard"][0][0]["text"] == "✅ 0"
     forged = bot.api.button_press(bot.user(3), post_b, yes_a)  # group A's button data in B
-    from harness.telegram import as_update
+    from harness.fake_telegram import as_update
 
     await bot.app.process_update(as_update(forged, bot.app.bot))
     assert bot.api.messages[(-544, post_b["message_id"])]["reply_markup"] == final_b

@@ -179,7 +179,7 @@ async def test_paging_over_many_results_edits_in_place(
     big_network: Path, settings: Settings, i18n: I18n, clock: MovableClock, tmp_path: Path
 ) -> None:
     from bot.app import build_application, running
-    from harness.telegram import OfflineTelegram
+    from harness.fake_telegram import OfflineTelegram
 
     shutil.copy(big_network, settings.db_path)
     api = OfflineTelegram(clock=clock)
@@ -245,7 +245,7 @@ async def test_browse_by_country_and_by_phase(bot: Driver) -> None:
 
 
 async def test_inline_mode_offers_cards(bot: Driver) -> None:
-    from harness.telegram import as_update
+    from harness.fake_telegram import as_update
 
     update = bot.api.inline_query(bot.user(language_code="de"), "mtwara")
     await bot.app.process_update(as_update(update, bot.app.bot))
