@@ -74,15 +74,18 @@ async def subscribe_button(update: Update, context: BotContext, data: Subscribe)
 
 
 async def _label(context: BotContext, kind: TargetKind, target_id: str, update: Update) -> str:
+    """The pressed target as the reader calls it, reading only that record."""
     tr = (await context.reader(update)).tr
     network = context.storage.network
-    views = {v.partnership.id: v for v in await network.partnerships([target_id])}
+    phase = await network.phase(target_id) if kind is TargetKind.PHASE else None
+    programme = await network.programme(target_id) if kind is TargetKind.PROGRAMME else None
+    views = await network.partnerships([target_id]) if kind is TargetKind.PARTNERSHIP else []
     return view.describe(
         kind,
         target_id,
-        {p.id: p for p in await network.phases()},
-        {p.id: p for p in await network.programmes()},
-        views,
+        {phase.id: phase} if phase else {},
+        {programme.id: programme} if programme else {},
+        {v.partnership.id: v for v in views},
         tr,
     )
 

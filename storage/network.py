@@ -123,6 +123,9 @@ class NetworkRepository:
     async def phase(self, phase_id: str) -> Phase | None:
         return await self._one(Phase, "phases", phase_id)
 
+    async def programme(self, programme_id: str) -> Programme | None:
+        return await self._one(Programme, "programmes", programme_id)
+
     async def event(self, event_id: str) -> Event | None:
         return await self._one(Event, "events", event_id)
 

@@ -14,12 +14,10 @@ from bot.model.posts import (
     DeliveryStatus,
     Planned,
     PostKind,
-    payload_from_plain,
-    payload_to_plain,
+    payload_from_json,
+    payload_to_json,
 )
 from storage.db import Database
-
-_PAYLOAD = json.JSONEncoder(sort_keys=True)  # one encoder: json.dumps makes one per call
 
 
 def _utc(moment: datetime) -> str:
@@ -33,7 +31,7 @@ def _delivery(row: aiosqlite.Row) -> Delivery:
         row["key"],
         row["chat_id"],
         datetime.fromisoformat(row["due_at"]),
-        payload_from_plain(kind, row["key"], json.loads(row["payload"])),
+        payload_from_json(kind, row["key"], row["payload"]),
         DeliveryStatus(row["status"]),
         row["attempts"],
         row["message_id"],
@@ -59,7 +57,7 @@ class OutboxRepository:
                 p.chat_id,
                 p.kind.value,
                 _utc(p.due_at),
-                _PAYLOAD.encode(payload_to_plain(p.payload)),
+                payload_to_json(p.payload),
             )
             for p in planned
         ]

@@ -7,6 +7,7 @@ it is due. Its key is derived from the payload: one key, one post per chat, ever
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -104,15 +105,20 @@ _PAYLOADS: dict[PostKind, type[Payload]] = {
 }
 
 
-def payload_to_plain(payload: Payload) -> dict[str, Any]:
-    return asdict(payload)
+_JSON = json.JSONEncoder(sort_keys=True)  # one encoder: json.dumps makes one per call
 
 
-def payload_from_plain(kind: PostKind, key: str, plain: dict[str, Any]) -> Payload:
+def payload_to_json(payload: Payload) -> str:
+    """The payload as the outbox stores it; equal payloads give equal text."""
+    return _JSON.encode(asdict(payload))
+
+
+def payload_from_json(kind: PostKind, key: str, text: str) -> Payload:
     """A stored payload; rows planned before event reminders carried their days get them
     from the key ('event:<id>:<day>:7d')."""
+    plain: dict[str, Any] = json.loads(text)
     if kind is PostKind.EVENT and "days" not in plain:
-        plain = {**plain, "days": int(key.rsplit(":", 1)[1].removesuffix("d"))}
+        plain["days"] = int(key.rsplit(":", 1)[1].removesuffix("d"))
     return _PAYLOADS[kind](**plain)
 
 
