@@ -1,7 +1,7 @@
 """Footprint: resident memory and cold start of `partnerbot run` against a bare PTB bot.
 
 Each bot runs as its own process against the test suite's fake Bot API server on loopback
-(tests/botapi_server.py), which holds a getUpdates with no updates for its long-poll
+(harness/botapi_server.py), which holds a getUpdates with no updates for its long-poll
 timeout, as Telegram does.
 partnerbot starts on a fresh database each time (migrated and seeded: a first start).
 The bare bot is PTB's ApplicationBuilder with a JobQueue and one echo handler, polling.
@@ -137,7 +137,7 @@ def report(mine: Bot, bare: Bot, runs: int) -> tuple[str, bool]:
     ]
     body = "\n".join(rows) + (
         f"\n\nMedians of {runs} starts each, alternating. Both bots are processes of this "
-        "venv's Python against the fake Bot API server on loopback (`tests/botapi_server.py`); "
+        "venv's Python against the fake Bot API server on loopback (`harness/botapi_server.py`); "
         f"memory is VmRSS {SETTLE} s after the first getUpdates. "
         "partnerbot starts on a fresh database each time (migrated and seeded). The bare bot "
         "is `ApplicationBuilder().token(...).base_url(...)` with a JobQueue and one echo "

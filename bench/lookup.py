@@ -261,7 +261,7 @@ def report(
 ) -> str:
     mix = ", ".join(f"{text!r} ({hits[text]})" for _kind, text in QUERY_MIX)
     return (
-        f"{PARTNERSHIPS:,} generated partnerships (`tests/generated.py`) plus the seed. A "
+        f"{PARTNERSHIPS:,} generated partnerships (`harness/generated.py`) plus the seed. A "
         "lookup is what `/partner <words>` reads: the index's first page and the cards on it, "
         "or the “Did you mean” names when nothing matches.\n\n"
         f"{summary_table(by_kind, cold_typo_ms, plan)}\n\n"
