@@ -1,0 +1,1 @@
+"""The handlers: one module per feature, each with a `register(application)`."""

@@ -1,0 +1,1 @@
+"""The scheduler: plan posts into the outbox, compose and send what is due, exactly once."""
