@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.console.telegram import ApiError
 from bot.model.clock import MovableClock
 from bot.model.domain import ChangeStatus, Dataset, MeetingChange
-from bot.schedule.jobs import dispatcher_of
+from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
@@ -50,7 +50,7 @@ async def plan_and_send(bot: Driver) -> int:
     settings = bot.app.bot_data.settings
     assert settings is not None
     await replan(storage(bot), bot.app.bot_data.clock.now(), settings.timezone)
-    return await dispatcher_of(bot.app).run(bot.app.bot)
+    return await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
 
 
 def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
@@ -119,9 +119,9 @@ async def test_flood_control_waits_and_loses_nothing(bot: Driver, clock: Movable
         ("pending", "flood control")
     ]
     clock.advance(timedelta(seconds=29))
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 0  # not before retry_after
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 0  # not before retry_after
     clock.advance(timedelta(seconds=2))
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 1
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 1
     assert len(sent_to(bot, -503)) == 1
 
 
@@ -140,7 +140,7 @@ async def test_forbidden_pauses_and_readding_resumes(bot: Driver, clock: Movable
 
     await bot.app.process_update(as_update(update, bot.app.bot))
     assert not await storage(bot).subscriptions.is_paused(-504)
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 1
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 1
     assert sent_to(bot, -504)[-1]["text"].startswith("📅 Einladung")
 
 
@@ -167,7 +167,7 @@ async def test_network_errors_retry_with_backoff(
     [(status, _reason)] = await status_of(bot, "invite:bonn-la-paz-virtual:2026-11-24")
     assert status == "pending"
     clock.advance(timedelta(seconds=6))  # the first backoff is 5 seconds
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 1
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 1
 
 
 async def test_other_errors_fail_that_row_and_the_rest_go_on(bot: Driver) -> None:
@@ -204,7 +204,7 @@ async def test_crash_mid_batch_then_restart_loses_nothing_and_doubles_nothing(
         store = app.bot_data.storage
         assert store is not None
         assert await store.outbox.release_in_flight() == 1  # the one in flight at the crash
-        await dispatcher_of(app).run(app.bot)
+        await scheduler_of(app).dispatcher.run(app.bot)
     counts = {chat_id: len(sent_to(Driver(app, api), chat_id)) for chat_id in groups}
     assert set(counts.values()) == {1}  # every group got its invitation, none got two
 
@@ -219,7 +219,7 @@ async def test_downtime_sends_late_while_useful_and_skips_the_rest(
     # (due 09:00) is still useful; the meeting of 24 Nov 15:00 is over.
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     with caplog.at_level(logging.INFO, logger="bot.schedule.send"):
-        await dispatcher_of(bot.app).run(bot.app.bot)
+        await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
     deadline = [m for m in sent_to(bot, -509) if m["text"].startswith("⏰ Deadline tomorrow")]
     assert len(deadline) == 1
     assert deadline[0]["text"].endswith("(Sent late: I was offline when this was due.)")
@@ -229,7 +229,7 @@ async def test_downtime_sends_late_while_useful_and_skips_the_rest(
         bot, "invite:bonn-la-paz-virtual:2026-11-24"
     )
     assert "the meeting has already started" in caplog.text
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 0  # and nothing a second time
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 0  # and nothing a second time
 
 
 async def test_restart_on_the_same_file_keeps_the_plan(
@@ -271,7 +271,7 @@ async def test_the_job_queue_wakes_at_the_next_due_post(
     from telegram.ext import AIORateLimiter
 
     from bot.app import build_application
-    from bot.schedule.jobs import WAKE_JOB, replan_and_arm
+    from bot.schedule.jobs import WAKE_JOB, scheduler_of
 
     api = OfflineTelegram(clock=clock)
     app = build_application(
@@ -286,12 +286,12 @@ async def test_the_job_queue_wakes_at_the_next_due_post(
         assert app.job_queue is not None
         assert app.job_queue.get_jobs_by_name("safety-tick")
         await follow(Driver(app, api), -530, languages=("en",))
-        await replan_and_arm(app)
-        await dispatcher_of(app).run(app.bot)  # the invitation goes now
+        await scheduler_of(app).replan()
+        await scheduler_of(app).dispatcher.run(app.bot)  # the invitation goes now
         # APScheduler's timer runs on the machine's clock, whatever the bot's clock says:
         # the wake-up is armed as a delay from the moment of arming, bracketed here.
         armed_from = datetime.now(UTC)
-        await replan_and_arm(app)
+        await scheduler_of(app).replan()
         armed_by = datetime.now(UTC)
         [job] = app.job_queue.get_jobs_by_name(WAKE_JOB)
         # APScheduler must neither drop a late wake-up nor run a backlog of them
@@ -312,9 +312,9 @@ async def test_flood_control_holds_every_post_not_just_the_refused_one(
     await plan_and_send(bot)
     assert sent_to(bot, -550) == []  # the other group waits too
     clock.advance(timedelta(seconds=10))
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 0
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 0
     clock.advance(timedelta(seconds=21))
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 2
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 2
 
 
 async def test_a_re_plan_before_the_catch_up_keeps_the_late_mark(
@@ -326,7 +326,7 @@ async def test_a_re_plan_before_the_catch_up_keeps_the_late_mark(
     await replan(storage(bot), clock.now(), BERLIN_ZONE_INFO)
     clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))  # the 1-day reminder: due 08:00 UTC
     await replan(storage(bot), clock.now(), BERLIN_ZONE_INFO)  # the queued update's re-plan
-    await dispatcher_of(bot.app).run(bot.app.bot)
+    await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
     [reminder] = [m for m in sent_to(bot, -548) if m["text"].startswith("⏰ Deadline tomorrow")]
     assert reminder["text"].endswith("(Sent late: I was offline when this was due.)")
 
@@ -341,8 +341,11 @@ async def test_a_stopping_app_ends_the_run_after_the_post_in_hand(bot: Driver) -
         asked.append(1)
         return len(asked) < 2
 
-    assert await dispatcher_of(bot.app).run(bot.app.bot, keep_going) == 1
-    assert await dispatcher_of(bot.app).run(bot.app.bot) == 2  # the rest at the next start
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot, keep_going) == 1
+    # ...and the rest at the next start
+    assert (
+        await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 2
+    )  # the rest at the next start
 
 
 async def test_retries_keep_the_planned_time_for_the_late_mark(
@@ -353,7 +356,7 @@ async def test_retries_keep_the_planned_time_for_the_late_mark(
     await plan_and_send(bot)
     for _ in range(3):
         clock.advance(timedelta(minutes=10))
-        await dispatcher_of(bot.app).run(bot.app.bot)
+        await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
     [post] = sent_to(bot, -542)
     assert post["text"].endswith("(Sent late: I was offline when this was due.)")
 
@@ -380,11 +383,11 @@ async def test_a_crash_after_telegram_got_the_post_repeats_at_most_that_one(
             await plan_and_send(Driver(app, api))
     api.crash_on = None
     async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
-        from bot.schedule.jobs import start_scheduling
+        from bot.schedule.jobs import scheduler_of
 
         app.bot_data.schedule = True
-        await start_scheduling(app)  # the real start path: release the row in flight
-        await dispatcher_of(app).run(app.bot)  # what its catch-up job then does first
+        await scheduler_of(app).start()  # the real start path: release the row in flight
+        await scheduler_of(app).dispatcher.run(app.bot)  # what its catch-up job then does first
     received = {c: len([m for m in api.messages if m[0] == c]) for c in groups}
     assert sorted(received.values()).count(2) <= 1 and min(received.values()) == 1
     assert received[groups[10]] == 2  # the one in flight, and only it, came twice
@@ -436,5 +439,5 @@ async def test_a_correction_after_the_meeting_is_skipped(bot: Driver, clock: Mov
     await storage(bot).network.save(Dataset(meeting_changes=(change,)))
     await replan(storage(bot), clock.now(), BERLIN_ZONE_INFO)
     clock.set(datetime(2026, 11, 28, tzinfo=UTC))  # down until after the new time
-    await dispatcher_of(bot.app).run(bot.app.bot)
+    await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
     assert not [m for m in sent_to(bot, -545) if m["text"].startswith("🔁")]

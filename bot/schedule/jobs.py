@@ -84,18 +84,6 @@ def scheduler_of(application: Application[Any, Any, Any, Any, BotData, Any]) -> 
     return scheduler
 
 
-def dispatcher_of(application: BotApplication) -> Dispatcher:
-    return scheduler_of(application).dispatcher
-
-
-async def replan_and_arm(application: BotApplication) -> None:
-    await scheduler_of(application).replan()
-
-
-async def start_scheduling(application: BotApplication) -> None:
-    await scheduler_of(application).start()
-
-
 async def wake(context: BotContext) -> None:
     """A job: send what is due, then sleep until the next due row."""
     scheduler = scheduler_of(context.application)
