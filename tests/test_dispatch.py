@@ -342,10 +342,8 @@ async def test_a_stopping_app_ends_the_run_after_the_post_in_hand(bot: Driver) -
         return len(asked) < 2
 
     assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot, keep_going) == 1
-    # ...and the rest at the next start
-    assert (
-        await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 2
-    )  # the rest at the next start
+    # the rest at the next start
+    assert await scheduler_of(bot.app).dispatcher.run(bot.app.bot) == 2
 
 
 async def test_retries_keep_the_planned_time_for_the_late_mark(
