@@ -16,7 +16,7 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[type-arg]
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         root = Path(self.root)
-        # Editable installs read the catalogs from the source tree (see bot/i18n.py);
+        # Editable installs read the catalogs from the source tree (see bot/text/i18n.py);
         # compile them in place so `pip install -e .` alone gives a working bot.
         if version == "editable":
             out_root = root / "locales"

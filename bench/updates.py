@@ -1,8 +1,8 @@
 """Per-update cost: /partner, /milestones and /exchanges against a bare echo bot.
 
 Every bot here is a real PTB Application in this process on the in-process Bot API
-(bot.offline.OfflineTelegram), with the same Defaults (HTML, no link previews) and the same
-non-pacing AIORateLimiter (rates 0), driven by `await app.process_update(update)` one
+(harness.fake_telegram.OfflineTelegram), with the same Defaults (HTML, no link previews)
+and the same non-pacing AIORateLimiter (rates 0), driven by `await app.process_update(update)` one
 update at a time, as PTB does without concurrent updates. partnerbot reads a real
 temporary SQLite database seeded by Storage.open (plus the example phase, so /milestones
 and /exchanges have something upcoming), with a fixed clock so every run sees the same data.

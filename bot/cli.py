@@ -101,7 +101,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         await run_console(settings)
         return 0
-    storage = await Storage.open(settings.db_path, seed=args.command != "import")
+    # import brings its own network; schedule only lists: neither loads the seed
+    storage = await Storage.open(settings.db_path, seed=args.command not in ("import", "schedule"))
     try:
         if args.command == "migrate":
             print(f"{settings.db_path}: schema version {await storage.db.schema_version()}")

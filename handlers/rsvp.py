@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.schedule.compose import ANSWERS, ICONS, rsvp_keyboard
 from bot.telegram.callbacks import Rsvp, on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.views.rsvp import ANSWERS, ICONS, rsvp_keyboard
 
 
 async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:

@@ -1,6 +1,6 @@
 """A fake Telegram Bot API server on loopback, for end-to-end tests and benchmarks.
 
-It serves `bot.fake_telegram.FakeTelegram` (the same rules the in-process tests use) over HTTP,
+It serves `harness.fake_telegram.FakeTelegram` (the rules the in-process tests use) over HTTP,
 and adds what only a network server has: long-polling `getUpdates`, pushing updates to a
 webhook with Telegram's secret header, flood limits answered with 429 and
 `retry_after`, and requests that hang. It runs on the test's own event loop (tornado);

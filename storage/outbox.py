@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,12 +20,22 @@ from bot.model.posts import (
 )
 from storage.db import Database
 
+log = logging.getLogger(__name__)
+
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _delivery(row: aiosqlite.Row) -> Delivery:
+    """The row, typed; UnreadableRowError when it is not one this version can read."""
+    try:
+        return _typed(row)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UnreadableRowError(f"unreadable row {row['id']} ({row['key']}): {exc}") from exc
+
+
+def _typed(row: aiosqlite.Row) -> Delivery:
     kind = PostKind(row["kind"])
     return Delivery(
         row["id"],
@@ -36,6 +47,22 @@ def _delivery(row: aiosqlite.Row) -> Delivery:
         row["attempts"],
         row["message_id"],
     )
+
+
+def _readable(rows: Iterable[aiosqlite.Row]) -> list[Delivery]:
+    """The rows this version can read; the others are logged and left alone."""
+    found = []
+    for row in rows:
+        try:
+            found.append(_delivery(row))
+        except UnreadableRowError as exc:
+            log.warning("%s", exc)
+    return found
+
+
+class UnreadableRowError(ValueError):
+    """A row whose kind or payload this version cannot read (written by a newer one, or
+    damaged): it is marked failed when claimed, and skipped when listed."""
 
 
 class OutboxRepository:
@@ -111,7 +138,19 @@ class OutboxRepository:
             return cur.rowcount
 
     async def claim_next(self, now: datetime) -> Delivery | None:
-        """Take the most overdue pending row of a chat that is not paused, committed at once."""
+        """Take the most overdue pending row of a chat that is not paused, committed at once.
+        A row this version cannot read costs that row (failed, with the reason), not the run."""
+        while True:
+            row = await self._claim(now)
+            if row is None:
+                return None
+            try:
+                return _delivery(row)
+            except UnreadableRowError as exc:
+                log.error("%s", exc)
+                await self.mark_failed(row["id"], str(exc))
+
+    async def _claim(self, now: datetime) -> aiosqlite.Row | None:
         async with (
             self.db.transaction() as conn,
             conn.execute(
@@ -123,8 +162,8 @@ class OutboxRepository:
                 (_utc(now),),
             ) as cur,
         ):
-            row = await cur.fetchone()
-        return _delivery(row) if row else None
+            row: aiosqlite.Row | None = await cur.fetchone()
+        return row
 
     async def mark_sent(self, delivery_id: int, message_id: int, now: datetime) -> None:
         await self._set(
@@ -167,11 +206,12 @@ class OutboxRepository:
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def get(self, delivery_id: int) -> Delivery | None:
+        """The row, or None when there is none this version can read."""
         async with self.db.conn.execute(
             "SELECT * FROM deliveries WHERE id = ?", (delivery_id,)
         ) as cur:
             row = await cur.fetchone()
-        return _delivery(row) if row else None
+        return next(iter(_readable([row] if row else [])), None)
 
     async def pending_until(self, until: datetime) -> list[Delivery]:
         async with self.db.conn.execute(
@@ -179,7 +219,7 @@ class OutboxRepository:
             "ORDER BY chat_id, due_at, id",
             (_utc(until),),
         ) as cur:
-            return [_delivery(r) for r in await cur.fetchall()]
+            return _readable(await cur.fetchall())
 
     async def _set(self, delivery_id: int, assignments: str, params: tuple[Any, ...]) -> None:
         async with self.db.transaction() as conn:

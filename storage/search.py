@@ -84,7 +84,7 @@ class SearchIndex:
         return [r[0] for r in rows], int(total)
 
     async def suggest(self, text: str) -> list[str]:
-        """Names close to what was typed (see bot.search.Names), from a name index kept
+        """Names close to what was typed (see bot.text.search.Names), from a name index kept
         until the data changes: here (a save) or in another process (an import)."""
         version = (self._saves, await self.db.data_version())
         if self._names is not None and self._names[0] == version:

@@ -117,3 +117,18 @@ def test_telegrams_64_bytes_are_checked_where_data_is_packed() -> None:
         PartnerList(999, ListBy.QUERY, "x" * (room + 1)).pack()
     with pytest.raises(CallbackDataError):
         PartnerCard("x" * 62).pack()
+
+
+def test_a_kind_may_only_have_fields_that_unpack_safely() -> None:
+    """A bool would read "0" as True, an optional would fail inside unpack: refused when
+    the kind is first used."""
+
+    @dataclasses.dataclass(frozen=True)
+    class Flag(CallbackData, prefix="test-flag"):
+        on: bool
+
+    try:
+        with pytest.raises(TypeError):
+            Flag.unpack("test-flag:0")
+    finally:
+        del CallbackData._kinds["test-flag"]

@@ -439,3 +439,46 @@ async def test_a_correction_after_the_meeting_is_skipped(bot: Driver, clock: Mov
     clock.set(datetime(2026, 11, 28, tzinfo=UTC))  # down until after the new time
     await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
     assert not [m for m in sent_to(bot, -545) if m["text"].startswith("🔁")]
+
+
+async def test_a_row_this_version_cannot_read_costs_that_row_not_the_run(bot: Driver) -> None:
+    """A kind or payload from a newer version (or a damaged row) is marked failed with the
+    reason; the posts after it still go out."""
+    await follow(bot, -520, languages=("en",))
+    store = storage(bot)
+    now = bot.app.bot_data.clock.now()
+    early = (now - timedelta(minutes=5)).astimezone(UTC).isoformat(timespec="seconds")
+    async with store.db.transaction() as conn:
+        for key, kind, payload in (
+            ("poll:x", "poll", "{}"),  # a kind this version does not know
+            ("invite:bonn-la-paz-virtual:x", "invite", '{"series_id": 7}'),  # wrong fields
+            ("event:e:2026-12-01:7d", "event", '{"event_id": "e", "starts": 20261201}'),
+        ):
+            await conn.execute(
+                "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
+                "VALUES (?, -520, ?, ?, ?)",
+                (key, kind, early, payload),
+            )
+    assert await plan_and_send(bot) == 1  # the group's invitation, behind the unreadable rows
+    assert sent_to(bot, -520)[0]["text"].startswith("📅 Invitation")
+    async with store.db.conn.execute(
+        "SELECT key, status, error FROM deliveries WHERE chat_id = -520 AND key IN "
+        "('poll:x', 'invite:bonn-la-paz-virtual:x', 'event:e:2026-12-01:7d') ORDER BY id"
+    ) as cur:
+        rows = await cur.fetchall()
+    assert [(r[0], r[1]) for r in rows] == [
+        ("poll:x", "failed"),
+        ("invite:bonn-la-paz-virtual:x", "failed"),
+        ("event:e:2026-12-01:7d", "failed"),
+    ]
+    assert all(r[2].startswith("unreadable row") for r in rows)
+    # A listing (partnerbot schedule) leaves such a row out instead of failing.
+    later = (now + timedelta(days=1)).astimezone(UTC).isoformat(timespec="seconds")
+    async with store.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
+            "VALUES ('poll:later', -520, 'poll', ?, '{}')",
+            (later,),
+        )
+    keys = [d.key for d in await store.outbox.pending_until(now + timedelta(days=90))]
+    assert keys and "poll:later" not in keys

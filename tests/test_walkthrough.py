@@ -51,7 +51,7 @@ GROUP_WALK = (
 # Berlin's wall clock, one hour long.
 FIRST_MEETING = datetime(2024, 1, 9, 15, 0)
 MEETING_LENGTH = timedelta(hours=1)
-# The example phase (bot/example.py), in days from "today" in the network's zone (Berlin)
+# The example phase (bot/model/example.py), in days from "today" in the network's zone (Berlin)
 MILESTONE_DAYS = (3, 10, 24)
 WORKSHOP_DAY, SECONDMENT_DAYS = 8, (20, 27)
 # Reminder leads a new group starts with (storage/subscriptions.py), at 09:00 its time

@@ -1,12 +1,13 @@
-"""A fake Telegram: answers Bot API calls as Telegram would, and records them.
+"""The console's Telegram: answers Bot API calls as Telegram would, and records them.
 
-`FakeBotApi` is Telegram's side without a transport: it keeps the chats and members it
-has seen and the updates not yet confirmed, returns Telegram's `{ok, result | error_code,
-description, parameters}` envelope, and refuses what Telegram refuses (bad HTML, texts
-over 4096 characters, callback data over 64 bytes, unknown chats, getUpdates while a
-webhook is set). It also builds the updates users would cause (messages, button presses,
-membership changes). `bot.console.transport` puts it in-process as PTB's request layer, for the
-console and the handler tests; tests/botapi_server.py serves it over HTTP.
+`FakeBotApi` is Telegram's side without a transport: it keeps the chats, members and
+messages it has seen, returns Telegram's `{ok, result | error_code, description,
+parameters}` envelope, and refuses what Telegram refuses (bad HTML, texts over 4096
+characters, callback data over 64 bytes, unknown chats). It also builds the updates users
+would cause (messages, button presses, membership changes, inline queries).
+`bot.console.transport` puts it in-process as PTB's request layer. The test harness
+(harness/fake_telegram.py, not shipped) adds fault injection, webhooks and getUpdates, and
+serves it over HTTP (harness/botapi_server.py).
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ it is due. Its key is derived from the payload: one key, one post per chat, ever
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_type_hints
+
+from bot.model.domain import ChangeStatus
 
 
 class PostKind(StrEnum):
@@ -76,8 +78,9 @@ class MeetingCorrection:
     change_id: str
     series_id: str
     occurrence: str
-    status: str
+    status: ChangeStatus
     moved_to: str
+    """The new naive local start, ISO to the minute; empty when cancelled."""
 
     @property
     def key(self) -> str:
@@ -119,7 +122,25 @@ def payload_from_json(kind: PostKind, key: str, text: str) -> Payload:
     plain: dict[str, Any] = json.loads(text)
     if kind is PostKind.EVENT and "days" not in plain:
         plain["days"] = int(key.rsplit(":", 1)[1].removesuffix("d"))
-    return _PAYLOADS[kind](**plain)
+    return _checked(_PAYLOADS[kind], plain)
+
+
+def _checked(cls: type[Payload], plain: dict[str, Any]) -> Payload:
+    """The payload, each field of its declared type (ValueError or TypeError if not)."""
+    hints = get_type_hints(cls)
+    names = [f.name for f in fields(cls)]
+    if sorted(plain) != sorted(names):
+        raise ValueError(f"{cls.__name__} has the fields {names}, not {sorted(plain)}")
+    values: dict[str, Any] = {}  # each checked against its declared type below
+    for name in names:
+        hint, value = hints[name], plain[name]
+        if hint in (int, str):
+            if type(value) is not hint:  # not bool for int, not a number for str
+                raise TypeError(f"{cls.__name__}.{name}: {value!r} is not {hint.__name__}")
+        else:
+            value = hint(value)  # an enum: ValueError for a value it does not have
+        values[name] = value
+    return cls(**values)
 
 
 @dataclass(frozen=True)

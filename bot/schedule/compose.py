@@ -12,9 +12,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from babel import dates
-from telegram import InlineKeyboardMarkup
 
-from bot.model.chats import RsvpAnswer
 from bot.model.domain import MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
     DeadlineReminder,
@@ -27,7 +25,6 @@ from bot.model.posts import (
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
-from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
 from bot.telegram.limits import fit
 from bot.text.dates import date_range, day_with_weekday, days_until, partial_date, time_in
 from bot.text.i18n import I18n, Translator
@@ -36,16 +33,6 @@ from bot.views.common import KIND_ICONS, KIND_LABELS
 
 LATE_AFTER = timedelta(minutes=15)
 SEPARATOR = "\n\n— — —\n\n"
-ANSWERS: Mapping[Answer, RsvpAnswer] = {
-    Answer.YES: RsvpAnswer.YES,
-    Answer.NO: RsvpAnswer.NO,
-    Answer.MAYBE: RsvpAnswer.MAYBE,
-}
-ICONS: Mapping[RsvpAnswer, str] = {
-    RsvpAnswer.YES: "✅",
-    RsvpAnswer.NO: "❌",
-    RsvpAnswer.MAYBE: "❔",
-}
 
 
 class ObsoletePostError(Exception):
@@ -76,18 +63,6 @@ def compose(
             )
         parts.append(body)
     return fit(SEPARATOR.join(parts))
-
-
-def rsvp_keyboard(
-    delivery_id: int, invitation: MeetingPost, tally: Mapping[RsvpAnswer, int]
-) -> InlineKeyboardMarkup:
-    """Yes / no / maybe with the tally on the buttons: readable in every language."""
-    answers = [
-        button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id))
-        for code, answer in ANSWERS.items()
-    ]
-    ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
-    return InlineKeyboardMarkup([answers, [ics]])
 
 
 def _body(
@@ -173,7 +148,7 @@ def _change(
     if (
         series is None
         or change is None
-        or change.status.value != post.status
+        or change.status != post.status
         or moved_to != post.moved_to
     ):
         raise ObsoletePostError("the change was itself changed; the current one is planned")

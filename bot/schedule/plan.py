@@ -257,9 +257,7 @@ def _changes(run: _Run) -> Iterable[Planned]:
             continue  # the meeting (at its new time) is over: a correction is no use now
         local = change.occurrence.isoformat(timespec="minutes")
         moved_to = change.moved_to.isoformat(timespec="minutes") if change.moved_to else ""
-        correction = MeetingCorrection(
-            change.id, change.series_id, local, change.status.value, moved_to
-        )
+        correction = MeetingCorrection(change.id, change.series_id, local, change.status, moved_to)
         yield Planned(chat.chat_id, now, correction)
 
 

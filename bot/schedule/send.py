@@ -28,11 +28,12 @@ from telegram.error import (
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
 from bot.model.posts import Delivery, Invitation, PostKind
-from bot.schedule.compose import ObsoletePostError, compose, rsvp_keyboard
+from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
+from bot.views.rsvp import rsvp_keyboard
 from storage.store import Storage
 
 log = logging.getLogger(__name__)

@@ -1,3 +1,3 @@
 """Telegram glue: the typed context, callback data, limits, paging, permissions.
 
-Imports storage, text and model (docs/architecture.md)."""
+Imports storage, text, model and config (docs/architecture.md)."""

@@ -116,6 +116,12 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
     if cls not in _FIELDS:
         hints = get_type_hints(cls)
         fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        for f in fields:
+            kind = hints[f.name]
+            if kind not in (int, str) and not (
+                isinstance(kind, type) and issubclass(kind, StrEnum)
+            ):
+                raise TypeError(f"{cls.__name__}.{f.name}: fields are str, int or a StrEnum")
         _FIELDS[cls] = tuple((f.name, hints[f.name]) for f in fields)
     return _FIELDS[cls]
 
