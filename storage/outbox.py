@@ -30,23 +30,19 @@ def _utc(moment: datetime) -> str:
 def _delivery(row: aiosqlite.Row) -> Delivery:
     """The row, typed; UnreadableRowError when it is not one this version can read."""
     try:
-        return _typed(row)
+        kind = PostKind(row["kind"])
+        return Delivery(
+            row["id"],
+            row["key"],
+            row["chat_id"],
+            datetime.fromisoformat(row["due_at"]),
+            payload_from_json(kind, row["key"], row["payload"]),
+            DeliveryStatus(row["status"]),
+            row["attempts"],
+            row["message_id"],
+        )
     except (ValueError, TypeError, KeyError) as exc:
         raise UnreadableRowError(f"unreadable row {row['id']} ({row['key']}): {exc}") from exc
-
-
-def _typed(row: aiosqlite.Row) -> Delivery:
-    kind = PostKind(row["kind"])
-    return Delivery(
-        row["id"],
-        row["key"],
-        row["chat_id"],
-        datetime.fromisoformat(row["due_at"]),
-        payload_from_json(kind, row["key"], row["payload"]),
-        DeliveryStatus(row["status"]),
-        row["attempts"],
-        row["message_id"],
-    )
 
 
 def _readable(rows: Iterable[aiosqlite.Row]) -> list[Delivery]:

@@ -95,7 +95,7 @@ def _deadline(
     now: datetime,
     home: ZoneInfo,
 ) -> str:
-    milestone = next((m for m in net.milestones if m.id == post.milestone_id), None)
+    milestone = net.milestone_by_id.get(post.milestone_id)
     if milestone is None:
         raise ObsoletePostError("the milestone was removed")
     if milestone.due.iso() != post.due:
@@ -116,7 +116,7 @@ def _deadline(
 
 
 def _occurrence(post: MeetingPost, net: Network, now: datetime) -> tuple[MeetingSeries, Occurrence]:
-    series = next((s for s in net.series if s.id == post.series_id), None)
+    series = net.series_by_id.get(post.series_id)
     if series is None:
         raise ObsoletePostError("the meeting series was removed")
     local = datetime.fromisoformat(post.occurrence)
@@ -142,8 +142,8 @@ def _change(
     now: datetime,
 ) -> str:
     """The short correction after a meeting was cancelled or moved."""
-    series = next((s for s in net.series if s.id == post.series_id), None)
-    change = next((c for c in net.changes if c.id == post.change_id), None)
+    series = net.series_by_id.get(post.series_id)
+    change = net.change_by_id.get(post.change_id)
     moved_to = change.moved_to.isoformat(timespec="minutes") if change and change.moved_to else ""
     if (
         series is None
@@ -283,7 +283,7 @@ def _event(
     zone: ZoneInfo,
     now: datetime,
 ) -> str:
-    event = next((e for e in net.events if e.id == post.event_id), None)
+    event = net.event_by_id.get(post.event_id)
     if event is None:
         raise ObsoletePostError("the event was removed")
     if event.starts.iso() != post.starts:

@@ -62,6 +62,23 @@ class Network:
     def by_programme(self) -> Mapping[str, list[str]]:
         return _group(self.partnerships.values(), lambda p: p.programme_id)
 
+    # By id, for composing posts: each post looks its subject up, not a scan of them all.
+    @cached_property
+    def milestone_by_id(self) -> Mapping[str, Milestone]:
+        return {m.id: m for m in self.milestones}
+
+    @cached_property
+    def series_by_id(self) -> Mapping[str, MeetingSeries]:
+        return {s.id: s for s in self.series}
+
+    @cached_property
+    def change_by_id(self) -> Mapping[str, MeetingChange]:
+        return {c.id: c for c in self.changes}
+
+    @cached_property
+    def event_by_id(self) -> Mapping[str, Event]:
+        return {e.id: e for e in self.events}
+
 
 def partnership_ids(net: Network) -> Sequence[str]:
     """The partnerships the meetings and events name: what their posts show."""

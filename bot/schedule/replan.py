@@ -27,10 +27,13 @@ async def load_network(storage: Storage) -> Network:
     )
 
 
-async def replan(storage: Storage, now: datetime, home: ZoneInfo) -> int:
-    """Write the plan of every following chat into the outbox; returns rows added."""
+async def replan(
+    storage: Storage, now: datetime, home: ZoneInfo, net: Network | None = None
+) -> int:
+    """Write the plan of every following chat into the outbox; returns rows added.
+    `net`: the network, when the caller has loaded it already."""
     chats = await storage.subscriptions.following_chats()
-    planned = plan_chats(chats, await load_network(storage), now, home)
+    planned = plan_chats(chats, net or await load_network(storage), now, home)
     known = await storage.subscriptions.active_chat_ids()
     added = await storage.outbox.replace_plan(known, planned, window_start=now)
     log.info("planned %d posts for %d chats (%d new)", len(planned), len(chats), added)

@@ -33,8 +33,8 @@ async def schedule_report(
     """Re-plan, then one block per chat: due time in its zone, kind, first line of the post."""
     now = clock.now()
     i18n = i18n or I18n.load()
-    await replan(storage, now, settings.timezone)
     net = await load_network(storage)
+    await replan(storage, now, settings.timezone, net)
     views = {
         v.partnership.id: v for v in await storage.network.partnerships(list(partnership_ids(net)))
     }
