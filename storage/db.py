@@ -13,12 +13,13 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.cache import ReadCache, VersionWatch
+from storage.cache import ChangeWatch, ReadCache
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 REPLIES_KEPT = 256
+REPLY_BYTES_KEPT = 2 * 1024 * 1024  # replies run to ~10 KB with their keyboard
 
 
 SEEDED_KEY = "seeded"
@@ -53,7 +54,7 @@ class Database:
     """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, path: str, watch: VersionWatch | None = None
+        self, conn: aiosqlite.Connection, path: str, watch: ChangeWatch | None = None
     ) -> None:
         self.conn = conn
         self.path = path
@@ -61,9 +62,10 @@ class Database:
         self._writing = asyncio.Lock()
         self.transactions = 0  # begun and ended so far: caches keep nothing read during one
         self._watch = watch
-        self.cache = ReadCache(watch, self)  # small values: settings of users and chats
+        # Small values: settings of users and chats, the network's small tables.
+        self.cache = ReadCache(watch, self)
         # Rendered replies, up to ~10 KB each (text and keyboard): fewer, the hot ones.
-        self.replies = ReadCache(watch, self, max_entries=REPLIES_KEPT)
+        self.replies = ReadCache(watch, self, max_entries=REPLIES_KEPT, max_bytes=REPLY_BYTES_KEPT)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -75,7 +77,7 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         # An in-memory database is this connection's alone: nothing to watch, no cache.
-        watch = VersionWatch(str(path)) if str(path) != ":memory:" else None
+        watch = ChangeWatch(str(path)) if str(path) != ":memory:" else None
         return cls(conn, str(path), watch)
 
     async def close(self) -> None:

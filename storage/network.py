@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from bot.model.domain import (
     Programme,
     Topic,
 )
+from storage.cache import NETWORK
 from storage.db import SEEDED_KEY, Database
 from storage.records import fetch
 from storage.search import SearchIndex
@@ -44,6 +45,19 @@ TABLES: tuple[tuple[str, str, type], ...] = (
     ("meeting_changes", "meeting_changes", MeetingChange),
 )
 EXAMPLE_TABLES = ("meeting_series", "events", "milestones", "phases", "programmes")
+
+
+@dataclass(frozen=True)
+class SmallTables:
+    """The network's tables that stay small as partnerships grow, read once per change of
+    the network's data and shared by every reply (never change them in place)."""
+
+    programmes: tuple[Programme, ...]
+    phases: tuple[Phase, ...]
+    milestones: tuple[Milestone, ...]
+    events: tuple[Event, ...]
+    meeting_series: tuple[MeetingSeries, ...]
+    meeting_changes: tuple[MeetingChange, ...]
 
 
 class NetworkRepository:
@@ -98,27 +112,63 @@ class NetworkRepository:
                 await conn.execute(f"DELETE FROM {table} WHERE example = 1")
 
     # -- reading for the commands --------------------------------------------------------
+    async def small_tables(self) -> SmallTables:
+        return await self.db.cache.get(("small-tables",), self._small_tables, (NETWORK,))
+
+    async def _small_tables(self) -> SmallTables:
+        conn = self.db.conn
+        return SmallTables(
+            tuple(
+                await fetch(
+                    conn, Programme, "programmes", "SELECT * FROM programmes ORDER BY rowid"
+                )
+            ),
+            tuple(await fetch(conn, Phase, "phases", "SELECT * FROM phases ORDER BY rowid")),
+            tuple(
+                await fetch(
+                    conn,
+                    Milestone,
+                    "milestones",
+                    "SELECT * FROM milestones ORDER BY phase_id, position",
+                )
+            ),
+            tuple(await fetch(conn, Event, "events", "SELECT * FROM events ORDER BY rowid")),
+            tuple(
+                await fetch(
+                    conn,
+                    MeetingSeries,
+                    "meeting_series",
+                    "SELECT * FROM meeting_series ORDER BY rowid",
+                )
+            ),
+            tuple(
+                await fetch(
+                    conn,
+                    MeetingChange,
+                    "meeting_changes",
+                    "SELECT * FROM meeting_changes ORDER BY rowid",
+                )
+            ),
+        )
+
     async def phases(self) -> list[Phase]:
-        return await fetch(self.db.conn, Phase, "phases", "SELECT * FROM phases ORDER BY rowid")
+        return list((await self.small_tables()).phases)
 
     async def programmes(self) -> list[Programme]:
-        sql = "SELECT * FROM programmes ORDER BY rowid"
-        return await fetch(self.db.conn, Programme, "programmes", sql)
+        return list((await self.small_tables()).programmes)
 
     async def milestones(self) -> list[Milestone]:
-        sql = "SELECT * FROM milestones ORDER BY phase_id, position"
-        return await fetch(self.db.conn, Milestone, "milestones", sql)
+        """By phase, then position."""
+        return list((await self.small_tables()).milestones)
 
     async def events(self) -> list[Event]:
-        return await fetch(self.db.conn, Event, "events", "SELECT * FROM events ORDER BY rowid")
+        return list((await self.small_tables()).events)
 
     async def meeting_series(self) -> list[MeetingSeries]:
-        sql = "SELECT * FROM meeting_series ORDER BY rowid"
-        return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql)
+        return list((await self.small_tables()).meeting_series)
 
     async def meeting_changes(self) -> list[MeetingChange]:
-        sql = "SELECT * FROM meeting_changes ORDER BY rowid"
-        return await fetch(self.db.conn, MeetingChange, "meeting_changes", sql)
+        return list((await self.small_tables()).meeting_changes)
 
     async def phase(self, phase_id: str) -> Phase | None:
         return await self._one(Phase, "phases", phase_id)
@@ -189,6 +239,15 @@ class NetworkRepository:
     async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
         """Cards for the given partnerships, in the order of `ids`."""
         return await views(self.db.conn, ids)
+
+    async def kept_partnerships(self, ids: tuple[str, ...]) -> tuple[PartnershipView, ...]:
+        """The same, kept until the network changes: for a set asked again and again (the
+        partnerships the exchanges refer to)."""
+
+        async def load() -> tuple[PartnershipView, ...]:
+            return tuple(await views(self.db.conn, list(ids)))
+
+        return await self.db.cache.get(("cards", ids), load, (NETWORK,))
 
     async def _partnership_topics(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)

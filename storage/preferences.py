@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.model.chats import ChatPrefs, Target, TargetKind, UserPrefs
+from storage.cache import NETWORK, Party
 from storage.db import Database
 from storage.records import upsert_chat
 
@@ -14,8 +15,11 @@ class PreferencesRepository:
         self.db = db
 
     async def user(self, user_id: int) -> UserPrefs:
-        """Read on every update (the reader's language and zone): cached until a commit."""
-        return await self.db.cache.get(("user-prefs", user_id), lambda: self._user(user_id))
+        """Read on every update (the reader's language and zone): kept until the user's
+        settings change, or the network's (the zone of their town)."""
+        return await self.db.cache.get(
+            ("user-prefs", user_id), lambda: self._user(user_id), (Party(user_id), NETWORK)
+        )
 
     async def _user(self, user_id: int) -> UserPrefs:
         async with self.db.conn.execute(
@@ -27,7 +31,9 @@ class PreferencesRepository:
         return UserPrefs(row["language"], row["timezone"], row["home"]) if row else UserPrefs()
 
     async def chat(self, chat_id: int) -> ChatPrefs:
-        return await self.db.cache.get(("chat-prefs", chat_id), lambda: self._chat(chat_id))
+        return await self.db.cache.get(
+            ("chat-prefs", chat_id), lambda: self._chat(chat_id), (Party(chat_id),)
+        )
 
     async def _chat(self, chat_id: int) -> ChatPrefs:
         async with self.db.conn.execute(
@@ -63,7 +69,9 @@ class PreferencesRepository:
 
     async def subscribed_targets(self, chat_id: int) -> frozenset[Target]:
         """(kind, id) pairs a group follows, e.g. ('partnership', 'bonn-la-paz')."""
-        return await self.db.cache.get(("followed", chat_id), lambda: self._followed(chat_id))
+        return await self.db.cache.get(
+            ("followed", chat_id), lambda: self._followed(chat_id), (Party(chat_id),)
+        )
 
     async def _followed(self, chat_id: int) -> frozenset[Target]:
         async with self.db.conn.execute(

@@ -13,13 +13,16 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import Settings
+from bot.model.chats import TargetKind
 from bot.model.clock import MovableClock
 from bot.model.dataset import dataset_from_yaml
 from bot.telegram.limits import Keyboard
-from storage.cache import ReadCache, VersionWatch
+from storage.cache import NETWORK, ChangeWatch, Party, ReadCache
 from storage.db import Database
 from storage.store import Storage, seed_yaml
 from tests.conftest import Driver
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 class Loads:
@@ -47,22 +50,22 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 async def test_a_read_is_kept_until_this_connection_commits(db: Database) -> None:
     load = Loads(db)
-    assert await db.cache.get("k", load) is None
-    assert await db.cache.get("k", load) is None
+    assert await db.cache.get("k", load, (NETWORK,)) is None
+    assert await db.cache.get("k", load, (NETWORK,)) is None
     assert load.calls == 1
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO t VALUES (1)")
-    assert await db.cache.get("k", load) == 1
+    assert await db.cache.get("k", load, (NETWORK,)) == 1
     assert load.calls == 2
 
 
 async def test_a_commit_by_another_process_drops_kept_reads(db: Database) -> None:
     load = Loads(db)
-    assert await db.cache.get("k", load) is None
+    assert await db.cache.get("k", load, (NETWORK,)) is None
     other = sqlite3.connect(db.path, isolation_level=None)  # as `partnerbot import` does
     other.execute("INSERT INTO t VALUES (7)")
     other.close()
-    assert await db.cache.get("k", load) == 7
+    assert await db.cache.get("k", load, (NETWORK,)) == 7
 
 
 async def test_nothing_read_inside_an_open_transaction_is_kept(db: Database) -> None:
@@ -71,10 +74,10 @@ async def test_nothing_read_inside_an_open_transaction_is_kept(db: Database) -> 
     with pytest.raises(RuntimeError):
         async with db.transaction() as conn:
             await conn.execute("INSERT INTO t VALUES (5)")
-            assert await db.cache.get("k", load) == 5
+            assert await db.cache.get("k", load, (NETWORK,)) == 5
             raise RuntimeError("rolled back")
-    assert await db.cache.get("k", load) is None  # not the rolled-back 5
-    assert await db.cache.get("k", load) is None
+    assert await db.cache.get("k", load, (NETWORK,)) is None  # not the rolled-back 5
+    assert await db.cache.get("k", load, (NETWORK,)) is None
     assert load.calls == 2
 
 
@@ -83,8 +86,8 @@ async def test_an_in_memory_database_keeps_nothing() -> None:
     try:
         await db.conn.execute("CREATE TABLE t (a INTEGER)")
         load = Loads(db)
-        await db.cache.get("k", load)
-        await db.cache.get("k", load)
+        await db.cache.get("k", load, (NETWORK,))
+        await db.cache.get("k", load, (NETWORK,))
         assert load.calls == 2
     finally:
         await db.close()
@@ -92,12 +95,12 @@ async def test_an_in_memory_database_keeps_nothing() -> None:
 
 async def test_kept_reads_are_bounded(db: Database) -> None:
     load = Loads(db)
-    watch = VersionWatch(db.path)
+    watch = ChangeWatch(db.path)
     cache = ReadCache(watch, db, max_entries=2)
     for key in ("a", "b", "c", "a"):
-        await cache.get(key, load)
+        await cache.get(key, load, (NETWORK,))
     assert load.calls == 4  # "a" was pushed out by "c"
-    await cache.get("c", load)
+    await cache.get("c", load, (NETWORK,))
     assert load.calls == 4
     watch.close()
 
@@ -193,9 +196,9 @@ async def test_a_read_overlapping_a_transaction_that_rolls_back_is_not_kept(
 
     task = asyncio.create_task(writer())
     await asyncio.sleep(0)  # the writer holds the lock; its BEGIN is on its way
-    assert await db.cache.get("k", load) == 5  # what it saw, uncommitted
+    assert await db.cache.get("k", load, (NETWORK,)) == 5  # what it saw, uncommitted
     await task
-    assert await db.cache.get("k", Loads(db)) is None  # nothing was committed
+    assert await db.cache.get("k", Loads(db), (NETWORK,)) is None  # nothing was committed
 
 
 async def test_a_transaction_voids_a_read_mark_from_lock_to_rollback(db: Database) -> None:
@@ -208,3 +211,150 @@ async def test_a_transaction_voids_a_read_mark_from_lock_to_rollback(db: Databas
     assert not db.still(before)  # it began and ended since: a read across it is not kept
     after = db.read_mark()
     assert db.still(after)
+
+
+# -- invalidation by what changed ----------------------------------------------------------
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    opened = await Storage.open(tmp_path / "scoped.sqlite3")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+class Counted:
+    """A loader that counts its calls and returns a fixed value."""
+
+    def __init__(self, value: str) -> None:
+        self.value, self.calls = value, 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        return self.value
+
+
+class Kept:
+    """Three kept reads: one of chat A's settings, one of chat B's, one of the network."""
+
+    A, B = -1001, -1002
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.loads = {"a": Counted("a"), "b": Counted("b"), "net": Counted("net")}
+
+    async def read_all(self) -> dict[str, int]:
+        """Read each once; return how many times each was loaded so far."""
+        scopes = {"a": (Party(self.A),), "b": (Party(self.B),), "net": (NETWORK,)}
+        for name, load in self.loads.items():
+            assert await self.db.cache.get(name, load, scopes[name]) == name
+        return {name: load.calls for name, load in self.loads.items()}
+
+
+async def make_chats(storage: Storage) -> None:
+    for chat_id in (Kept.A, Kept.B):
+        await storage.preferences.set_chat_timezone(chat_id, "supergroup", "g", "Europe/Berlin")
+
+
+async def test_one_chats_settings_drop_only_what_depends_on_that_chat(storage: Storage) -> None:
+    await make_chats(storage)
+    kept = Kept(storage.db)
+    assert await kept.read_all() == {"a": 1, "b": 1, "net": 1}
+    assert await kept.read_all() == {"a": 1, "b": 1, "net": 1}
+    await storage.preferences.set_chat_languages(Kept.A, "supergroup", "g", ("de",))
+    assert await kept.read_all() == {"a": 2, "b": 1, "net": 1}
+    await storage.subscriptions.add(
+        Kept.B, "supergroup", "g", TargetKind.PARTNERSHIP, "bonn-la-paz", 1, NOW
+    )
+    assert await kept.read_all() == {"a": 2, "b": 2, "net": 1}
+
+
+async def test_outbox_and_rsvp_writes_drop_nothing(storage: Storage) -> None:
+    await make_chats(storage)
+    kept = Kept(storage.db)
+    await kept.read_all()
+    async with storage.db.transaction() as conn:  # a claim, as the dispatcher commits one
+        await conn.execute(
+            "INSERT INTO deliveries (key, chat_id, kind, due_at, status) "
+            "VALUES ('k', ?, 'meeting', ?, 'sending')",
+            (Kept.A, NOW.isoformat()),
+        )
+    async with storage.db.transaction() as conn:  # and its confirmation
+        await conn.execute("UPDATE deliveries SET status = 'sent' WHERE key = 'k'")
+    assert await kept.read_all() == {"a": 1, "b": 1, "net": 1}
+
+
+async def test_a_network_change_by_another_process_drops_network_reads_only(
+    storage: Storage,
+) -> None:
+    await make_chats(storage)
+    kept = Kept(storage.db)
+    await kept.read_all()
+    other = sqlite3.connect(storage.db.path, isolation_level=None)  # as `partnerbot import`
+    try:
+        other.execute("UPDATE municipalities SET name = name WHERE id = 'bonn'")
+        assert await kept.read_all() == {"a": 1, "b": 1, "net": 2}
+        other.execute("UPDATE chats SET timezone = 'UTC' WHERE id = ?", (Kept.B,))
+        assert await kept.read_all() == {"a": 1, "b": 2, "net": 2}
+    finally:
+        other.close()
+
+
+async def test_a_chat_that_moves_drops_the_old_and_the_new_id(storage: Storage) -> None:
+    await storage.preferences.set_chat_timezone(Kept.A, "group", "g", "Europe/Berlin")
+    kept = Kept(storage.db)
+    await kept.read_all()
+    await storage.subscriptions.migrate_chat(Kept.A, Kept.B)  # B is the supergroup's id
+    assert await kept.read_all() == {"a": 2, "b": 2, "net": 1}
+
+
+async def test_a_read_overlapping_another_process_commit_is_not_kept(storage: Storage) -> None:
+    """The load may have read before the commit, its value stale at once: not kept."""
+    other = sqlite3.connect(storage.db.path, isolation_level=None)
+    load = Counted("net")
+
+    async def load_while_another_commits() -> str:
+        other.execute("UPDATE topics SET name = name WHERE rowid = 1")
+        return await load()
+
+    try:
+        await storage.db.cache.get("net", load_while_another_commits, (NETWORK,))
+        await storage.db.cache.get("net", load, (NETWORK,))
+        assert load.calls == 2
+        await storage.db.cache.get("net", load, (NETWORK,))
+        assert load.calls == 2
+    finally:
+        other.close()
+
+
+async def test_replies_are_bounded_by_bytes(db: Database) -> None:
+    watch = ChangeWatch(db.path)
+    cache = ReadCache(watch, db, max_entries=100, max_bytes=250)
+    for key in "abc":
+        await cache.get(key, Counted(key), (NETWORK,), size=lambda _v: 100)
+    assert "a" not in cache and "b" in cache and "c" in cache and cache.bytes == 200
+    watch.close()
+
+
+async def test_a_post_sent_keeps_every_reply(bot: Driver) -> None:
+    """With the scheduler working every post commits twice: kept replies must survive."""
+    await bot.send("/partner mtwara")
+    await bot.send("/milestones")
+    replies = bot.app.bot_data.storage.db.replies if bot.app.bot_data.storage else None
+    assert replies is not None and len(replies) == 2
+    admin = bot.user(7)
+    group = bot.group(-300, {7: "creator"})
+    [done] = await bot.send("/subscribe bonn-la-paz", user=admin, chat=group)
+    assert "now follows" in done["text"]
+    assert len(replies) == 2  # a chat's setting drops no reply
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    async with storage.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO deliveries (key, chat_id, kind, due_at) VALUES ('k', -300, 'x', ?)",
+            (NOW.isoformat(),),
+        )
+    [card] = await bot.send("/partner mtwara")
+    assert len(replies) == 2 and "Mtwara" in card["text"]
