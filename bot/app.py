@@ -96,14 +96,16 @@ def paced() -> AIORateLimiter:
 
 
 def register(application: BotApplication) -> None:
-    """All handlers, in the order they are tried; the unknown-command hint comes last."""
-    start.register(application)
-    settings.register(application)
-    milestones.register(application)
-    exchanges.register(application)
+    """All handlers, in the order they are tried: PTB asks each in turn whether an update
+    is its own, so the busiest come first (no two claim the same update, except the
+    unknown-command hint, which takes any command and so comes last)."""
     partners.register(application)
-    groups.register(application)
+    exchanges.register(application)
+    milestones.register(application)
     rsvp.register(application)
+    groups.register(application)
+    settings.register(application)
+    start.register(application)
     fallback.register(application)
     application.add_error_handler(errors.on_error)
 

@@ -7,25 +7,31 @@ from typing import TypeVar, cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+from telegram.ext import ExtBot
 
+from bot.telegram import answers
 from bot.telegram.context import BotContext
 from bot.telegram.limits import Keyboard
+from storage.cache import NETWORK
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 R = TypeVar("R", bound=Reply | None)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Reply to a command; for a button press, edit that message in place (no new message)."""
+    """Reply to a command; for a button press, edit that message in place (no new message).
+    Telegram's answer is not read (bot.telegram.answers)."""
+    bot = update.get_bot()
+    assert isinstance(bot, ExtBot)
     query = update.callback_query
     if query is None:
         if update.effective_message is not None:
-            await update.effective_message.reply_text(text, reply_markup=markup)
+            await answers.reply(bot, update.effective_message, text, markup)
         return
     await query.answer()
     if isinstance(query.message, Message):
         try:
-            await query.edit_message_text(text, reply_markup=markup)
+            await answers.edit(bot, query.message, text, markup)
             return
         except BadRequest as exc:
             reason = exc.message.lower()
@@ -34,12 +40,13 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
             if "not found" not in reason and "can't be edited" not in reason:
                 raise
     if update.effective_chat is not None:  # too old or deleted to edit: answer anew
-        await update.effective_chat.send_message(text, reply_markup=markup)
+        await answers.send(bot, update.effective_chat.id, text, markup)
 
 
 async def kept_reply(context: BotContext, key: Hashable, render: Callable[[], Awaitable[R]]) -> R:
-    """A rendered reply, kept until the next commit to the database (storage.cache): the
-    key must name everything else it depends on (language, zone, day, page)."""
+    """A rendered reply of the network's data, kept until that data changes (storage.cache):
+    the key must name everything else it depends on (language, zone, day, page, what a
+    group follows)."""
 
     async def render_once() -> R:
         reply = await render()
@@ -47,7 +54,19 @@ async def kept_reply(context: BotContext, key: Hashable, render: Callable[[], Aw
             return cast(R, (reply[0], Keyboard.of(reply[1])))
         return reply
 
-    return await context.storage.db.replies.get(key, render_once)
+    return await context.storage.db.replies.get(key, render_once, (NETWORK,), reply_size)
+
+
+BUTTON_BYTES = 500  # a kept button: PTB's object, its texts, and its serialised dict
+
+
+def reply_size(reply: Reply | None) -> int:
+    """About the bytes a kept reply holds, to bound the replies kept by memory."""
+    if reply is None:
+        return 0
+    text, keyboard = reply
+    buttons = sum(len(row) for row in keyboard.inline_keyboard) if keyboard else 0
+    return 2 * len(text) + 100 + buttons * BUTTON_BYTES
 
 
 def joined_args(args: list[str] | None) -> str:

@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler
 from bot.model.calendar import collect
 from bot.model.chats import Target
 from bot.model.domain import LANGUAGES
+from bot.telegram import answers
 from bot.telegram.callbacks import (
     CalendarFile,
     CalendarOf,
@@ -79,7 +80,7 @@ async def _show(
     text, keyboard = await kept_reply(
         context, key, lambda: _render(context, reader, now, page, past, filter_, followed)
     )
-    await _send(update, text, keyboard, new_message)
+    await _send(update, context, text, keyboard, new_message)
 
 
 async def _render(
@@ -100,7 +101,7 @@ async def _render(
         zone=reader.zone,
         changes=await network.meeting_changes(),
     )
-    views = await network.partnerships(view.partnerships_referred(items))
+    views = await network.kept_partnerships(tuple(view.partnerships_referred(items)))
     ctx = view.References(
         partnerships={v.partnership.id: v for v in views},
         phases={p.id: p for p in await network.phases()},
@@ -133,12 +134,16 @@ async def _render(
 
 
 async def _send(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None, new_message: bool
+    update: Update,
+    context: BotContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    new_message: bool,
 ) -> None:
     """A list opened from a partnership card comes as a new message: the card stays."""
     if new_message and update.callback_query and update.effective_chat:
         await update.callback_query.answer()
-        await update.effective_chat.send_message(text, reply_markup=markup)
+        await answers.send(context.bot, update.effective_chat.id, text, markup)
     else:
         await show(update, text, markup)
 

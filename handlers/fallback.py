@@ -7,6 +7,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.telegram.context import BotApplication, BotContext
 from bot.views import help as view
+from handlers.common import show
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -22,7 +23,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     if chat.type != Chat.PRIVATE and addressee.lower() != (context.bot.username or "").lower():
         return  # in groups, other bots' commands are none of our business
     reader = await context.reader(update)
-    await message.reply_text(view.unknown_command(reader.tr, name))
+    await show(update, view.unknown_command(reader.tr, name))
 
 
 def register(application: BotApplication) -> None:

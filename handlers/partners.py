@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMe
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, InlineQueryHandler
 
+from bot.telegram import answers
 from bot.telegram.callbacks import (
     Browse,
     BrowseBy,
@@ -146,8 +147,12 @@ async def card_button(update: Update, context: BotContext, data: PartnerCard) ->
     found = await context.storage.network.partnerships([data.partnership_id])
     await query.answer()
     if found and update.effective_chat is not None:  # a new message: the list stays usable
-        await update.effective_chat.send_message(
-            view.card(found[0], reader.tr), reply_markup=view.card_keyboard(found[0], reader.tr)
+        card = found[0]
+        await answers.send(
+            context.bot,
+            update.effective_chat.id,
+            view.card(card, reader.tr),
+            view.card_keyboard(card, reader.tr),
         )
 
 

@@ -7,20 +7,19 @@ from telegram.ext import CommandHandler
 
 from bot.telegram.context import BotApplication, BotContext
 from bot.views import help as view
+from handlers.common import show
 
 
 async def start(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
-    if update.effective_message:
-        await update.effective_message.reply_text(view.welcome(reader.tr))
+    await show(update, view.welcome(reader.tr))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
-    if update.effective_message:
-        await update.effective_message.reply_text(
-            view.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
-        )
+    await show(
+        update, view.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
+    )
 
 
 def register(application: BotApplication) -> None:

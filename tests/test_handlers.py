@@ -7,6 +7,7 @@ import logging
 import pytest
 from telegram.ext import CommandHandler
 
+from handlers import fallback
 from tests.conftest import COORDINATOR, Driver
 
 WELCOME = {
@@ -145,3 +146,10 @@ async def test_errors_get_a_localized_apology_and_a_log_line(
     )
     [record] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert "chat 5, user 5" in record.getMessage() and record.exc_info is not None
+
+
+async def test_the_unknown_command_hint_is_tried_last(bot: Driver) -> None:
+    """Handlers are registered busiest first; the hint takes any command, so it stays last."""
+    handlers = bot.app.handlers[0]
+    assert handlers[-1].callback is fallback.unknown_command
+    assert all(h.callback is not fallback.unknown_command for h in handlers[:-1])
