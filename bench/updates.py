@@ -1,16 +1,23 @@
-"""Per-update cost: /partner, /milestones and /exchanges against a bare echo bot.
+"""Per-update cost: /partner, /milestones and /exchanges against a bare echo bot, warm and cold.
 
 Every bot here is a real PTB Application in this process on the in-process Bot API
-(harness.fake_telegram.OfflineTelegram), with the same Defaults (HTML, no link previews)
-and the same non-pacing AIORateLimiter (rates 0), driven by `await app.process_update(update)` one
-update at a time, as PTB does without concurrent updates. partnerbot reads a real
-temporary SQLite database seeded by Storage.open (plus the example phase, so /milestones
-and /exchanges have something upcoming), with a fixed clock so every run sees the same data.
+(harness.fake_telegram.OfflineTelegram), driven by `await app.process_update(update)` one
+update at a time, as PTB does without concurrent updates. The echo bot is truly bare:
+`ApplicationBuilder().token(...)` and one handler, no Defaults, no rate limiter.
+partnerbot is `build_application` with a rate limiter that never waits (rates 0), reading
+a real temporary SQLite database seeded by Storage.open (plus the example phase, so
+/milestones and /exchanges have something upcoming), with a fixed clock.
 
-A third bot, "same reply", is the bare bot sending partnerbot's replies (text and
-keyboard, as partnerbot's kept `Keyboard`) without doing anything to find them: the part
-of the cost that is the reply itself (PTB serialising the keyboard and parsing Telegram's
-answer, the in-process API checking the HTML), which no work on partnerbot's side removes.
+- *warm*: as the bot runs, replies kept since the last change of the network's data.
+- *cold*: the kept replies are dropped before every update, so every update renders its
+  reply afresh (what the bot kept besides replies stays: the reader's settings and the
+  network's small tables and cards, read once per change of the network's data).
+- *first after a change*: the network's data changed just before the update (a commit
+  by the bot's connection), so it reads all it needs anew: a one-off per change.
+
+Two reference bots, bare as the echo, send partnerbot's replies (text and keyboard) from a
+dict: with `Message.reply_text`, which parses Telegram's answer into a `Message`, and with
+`bot.telegram.answers.reply`, which does not: the send path before and after, in one run.
 
     .venv/bin/python -m bench.updates [--count 2000] [--dry-run]
 """
@@ -21,6 +28,7 @@ import argparse
 import asyncio
 import gc
 import itertools
+import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -30,9 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, MessageHandler
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, MessageHandler
 from telegram.ext import filters as tg_filters
 from telegram.request import RequestData
 
@@ -40,10 +48,13 @@ from bench.report import verdict, write_section
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
+from bot.telegram import answers
 from bot.telegram.limits import Keyboard
 from harness.fake_telegram import OfflineTelegram, as_update
+from storage.store import Storage
 
-TARGET_RATIO = 1.5
+TARGET_WARM = 1.5
+TARGET_COLD = 3.0
 COMMANDS = {
     "/partner <query>": ("/partner mtwara", "/partner deutschland", "/partner energie"),
     "/milestones": ("/milestones",),
@@ -53,8 +64,10 @@ LANGUAGES = ("en", "de", "es")  # Telegram's language_code of the users, in turn
 USERS = 60
 WARM_UP = 200
 CHUNK = 100  # updates per turn; the bots take turns so the machine's noise hits all alike
+AFTER_CHANGE = 30  # changes of the network's data, each followed by one timed update
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 App = Application[Any, Any, Any, Any, Any, Any]
+Handler = Callable[[Update, Any], Any]
 
 
 @dataclass
@@ -79,26 +92,13 @@ class TimedApi(OfflineTelegram):
 
 
 def limiter() -> AIORateLimiter:
-    """The same limiter for every bot, as the tests use it: no pacing."""
+    """partnerbot's limiter as the tests use it: the same code path, no waiting."""
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0)
 
 
-def bare_app(api: OfflineTelegram, handler: Callable[[Update, Any], Any]) -> App:
-    """A bare PTB bot on the same request layer, defaults and limiter."""
-    app = (
-        ApplicationBuilder()
-        .token("0:offline")
-        .request(api)
-        .get_updates_request(api)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .rate_limiter(limiter())
-        .build()
-    )
+def bare_app(api: OfflineTelegram, handler: Handler) -> App:
+    """A bare PTB bot: no Defaults, no rate limiter, one handler."""
+    app = ApplicationBuilder().token("0:offline").request(api).get_updates_request(api).build()
     app.add_handler(MessageHandler(tg_filters.TEXT, handler))
     return app
 
@@ -111,14 +111,18 @@ async def echo(update: Update, _context: Any) -> None:
 Replies = dict[tuple[str, str], tuple[str, InlineKeyboardMarkup | None]]
 
 
-def same_reply(replies: Replies) -> Callable[[Update, Any], Any]:
-    """A handler that sends partnerbot's reply to this text and language, found in a dict."""
+def same_reply(replies: Replies, unparsed: bool) -> Handler:
+    """A handler that sends partnerbot's reply to this text and language, found in a dict:
+    with reply_text (Telegram's answer parsed) or bot.telegram.answers (not parsed)."""
 
-    async def reply(update: Update, _context: Any) -> None:
+    async def reply(update: Update, context: Any) -> None:
         message = update.message
         assert message is not None and message.text and message.from_user
         text, markup = replies[(message.text, message.from_user.language_code or "")]
-        await message.reply_text(text, reply_markup=markup)
+        if unparsed:
+            await answers.reply(context.bot, message, text, markup)
+        else:
+            await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     return reply
 
@@ -155,11 +159,13 @@ class Figures:
 
 @dataclass
 class Side:
-    """One bot under test and the update stream it is fed."""
+    """One bot under test and the update stream it is fed; `before_each` runs before every
+    update, inside the timing (partnerbot cold: its kept replies dropped)."""
 
     app: App
     api: TimedApi
     users: Sequence[dict[str, Any]]
+    before_each: Callable[[], None] | None = None
     figures: dict[str, Figures] = field(default_factory=dict)
 
     def updates(self, texts: Sequence[str], n: int) -> list[Update]:
@@ -176,8 +182,11 @@ class Side:
         self.api.calls.clear()  # the offline API records every call: keep that bounded
         self.api.messages.clear()
         self.api.busy = 0.0
+        before = self.before_each
         start = time.perf_counter()
         for update in updates:
+            if before is not None:
+                before()
             await self.app.process_update(update)
         elapsed = time.perf_counter() - start
         self._check(len(updates))
@@ -218,8 +227,31 @@ def make_users() -> list[dict[str, Any]]:
     ]
 
 
-async def measure(count: int, clock: MovableClock, db_path: Path) -> dict[str, list[Figures]]:
-    """Per command: figures of partnerbot, the echo bot and the same-reply bot."""
+@dataclass
+class Results:
+    """Per command: partnerbot warm and cold, echo, the two same-reply bots; and the
+    microseconds of each first update after a change of the network's data."""
+
+    sides: dict[str, dict[str, Figures]]
+    after_change: dict[str, list[float]]
+
+
+SIDES = ("warm", "cold", "echo", "reply_text", "unparsed")
+
+
+async def after_changes(side: Side, storage: Storage, texts: Sequence[str]) -> list[float]:
+    """Change the network's data, then time one update; AFTER_CHANGE times."""
+    found = []
+    for update in side.updates(texts, AFTER_CHANGE):
+        async with storage.db.transaction() as conn:  # as a coordinator's import would
+            await conn.execute("UPDATE municipalities SET name = name WHERE rowid = 1")
+        start = time.perf_counter()
+        await side.app.process_update(update)
+        found.append((time.perf_counter() - start) * 1e6)
+    return found
+
+
+async def measure(count: int, clock: MovableClock, db_path: Path) -> Results:
     users = make_users()
     api = TimedApi(clock=clock)
     app = build_application(
@@ -230,50 +262,75 @@ async def measure(count: int, clock: MovableClock, db_path: Path) -> dict[str, l
         rate_limiter=limiter(),
         schedule=False,
     )
-    mine = Side(app, api, users)
+    warm = Side(app, api, users)
     replies: Replies = {}
+    after: dict[str, list[float]] = {}
     async with running(app):
+        storage = app.bot_data.storage
+        assert storage is not None
+        kept = storage.db.replies
+        cold = Side(app, api, users, before_each=kept.drop_all)
         for texts in COMMANDS.values():  # warm up: caches, imports, SQLite pages
-            warm_up = mine.updates(texts, WARM_UP)
-            await mine.run("warm-up", warm_up)
-            replies |= mine.replies(warm_up)
-        echo_api, same_api = TimedApi(clock=clock), TimedApi(clock=clock)
-        echo_side = Side(bare_app(echo_api, echo), echo_api, users)
-        same_side = Side(bare_app(same_api, same_reply(replies)), same_api, users)
-        sides = (mine, echo_side, same_side)
+            warm_up = warm.updates(texts, WARM_UP)
+            await warm.run("warm-up", warm_up)
+            replies |= warm.replies(warm_up)
+        apis = [TimedApi(clock=clock) for _ in range(3)]
+        others = [
+            Side(bare_app(apis[0], echo), apis[0], users),
+            Side(bare_app(apis[1], same_reply(replies, unparsed=False)), apis[1], users),
+            Side(bare_app(apis[2], same_reply(replies, unparsed=True)), apis[2], users),
+        ]
+        sides = (warm, cold, *others)
         async with AsyncExitStack() as stack:
-            for side in sides[1:]:
+            for side in others:
                 await stack.enter_async_context(started(side.app))
             for texts in COMMANDS.values():
-                for side in sides[1:]:
+                for side in others:
                     await side.run("warm-up", side.updates(texts, WARM_UP))
             gc.collect()
             for _turn in range(max(count // CHUNK, 1)):
                 for name, texts in COMMANDS.items():
                     for side in sides:
                         await side.run(name, side.updates(texts, CHUNK))
-    return {name: [side.figures[name] for side in sides] for name in COMMANDS}
+            for name, texts in COMMANDS.items():
+                after[name] = await after_changes(warm, storage, texts)
+    return Results(
+        {
+            name: dict(zip(SIDES, (s.figures[name] for s in sides), strict=True))
+            for name in COMMANDS
+        },
+        after,
+    )
 
 
-def report(results: dict[str, list[Figures]]) -> tuple[str, bool]:
+def report(results: Results) -> tuple[str, bool]:
     rows = [
         "| measure | figure | target | verdict |",
         "|---|---:|---:|---|",
     ]
     all_ok = True
-    for name, (mine, bare, same) in results.items():
-        ratio = mine.mean_us / bare.mean_us
-        ok = ratio <= TARGET_RATIO
-        all_ok &= ok
+    for name, f in results.sides.items():
+        echo_us = f["echo"].mean_us
+        warm_ratio, cold_ratio = f["warm"].mean_us / echo_us, f["cold"].mean_us / echo_us
+        warm_ok, cold_ok = warm_ratio <= TARGET_WARM, cold_ratio <= TARGET_COLD
+        all_ok &= warm_ok and cold_ok
+        first = statistics.median(results.after_change[name])
         rows += [
-            f"| {name}: µs per update (echo; same reply) "
-            f"| {mine.mean_us:,.0f} ({bare.mean_us:,.0f}; {same.mean_us:,.0f}) | | |",
-            f"| {name}: updates/s on one core | {mine.per_second:,.0f} | | |",
-            f"| {name}: ratio to echo (same reply to echo) "
-            f"| {ratio:.2f}× ({same.mean_us / bare.mean_us:.2f}×) | ≤ {TARGET_RATIO}× "
-            f"| {verdict(ok)} |",
-            f"| {name}: share in the in-process Bot API (echo) "
-            f"| {mine.api_share:.0%} ({bare.api_share:.0%}) | | |",
+            f"| {name}: µs per update, warm; cold (bare echo) "
+            f"| {f['warm'].mean_us:,.0f}; {f['cold'].mean_us:,.0f} ({echo_us:,.0f}) | | |",
+            f"| {name}: warm, ratio to echo | {warm_ratio:.2f}× | ≤ {TARGET_WARM}× "
+            f"| {verdict(warm_ok)} |",
+            f"| {name}: cold, ratio to echo | {cold_ratio:.2f}× | ≤ {TARGET_COLD}× "
+            f"| {verdict(cold_ok)} |",
+            f"| {name}: updates/s on one core, warm; cold "
+            f"| {f['warm'].per_second:,.0f}; {f['cold'].per_second:,.0f} | | |",
+            f"| {name}: first update after a change of the network's data, median "
+            f"| {first:,.0f} µs ({first / echo_us:.1f}×) | | once per change |",
+            f"| {name}: same reply by a bare bot, reply_text → unparsed (µs) "
+            f"| {f['reply_text'].mean_us:,.0f} → {f['unparsed'].mean_us:,.0f} | | |",
+            f"| {name}: share in the in-process Bot API, warm; cold (echo) "
+            f"| {f['warm'].api_share:.0%}; {f['cold'].api_share:.0%} ({f['echo'].api_share:.0%}) "
+            "| | |",
         ]
     return "\n".join(rows), all_ok
 
@@ -288,12 +345,20 @@ async def main(count: int, write: Callable[[str, str], None]) -> bool:
         f"{body}\n\n{count:,} updates per command and bot (after {WARM_UP} to warm up), "
         f"in turns of {CHUNK} so the machine's noise hits all bots alike; private chats of "
         f"{USERS} users with Telegram languages {', '.join(LANGUAGES)}; texts {texts}. "
-        "Every bot: in-process Bot API (`OfflineTelegram`), HTML default parse mode, the same "
-        "non-pacing `AIORateLimiter` (rates 0); one asyncio thread, so updates/s is on one "
-        "core. *Echo* replies with the text it got; *same reply* is the bare bot sending "
-        "partnerbot's reply (text and `Keyboard`) from a dict: the cost of the reply itself. "
-        "The share in the in-process Bot API is Telegram's side of the work (checking the "
-        "HTML, building the answer), which a real deployment does not pay in its process.",
+        "In-process Bot API (`OfflineTelegram`); one asyncio thread, so updates/s is on one "
+        "core. *Bare echo*: `ApplicationBuilder().token(...)` and one handler answering with "
+        "`reply_text` what it got; no `Defaults`, no rate limiter. *Warm*: partnerbot as it "
+        "runs, replies kept until the network's data changes. *Cold*: partnerbot with its "
+        "kept replies dropped before every update (inside the timing), so each update "
+        "renders its reply afresh; the reader's settings and the network's small tables "
+        "and cards stay kept, as they do until a change of that data. *First update after "
+        f"a change*: {AFTER_CHANGE} times, a commit to the network's data, then one update "
+        "timed: everything read anew. *Same reply*: a bare bot sending partnerbot's reply "
+        "(text and keyboard) from a dict, with `reply_text` (Telegram's answer parsed into a "
+        "`Message`) and with `bot.telegram.answers` (not parsed): the send path before and "
+        "after. The share in the in-process Bot API is Telegram's side of the work "
+        "(checking the HTML, building the answer), which a deployment does not pay in its "
+        "process.",
     )
     return ok
 

@@ -101,7 +101,7 @@ async def _render(
         zone=reader.zone,
         changes=await network.meeting_changes(),
     )
-    views = await network.kept_partnerships(tuple(view.partnerships_referred(items)))
+    views = await network.partnerships(view.partnerships_referred(items))
     ctx = view.References(
         partnerships={v.partnership.id: v for v in views},
         phases={p.id: p for p in await network.phases()},

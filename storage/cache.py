@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar, cast
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 MAX_ENTRIES = 4096  # keys hold typed text (queries, filters) and user ids: bound them
 WATCH_BUSY_SECONDS = 0.05
 
@@ -211,6 +212,38 @@ class ReadCache:
         ):
             self._store(key, _Entry(value, scopes, size(value) if size else 0))
         return value
+
+    async def get_many(
+        self,
+        keys: Iterable[K],
+        load: Callable[[list[K]], Awaitable[dict[K, T]]],
+        scopes: tuple[Scope, ...],
+    ) -> dict[K, T]:
+        """The values under `keys` found by `load` (given the keys not kept), by key; kept
+        by the same rules as `get`. A key `load` does not find is left out."""
+        epoch = self._watch.poll() if self._watch else None
+        found: dict[K, T] = {}
+        missing: list[K] = []
+        for key in keys:
+            entry = self._entries.get(key) if epoch is not None else None
+            if entry is None:
+                missing.append(key)
+            else:
+                self._entries.move_to_end(key)
+                found[key] = entry.value
+        if not missing:
+            return found
+        mark = self._db.read_mark()
+        loaded = await load(missing)
+        if (
+            epoch is not None
+            and self._db.still(mark)
+            and self._watch
+            and self._watch.poll() == epoch
+        ):
+            for key, value in loaded.items():
+                self._store(key, _Entry(value, scopes, 0))
+        return found | loaded
 
     def _store(self, key: Hashable, entry: _Entry) -> None:
         self._remove(key)

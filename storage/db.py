@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 REPLIES_KEPT = 256
+CARDS_KEPT = 1024  # a card is a partnership with its towns, phase, programme and topics
 REPLY_BYTES_KEPT = 2 * 1024 * 1024  # replies run to ~10 KB with their keyboard
 
 
@@ -64,6 +65,8 @@ class Database:
         self._watch = watch
         # Small values: settings of users and chats, the network's small tables.
         self.cache = ReadCache(watch, self)
+        # Partnership cards by id: what lists, cards and exchanges show of a partnership.
+        self.cards = ReadCache(watch, self, max_entries=CARDS_KEPT)
         # Rendered replies, up to ~10 KB each (text and keyboard): fewer, the hot ones.
         self.replies = ReadCache(watch, self, max_entries=REPLIES_KEPT, max_bytes=REPLY_BYTES_KEPT)
 

@@ -237,17 +237,14 @@ class NetworkRepository:
         return await fetch(self.db.conn, Partnership, "partnerships", sql)
 
     async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
-        """Cards for the given partnerships, in the order of `ids`."""
-        return await views(self.db.conn, ids)
+        """Cards for the given partnerships, in the order of `ids` (unknown ids left out);
+        kept by id until the network's data changes."""
 
-    async def kept_partnerships(self, ids: tuple[str, ...]) -> tuple[PartnershipView, ...]:
-        """The same, kept until the network changes: for a set asked again and again (the
-        partnerships the exchanges refer to)."""
+        async def load(missing: list[str]) -> dict[str, PartnershipView]:
+            return {v.partnership.id: v for v in await views(self.db.conn, missing)}
 
-        async def load() -> tuple[PartnershipView, ...]:
-            return tuple(await views(self.db.conn, list(ids)))
-
-        return await self.db.cache.get(("cards", ids), load, (NETWORK,))
+        found = await self.db.cards.get_many(ids, load, (NETWORK,))
+        return [found[i] for i in ids if i in found]
 
     async def _partnership_topics(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -109,9 +110,11 @@ def test_a_kept_keyboard_serialises_as_any_keyboard_and_hands_out_copies() -> No
     rows = [
         [InlineKeyboardButton("1", callback_data="pa:x")],
         [InlineKeyboardButton("2", url="https://e.org")],
+        [InlineKeyboardButton("3", switch_inline_query_current_chat="bonn")],
     ]
     kept = Keyboard(rows)
     assert kept.to_dict() == InlineKeyboardMarkup(rows).to_dict()
+    assert json.loads(kept.json()) == InlineKeyboardMarkup(rows).to_dict()
     kept.to_dict()["inline_keyboard"][0][0]["text"] = "changed"
     assert kept.to_dict() == InlineKeyboardMarkup(rows).to_dict()
     assert kept == InlineKeyboardMarkup(rows)
@@ -358,3 +361,22 @@ async def test_a_post_sent_keeps_every_reply(bot: Driver) -> None:
         )
     [card] = await bot.send("/partner mtwara")
     assert len(replies) == 2 and "Mtwara" in card["text"]
+
+
+async def test_many_reads_load_only_what_is_not_kept(storage: Storage) -> None:
+    asked: list[list[str]] = []
+
+    async def load(keys: list[str]) -> dict[str, str]:
+        asked.append(keys)
+        return {k: k.upper() for k in keys if k != "gone"}
+
+    cards = storage.db.cards
+    assert await cards.get_many(["a", "b"], load, (NETWORK,)) == {"a": "A", "b": "B"}
+    assert await cards.get_many(["b", "c", "gone"], load, (NETWORK,)) == {"b": "B", "c": "C"}
+    assert asked == [["a", "b"], ["c", "gone"]]
+    await storage.network.delete_examples()  # deletes nothing (no example): nothing dropped
+    await cards.get_many(["a"], load, (NETWORK,))
+    assert len(asked) == 2
+    await storage.load_example(NOW.date())  # writes the network's tables: all dropped
+    await cards.get_many(["a"], load, (NETWORK,))
+    assert asked[-1] == ["a"]

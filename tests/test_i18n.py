@@ -105,3 +105,27 @@ def test_dates_in_each_language(i18n: I18n, lang: str, day: str, month: str) -> 
     tr = i18n.translator(lang)
     assert tr.format_date(date(2014, 8, 15)) == day
     assert tr.format_month(date(2015, 3, 1)) == month
+
+
+def test_formatting_once_per_language_gives_what_babel_gives_each_time(i18n: I18n) -> None:
+    """bot.text.dates keeps formatted days and times by their parts (the day, the hour and
+    minute): they must read exactly as Babel formats the whole moment."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel import dates as babel_dates
+
+    from bot.model.domain import LANGUAGES
+    from bot.text import dates as ours
+
+    start = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)  # across a DST change in Europe
+    for lang in LANGUAGES:
+        tr = i18n.translator(lang)
+        for step in range(0, 3 * 24 * 60, 7):
+            moment = (start + timedelta(minutes=step)).astimezone(ZoneInfo("Europe/Berlin"))
+            assert ours.clock_time(tr, moment) == babel_dates.format_time(
+                moment, "short", locale=lang
+            )
+            assert ours.day_with_weekday(tr, moment) == babel_dates.format_skeleton(
+                "yMMMEd", moment, locale=lang
+            )

@@ -15,6 +15,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.console.telegram import JSON, FakeBotApi
 
+JSON_TEXT_FIELDS = ("reply_markup",)
+
 
 @dataclass
 class OfflineBotApi(FakeBotApi, BaseRequest):
@@ -39,6 +41,9 @@ class OfflineBotApi(FakeBotApi, BaseRequest):
         **kwargs: Any,
     ) -> tuple[int, bytes]:
         params = dict(request_data.parameters) if request_data else {}
+        for name in JSON_TEXT_FIELDS:  # sent as JSON text (bot.telegram.answers): as Telegram
+            if isinstance(text := params.get(name), str):  # reads it, the object it stands for
+                params[name] = json.loads(text)
         files = {}
         if request_data is not None and request_data.contains_files:
             for name, upload in request_data.multipart_data.items():

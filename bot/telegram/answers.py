@@ -19,6 +19,8 @@ from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.ext import ExtBot
 from telegram.warnings import PTBUserWarning
 
+from bot.telegram.limits import Keyboard
+
 SEND = "sendMessage"
 EDIT = "editMessageText"
 
@@ -47,8 +49,8 @@ def _request(
     bot: ExtBot[Any], text: str, markup: InlineKeyboardMarkup | None, **where: Any
 ) -> dict[str, Any]:
     params = {**where, "text": text, **_defaults(bot)}
-    if markup is not None:
-        params["reply_markup"] = markup
+    if markup is not None:  # a kept keyboard goes as the JSON text it made once
+        params["reply_markup"] = markup.json() if isinstance(markup, Keyboard) else markup
     return {key: value for key, value in params.items() if value is not None}
 
 
