@@ -149,6 +149,11 @@ class Figures:
         return self.seconds / self.count * 1e6
 
     @property
+    def own_us(self) -> float:
+        """Per update, without the in-process Bot API's work (Telegram's side)."""
+        return (self.seconds - self.api_seconds) / self.count * 1e6
+
+    @property
     def per_second(self) -> float:
         return self.count / self.seconds
 
@@ -310,26 +315,33 @@ def report(results: Results) -> tuple[str, bool]:
     ]
     all_ok = True
     for name, f in results.sides.items():
-        echo_us = f["echo"].mean_us
-        warm_ratio, cold_ratio = f["warm"].mean_us / echo_us, f["cold"].mean_us / echo_us
-        warm_ok, cold_ok = warm_ratio <= TARGET_WARM, cold_ratio <= TARGET_COLD
-        all_ok &= warm_ok and cold_ok
+        echo = f["echo"]
         first = statistics.median(results.after_change[name])
-        rows += [
+        rows.append(
             f"| {name}: µs per update, warm; cold (bare echo) "
-            f"| {f['warm'].mean_us:,.0f}; {f['cold'].mean_us:,.0f} ({echo_us:,.0f}) | | |",
-            f"| {name}: warm, ratio to echo | {warm_ratio:.2f}× | ≤ {TARGET_WARM}× "
-            f"| {verdict(warm_ok)} |",
-            f"| {name}: cold, ratio to echo | {cold_ratio:.2f}× | ≤ {TARGET_COLD}× "
-            f"| {verdict(cold_ok)} |",
+            f"| {f['warm'].mean_us:,.0f}; {f['cold'].mean_us:,.0f} ({echo.mean_us:,.0f}) | | |"
+        )
+        for label, side, target in (
+            ("warm", f["warm"], TARGET_WARM),
+            ("cold", f["cold"], TARGET_COLD),
+        ):
+            ratio, own = side.mean_us / echo.mean_us, side.own_us / echo.own_us
+            all_ok &= ratio <= target
+            rows += [
+                f"| {name}: {label}, ratio to echo | {ratio:.2f}× | ≤ {target}× "
+                f"| {verdict(ratio <= target)} |",
+                f"| {name}: {label}, ratio to echo, the bots' own work "
+                f"| {own:.2f}× | ≤ {target}× | {verdict(own <= target)} |",
+            ]
+        rows += [
             f"| {name}: updates/s on one core, warm; cold "
             f"| {f['warm'].per_second:,.0f}; {f['cold'].per_second:,.0f} | | |",
             f"| {name}: first update after a change of the network's data, median "
-            f"| {first:,.0f} µs ({first / echo_us:.1f}×) | | once per change |",
+            f"| {first:,.0f} µs ({first / echo.mean_us:.1f}×) | | once per change |",
             f"| {name}: same reply by a bare bot, reply_text → unparsed (µs) "
             f"| {f['reply_text'].mean_us:,.0f} → {f['unparsed'].mean_us:,.0f} | | |",
             f"| {name}: share in the in-process Bot API, warm; cold (echo) "
-            f"| {f['warm'].api_share:.0%}; {f['cold'].api_share:.0%} ({f['echo'].api_share:.0%}) "
+            f"| {f['warm'].api_share:.0%}; {f['cold'].api_share:.0%} ({echo.api_share:.0%}) "
             "| | |",
         ]
     return "\n".join(rows), all_ok
@@ -358,7 +370,9 @@ async def main(count: int, write: Callable[[str, str], None]) -> bool:
         "`Message`) and with `bot.telegram.answers` (not parsed): the send path before and "
         "after. The share in the in-process Bot API is Telegram's side of the work "
         "(checking the HTML, building the answer), which a deployment does not pay in its "
-        "process.",
+        "process; *the bots' own work* is each bot's time without it (the in-process API "
+        "checks partnerbot's long HTML replies, the echo's short plain texts). The verdict "
+        "of the benchmark is on the whole time.",
     )
     return ok
 

@@ -15,7 +15,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.console.telegram import JSON, FakeBotApi
 
-JSON_TEXT_FIELDS = ("reply_markup",)
+JSON_TEXT_FIELDS = ("reply_markup", "link_preview_options")
 
 
 @dataclass

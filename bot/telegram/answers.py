@@ -12,11 +12,13 @@ PTB 22 does it.
 
 from __future__ import annotations
 
+import json
 import warnings
+from functools import lru_cache
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.ext import ExtBot
+from telegram.ext import Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
 from bot.telegram.limits import Keyboard
@@ -35,12 +37,17 @@ warnings.filterwarnings(
 
 def _defaults(bot: ExtBot[Any]) -> dict[str, Any]:
     """The Defaults a text message takes from the bot (parse mode, link previews)."""
-    defaults = bot.defaults
-    if defaults is None:
-        return {}
+    return _text_defaults(bot.defaults) if bot.defaults is not None else {}
+
+
+@lru_cache(maxsize=4)
+def _text_defaults(defaults: Defaults) -> dict[str, Any]:
+    """Worked out once per bot, the link preview options as the JSON text Telegram takes.
+    Shared: never change it in place."""
+    preview = defaults.link_preview_options
     found = {
         "parse_mode": defaults.parse_mode,
-        "link_preview_options": defaults.link_preview_options,
+        "link_preview_options": json.dumps(preview.to_dict()) if preview else None,
     }
     return {key: value for key, value in found.items() if value is not None}
 
