@@ -107,18 +107,28 @@ def test_dates_in_each_language(i18n: I18n, lang: str, day: str, month: str) -> 
     assert tr.format_month(date(2015, 3, 1)) == month
 
 
-def test_formatting_once_per_language_gives_what_babel_gives_each_time(i18n: I18n) -> None:
-    """bot.text.dates keeps formatted days and times by their parts (the day, the hour and
-    minute): they must read exactly as Babel formats the whole moment."""
-    from datetime import UTC, datetime, timedelta
+def test_the_cldr_table_is_what_babel_gives() -> None:
+    """Fails after a Babel upgrade changes a pattern or name: run `python -m bot.text.cldr`."""
+    from bot.text import cldr
+
+    assert cldr.generated() == cldr.DATA
+
+
+def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
+    """bot.text.dates formats from the CLDR table, without opening Babel's locales: each
+    must read exactly as Babel formats it."""
+    from datetime import UTC, date, datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    from babel import Locale
     from babel import dates as babel_dates
 
-    from bot.model.domain import LANGUAGES
+    from bot.model.domain import LANGUAGES, PartialDate
     from bot.text import dates as ours
+    from bot.views.settings import language_in_text
 
     start = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)  # across a DST change in Europe
+    first_day = date(2026, 12, 20)
     for lang in LANGUAGES:
         tr = i18n.translator(lang)
         for step in range(0, 3 * 24 * 60, 7):
@@ -129,3 +139,32 @@ def test_formatting_once_per_language_gives_what_babel_gives_each_time(i18n: I18
             assert ours.day_with_weekday(tr, moment) == babel_dates.format_skeleton(
                 "yMMMEd", moment, locale=lang
             )
+        for days in range(0, 400, 3):
+            day = first_day + timedelta(days=days)
+            assert tr.format_date(day) == babel_dates.format_date(day, "long", locale=lang)
+            assert tr.format_month(day) == babel_dates.format_skeleton("yMMMM", day, locale=lang)
+            same_year = PartialDate(None, day.month, day.day)
+            assert ours.partial_date(tr, same_year) == babel_dates.format_skeleton(
+                "MMMMd", date(2000, day.month, day.day), locale=lang
+            )
+            assert ours.date_range(
+                tr, PartialDate.parse(first_day.isoformat()), PartialDate.parse(day.isoformat())
+            ) == (
+                babel_dates.format_interval(first_day, day, "yMMMMd", locale=lang)
+                if days
+                else tr.format_date(day)
+            )
+        for delta in range(-800, 800):
+            if delta in (0, 1):
+                continue
+            assert ours.days_until(tr, first_day + timedelta(days=delta), first_day) == (
+                babel_dates.format_timedelta(
+                    timedelta(days=delta),
+                    granularity="day",
+                    threshold=2,
+                    add_direction=True,
+                    locale=lang,
+                )
+            )
+        for other in LANGUAGES:
+            assert language_in_text(other, tr) == Locale.parse(other).get_display_name(lang)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
-from babel import dates
 from babel.support import Translations
 
 from bot.model.domain import LANGUAGES
+from bot.text import cldr
 
 DOMAIN = "messages"
 FALLBACK = "en"
@@ -48,23 +47,11 @@ class Translator:
 
     def format_date(self, day: date) -> str:
         """A full date as people write it: '15. August 2014', '15 de agosto de 2014'."""
-        return long_date(day, self.lang)
+        return cldr.long_date(day, self.lang)
 
     def format_month(self, day: date) -> str:
         """A month-precision date: 'März 2015', 'marzo de 2015'."""
-        return month_of_year(day.year, day.month, self.lang)
-
-
-# Babel parses the locale and matches the skeleton on every call (~50 µs): the same dates
-# come up again and again in replies, so each is formatted once.
-@lru_cache(maxsize=2048)
-def long_date(day: date, lang: str) -> str:
-    return dates.format_date(day, format="long", locale=lang)
-
-
-@lru_cache(maxsize=512)
-def month_of_year(year: int, month: int, lang: str) -> str:
-    return dates.format_skeleton("yMMMM", date(year, month, 1), locale=lang)
+        return cldr.skeleton("yMMMM", day, self.lang)
 
 
 class I18n:

@@ -6,25 +6,25 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import PickLanguage, button
 from bot.telegram.limits import fit
+from bot.text import cldr
 from bot.text.dates import clock_time
 from bot.text.i18n import Translator
 
 
 def language_name(lang: str) -> str:
     """The language's own name for a button: 'Deutsch', 'Español', 'Français'."""
-    name = Locale.parse(lang).display_name or lang
+    name = cldr.language_name(lang, lang) or lang
     return name[:1].upper() + name[1:]
 
 
 def language_in_text(lang: str, tr: Translator) -> str:
     """The language's name inside a sentence of the reader's: 'español', 'Spanisch'."""
-    return Locale.parse(lang).get_display_name(tr.lang) or lang
+    return cldr.language_name(lang, tr.lang) or lang
 
 
 def language_prompt(tr: Translator) -> str:
