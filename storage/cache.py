@@ -151,6 +151,14 @@ class ChangeWatch:
             self._conn = None
 
 
+class _Keys(set[Hashable]):
+    """The keys kept under one scope, when more than one (a key may itself be a set-like
+    value, so a set of keys is told apart by its type)."""
+
+
+_NONE = object()
+
+
 @dataclass(slots=True)
 class _Entry:
     value: Any
@@ -172,7 +180,9 @@ class ReadCache:
         self._watch, self._db = watch, db
         self._max, self._max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
-        self._by_scope: dict[Scope, set[Hashable]] = {}
+        # Keys by scope: a set, or the one key itself (most parties have one kept read,
+        # and a set for each of thousands of readers costs more than the reads).
+        self._by_scope: dict[Scope, Hashable | _Keys] = {}
         self.bytes = 0
         if watch is not None:
             watch.watch(self)
@@ -249,9 +259,14 @@ class ReadCache:
         self._remove(key)
         self._entries[key] = entry
         self.bytes += entry.size
-        scopes = entry.scopes
-        for scope in scopes:
-            self._by_scope.setdefault(scope, set()).add(key)
+        for scope in entry.scopes:
+            found = self._by_scope.get(scope, _NONE)
+            if found is _NONE:
+                self._by_scope[scope] = key
+            elif isinstance(found, _Keys):
+                found.add(key)
+            elif found != key:
+                self._by_scope[scope] = _Keys((found, key))
         while len(self._entries) > self._max or (
             self._max_bytes is not None and self.bytes > self._max_bytes and len(self._entries) > 1
         ):
@@ -263,15 +278,20 @@ class ReadCache:
             return
         self.bytes -= entry.size
         for scope in entry.scopes:
-            keys = self._by_scope.get(scope)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
+            found = self._by_scope.get(scope, _NONE)
+            if isinstance(found, _Keys):
+                found.discard(key)
+                if not found:
                     del self._by_scope[scope]
+            elif found == key:
+                del self._by_scope[scope]
 
     def drop(self, scopes: Iterable[Scope]) -> None:
         for scope in scopes:
-            for key in list(self._by_scope.get(scope, ())):
+            found = self._by_scope.get(scope, _NONE)
+            if found is _NONE:
+                continue
+            for key in list(found) if isinstance(found, _Keys) else [found]:
                 self._remove(key)
 
     def drop_all(self) -> None:

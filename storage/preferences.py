@@ -9,6 +9,9 @@ from storage.cache import NETWORK, Party
 from storage.db import Database
 from storage.records import upsert_chat
 
+# Most readers never change a setting: one value shared by all of them, kept per reader.
+NO_USER_PREFS, NO_CHAT_PREFS = UserPrefs(), ChatPrefs()
+
 
 class PreferencesRepository:
     def __init__(self, db: Database) -> None:
@@ -28,7 +31,7 @@ class PreferencesRepository:
             (user_id,),
         ) as cur:
             row = await cur.fetchone()
-        return UserPrefs(row["language"], row["timezone"], row["home"]) if row else UserPrefs()
+        return UserPrefs(row["language"], row["timezone"], row["home"]) if row else NO_USER_PREFS
 
     async def chat(self, chat_id: int) -> ChatPrefs:
         return await self.db.cache.get(
@@ -41,7 +44,7 @@ class PreferencesRepository:
         ) as cur:
             row = await cur.fetchone()
         if row is None:
-            return ChatPrefs()
+            return NO_CHAT_PREFS
         return ChatPrefs(tuple(json.loads(row["languages"])), row["timezone"])
 
     async def set_user_language(self, user_id: int, language: str) -> None:
