@@ -380,3 +380,24 @@ async def test_many_reads_load_only_what_is_not_kept(storage: Storage) -> None:
     await storage.load_example(NOW.date())  # writes the network's tables: all dropped
     await cards.get_many(["a"], load, (NETWORK,))
     assert asked[-1] == ["a"]
+
+
+async def test_a_groups_language_drops_its_reader_only(bot: Driver) -> None:
+    """Through the bot: a group's /language change re-reads that group's settings, while
+    the other group's reader and every kept reply stay."""
+    admin = bot.user(7)
+    first, second = bot.group(-401, {7: "creator"}), bot.group(-402, {7: "creator"})
+    for group in (first, second):
+        await bot.send("/exchanges", user=admin, chat=group)
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    prefs, replies = storage.preferences, len(storage.db.replies)
+    before = {chat: await prefs.chat(chat) for chat in (-401, -402)}
+    for chat, value in before.items():
+        assert await prefs.chat(chat) is value  # kept: the very same value
+    await bot.send("/language de", user=admin, chat=first)
+    assert (await prefs.chat(-401)).languages == ("de",)  # read anew
+    assert await prefs.chat(-402) is before[-402]  # still the one kept
+    assert len(storage.db.replies) == replies
+    [listing] = await bot.send("/exchanges", user=admin, chat=first)
+    assert "Austausch" in listing["text"] or "Treffen" in listing["text"]
