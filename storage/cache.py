@@ -83,6 +83,7 @@ class ChangeWatch:
         self._version: int | None = None
         self._generations: tuple[int, int] | None = None
         self.epoch = 0  # moves whenever something kept was dropped
+        self.network_epoch = 0  # moves whenever the network's data may have changed
 
     def watch(self, cache: Dropper) -> None:
         self._caches.append(cache)
@@ -131,6 +132,7 @@ class ChangeWatch:
         scopes: list[Scope] = [Party(i) for i in touched]
         if now[0] != before[0]:
             scopes.append(NETWORK)
+            self.network_epoch += 1
         if scopes:
             self.epoch += 1
             for cache in self._caches:
@@ -142,6 +144,7 @@ class ChangeWatch:
 
     def _drop_all(self) -> None:
         self.epoch += 1
+        self.network_epoch += 1
         for cache in self._caches:
             cache.drop_all()
 

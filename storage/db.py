@@ -154,6 +154,14 @@ class Database:
             log.info("migrated database to version %d (%s)", step.version, step.name)
         return max(current, latest)
 
+    def network_epoch(self) -> int | None:
+        """A number that moves whenever the network's data may have changed, by any
+        process, and not with the outbox's writes (storage/cache.py); None when it cannot
+        tell (an in-memory database, SQLite busy): then keep nothing derived from it."""
+        if self._watch is None or self._watch.poll() is None:
+            return None
+        return self._watch.network_epoch
+
     async def data_version(self) -> int:
         """Changes when another connection (e.g. `partnerbot import`) commits to the file."""
         async with self.conn.execute("PRAGMA data_version") as cur:

@@ -401,3 +401,18 @@ async def test_a_groups_language_drops_its_reader_only(bot: Driver) -> None:
     assert len(storage.db.replies) == replies
     [listing] = await bot.send("/exchanges", user=admin, chat=first)
     assert "Austausch" in listing["text"] or "Treffen" in listing["text"]
+
+
+async def test_the_network_epoch_moves_with_the_network_only(storage: Storage) -> None:
+    """For what other modules derive from the network (the search's name index)."""
+    await make_chats(storage)
+    first = storage.db.network_epoch()
+    assert first is not None
+    await storage.preferences.set_chat_timezone(Kept.A, "supergroup", "g", "UTC")
+    assert storage.db.network_epoch() == first
+    other = sqlite3.connect(storage.db.path, isolation_level=None)
+    try:
+        other.execute("UPDATE topics SET name = name WHERE rowid = 1")
+    finally:
+        other.close()
+    assert storage.db.network_epoch() != first
