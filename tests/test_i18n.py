@@ -124,6 +124,7 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
     from babel import dates as babel_dates
 
     from bot.model.domain import LANGUAGES, PartialDate
+    from bot.text import cldr
     from bot.text import dates as ours
     from bot.views.settings import language_in_text
 
@@ -165,6 +166,11 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
                     add_direction=True,
                     locale=lang,
                 )
+            )
+        for seconds in [*range(-200_000, 200_000, 997), -1, 0, 1, 59, 3_000_000, 40_000_000]:
+            delta = timedelta(seconds=seconds, microseconds=250_000)
+            assert cldr.relative(delta, lang) == babel_dates.format_timedelta(
+                delta, add_direction=True, locale=lang
             )
         for other in LANGUAGES:
             assert language_in_text(other, tr) == Locale.parse(other).get_display_name(lang)

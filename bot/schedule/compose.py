@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from babel import dates
-
 from bot.model.domain import MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
     DeadlineReminder,
@@ -26,7 +24,15 @@ from bot.model.posts import (
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
 from bot.telegram.limits import fit
-from bot.text.dates import date_range, day_with_weekday, days_until, partial_date, time_in
+from bot.text import cldr
+from bot.text.dates import (
+    clock_time,
+    date_range,
+    day_with_weekday,
+    days_until,
+    partial_date,
+    time_in,
+)
 from bot.text.i18n import I18n, Translator
 from bot.text.reader import Reader
 from bot.views.common import KIND_ICONS, KIND_LABELS
@@ -245,8 +251,8 @@ def _clock_change(
                         "(last time {before})."
                     ).format(
                         town=town.name.get(tr.lang),
-                        time=dates.format_time(now_local, "short", locale=tr.lang),
-                        before=dates.format_time(then_local, "short", locale=tr.lang),
+                        time=clock_time(tr, now_local),
+                        before=clock_time(tr, then_local),
                     )
                 )
             )
@@ -261,7 +267,7 @@ def _meeting_reminder(
     zone: ZoneInfo,
     now: datetime,
 ) -> str:
-    left = dates.format_timedelta(occ.start - now, add_direction=True, locale=tr.lang)
+    left = cldr.relative(occ.start - now, tr.lang)
     lines = [
         "⏰ <b>"
         + escape(

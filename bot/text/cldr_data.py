@@ -124,6 +124,18 @@ DATA: dict[str, dict[str, Any]] = {
                 "future": {"other": "in {0} days", "one": "in {0} day"},
                 "past": {"other": "{0} days ago", "one": "{0} day ago"},
             },
+            "hour": {
+                "future": {"other": "in {0} hours", "one": "in {0} hour"},
+                "past": {"other": "{0} hours ago", "one": "{0} hour ago"},
+            },
+            "minute": {
+                "future": {"other": "in {0} minutes", "one": "in {0} minute"},
+                "past": {"other": "{0} minutes ago", "one": "{0} minute ago"},
+            },
+            "second": {
+                "future": {"other": "in {0} seconds", "one": "in {0} second"},
+                "past": {"other": "{0} seconds ago", "one": "{0} second ago"},
+            },
         },
         "plurals": (
             "other",
@@ -659,6 +671,18 @@ DATA: dict[str, dict[str, Any]] = {
                 "future": {"other": "in {0} Tagen", "one": "in {0} Tag"},
                 "past": {"other": "vor {0} Tagen", "one": "vor {0} Tag"},
             },
+            "hour": {
+                "future": {"other": "in {0} Stunden", "one": "in {0} Stunde"},
+                "past": {"other": "vor {0} Stunden", "one": "vor {0} Stunde"},
+            },
+            "minute": {
+                "future": {"other": "in {0} Minuten", "one": "in {0} Minute"},
+                "past": {"other": "vor {0} Minuten", "one": "vor {0} Minute"},
+            },
+            "second": {
+                "future": {"other": "in {0} Sekunden", "one": "in {0} Sekunde"},
+                "past": {"other": "vor {0} Sekunden", "one": "vor {0} Sekunde"},
+            },
         },
         "plurals": (
             "other",
@@ -1189,6 +1213,18 @@ DATA: dict[str, dict[str, Any]] = {
                 "future": {"other": "dentro de {0} días", "one": "dentro de {0} día"},
                 "past": {"other": "hace {0} días", "one": "hace {0} día"},
             },
+            "hour": {
+                "future": {"other": "dentro de {0} horas", "one": "dentro de {0} hora"},
+                "past": {"other": "hace {0} horas", "one": "hace {0} hora"},
+            },
+            "minute": {
+                "future": {"other": "dentro de {0} minutos", "one": "dentro de {0} minuto"},
+                "past": {"other": "hace {0} minutos", "one": "hace {0} minuto"},
+            },
+            "second": {
+                "future": {"other": "dentro de {0} segundos", "one": "dentro de {0} segundo"},
+                "past": {"other": "hace {0} segundos", "one": "hace {0} segundo"},
+            },
         },
         "plurals": (
             "other",
@@ -1715,6 +1751,18 @@ DATA: dict[str, dict[str, Any]] = {
             "day": {
                 "future": {"other": "dans {0} jours", "one": "dans {0} jour"},
                 "past": {"other": "il y a {0} jours", "one": "il y a {0} jour"},
+            },
+            "hour": {
+                "future": {"other": "dans {0} heures", "one": "dans {0} heure"},
+                "past": {"other": "il y a {0} heures", "one": "il y a {0} heure"},
+            },
+            "minute": {
+                "future": {"other": "dans {0} minutes", "one": "dans {0} minute"},
+                "past": {"other": "il y a {0} minutes", "one": "il y a {0} minute"},
+            },
+            "second": {
+                "future": {"other": "dans {0} secondes", "one": "dans {0} seconde"},
+                "past": {"other": "il y a {0} secondes", "one": "il y a {0} seconde"},
             },
         },
         "plurals": (
@@ -2256,6 +2304,18 @@ DATA: dict[str, dict[str, Any]] = {
             "day": {
                 "future": {"other": "em {0} dias", "one": "em {0} dia"},
                 "past": {"other": "há {0} dias", "one": "há {0} dia"},
+            },
+            "hour": {
+                "future": {"other": "em {0} horas", "one": "em {0} hora"},
+                "past": {"other": "há {0} horas", "one": "há {0} hora"},
+            },
+            "minute": {
+                "future": {"other": "em {0} minutos", "one": "em {0} minuto"},
+                "past": {"other": "há {0} minutos", "one": "há {0} minuto"},
+            },
+            "second": {
+                "future": {"other": "em {0} segundos", "one": "em {0} segundo"},
+                "past": {"other": "há {0} segundos", "one": "há {0} segundo"},
             },
         },
         "plurals": (
