@@ -70,7 +70,7 @@ class Storage:
         if await self.db.get_meta(SEEDED_KEY) is not None:
             return False
         if await self.network.is_empty():
-            await self.network.save(dataset_from_yaml(seed_yaml()))
+            await self.network.save(dataset_from_yaml(seed_yaml(), bundled=True))
             log.info("loaded the seed dataset of the network into %s", self.db.path)
         async with self.db.transaction():
             await self.db.set_meta(SEEDED_KEY, "1")
