@@ -130,6 +130,18 @@ def _town(town_id: str, where: tuple[str, str, Style], rng: random.Random) -> Mu
     return Municipality(town_id, text, country, zone)
 
 
+def searchable(reference: Dataset, generated: Dataset) -> Dataset:
+    """What a database holding both can be asked about: `reference`'s programmes, phases
+    and topics, and the towns and partnerships of both."""
+    return Dataset(
+        programmes=reference.programmes,
+        phases=reference.phases,
+        topics=reference.topics,
+        municipalities=(*reference.municipalities, *generated.municipalities),
+        partnerships=(*reference.partnerships, *generated.partnerships),
+    )
+
+
 # -- what people type after /partner ------------------------------------------------------
 
 
@@ -177,8 +189,8 @@ class Query:
 
 def realistic_queries(network: Dataset, count: int, seed: int = 8) -> list[Query]:
     """`count` queries drawn like the real ones from what `network` holds (its towns,
-    partnerships, countries, topics and phases: pass the seed's records with the generated
-    ones). The same arguments give the same queries."""
+    partnerships, countries, topics and phases: see searchable()). The same arguments give
+    the same queries."""
     rng = random.Random(seed)
     kinds = list(QUERY_WEIGHTS)
     weights = list(QUERY_WEIGHTS.values())

@@ -14,7 +14,13 @@ from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset, LocalizedText, Municipality, Partnership
 from bot.text.i18n import I18n
 from bot.text.search import Names, fold, fts_query
-from harness.generated import generated_network
+from harness.generated import (
+    QueryKind,
+    generated_network,
+    realistic_network,
+    realistic_queries,
+    searchable,
+)
 from storage.db import Database, bundled_migrations
 from storage.network import NetworkRepository
 from storage.store import Storage, seed_yaml
@@ -256,3 +262,39 @@ async def test_inline_mode_offers_cards(bot: Driver) -> None:
     assert result["input_message_content"]["message_text"].startswith(
         "🤝 <b>Pforzheim – Mtwara</b>"
     )
+
+
+async def test_cards_come_in_the_order_asked_with_every_part(storage: Storage) -> None:
+    seed = dataset_from_yaml(seed_yaml())
+    asked = ["worms-metz", "nobody", "bonn-la-paz", "passau-kedougou", "worms-metz"]
+    cards = await storage.network.partnerships(asked)
+    assert [c.partnership.id for c in cards] == [a for a in asked if a != "nobody"]
+    bonn = cards[1]
+    by_id = {p.id: p for p in seed.partnerships}
+    assert bonn.partnership == by_id["bonn-la-paz"]  # since, note, topics in their order
+    assert [t.id for t in bonn.topics] == list(by_id["bonn-la-paz"].topics)
+    assert bonn.topics[1].name.get("es") == "Energías renovables"
+    assert (bonn.north.name.get("de"), bonn.south.country) == ("Bonn", "BO")
+    assert bonn.programme is not None and bonn.programme.id == "kkp" and bonn.phase is None
+    kedougou = cards[2]
+    assert kedougou.phase is not None and kedougou.phase.number == 8
+    assert kedougou.south.name.original == "Département Kédougou" and kedougou.topics == ()
+    koeln = (await storage.network.partnerships(["koeln-yarinacocha"]))[0]
+    assert koeln.north.name.get("en") == "Cologne"  # a name in several languages
+
+
+def test_realistic_networks_are_reproducible_and_read_like_real_names() -> None:
+    seed = dataset_from_yaml(seed_yaml())
+    network = realistic_network(2000, seed)
+    assert network == realistic_network(2000, seed)  # same seed, same network
+    assert realistic_network(500, seed).partnerships == network.partnerships[:500]
+    names = [m.name.original for m in network.municipalities]
+    assert any(not n.isascii() for n in names)  # umlauts, accents
+    assert any(" de " in n for n in names) and any("-" in n for n in names)
+    assert any("'" in n for n in names)
+    assert len({m.country for m in network.municipalities}) >= 15
+    assert len(set(names)) < len(names)  # names repeat, as San José does
+    world = searchable(seed, network)
+    queries = realistic_queries(world, 300)
+    assert queries == realistic_queries(world, 300)
+    assert {q.kind for q in queries} == set(QueryKind)
