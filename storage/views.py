@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Awaitable, Callable, Iterable
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -43,12 +44,21 @@ _SQL = (
 )
 
 
+Fetch = Callable[[str, Iterable[Any]], Awaitable[Iterable[Any]]]
+"""Runs a read: a connection's execute_fetchall, or storage.search's reader."""
+
+
 async def views(conn: aiosqlite.Connection, ids: list[str]) -> list[PartnershipView]:
     """Cards for these partnerships, in the order of `ids` (unknown ids left out)."""
+    return await views_from(conn.execute_fetchall, ids)
+
+
+async def views_from(fetch: Fetch, ids: list[str]) -> list[PartnershipView]:
+    """views(), read through `fetch`."""
     if not ids:
         return []
     by_id: dict[str, PartnershipView] = {}
-    for row in await conn.execute_fetchall(_SQL, (json.dumps(ids),)):
+    for row in await fetch(_SQL, (json.dumps(ids),)):
         partnership = _decoded(Partnership, "partnerships", row[0])
         by_id[partnership.id] = PartnershipView(
             partnership=partnership,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -298,3 +299,32 @@ def test_realistic_networks_are_reproducible_and_read_like_real_names() -> None:
     queries = realistic_queries(world, 300)
     assert queries == realistic_queries(world, 300)
     assert {q.kind for q in queries} == set(QueryKind)
+
+
+async def test_lookups_read_committed_data_on_their_own_connection(
+    storage: Storage, tmp_path: Path
+) -> None:
+    search = storage.network.search
+    assert await search.search("mtwara", limit=5) == (["pforzheim-mtwara"], 1)
+    town = Municipality("lindi", LocalizedText.of("Lindi"), "TZ", "Africa/Dar_es_Salaam")
+    pair = Partnership("bonn-lindi", "bonn", "lindi", programme_id="kkp")
+    await storage.network.save(Dataset(municipalities=(town,), partnerships=(pair,)))
+    assert await search.search("lindi", limit=5) == (["bonn-lindi"], 1)  # seen at once
+    cards = await search.cards(["bonn-lindi", "pforzheim-mtwara"])
+    assert cards == await storage.network.partnerships(["bonn-lindi", "pforzheim-mtwara"])
+    # A reader SQLite refuses (busy, or here: another file) gives way to the shared one.
+    search.close()
+    search._reader = sqlite3.connect(tmp_path / "empty.sqlite3")
+    assert await search.search("lindi", limit=5) == (["bonn-lindi"], 1)
+    assert [c.partnership.id for c in await search.cards(["bonn-lindi"])] == ["bonn-lindi"]
+
+
+async def test_an_in_memory_database_is_searched_through_its_one_connection() -> None:
+    db = await Database.open(":memory:")
+    await db.migrate()
+    network = NetworkRepository(db)
+    await network.save(dataset_from_yaml(seed_yaml()))
+    assert await network.search.search("kedougou", limit=5) == (["passau-kedougou"], 1)
+    [card] = await network.search.cards(["passau-kedougou"])
+    assert card.south.name.original == "Département Kédougou"
+    await db.close()
