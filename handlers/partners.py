@@ -100,10 +100,10 @@ async def _render_list(context: BotContext, tr: Translator, wanted: PartnerList)
     if total == 0:
         return await _nothing_found(context, value, tr)
     if total == 1 and kind is ListBy.QUERY:
-        [card] = await network.partnerships(shown_ids)
+        [card] = await network.search.cards(shown_ids)
         return view.card(card, tr), view.card_keyboard(card, tr)
     pages = -(-total // size)
-    views = await network.partnerships(shown_ids)
+    views = await network.search.cards(shown_ids)
     first = page * size + 1
     heading = tr.ngettext(
         "{count} partnership for “{what}”:", "{count} partnerships for “{what}”:", total

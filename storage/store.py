@@ -63,6 +63,7 @@ class Storage:
         return store
 
     async def close(self) -> None:
+        self.network.search.close()
         await self.db.close()
 
     async def seed_once(self) -> bool:

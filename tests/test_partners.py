@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset, LocalizedText, Municipality, Partnership
 from bot.text.i18n import I18n
 from bot.text.search import Names, fold, fts_query
-from harness.generated import generated_network
+from harness.generated import (
+    QueryKind,
+    generated_network,
+    realistic_network,
+    realistic_queries,
+    searchable,
+)
 from storage.db import Database, bundled_migrations
 from storage.network import NetworkRepository
 from storage.store import Storage, seed_yaml
@@ -256,3 +263,68 @@ async def test_inline_mode_offers_cards(bot: Driver) -> None:
     assert result["input_message_content"]["message_text"].startswith(
         "🤝 <b>Pforzheim – Mtwara</b>"
     )
+
+
+async def test_cards_come_in_the_order_asked_with_every_part(storage: Storage) -> None:
+    seed = dataset_from_yaml(seed_yaml())
+    asked = ["worms-metz", "nobody", "bonn-la-paz", "passau-kedougou", "worms-metz"]
+    cards = await storage.network.partnerships(asked)
+    assert [c.partnership.id for c in cards] == [a for a in asked if a != "nobody"]
+    bonn = cards[1]
+    by_id = {p.id: p for p in seed.partnerships}
+    assert bonn.partnership == by_id["bonn-la-paz"]  # since, note, topics in their order
+    assert [t.id for t in bonn.topics] == list(by_id["bonn-la-paz"].topics)
+    assert bonn.topics[1].name.get("es") == "Energías renovables"
+    assert (bonn.north.name.get("de"), bonn.south.country) == ("Bonn", "BO")
+    assert bonn.programme is not None and bonn.programme.id == "kkp" and bonn.phase is None
+    kedougou = cards[2]
+    assert kedougou.phase is not None and kedougou.phase.number == 8
+    assert kedougou.south.name.original == "Département Kédougou" and kedougou.topics == ()
+    koeln = (await storage.network.partnerships(["koeln-yarinacocha"]))[0]
+    assert koeln.north.name.get("en") == "Cologne"  # a name in several languages
+
+
+def test_realistic_networks_are_reproducible_and_read_like_real_names() -> None:
+    seed = dataset_from_yaml(seed_yaml())
+    network = realistic_network(2000, seed)
+    assert network == realistic_network(2000, seed)  # same seed, same network
+    assert realistic_network(500, seed).partnerships == network.partnerships[:500]
+    names = [m.name.original for m in network.municipalities]
+    assert any(not n.isascii() for n in names)  # umlauts, accents
+    assert any(" de " in n for n in names) and any("-" in n for n in names)
+    assert any("'" in n for n in names)
+    assert len({m.country for m in network.municipalities}) >= 15
+    assert len(set(names)) < len(names)  # names repeat, as San José does
+    world = searchable(seed, network)
+    queries = realistic_queries(world, 300)
+    assert queries == realistic_queries(world, 300)
+    assert {q.kind for q in queries} == set(QueryKind)
+
+
+async def test_lookups_read_committed_data_on_their_own_connection(
+    storage: Storage, tmp_path: Path
+) -> None:
+    search = storage.network.search
+    assert await search.search("mtwara", limit=5) == (["pforzheim-mtwara"], 1)
+    town = Municipality("lindi", LocalizedText.of("Lindi"), "TZ", "Africa/Dar_es_Salaam")
+    pair = Partnership("bonn-lindi", "bonn", "lindi", programme_id="kkp")
+    await storage.network.save(Dataset(municipalities=(town,), partnerships=(pair,)))
+    assert await search.search("lindi", limit=5) == (["bonn-lindi"], 1)  # seen at once
+    cards = await search.cards(["bonn-lindi", "pforzheim-mtwara"])
+    assert cards == await storage.network.partnerships(["bonn-lindi", "pforzheim-mtwara"])
+    # A reader SQLite refuses (busy, or here: another file) gives way to the shared one.
+    search.close()
+    search._reader = sqlite3.connect(tmp_path / "empty.sqlite3")
+    assert await search.search("lindi", limit=5) == (["bonn-lindi"], 1)
+    assert [c.partnership.id for c in await search.cards(["bonn-lindi"])] == ["bonn-lindi"]
+
+
+async def test_an_in_memory_database_is_searched_through_its_one_connection() -> None:
+    db = await Database.open(":memory:")
+    await db.migrate()
+    network = NetworkRepository(db)
+    await network.save(dataset_from_yaml(seed_yaml()))
+    assert await network.search.search("kedougou", limit=5) == (["passau-kedougou"], 1)
+    [card] = await network.search.cards(["passau-kedougou"])
+    assert card.south.name.original == "Département Kédougou"
+    await db.close()
