@@ -119,7 +119,10 @@ class SearchIndex:
     async def suggest(self, text: str) -> list[str]:
         """Names close to what was typed (see bot.text.search.Names), from a name index kept
         until the data changes: here (a save) or in another process (an import)."""
-        version = (self._saves, await self.db.data_version())
+        # The network's epoch moves with its data only, not with the outbox's writes (a
+        # post sent must not cost a rebuild); without one, SQLite's own counter.
+        epoch = self.db.network_epoch()
+        version = (self._saves, epoch if epoch is not None else await self.db.data_version())
         if self._names is not None and self._names[0] == version:
             return self._names[1].suggest(text)
         mark = self.db.read_mark()
