@@ -62,6 +62,10 @@ class Limits:
     def minute(self) -> float:
         return 60.0 + self.margin
 
+    post_burst: int = 3
+    """Posts that may go at once to make up for slots a late post missed (a slow round
+    trip, a busy database): posts are spaced, but a lull is not lost for good."""
+
     @property
     def spacing(self) -> float:
         """Seconds between two posts: the limit's rate, evenly."""
@@ -98,7 +102,9 @@ class Gate:
     groups: dict[Group, Window] = field(default_factory=dict)
     full: dict[Group, float] = field(default_factory=dict)
     """Groups whose minute is used up, with the instant they may receive again."""
-    last_post: float = -math.inf
+    next_post: float = -math.inf
+    """When the next post is due on the evenly spaced schedule (it may go up to
+    `post_burst - 1` slots early, after a lull)."""
     counted: int = 0
 
     def __post_init__(self) -> None:
@@ -109,13 +115,14 @@ class Gate:
         if group is not None and (window := self.groups.get(group)) is not None:
             at = max(at, window.free_at(now))
         if priority is Priority.POST:
-            at = max(at, self.last_post + self.limits.spacing)
+            early = (self.limits.post_burst - 1) * self.limits.spacing
+            at = max(at, self.next_post - early)
         return at
 
     def record(self, now: float, group: Group | None, priority: Priority) -> None:
         self.overall.record(now)
         if priority is Priority.POST:
-            self.last_post = now
+            self.next_post = max(self.next_post, now) + self.limits.spacing
         if group is not None:
             window = self.groups.get(group)
             if window is None:
