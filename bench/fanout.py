@@ -22,6 +22,7 @@ import signal
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -132,17 +133,22 @@ async def run(
         bot.cwd = bot_source
     wanted = GROUPS + (BUSY_POSTS if busy else 0)
     asked: dict[int, list[float]] = {u: [] for u in USERS}
+    # Counted as calls come, each looked at once: the server checks after every call, and
+    # a scan of all calls each time would slow the server (and move its arrival times).
+    reminders = Tally(server, _is_reminder)
+    posts = Tally(server, lambda c: _is_reminder(c) or _to(c, BUSY_CHAT))
+    replies = Tally(server, lambda c: any(_to(c, u) for u in USERS))
     try:
         await bot.start(clock_start=start)
         asking = None
         if ask:
-            await server.wait_for(lambda: len(server.sent()) > 0, within=60)
-            asking = asyncio.create_task(_ask(server, asked, lambda: _done(server) >= GROUPS))
-        await server.wait_for(lambda: _done(server) + _busy(server) >= wanted, within=300)
+            await server.wait_for(lambda: reminders() > 0, within=60)
+            asking = asyncio.create_task(_ask(server, asked, lambda: reminders() >= GROUPS))
+        await server.wait_for(lambda: posts() >= wanted, within=300)
         if asking is not None:
             await asking
             total = sum(len(v) for v in asked.values())
-            await server.wait_for(lambda: _replied(server) >= total, within=30)
+            await server.wait_for(lambda: replies() >= total, within=30)
         await bot.stop(signal.SIGINT)
     finally:
         await server.stop()
@@ -199,16 +205,21 @@ def _is_reminder(call: Any) -> bool:
     )
 
 
-def _done(server: BotApiServer) -> int:
-    return sum(1 for c in server.api.calls if _is_reminder(c))
+@dataclass
+class Tally:
+    """How many of the server's calls so far match, each call looked at once."""
 
+    server: BotApiServer
+    match: Callable[[Any], bool]
+    seen: int = 0
+    count: int = 0
 
-def _busy(server: BotApiServer) -> int:
-    return len(server.sent(BUSY_CHAT))
-
-
-def _replied(server: BotApiServer) -> int:
-    return sum(len(server.sent(u)) for u in USERS)
+    def __call__(self) -> int:
+        calls = self.server.api.calls
+        for call in calls[self.seen :]:
+            self.count += self.match(call)
+        self.seen = len(calls)
+        return self.count
 
 
 def _busiest(times: list[float], span: float) -> int:
