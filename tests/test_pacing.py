@@ -93,6 +93,21 @@ def test_the_gate_counts_sliding_windows_and_spaces_posts() -> None:
     assert gate.held(5.0 + LIMITS.minute) == {}
 
 
+def test_a_send_counts_from_when_it_is_made_not_when_it_was_let_through() -> None:
+    """Between the two the event loop may be busy (a re-plan, a collection): counted from
+    the earlier instant, its window would free too soon and Telegram would count 31."""
+    gate = Gate(LIMITS)
+    for _ in range(30):
+        gate.admit(0.0, -1, Priority.REPLY)
+    assert gate.ready_at(0.3, None, Priority.REPLY) == pytest.approx(0.3 + LIMITS.second)
+    for _ in range(30):
+        gate.made(0.5, -1)  # the loop was busy for half a second
+    assert gate.ready_at(1.2, None, Priority.REPLY) == pytest.approx(0.5 + LIMITS.second)
+    gate.admit(2.0, -2, Priority.REPLY)
+    gate.withdraw(-2)  # let through, then given up: it holds no place
+    assert gate.ready_at(2.0, -2, Priority.REPLY) == 2.0
+
+
 async def test_posts_are_spaced_and_no_second_holds_more_than_the_limit(
     pacer: Pacer, clock: FakeTime
 ) -> None:

@@ -17,6 +17,7 @@ It is PTB's extension point (`BaseRateLimiter`): the dispatcher marks its sends 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 import time
 from collections import deque
@@ -73,29 +74,39 @@ class Limits:
 
 
 class Window:
-    """When the last sends went, for a limit of `size` sends in any `span` seconds."""
+    """When the last sends went, for a limit of `size` sends in any `span` seconds; sends
+    let through but not yet made (`pending`) count as made now."""
 
-    __slots__ = ("size", "span", "stamps")
+    __slots__ = ("pending", "size", "span", "stamps")
 
     def __init__(self, size: int, span: float) -> None:
         self.size, self.span = size, span
         self.stamps: deque[float] = deque()
+        self.pending = 0
 
     def free_at(self, now: float) -> float:
         """The first instant, `now` or later, at which one more send fits."""
         stamps = self.stamps
         while stamps and stamps[0] <= now - self.span:
             stamps.popleft()
-        return now if len(stamps) < self.size else stamps[-self.size] + self.span
+        if len(stamps) + self.pending < self.size:
+            return now
+        if self.pending >= self.size:
+            return now + self.span
+        return stamps[self.pending - self.size] + self.span
 
     def record(self, now: float) -> None:
-        self.stamps.append(now)
+        """One pending send made now (kept in order: a late one may come after a later)."""
+        self.pending -= 1
+        bisect.insort(self.stamps, now)
 
 
 @dataclass
 class Gate:
-    """The decision, without waiting: when may a send go, and counting it when it goes.
-    Time is monotonic seconds, passed in."""
+    """The decision, without waiting: when may a send go, and counting it. Time is
+    monotonic seconds, passed in. A send is let through (`admit`), then stamped when it is
+    really made (`made`): between the two the event loop may be busy elsewhere, and the
+    window must not count the send earlier than Telegram will see it."""
 
     limits: Limits
     overall: Window = field(init=False)
@@ -119,8 +130,9 @@ class Gate:
             at = max(at, self.next_post - early)
         return at
 
-    def record(self, now: float, group: Group | None, priority: Priority) -> None:
-        self.overall.record(now)
+    def admit(self, now: float, group: Group | None, priority: Priority) -> None:
+        """Let one send through: it holds its place in the windows until `made`."""
+        self.overall.pending += 1
         if priority is Priority.POST:
             self.next_post = max(self.next_post, now) + self.limits.spacing
         if group is not None:
@@ -129,12 +141,30 @@ class Gate:
                 window = self.groups[group] = Window(
                     self.limits.group_per_minute, self.limits.minute
                 )
+            window.pending += 1
+
+    def made(self, now: float, group: Group | None) -> None:
+        """The send let through is made now."""
+        self.overall.record(now)
+        if group is not None:
+            window = self.groups[group]
             window.record(now)
             if (free := window.free_at(now)) > now:
                 self.full[group] = free
         self.counted += 1
         if self.counted % PRUNE_EVERY == 0:
             self._prune(now)
+
+    def withdraw(self, group: Group | None) -> None:
+        """A send let through that will not be made (its caller gave up)."""
+        self.overall.pending -= 1
+        if group is not None:
+            self.groups[group].pending -= 1
+
+    def record(self, now: float, group: Group | None, priority: Priority) -> None:
+        """Let through and made at once."""
+        self.admit(now, group, priority)
+        self.made(now, group)
 
     def held(self, now: float) -> dict[Group, float]:
         """Groups that may not receive now, with the seconds until they may."""
@@ -146,7 +176,7 @@ class Gate:
         """Forget groups with nothing in their window: 1,000 groups a fan-out add up."""
         for group, window in list(self.groups.items()):
             window.free_at(now)  # drops what has left the window
-            if not window.stamps:
+            if not window.stamps and not window.pending:
                 del self.groups[group]
 
 
@@ -219,9 +249,13 @@ class Pacer(BaseRateLimiter[Priority]):
             self._wake.set()
         try:
             await waiter.admitted
-        finally:
-            if waiter in self._waiting:  # cancelled while waiting
+        except asyncio.CancelledError:
+            if waiter in self._waiting:  # gave up while waiting
                 self._waiting.remove(waiter)
+            elif not waiter.admitted.cancelled():  # let through, but gone before sending
+                self.gate.withdraw(group)
+            raise
+        self.gate.made(self._clock(), group)  # now, not when let through: see Gate
 
     async def _admit_waiting(self) -> None:
         """Let waiting sends go as slots free, replies first, each kind in arrival order;
@@ -237,7 +271,7 @@ class Pacer(BaseRateLimiter[Priority]):
                     continue
                 at = gate.ready_at(now, waiter.group, waiter.priority)
                 if at <= now:
-                    gate.record(now, waiter.group, waiter.priority)
+                    gate.admit(now, waiter.group, waiter.priority)
                     waiter.admitted.set_result(None)
                     self._waiting.remove(waiter)
                 else:
