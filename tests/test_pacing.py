@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.pacing import Gate, Limits, Pacer, Priority, group_of
+from bot.telegram.pacing import Gate, Limits, Pacer, Priority, counted, group_of
 
 LIMITS = Limits()
 
@@ -229,6 +229,15 @@ async def test_a_cancelled_send_gives_its_slot_away(pacer: Pacer, clock: FakeTim
     await sent.send(pacer, 98, "kept")
     assert gone.cancelled() and sent.times("gone") == []
     assert sent.times("kept") == [pytest.approx(1000.0 + LIMITS.second)]
+
+
+def test_messages_sent_edited_copied_or_forwarded_are_counted() -> None:
+    for method in ("sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"):
+        assert counted(method), method
+    for method in ("copyMessage", "forwardMessages"):
+        assert counted(method), method
+    for method in ("answerCallbackQuery", "getChat", "setMyCommands", "sendChatAction"):
+        assert not counted(method), method
 
 
 def test_groups_are_negative_ids_and_usernames() -> None:

@@ -31,6 +31,8 @@ from telegram.ext import BaseRateLimiter
 COUNTED = ("send", "edit", "copy", "forward")
 """Methods Telegram's flood limits count: messages sent, edited, copied or forwarded.
 Everything else (answerCallbackQuery, getChat, setMyCommands, …) is not paced."""
+NOT_A_MESSAGE = frozenset({"sendChatAction"})
+"""Named like a send, but shows "typing…" rather than sending a message."""
 PRUNE_EVERY = 1024
 """Sends between sweeps of the per-group windows that have emptied."""
 
@@ -229,7 +231,7 @@ class Pacer(BaseRateLimiter[Priority]):
         data: dict[str, Any],
         rate_limit_args: Priority | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if self.gate is not None and endpoint.startswith(COUNTED):
+        if self.gate is not None and counted(endpoint):
             priority = rate_limit_args if isinstance(rate_limit_args, Priority) else None
             await self._admit(group_of(data.get("chat_id")), priority or Priority.REPLY)
         return await callback(*args, **kwargs)
@@ -290,6 +292,11 @@ async def _first(*waits: Awaitable[Any]) -> None:
     finally:
         for task in tasks:
             task.cancel()
+
+
+def counted(endpoint: str) -> bool:
+    """Whether Telegram counts this method against the bot's flood limits."""
+    return endpoint.startswith(COUNTED) and endpoint not in NOT_A_MESSAGE
 
 
 def group_of(chat_id: object) -> Group | None:
