@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import shutil
 import signal
 import statistics
@@ -138,6 +139,7 @@ async def run(
     reminders = Tally(server, _is_reminder)
     posts = Tally(server, lambda c: _is_reminder(c) or _to(c, BUSY_CHAT))
     replies = Tally(server, lambda c: any(_to(c, u) for u in USERS))
+    gc.disable()  # the server's arrival times must not jump with our collector: see README
     try:
         await bot.start(clock_start=start)
         asking = None
@@ -152,6 +154,8 @@ async def run(
         await bot.stop(signal.SIGINT)
     finally:
         await server.stop()
+        gc.enable()
+        gc.collect()
     calls = server.api.calls
     reminders = [c.at for c in calls if _is_reminder(c)]
     accepted = sorted(c.at for c in calls if c.method.startswith(SENDS) and c.error is None)
@@ -284,6 +288,7 @@ def reply_rows(m: Measured) -> str:
     replies = m.replies
     p50, p95 = percentile(replies, 50), percentile(replies, 95)
     answered = len(replies) == m.commands
+    shared = (GROUPS + len(replies)) / PER_SECOND  # the replies take their share of 30/s
     return "\n".join(
         [
             f"| commands answered | {len(replies)} of {m.commands} | all | {verdict(answered)} |",
@@ -293,6 +298,8 @@ def reply_rows(m: Measured) -> str:
             f"| reply time mean | {statistics.fmean(replies) * 1000:.0f} ms | | |",
             f"| fan-out meanwhile: {len(m.reminders):,} to {m.groups:,} groups in "
             f"{m.seconds:.1f} s | {m.ratio:.3f}× | ≤ 1.10× | {verdict(m.ratio <= 1.10)} |",
+            f"| … against theory with the replies ((1,000 + {len(replies)}) / 30 = "
+            f"{shared:.1f} s) | {m.seconds / shared:.3f}× | — | |",
             f"| 429 answers | {m.refused_429} | 0 | {verdict(m.refused_429 == 0)} |",
             f"| most messages in any 1 s | {m.busiest_second} | ≤ {PER_SECOND} | "
             f"{verdict(m.busiest_second <= PER_SECOND)} |",
@@ -361,6 +368,13 @@ the long poll's return and both latencies.
 | measure | figure | target | verdict |
 |---|---|---|---|
 {reply_rows(asked)}
+
+The server runs in the benchmark's process with Python's cyclic garbage collector off
+during each run: the calls it keeps make its collections slow, and a pause stamps the
+arrivals behind it late, drawing 429s that Telegram, whose servers do not pause with
+ours, would not send (two sliding-window runs side by side: the shortest time holding 31
+arrivals was 1.0007 s, one 429, with the collector on; 1.0147 s, none, with it off). The
+bot's own process runs as shipped.
 
 Whole benchmark (set-up, {len(runs) + 2} runs of start, fan-out, stop): {wall:.0f} s.
 """
