@@ -59,6 +59,8 @@ class BotProcess:
     env: dict[str, str] = field(default_factory=dict)
     command: tuple[str, ...] = (sys.executable, "-m", "bot", "run")
     """What to start: `partnerbot run` unless told otherwise (a benchmark's bare bot)."""
+    cwd: Path | None = None
+    """Where to start it: another checkout's directory runs that checkout's `bot` package."""
     process: asyncio.subprocess.Process | None = None
 
     async def start(self, clock_start: datetime = CLOCK_START, **env: str) -> None:
@@ -74,7 +76,7 @@ class BotProcess:
         }
         with self.log.open("a") as out:
             self.process = await asyncio.create_subprocess_exec(
-                *self.command, env=variables, stdout=out, stderr=out
+                *self.command, env=variables, stdout=out, stderr=out, cwd=self.cwd
             )
 
     async def stop(self, sig: int = signal.SIGINT, within: float = 30) -> int:

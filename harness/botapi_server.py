@@ -2,9 +2,10 @@
 
 It serves `harness.fake_telegram.FakeTelegram` (the rules the in-process tests use) over HTTP,
 and adds what only a network server has: long-polling `getUpdates`, pushing updates to a
-webhook with Telegram's secret header, flood limits answered with 429 and
-`retry_after`, and requests that hang. It runs on the test's own event loop (tornado);
-the bot under test is a real `partnerbot run` process.
+webhook with Telegram's secret header, flood limits answered with 429 and `retry_after`
+(counted as a leaky bucket or in a sliding window: `FloodModel`), an added round-trip time
+(`latency`), and requests that hang. It runs on the test's own event loop (tornado); the
+bot under test is a real `partnerbot run` process.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import contextlib
 import json
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, Protocol
 
 import httpx
 import tornado.httputil
@@ -44,6 +47,23 @@ INT_FIELDS = {"chat_id", "user_id", "message_id", "offset", "limit", "timeout", 
 SENDS = ("send", "edit", "copy", "forward")  # what Telegram's flood limits count
 
 
+class FloodModel(Enum):
+    """How the fake server counts sends against Telegram's limits."""
+
+    LEAKY_BUCKET = "leaky bucket"
+    """A burst of the limit, then the limit's rate: the model PTB's AIORateLimiter paces by."""
+    SLIDING_WINDOW = "sliding window"
+    """At most the limit in any window of its length: no burst above it, ever."""
+
+
+class Counter(Protocol):
+    def wait(self, now: float) -> float:
+        """0 and counted when one more fits now, otherwise the seconds until it would."""
+
+    def undo(self) -> None:
+        """Take back the last count (the request was refused by another limit)."""
+
+
 @dataclass
 class Bucket:
     """A leaky bucket: holds `size` messages and drains `size` per `period` seconds."""
@@ -54,7 +74,6 @@ class Bucket:
     at: float = 0.0
 
     def wait(self, now: float) -> float:
-        """0 and counted when one more fits now, otherwise the seconds until it would."""
         self.level = max(0.0, self.level - (now - self.at) * self.size / self.period)
         self.at = now
         if self.level + 1 > self.size:
@@ -62,32 +81,60 @@ class Bucket:
         self.level += 1
         return 0.0
 
+    def undo(self) -> None:
+        self.level -= 1
+
+
+@dataclass
+class Window:
+    """A sliding window: at most `size` arrivals in any `period` seconds."""
+
+    size: int
+    period: float
+    arrivals: deque[float] = field(default_factory=deque)
+
+    def wait(self, now: float) -> float:
+        while self.arrivals and self.arrivals[0] <= now - self.period:
+            self.arrivals.popleft()
+        if len(self.arrivals) >= self.size:
+            return self.arrivals[0] + self.period - now
+        self.arrivals.append(now)
+        return 0.0
+
+    def undo(self) -> None:
+        self.arrivals.pop()
+
 
 @dataclass
 class FloodLimits:
-    """Telegram's limits as documented: about 30 messages/s per bot, 20/min per group.
+    """Telegram's limits as documented: about 30 messages/s per bot, 20/min per group,
+    counted by `model`; more is answered with the whole seconds to wait."""
 
-    Both are leaky buckets (a burst of the limit, then the limit's rate), the model PTB's
-    AIORateLimiter paces by; more is answered with the whole seconds to wait.
-    """
-
-    per_second: float = 30.0
+    per_second: int = 30
     per_group_minute: int = 20
-    _bot: Bucket | None = None
-    _groups: dict[int, Bucket] = field(default_factory=dict)
+    model: FloodModel = FloodModel.LEAKY_BUCKET
+    _bot: Counter | None = None
+    _groups: dict[int, Counter] = field(default_factory=dict)
+
+    def _counter(self, size: int, period: float, now: float) -> Counter:
+        if self.model is FloodModel.LEAKY_BUCKET:
+            return Bucket(size, period, at=now)
+        return Window(size, period)
 
     def retry_after(self, chat_id: int, now: float) -> int | None:
         """None: allowed (and counted); otherwise whole seconds to wait, as Telegram says."""
         if self._bot is None:
-            self._bot = Bucket(self.per_second, 1.0, at=now)
+            self._bot = self._counter(self.per_second, 1.0, now)
         group = None
         if chat_id < 0:
-            group = self._groups.setdefault(chat_id, Bucket(self.per_group_minute, 60.0, at=now))
+            group = self._groups.get(chat_id)
+            if group is None:
+                group = self._groups[chat_id] = self._counter(self.per_group_minute, 60.0, now)
             if wait := group.wait(now):
                 return max(1, math.ceil(wait))
         if wait := self._bot.wait(now):
             if group is not None:
-                group.level -= 1  # refused as a whole: the group's count is undone
+                group.undo()  # refused as a whole: the group's count is undone
             return max(1, math.ceil(wait))
         return None
 
@@ -102,6 +149,8 @@ class BotApiServer:
     flood: FloodLimits | None = field(default_factory=FloodLimits)
     hang: set[int] = field(default_factory=set)
     """Chats whose next send is never answered (the bot's read timeout must fire)."""
+    latency: float = 0.0
+    """Seconds added to every answer, as over a slow link or from far away."""
     refused_429: int = 0
     url: str = ""
     _server: HTTPServer | None = None
@@ -163,6 +212,14 @@ class BotApiServer:
 
     # -- serving -------------------------------------------------------------------------
     async def answer(self, token: str, method: str, params: JSON, files: JSON) -> tuple[int, JSON]:
+        """Telegram's answer, `latency` seconds after the request arrived and was counted
+        (a link's delay both ways, in one: what the bot sees is the round trip)."""
+        status, body = await self._serve(token, method, params, files)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return status, body
+
+    async def _serve(self, token: str, method: str, params: JSON, files: JSON) -> tuple[int, JSON]:
         if self.token is not None and token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         chat_id = _int(params.get("chat_id"))

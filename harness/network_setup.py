@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.model.chats import TargetKind
+from bot.model.posts import Invitation, payload_to_json
 from bot.model.recurrence import occurrences
 from bot.model.reminders import ReminderSetting
 from harness.botapi_server import BotApiServer
@@ -18,6 +19,33 @@ SERIES = "bonn-la-paz-virtual"  # seeded: six-weekly on Tuesdays, 15:00 Europe/B
 def group(chat_id: int, kind: str = "supergroup") -> dict[str, Any]:
     """A group chat as Telegram describes it."""
     return {"id": chat_id, "type": kind, "title": f"group {chat_id}"}
+
+
+async def meetings(storage: Storage, after: datetime, count: int) -> list[datetime]:
+    """The seeded series' next `count` meetings (naive local starts, as posts name them)."""
+    [series] = [s for s in (await storage.network.load()).meeting_series if s.id == SERIES]
+    found = occurrences(series, after, after + timedelta(days=60 * count))
+    return [o.local_start for o in found[:count]]
+
+
+async def pile_up(storage: Storage, chat_id: int, count: int, due: datetime) -> None:
+    """`count` posts for one group, all due at `due`: invitations to the seeded series'
+    next meetings, as a group that follows nothing keeps them (no re-plan removes them)."""
+    await storage.preferences.set_chat_languages(chat_id, "supergroup", f"group {chat_id}", ("en",))
+    starts = await meetings(storage, due, count)
+    rows = []
+    for start in starts:
+        payload = Invitation(SERIES, start.isoformat(timespec="minutes"))
+        rows.append((payload.key, chat_id, payload.kind.value, _utc(due), payload_to_json(payload)))
+    async with storage.db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 async def next_meeting(db: Path, after: datetime) -> datetime:

@@ -1,10 +1,10 @@
-"""The reminder outbox: planned rows, claimed one at a time, each sent exactly once."""
+"""The reminder outbox: planned rows, claimed one by one (a few in flight), each sent once."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,18 +126,20 @@ class OutboxRepository:
             return added
 
     async def release_in_flight(self) -> int:
-        """After a crash: rows claimed but never confirmed go back (at most one per process)."""
+        """After a crash: rows claimed but never confirmed go back (at most the dispatcher's
+        IN_FLIGHT)."""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE deliveries SET status = 'pending' WHERE status = 'sending'"
             )
             return cur.rowcount
 
-    async def claim_next(self, now: datetime) -> Delivery | None:
-        """Take the most overdue pending row of a chat that is not paused, committed at once.
+    async def claim_next(self, now: datetime, exclude: Collection[int] = ()) -> Delivery | None:
+        """Take the most overdue pending row of a chat that is not paused, nor in `exclude`
+        (chats with a row in flight, groups over their minute), committed at once.
         A row this version cannot read costs that row (failed, with the reason), not the run."""
         while True:
-            row = await self._claim(now)
+            row = await self._claim(now, exclude)
             if row is None:
                 return None
             try:
@@ -146,7 +148,7 @@ class OutboxRepository:
                 log.error("%s", exc)
                 await self.mark_failed(row["id"], str(exc))
 
-    async def _claim(self, now: datetime) -> aiosqlite.Row | None:
+    async def _claim(self, now: datetime, exclude: Collection[int]) -> aiosqlite.Row | None:
         async with (
             self.db.transaction() as conn,
             conn.execute(
@@ -154,12 +156,24 @@ class OutboxRepository:
                 "SELECT d.id FROM deliveries d JOIN chats c ON c.id = d.chat_id "
                 "WHERE d.status = 'pending' AND coalesce(d.not_before, d.due_at) <= ? "
                 "AND c.paused_reason IS NULL "
+                "AND d.chat_id NOT IN (SELECT value FROM json_each(?)) "
                 "ORDER BY coalesce(d.not_before, d.due_at), d.id LIMIT 1) RETURNING *",
-                (_utc(now),),
+                (_utc(now), json.dumps(sorted(exclude))),
             ) as cur,
         ):
             row: aiosqlite.Row | None = await cur.fetchone()
         return row
+
+    async def has_due(self, now: datetime, chat_ids: Collection[int]) -> bool:
+        """Whether one of these chats has a row due now (and is not paused)."""
+        async with self.db.conn.execute(
+            "SELECT 1 FROM deliveries d JOIN chats c ON c.id = d.chat_id "
+            "WHERE d.status = 'pending' AND coalesce(d.not_before, d.due_at) <= ? "
+            "AND c.paused_reason IS NULL AND d.chat_id IN (SELECT value FROM json_each(?)) "
+            "LIMIT 1",
+            (_utc(now), json.dumps(sorted(chat_ids))),
+        ) as cur:
+            return await cur.fetchone() is not None
 
     async def mark_sent(self, delivery_id: int, message_id: int, now: datetime) -> None:
         await self._set(

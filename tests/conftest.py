@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from telegram.ext import AIORateLimiter
 
 from bot.app import BotApplication, build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
+from bot.telegram.pacing import Pacer
 from bot.text.i18n import I18n
 from harness.bot_process import CLOCK_START
 from harness.fake_telegram import OfflineTelegram, as_update
@@ -120,7 +120,7 @@ def make_app(
 ) -> BotApplication:
     """The real Application on the offline API; tests drive the dispatcher themselves
     (schedule=False keeps the JobQueue from racing them) and no pacing slows them down."""
-    limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0)
+    limiter = Pacer(None)  # the bot's own limiter, pacing nothing
     return build_application(
         settings,
         request=api,

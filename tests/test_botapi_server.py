@@ -10,7 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 
 from harness.bot_process import TOKEN
-from harness.botapi_server import BotApiServer, FloodLimits
+from harness.botapi_server import BotApiServer, FloodLimits, FloodModel
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "Bonn – La Paz"}
 
@@ -117,3 +117,39 @@ async def test_flood_limits_answer_429_with_retry_after(
     body = raw.json()
     assert raw.status_code == 429 and body["ok"] is False and body["error_code"] == 429
     assert body["parameters"]["retry_after"] >= 1
+
+
+def test_the_leaky_bucket_refills_while_the_sliding_window_waits_for_its_second() -> None:
+    bucket = FloodLimits(per_second=30, model=FloodModel.LEAKY_BUCKET)
+    window = FloodLimits(per_second=30, model=FloodModel.SLIDING_WINDOW)
+    for limits in (bucket, window):
+        assert all(limits.retry_after(n, 100.0) is None for n in range(1, 31))
+        assert limits.retry_after(31, 100.0) == 1  # a 31st at once: refused by both
+    # half a second later the bucket has drained 15; the window still holds 30
+    assert [bucket.retry_after(n, 100.5) for n in range(31, 47)] == [None] * 15 + [1]
+    assert window.retry_after(31, 100.5) == 1
+    assert window.retry_after(31, 100.99) == 1
+    assert window.retry_after(31, 101.0) is None  # the first 30 have left the window
+    # so the bucket let 57 through in its first second: 30 at once, then 30/s
+    burst = FloodLimits(per_second=30, model=FloodModel.LEAKY_BUCKET)
+    allowed = sum(burst.retry_after(n, 100 + n / 1000) is None for n in range(1000))
+    assert allowed == 30 + 29  # 30 at once, then one per 1/30 s over 0.999 s
+
+
+def test_a_group_gets_twenty_in_any_minute_in_the_sliding_window() -> None:
+    limits = FloodLimits(model=FloodModel.SLIDING_WINDOW)
+    assert all(limits.retry_after(-7, 10.0 + n) is None for n in range(20))
+    assert limits.retry_after(-7, 40.0) == 30  # until the first has left the minute
+    assert limits.retry_after(-8, 40.0) is None  # other groups are not held
+    assert limits.retry_after(-7, 70.0) is None
+    assert limits.retry_after(-7, 70.5) == 1
+
+
+async def test_latency_delays_every_answer(server: BotApiServer, bot: Bot) -> None:
+    import time
+
+    server.latency = 0.2
+    started = time.monotonic()
+    await bot.send_message(GROUP["id"], "slow")
+    assert time.monotonic() - started >= 0.2
+    assert len(server.sent(GROUP["id"])) == 1

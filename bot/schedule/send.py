@@ -2,20 +2,25 @@
 
 The database decides; the JobQueue only wakes us (bot/schedule/jobs.py). Each row is
 claimed (committed as 'sending') before its request and confirmed after, so a crash leaves
-at most that one row in doubt, and it is sent again on start.
+at most the rows in flight in doubt (`IN_FLIGHT`), and they are sent again on start.
+
+A few sends are in flight at once, so that the round trip to Telegram does not set the
+pace: the pacer (bot/telegram/pacing.py) does, with the dispatcher's posts marked to yield
+to replies. At most one row of a chat is in flight, so each chat gets its posts in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -24,6 +29,7 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import ExtBot
 
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
@@ -31,6 +37,7 @@ from bot.model.posts import Delivery, Invitation, PostKind
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network
+from bot.telegram.pacing import Pacer, Priority
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
 from bot.views.rsvp import rsvp_keyboard
@@ -39,6 +46,13 @@ from storage.store import Storage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
+IN_FLIGHT = 4
+"""Sends in flight at once. Telegram takes 30 a second, so this keeps up with round trips
+of up to 4/30 s (130 ms; a slow link or a far host) and the database work between them;
+more would buy nothing but a larger doubt: after kill -9 each row in flight may have
+reached Telegram unconfirmed, and is sent again (at most IN_FLIGHT repeats, one per chat)."""
+HELD_RECHECK = 1.0
+"""Seconds between looks at `keep_going` while only rows of groups over their minute wait."""
 REMINDERS = (PostKind.DEADLINE, PostKind.MEETING, PostKind.EVENT)
 """Kinds of which a later reminder, when due too, makes an earlier one superfluous."""
 
@@ -64,7 +78,7 @@ def _seconds(wait: timedelta | float) -> timedelta:
 
 @dataclass
 class Dispatcher:
-    """Sends due rows one at a time; one run at a time (the lock)."""
+    """Sends due rows, IN_FLIGHT at a time; one run at a time (the lock)."""
 
     storage: Storage
     i18n: I18n
@@ -73,30 +87,80 @@ class Dispatcher:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     hold_until: datetime | None = None
     """After flood control or a network failure: send nothing before this instant."""
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    """Waits (seconds) for a group's minute to free; tests move a fake clock instead."""
 
-    async def run(self, bot: Bot, keep_going: Callable[[], bool] = lambda: True) -> int:
-        """Send everything due now; stop early on flood control or a network failure, or
-        when `keep_going()` turns false (the app is stopping: the rest waits for the next
-        start instead of holding the stop up)."""
-        sent, now = 0, self.clock.now
+    async def run(self, bot: ExtBot[Any], keep_going: Callable[[], bool] = lambda: True) -> int:
+        """Send everything due now, up to IN_FLIGHT at a time; stop early on flood control or
+        a network failure, or when `keep_going()` turns false (the app is stopping: the rest
+        waits for the next start instead of holding the stop up)."""
         async with self.lock:
             if self.hold_until is not None and self.clock.now() < self.hold_until:
                 return 0
-            loaded: tuple[Network, Mapping[str, PartnershipView]] | None = None
-            while keep_going() and (delivery := await self.storage.outbox.claim_next(now())):
-                if loaded is None:  # only when something is due: the tick runs every minute
-                    loaded = await self._load()
-                try:
-                    outcome = await self._send_one(bot, delivery, *loaded)
-                except Exception as exc:  # a bug must cost one row, not the outbox
-                    log.exception("post %s to chat %s broke", delivery.key, delivery.chat_id)
-                    await self.storage.outbox.mark_failed(delivery.id, f"internal error: {exc}")
+            return await self._run(bot, keep_going)
+
+    async def _run(self, bot: ExtBot[Any], keep_going: Callable[[], bool]) -> int:
+        pacer = _pacer_of(bot)
+        outbox = self.storage.outbox
+        flight: dict[asyncio.Task[Outcome], int] = {}  # each send, and its chat
+        loaded: tuple[Network, Mapping[str, PartnershipView]] | None = None
+        sent, stopping = 0, False
+        try:
+            while True:
+                claimed = None
+                held = pacer.held_groups() if pacer is not None else {}
+                if not stopping and len(flight) < IN_FLIGHT and keep_going():
+                    busy = set(flight.values()) | {c for c in held if isinstance(c, int)}
+                    claimed = await outbox.claim_next(self.clock.now(), exclude=busy)
+                if claimed is not None:
+                    if loaded is None:  # only when something is due: the tick runs every minute
+                        loaded = await self._load()
+                    send = self._send_guarded(bot, claimed, *loaded, pacer is not None)
+                    flight[asyncio.create_task(send)] = claimed.chat_id
                     continue
-                if outcome is Outcome.SENT:
-                    sent += 1
-                elif outcome is Outcome.STOP:
-                    break
-        return sent
+                if flight:  # a slot or a chat frees when a send ends
+                    done, _ = await asyncio.wait(flight, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        del flight[task]
+                        outcome = task.result()
+                        sent += outcome is Outcome.SENT
+                        stopping = stopping or outcome is Outcome.STOP
+                    continue
+                wait = await self._held_wait(held, stopping, keep_going)
+                if wait is None:
+                    return sent
+                await self.sleep(min(wait, HELD_RECHECK))
+        finally:  # only on a crash (or cancellation): what is in flight stays 'sending'
+            for task in flight:
+                task.cancel()
+            await asyncio.gather(*flight, return_exceptions=True)
+
+    async def _held_wait(
+        self, held: Mapping[int | str, float], stopping: bool, keep_going: Callable[[], bool]
+    ) -> float | None:
+        """Seconds until a group over its minute may receive again, when only such groups'
+        rows are due; None when the run is over."""
+        chats = [c for c in held if isinstance(c, int)]
+        if stopping or not chats or not keep_going():
+            return None
+        if not await self.storage.outbox.has_due(self.clock.now(), chats):
+            return None
+        return min(held[c] for c in chats)
+
+    async def _send_guarded(
+        self,
+        bot: ExtBot[Any],
+        delivery: Delivery,
+        net: Network,
+        views: Mapping[str, PartnershipView],
+        marked: bool,
+    ) -> Outcome:
+        try:
+            return await self._send_one(bot, delivery, net, views, marked)
+        except Exception as exc:  # a bug must cost one row, not the outbox
+            log.exception("post %s to chat %s broke", delivery.key, delivery.chat_id)
+            await self.storage.outbox.mark_failed(delivery.id, f"internal error: {exc}")
+            return Outcome.FAILED
 
     async def _load(self) -> tuple[Network, Mapping[str, PartnershipView]]:
         """What posts are composed from: the network and the partnerships they name."""
@@ -106,10 +170,11 @@ class Dispatcher:
 
     async def _send_one(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         delivery: Delivery,
         net: Network,
         views: Mapping[str, PartnershipView],
+        marked: bool = False,
     ) -> Outcome:
         now = self.clock.now()
         try:
@@ -123,14 +188,26 @@ class Dispatcher:
             log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
             await self.storage.outbox.mark_skipped(delivery.id, str(why))
             return Outcome.SKIPPED
+        keyboard = await self._keyboard(delivery)
+        if self.hold_until is not None and now < self.hold_until:  # another send was refused
+            await self.storage.outbox.retry_at(delivery.id, self.hold_until, "held back")
+            return Outcome.STOP
         try:
             message = await bot.send_message(
-                delivery.chat_id, text, reply_markup=await self._keyboard(delivery)
+                delivery.chat_id,
+                text,
+                reply_markup=keyboard,
+                rate_limit_args=Priority.POST if marked else None,
             )
         except TelegramError as exc:
             return await self._refused(delivery, exc, now)
         await self.storage.outbox.mark_sent(delivery.id, message.message_id, self.clock.now())
         return Outcome.SENT
+
+    def _hold(self, until: datetime) -> None:
+        """Send nothing before `until` (the latest of what the sends in flight were told)."""
+        if self.hold_until is None or self.hold_until < until:
+            self.hold_until = until
 
     async def _reader(self, chat_id: int) -> Reader:
         prefs = await self.storage.preferences.chat(chat_id)
@@ -149,7 +226,7 @@ class Dispatcher:
         outbox, chat_id = self.storage.outbox, delivery.chat_id
         if isinstance(exc, RetryAfter):  # flood control: wait as told, lose nothing
             wait = _seconds(exc.retry_after)
-            self.hold_until = now + wait  # Telegram meant all of our posts, not just this one
+            self._hold(now + wait)  # Telegram meant all of our posts, not just this one
             await outbox.retry_at(delivery.id, self.hold_until, "flood control")
             log.warning("flood control: waiting %s before the next post", wait)
             return Outcome.STOP
@@ -166,7 +243,7 @@ class Dispatcher:
         if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
             # Timeouts and 5xx: back off, try later. (BadRequest is a NetworkError in PTB,
             # but final: this row failed.)
-            self.hold_until = now + backoff(delivery.attempts)
+            self._hold(now + backoff(delivery.attempts))
             await outbox.retry_at(delivery.id, self.hold_until, str(exc))
             log.warning(
                 "network error for %s, retrying from %s: %s", delivery.key, self.hold_until, exc
@@ -175,3 +252,10 @@ class Dispatcher:
         await outbox.mark_failed(delivery.id, exc.message)
         log.error("post %s to chat %s refused: %s", delivery.key, chat_id, exc)
         return Outcome.FAILED
+
+
+def _pacer_of(bot: ExtBot[Any]) -> Pacer | None:
+    """The bot's pacer when it is ours: only it knows posts from replies and which groups
+    have used up their minute (another limiter would read `rate_limit_args` otherwise)."""
+    limiter = bot.rate_limiter
+    return limiter if isinstance(limiter, Pacer) else None

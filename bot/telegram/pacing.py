@@ -1,0 +1,312 @@
+"""Pacing what the bot sends to Telegram's limits, replies before posts.
+
+Telegram allows a bot about 30 messages a second, and 20 a minute in one group, counted as
+they arrive. PTB's AIORateLimiter is a leaky bucket: it lets a burst of 30 through at once
+and then 30 a second, so one second can hold 57; and it serves requests as they come, so a
+user's reply queues behind a fan-out's posts. `Pacer` keeps both limits as sliding windows
+(never more than the limit in any window; each window counted a little longer than
+Telegram's, because Telegram counts arrivals and the network's jitter moves them), spaces
+the scheduler's posts evenly so that a reply never waits for a burst to drain, and lets a
+waiting reply go before every waiting post.
+
+It is PTB's extension point (`BaseRateLimiter`): the dispatcher marks its sends with
+`rate_limit_args=Priority.POST`; anything unmarked is a reply. It never retries: a 429
+(RetryAfter) reaches the caller as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from telegram.ext import BaseRateLimiter
+
+COUNTED = ("send", "edit", "copy", "forward")
+"""Methods Telegram's flood limits count: messages sent, edited, copied or forwarded.
+Everything else (answerCallbackQuery, getChat, setMyCommands, …) is not paced."""
+NOT_A_MESSAGE = frozenset({"sendChatAction"})
+"""Named like a send, but shows "typing…" rather than sending a message."""
+PRUNE_EVERY = 1024
+"""Sends between sweeps of the per-group windows that have emptied."""
+
+Group = int | str
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Priority(Enum):
+    """Who waits for whom when both want the same slot."""
+
+    REPLY = "reply"
+    """An answer to a user (the default for anything unmarked): goes first."""
+    POST = "post"
+    """The scheduler's posts: they yield to replies, and are spaced evenly."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_second: int = 30
+    group_per_minute: int = 20
+    margin: float = 0.02
+    """Seconds each window is counted longer than Telegram's: a send may reach Telegram
+    that much later than the one 30 before it and still not make 31 in its second."""
+
+    @property
+    def second(self) -> float:
+        return 1.0 + self.margin
+
+    @property
+    def minute(self) -> float:
+        return 60.0 + self.margin
+
+    post_burst: int = 3
+    """Posts that may go at once to make up for slots a late post missed (a slow round
+    trip, a busy database): posts are spaced, but a lull is not lost for good."""
+
+    @property
+    def spacing(self) -> float:
+        """Seconds between two posts: the limit's rate, evenly."""
+        return self.second / self.per_second
+
+
+class Window:
+    """When the last sends went, for a limit of `size` sends in any `span` seconds; sends
+    let through but not yet made (`pending`) count as made now."""
+
+    __slots__ = ("pending", "size", "span", "stamps")
+
+    def __init__(self, size: int, span: float) -> None:
+        self.size, self.span = size, span
+        self.stamps: deque[float] = deque()
+        self.pending = 0
+
+    def free_at(self, now: float) -> float:
+        """The first instant, `now` or later, at which one more send fits."""
+        stamps = self.stamps
+        while stamps and stamps[0] <= now - self.span:
+            stamps.popleft()
+        if len(stamps) + self.pending < self.size:
+            return now
+        if self.pending >= self.size:
+            return now + self.span
+        return stamps[self.pending - self.size] + self.span
+
+    def record(self, now: float) -> None:
+        """One pending send made now (kept in order: a late one may come after a later)."""
+        self.pending -= 1
+        bisect.insort(self.stamps, now)
+
+
+@dataclass
+class Gate:
+    """The decision, without waiting: when may a send go, and counting it. Time is
+    monotonic seconds, passed in. A send is let through (`admit`), then stamped when it is
+    really made (`made`): between the two the event loop may be busy elsewhere, and the
+    window must not count the send earlier than Telegram will see it."""
+
+    limits: Limits
+    overall: Window = field(init=False)
+    groups: dict[Group, Window] = field(default_factory=dict)
+    full: dict[Group, float] = field(default_factory=dict)
+    """Groups whose minute is used up, with the instant they may receive again."""
+    next_post: float = -math.inf
+    """When the next post is due on the evenly spaced schedule (it may go up to
+    `post_burst - 1` slots early, after a lull)."""
+    counted: int = 0
+
+    def __post_init__(self) -> None:
+        self.overall = Window(self.limits.per_second, self.limits.second)
+
+    def ready_at(self, now: float, group: Group | None, priority: Priority) -> float:
+        at = self.overall.free_at(now)
+        if group is not None and (window := self.groups.get(group)) is not None:
+            at = max(at, window.free_at(now))
+        if priority is Priority.POST:
+            early = (self.limits.post_burst - 1) * self.limits.spacing
+            at = max(at, self.next_post - early)
+        return at
+
+    def admit(self, now: float, group: Group | None, priority: Priority) -> None:
+        """Let one send through: it holds its place in the windows until `made`."""
+        self.overall.pending += 1
+        if priority is Priority.POST:
+            self.next_post = max(self.next_post, now) + self.limits.spacing
+        if group is not None:
+            window = self.groups.get(group)
+            if window is None:
+                window = self.groups[group] = Window(
+                    self.limits.group_per_minute, self.limits.minute
+                )
+            window.pending += 1
+
+    def made(self, now: float, group: Group | None) -> None:
+        """The send let through is made now."""
+        self.overall.record(now)
+        if group is not None:
+            window = self.groups[group]
+            window.record(now)
+            if (free := window.free_at(now)) > now:
+                self.full[group] = free
+        self.counted += 1
+        if self.counted % PRUNE_EVERY == 0:
+            self._prune(now)
+
+    def withdraw(self, group: Group | None) -> None:
+        """A send let through that will not be made (its caller gave up)."""
+        self.overall.pending -= 1
+        if group is not None:
+            self.groups[group].pending -= 1
+
+    def record(self, now: float, group: Group | None, priority: Priority) -> None:
+        """Let through and made at once."""
+        self.admit(now, group, priority)
+        self.made(now, group)
+
+    def held(self, now: float) -> dict[Group, float]:
+        """Groups that may not receive now, with the seconds until they may."""
+        for group in [g for g, at in self.full.items() if at <= now]:
+            del self.full[group]
+        return {group: at - now for group, at in self.full.items()}
+
+    def _prune(self, now: float) -> None:
+        """Forget groups with nothing in their window: 1,000 groups a fan-out add up."""
+        for group, window in list(self.groups.items()):
+            window.free_at(now)  # drops what has left the window
+            if not window.stamps and not window.pending:
+                del self.groups[group]
+
+
+@dataclass
+class _Waiter:
+    priority: Priority
+    group: Group | None
+    admitted: asyncio.Future[None]
+
+
+class Pacer(BaseRateLimiter[Priority]):
+    """Telegram's limits kept as sliding windows; replies first, posts spaced.
+
+    `limits=None` paces nothing (tests, and benchmarks of the bot's own cost); `clock` and
+    `sleep` are injected so that tests move time instead of waiting for it.
+    """
+
+    def __init__(
+        self,
+        limits: Limits | None = Limits(),
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.gate = Gate(limits) if limits is not None else None
+        self._clock, self._sleep = clock, sleep
+        self._waiting: list[_Waiter] = []
+        self._wake = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the pump starts with the first send that has to wait."""
+
+    async def shutdown(self) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            self._pump = None
+
+    def held_groups(self) -> dict[Group, float]:
+        """Groups whose minute is used up, with the seconds until they may receive again:
+        the dispatcher leaves their posts for later instead of waiting in a slot."""
+        return self.gate.held(self._clock()) if self.gate is not None else {}
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Priority | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if self.gate is not None and counted(endpoint):
+            priority = rate_limit_args if isinstance(rate_limit_args, Priority) else None
+            await self._admit(group_of(data.get("chat_id")), priority or Priority.REPLY)
+        return await callback(*args, **kwargs)
+
+    async def _admit(self, group: Group | None, priority: Priority) -> None:
+        """Return once this send may go, counted."""
+        assert self.gate is not None
+        now = self._clock()
+        if not self._waiting and self.gate.ready_at(now, group, priority) <= now:
+            self.gate.record(now, group, priority)
+            return
+        waiter = _Waiter(priority, group, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiter)
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._admit_waiting(), name="pacer")
+        else:
+            self._wake.set()
+        try:
+            await waiter.admitted
+        except asyncio.CancelledError:
+            if waiter in self._waiting:  # gave up while waiting
+                self._waiting.remove(waiter)
+            elif not waiter.admitted.cancelled():  # let through, but gone before sending
+                self.gate.withdraw(group)
+            raise
+        self.gate.made(self._clock(), group)  # now, not when let through: see Gate
+
+    async def _admit_waiting(self) -> None:
+        """Let waiting sends go as slots free, replies first, each kind in arrival order;
+        a send held only by its group's minute does not hold up the others."""
+        gate = self.gate
+        assert gate is not None
+        while self._waiting:
+            now, next_at = self._clock(), math.inf
+            self._waiting.sort(key=lambda w: w.priority is Priority.POST)  # stable: FIFO kept
+            for waiter in list(self._waiting):
+                if waiter.admitted.done():
+                    self._waiting.remove(waiter)
+                    continue
+                at = gate.ready_at(now, waiter.group, waiter.priority)
+                if at <= now:
+                    gate.admit(now, waiter.group, waiter.priority)
+                    waiter.admitted.set_result(None)
+                    self._waiting.remove(waiter)
+                else:
+                    next_at = min(next_at, at)
+            if not self._waiting:
+                break
+            self._wake.clear()
+            await _first(self._sleep(next_at - now), self._wake.wait())
+
+
+async def _first(*waits: Awaitable[Any]) -> None:
+    """Wait until the first of `waits` is done; the others are cancelled."""
+    tasks = [asyncio.ensure_future(w) for w in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+def counted(endpoint: str) -> bool:
+    """Whether Telegram counts this method against the bot's flood limits."""
+    return endpoint.startswith(COUNTED) and endpoint not in NOT_A_MESSAGE
+
+
+def group_of(chat_id: object) -> Group | None:
+    """The group a send goes to, or None for a private chat: negative ids are groups, and
+    a username (str) names a channel or supergroup."""
+    if isinstance(chat_id, str):
+        try:
+            chat_id = int(chat_id)
+        except ValueError:
+            return chat_id
+    if isinstance(chat_id, int) and chat_id < 0:
+        return chat_id
+    return None

@@ -1,0 +1,247 @@
+"""The pacer: Telegram's limits as sliding windows, replies first. Time is injected: the
+pacer's clock only moves when it sleeps, so nothing here waits for real."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.telegram.pacing import Gate, Limits, Pacer, Priority, counted, group_of
+
+LIMITS = Limits()
+
+
+@dataclass
+class FakeTime:
+    """A monotonic clock that moves only when someone sleeps on it."""
+
+    now: float = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        for _ in range(3):  # what is ready runs first: a sleep cut short moves no time
+            await asyncio.sleep(0)
+        self.now += max(seconds, 0.0)
+
+
+@dataclass
+class Sent:
+    """What reached 'Telegram': (instant, chat, label), in order."""
+
+    time: FakeTime
+    log: list[tuple[float, int, str]] = field(default_factory=list)
+
+    async def send(
+        self,
+        pacer: Pacer,
+        chat_id: int,
+        label: str,
+        priority: Priority | None = None,
+        endpoint: str = "sendMessage",
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        async def callback() -> bool:
+            self.log.append((self.time.now, chat_id, label))
+            if then is not None:
+                then()
+            return True
+
+        await pacer.process_request(callback, (), {}, endpoint, {"chat_id": chat_id}, priority)
+
+    def times(self, label: str | None = None) -> list[float]:
+        return [t for t, _, lab in self.log if label is None or lab == label]
+
+
+@pytest.fixture
+def clock() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def pacer(clock: FakeTime) -> Pacer:
+    return Pacer(LIMITS, clock=clock.monotonic, sleep=clock.sleep)
+
+
+def most_in_any_window(times: list[float], span: float) -> int:
+    ordered = sorted(times)
+    return max(sum(1 for t in ordered[i:] if t < start + span) for i, start in enumerate(ordered))
+
+
+def test_the_gate_counts_sliding_windows_and_spaces_posts() -> None:
+    gate = Gate(LIMITS)
+    for _ in range(30):
+        assert gate.ready_at(0.0, None, Priority.REPLY) == 0.0
+        gate.record(0.0, None, Priority.REPLY)
+    assert gate.ready_at(0.5, None, Priority.REPLY) == pytest.approx(LIMITS.second)
+    assert gate.ready_at(LIMITS.second, None, Priority.REPLY) == LIMITS.second
+    for _ in range(LIMITS.post_burst):  # after a lull, a few posts may go at once
+        assert gate.ready_at(5.0, -2, Priority.POST) == 5.0
+        gate.record(5.0, -1, Priority.POST)
+    assert gate.ready_at(5.0, None, Priority.REPLY) == 5.0  # replies are not spaced
+    assert gate.ready_at(5.0, -2, Priority.POST) == pytest.approx(5.0 + LIMITS.spacing)
+    for n in range(19):
+        gate.record(6.0 + n, -1, Priority.REPLY)
+    assert gate.held(30.0) == {-1: pytest.approx(5.0 + LIMITS.minute - 30.0)}
+    assert gate.ready_at(30.0, -1, Priority.REPLY) == pytest.approx(5.0 + LIMITS.minute)
+    assert gate.held(5.0 + LIMITS.minute) == {}
+
+
+def test_a_send_counts_from_when_it_is_made_not_when_it_was_let_through() -> None:
+    """Between the two the event loop may be busy (a re-plan, a collection): counted from
+    the earlier instant, its window would free too soon and Telegram would count 31."""
+    gate = Gate(LIMITS)
+    for _ in range(30):
+        gate.admit(0.0, -1, Priority.REPLY)
+    assert gate.ready_at(0.3, None, Priority.REPLY) == pytest.approx(0.3 + LIMITS.second)
+    for _ in range(30):
+        gate.made(0.5, -1)  # the loop was busy for half a second
+    assert gate.ready_at(1.2, None, Priority.REPLY) == pytest.approx(0.5 + LIMITS.second)
+    gate.admit(2.0, -2, Priority.REPLY)
+    gate.withdraw(-2)  # let through, then given up: it holds no place
+    assert gate.ready_at(2.0, -2, Priority.REPLY) == 2.0
+
+
+async def test_posts_are_spaced_and_no_second_holds_more_than_the_limit(
+    pacer: Pacer, clock: FakeTime
+) -> None:
+    sent = Sent(clock)
+    await asyncio.gather(*(sent.send(pacer, -n, "post", Priority.POST) for n in range(1, 101)))
+    times = sent.times()
+    assert len(times) == 100
+    assert most_in_any_window(times, 1.0) <= 30
+    burst = LIMITS.post_burst
+    assert times[:burst] == [1000.0] * burst  # a few at once after the lull, then spaced
+    assert times[burst] == pytest.approx(1000.0 + LIMITS.spacing)
+    assert most_in_any_window(times, LIMITS.spacing - 1e-9) <= burst  # never more at once
+    assert times[-1] - times[0] == pytest.approx((100 - burst) * LIMITS.spacing)  # no slower
+
+
+async def test_replies_may_burst_but_never_above_the_limit(pacer: Pacer, clock: FakeTime) -> None:
+    sent = Sent(clock)
+    await asyncio.gather(*(sent.send(pacer, n, "reply") for n in range(1, 76)))
+    times = sent.times()
+    assert times[:30] == [1000.0] * 30  # a burst of replies goes at once
+    assert most_in_any_window(times, 1.0) <= 30
+    assert times[-1] - times[0] == pytest.approx(2 * LIMITS.second)
+
+
+async def test_a_reply_goes_before_the_waiting_posts(pacer: Pacer, clock: FakeTime) -> None:
+    sent = Sent(clock)
+    replies: list[asyncio.Task[None]] = []
+    asked: list[float] = []
+
+    def user_asks() -> None:  # while the 50th post goes out: the window is full by now
+        asked.append(clock.now)
+        replies.append(asyncio.create_task(sent.send(pacer, 7, "reply")))
+
+    posts = [
+        sent.send(pacer, -n, f"post {n}", Priority.POST, then=user_asks if n == 50 else None)
+        for n in range(1, 101)
+    ]
+    await asyncio.gather(*posts)
+    await asyncio.gather(*replies)
+    labels = [label for _, _, label in sent.log]
+    assert labels.index("reply") == labels.index("post 50") + 1  # before post 51
+    [answered] = sent.times("reply")
+    assert answered - asked[0] <= LIMITS.spacing + 1e-9
+    assert most_in_any_window(sent.times(), 1.0) <= 30
+    # the post the reply took the place of comes one slot later; the rest stay spaced
+    assert sent.times("post 51")[0] - answered >= LIMITS.spacing - 1e-9
+
+
+async def test_a_group_over_its_minute_waits_without_holding_up_the_others(
+    pacer: Pacer, clock: FakeTime
+) -> None:
+    sent = Sent(clock)
+    busy = [sent.send(pacer, -1, f"busy {n}", Priority.POST) for n in range(25)]
+    others = [sent.send(pacer, -100 - n, "other", Priority.POST) for n in range(60)]
+    await asyncio.gather(*busy, *others)
+    busy_times = [t for t, chat, _ in sent.log if chat == -1]
+    assert [lab for _, chat, lab in sent.log if chat == -1] == [f"busy {n}" for n in range(25)]
+    assert most_in_any_window(busy_times, 60.0) <= 20
+    first = busy_times[0]
+    assert busy_times[20] >= first + 60.0  # the 21st only after the first has left the minute
+    assert busy_times[20] - (first + LIMITS.minute) <= LIMITS.spacing + 1e-9  # and no later
+    # the other groups went on at the full rate meanwhile: all 60 within (80 slots) of start
+    assert max(sent.times("other")) - first <= 80 * LIMITS.spacing + 1e-9
+
+
+async def test_held_groups_names_a_group_whose_minute_is_used_up(
+    pacer: Pacer, clock: FakeTime
+) -> None:
+    sent = Sent(clock)
+    for n in range(20):
+        await sent.send(pacer, -5, f"reply {n}")
+        clock.now += 1.0
+    held = pacer.held_groups()
+    assert set(held) == {-5}
+    assert held[-5] == pytest.approx(1000.0 + LIMITS.minute - clock.now)
+    clock.now = 1000.0 + LIMITS.minute
+    assert pacer.held_groups() == {}
+
+
+async def test_what_telegram_does_not_count_is_not_paced(pacer: Pacer, clock: FakeTime) -> None:
+    sent = Sent(clock)
+    await asyncio.gather(*(sent.send(pacer, n, "reply") for n in range(1, 31)))
+    await sent.send(pacer, 1, "answer", endpoint="answerCallbackQuery")
+    await sent.send(pacer, 1, "chat", endpoint="getChat")
+    assert sent.times("answer") == sent.times("chat") == [1000.0]
+    await sent.send(pacer, 1, "edit", endpoint="editMessageText")  # an edit is counted
+    assert sent.times("edit") == [pytest.approx(1000.0 + LIMITS.second)]
+
+
+async def test_unpaced_lets_everything_through(clock: FakeTime) -> None:
+    pacer = Pacer(None, clock=clock.monotonic, sleep=clock.sleep)
+    sent = Sent(clock)
+    await asyncio.gather(*(sent.send(pacer, -1, "post", Priority.POST) for n in range(100)))
+    assert sent.times() == [1000.0] * 100
+    assert pacer.held_groups() == {}
+
+
+async def test_flood_control_reaches_the_caller_without_a_retry(
+    pacer: Pacer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as bot.app sets it
+    calls = []
+
+    async def refused() -> bool:
+        calls.append(1)
+        raise RetryAfter(timedelta(seconds=3))
+
+    with pytest.raises(RetryAfter):
+        await pacer.process_request(refused, (), {}, "sendMessage", {"chat_id": -1}, None)
+    assert calls == [1]
+
+
+async def test_a_cancelled_send_gives_its_slot_away(pacer: Pacer, clock: FakeTime) -> None:
+    sent = Sent(clock)
+    await asyncio.gather(*(sent.send(pacer, n, "reply") for n in range(1, 31)))  # window full
+    gone = asyncio.create_task(sent.send(pacer, 99, "gone"))
+    await asyncio.sleep(0)
+    gone.cancel()
+    await sent.send(pacer, 98, "kept")
+    assert gone.cancelled() and sent.times("gone") == []
+    assert sent.times("kept") == [pytest.approx(1000.0 + LIMITS.second)]
+
+
+def test_messages_sent_edited_copied_or_forwarded_are_counted() -> None:
+    for method in ("sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"):
+        assert counted(method), method
+    for method in ("copyMessage", "forwardMessages"):
+        assert counted(method), method
+    for method in ("answerCallbackQuery", "getChat", "setMyCommands", "sendChatAction"):
+        assert not counted(method), method
+
+
+def test_groups_are_negative_ids_and_usernames() -> None:
+    assert group_of(-100123) == -100123
+    assert group_of("-5") == -5
+    assert group_of("@channel") == "@channel"
+    assert group_of(42) is None and group_of("42") is None and group_of(None) is None
