@@ -56,6 +56,7 @@ ARRIVAL_EVERY = 0.02  # a command every 20 ms (50/s) while the re-plan runs
 RUNS = 2  # full re-plans measured each way
 ONE_CHAT_RUNS = 30
 WEEKS = 104
+STEP_WEEKS = 2  # plan, send, prune every other week (the bot prunes hourly: this keeps more)
 BOUND = 1.10  # two years may hold at most this much more than one
 App = Any
 
@@ -116,7 +117,10 @@ class Latencies:
 
     def row(self, name: str, target: bool) -> str:
         p50, p95, top = percentile(self.ms, 50), percentile(self.ms, 95), max(self.ms)
-        judged = f"≤ {LATENCY_TARGET_MS:g} ms | {verdict(top <= LATENCY_TARGET_MS)}"
+        judged = (
+            f"≤ {LATENCY_TARGET_MS:g} ms | p95 {verdict(p95 <= LATENCY_TARGET_MS)}, "
+            f"max {verdict(top <= LATENCY_TARGET_MS)}"
+        )
         return (
             f"| {name} | {len(self.ms)} | {p50:.1f} | {p95:.1f} | {top:.1f} | "
             f"{judged if target else '| '} |"
@@ -141,28 +145,40 @@ class Commands:
 
     async def during(self, work: Callable[[], Awaitable[object]], into: Latencies) -> float:
         """Send commands at a steady pace until `work` is done; returns its seconds."""
-        updates = [self.update(n) for n in range(4000)]  # built before: not the bot's work
         self.api.calls.clear()
         self.api.messages.clear()
         loop = asyncio.get_running_loop()
         replies: list[asyncio.Task[None]] = []
         start = loop.time()
         job = asyncio.ensure_future(work())
-        n = 0
+        n = answered = 0
         while not job.done() or n < 20:
             due = start + n * ARRIVAL_EVERY
             await asyncio.sleep(max(0.0, due - loop.time()))
-            replies.append(asyncio.ensure_future(self._answer(updates[n % 4000], due, into)))
+            replies.append(asyncio.ensure_future(self._answer(n, due, into)))
             n += 1
+            if n % 50 == 0:
+                answered += self._answered()
+        took = loop.time() - start
         await job
         await asyncio.gather(*replies)
-        answered = [c for c in self.api.calls if c.method == "sendMessage" and not c.error]
-        if len(answered) != n:
-            raise SystemExit(f"{len(answered)} of {n} commands answered")
-        return loop.time() - start
+        answered += self._answered()
+        if answered != n:
+            raise SystemExit(f"{answered} of {n} commands answered")
+        return took
 
-    async def _answer(self, update: Update, due: float, into: Latencies) -> None:
-        await self.app.process_update(update)
+    def _answered(self) -> int:
+        """Replies sent since last asked. The in-process API's record of calls and
+        messages is Telegram's side: emptied as we go, so that its growth does not make
+        the bot's garbage collector walk more than a deployed bot's would."""
+        calls, self.api.calls = self.api.calls, []
+        self.api.messages.clear()
+        return len([c for c in calls if c.method == "sendMessage" and not c.error])
+
+    async def _answer(self, n: int, due: float, into: Latencies) -> None:
+        # Read from Telegram's JSON on arrival, as the bot's update fetcher would: keeping
+        # thousands built in advance would give the garbage collector more to walk.
+        await self.app.process_update(self.update(n))
         into.ms.append((asyncio.get_running_loop().time() - due) * 1000)
 
 
@@ -303,7 +319,7 @@ async def measure_years(tmp: Path) -> Years:
     planners = [Planner(store, HOME) for store in stores]
     sizes: list[dict[int, Size]] = [{}, {}]
     prune_ms = []
-    for week in range(WEEKS + 1):
+    for week in range(0, WEEKS + 1, STEP_WEEKS):
         now = NOW + timedelta(weeks=week)
         for n, (store, planner) in enumerate(zip(stores, planners, strict=True)):
             await planner.replan_all(now)
@@ -312,7 +328,7 @@ async def measure_years(tmp: Path) -> Years:
                 start = time.perf_counter()
                 await prune(store, now)
                 prune_ms.append((time.perf_counter() - start) * 1000)
-            if week % 13 == 0:
+            if week % 26 == 0:
                 progress(f"week {week}")
             if week in (WEEKS // 2, WEEKS):
                 sizes[n][week // 52] = await size(store, tmp / "vacuumed.sqlite3")
@@ -329,7 +345,7 @@ def blocking_table(b: Blocking) -> str:
     return "\n".join(
         [
             "| commands (/milestones) answered | replies | p50 ms | p95 ms | max ms | "
-            "target (max) | verdict |",
+            "target | verdict |",
             "|---|---:|---:|---:|---:|---|---|",
             b.idle.row("with nothing else running", target=False),
             b.before.row("during a full re-plan, before (one piece)", target=False),
@@ -374,7 +390,7 @@ def years_table(y: Years) -> tuple[str, bool]:
         f"| MiB after VACUUM, never pruned (before) | {y.kept[1].vacuumed_mib:.1f} | "
         f"{y.kept[2].vacuumed_mib:.1f} | {y.kept[2].vacuumed_mib / y.kept[1].vacuumed_mib:.2f} "
         "| | |",
-        f"| a week's prune, median / max | {statistics.median(y.prune_ms):.0f} / "
+        f"| one prune (two weeks' rows), median / max | {statistics.median(y.prune_ms):.0f} / "
         f"{max(y.prune_ms):.0f} ms | | | in batches of 500 rows | |",
     ]
     return "\n".join(rows), bounded and file_bounded
@@ -393,9 +409,9 @@ def report(b: Blocking, y: Years) -> str:
         f"the same run. {RUNS} re-plans each way into an empty outbox and {RUNS} with nothing "
         f"new, {b.slices:,} slices in all.\n\n"
         f"{blocking_table(b)}\n\n"
-        f"**The outbox over two years.** {SIM_CHATS} groups as above, lived through week by "
-        "week from 2026-11-23: a full re-plan, every due row marked sent (every 20th skipped), "
-        f"then the hourly tick's prune (finished rows {KEEP_DAYS} days after their "
+        f"**The outbox over two years.** {SIM_CHATS} groups as above, lived through two "
+        "weeks at a time from 2026-11-23: a full re-plan, every due row marked sent (every "
+        f"20th skipped), then the hourly tick's prune (finished rows {KEEP_DAYS} days after their "
         "subject's last day). The same without the prune shows what it was before. "
         "Sizes: rows of `deliveries`; the database written afresh with `VACUUM INTO` "
         "(the pages the data needs); and `page_count × page_size` of the live file, which "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC
 from typing import Any, TypeVar
@@ -112,9 +113,19 @@ class NetworkRepository:
     async def events(self) -> list[Event]:
         return await fetch(self.db.conn, Event, "events", "SELECT * FROM events ORDER BY rowid")
 
-    async def meeting_series(self) -> list[MeetingSeries]:
-        sql = "SELECT * FROM meeting_series ORDER BY rowid"
-        return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql)
+    async def meeting_series(
+        self, partnership_ids: Sequence[str] | None = None
+    ) -> list[MeetingSeries]:
+        """Every series, or those of the given partnerships."""
+        if partnership_ids is None:
+            sql = "SELECT * FROM meeting_series ORDER BY rowid"
+            return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql)
+        sql = (
+            "SELECT * FROM meeting_series WHERE partnership_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY rowid"
+        )
+        ids = [json.dumps(list(partnership_ids))]
+        return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql, ids)
 
     async def meeting_changes(self) -> list[MeetingChange]:
         sql = "SELECT * FROM meeting_changes ORDER BY rowid"
@@ -169,12 +180,14 @@ class NetworkRepository:
         async with self.db.conn.execute(sql + " ORDER BY p.rowid", params) as cur:
             return [row[0] for row in await cur.fetchall()]
 
-    async def followed_partnerships(self) -> list[Partnership]:
-        """Partnerships some subscription reaches: directly, by phase, or by programme
-        (with its phases), in insertion order; their topics are not loaded."""
+    async def followed_partnerships(self, chat_id: int | None = None) -> list[Partnership]:
+        """Partnerships some subscription (of `chat_id`, if given) reaches: directly, by
+        phase, or by programme (with its phases), in insertion order; their topics are not
+        loaded."""
+        mine = "" if chat_id is None else " WHERE chat_id = ?"
         sql = (
             "WITH targets AS (SELECT DISTINCT target_kind AS kind, target_id AS id "
-            "FROM subscriptions), "
+            f"FROM subscriptions{mine}), "
             "phase_ids AS (SELECT id FROM targets WHERE kind = 'phase' UNION "
             "SELECT ph.id FROM phases ph JOIN targets t ON t.kind = 'programme' "
             "AND t.id = ph.programme_id) "
@@ -184,7 +197,8 @@ class NetworkRepository:
             "OR programme_id IN (SELECT id FROM targets WHERE kind = 'programme') "
             "ORDER BY rowid"
         )
-        return await fetch(self.db.conn, Partnership, "partnerships", sql)
+        params = [] if chat_id is None else [chat_id]
+        return await fetch(self.db.conn, Partnership, "partnerships", sql, params)
 
     async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
         """Cards for the given partnerships, in the order of `ids`."""

@@ -38,15 +38,19 @@ READ_AHEAD = 64
 """Chats whose settings a slice reads at once (it plans as many of them as fit)."""
 
 
-async def load_network(storage: Storage) -> Network:
+async def load_network(storage: Storage, chat_id: int | None = None) -> Network:
     """What planning and posts read: the dated records, and of the partnerships only those
-    subscriptions reach. Not the whole dataset: its towns alone are 20,000 rows at scale."""
+    subscriptions reach. Not the whole dataset: its towns alone are 20,000 rows at scale.
+    With `chat_id`: only the partnerships that chat's subscriptions reach and their
+    meetings, all one chat's plan needs (not every group's 1,640 series)."""
     network = storage.network
+    partnerships = {p.id: p for p in await network.followed_partnerships(chat_id)}
+    series = await network.meeting_series(None if chat_id is None else list(partnerships))
     return Network(
         phases={p.id: p for p in await network.phases()},
         milestones=await network.milestones(),
-        partnerships={p.id: p for p in await network.followed_partnerships()},
-        series=await network.meeting_series(),
+        partnerships=partnerships,
+        series=series,
         events=await network.events(),
         changes=await network.meeting_changes(),
     )
@@ -101,7 +105,7 @@ class Planner:
         """After a change to this chat: plan it alone. Returns rows added."""
         async with self._turn:
             self._fresh.add(chat_id)
-            net = await load_network(self.storage)
+            net = await load_network(self.storage, chat_id)
             return await plan_into(self.storage, [chat_id], net, now, self.home)
 
     async def replan_all(self, now: datetime, net: Network | None = None) -> int:
@@ -154,6 +158,7 @@ class Planner:
             ids.append(chat_id)  # one that follows nothing any more: its pending rows go
             if (chat := by_id.get(chat_id)) is not None:
                 planned.extend(plan_chat(chat, net, now, self.home))
+                await asyncio.sleep(0)  # a command's next step need not wait for the slice
         return position + used, await _write(storage, ids, planned, now)
 
 
