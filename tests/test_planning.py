@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,13 @@ from bot.model.domain import (
     Phase,
 )
 from bot.model.example import PHASE_ID
-from bot.model.posts import DeliveryStatus
+from bot.model.posts import (
+    DeadlineReminder,
+    DeliveryStatus,
+    EventReminder,
+    Invitation,
+    MeetingCorrection,
+)
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.plan import plan_chat, subject_last_day
 from bot.schedule.replan import KEEP_DAYS, Planner, load_network, prune
@@ -267,3 +273,13 @@ async def test_a_press_on_a_pruned_invitation_gets_a_polite_answer(bot: Driver) 
     assert await prune(store, bot.app.bot_data.clock.now() + timedelta(days=30)) > 0
     await bot.press(invite, yes, user=bot.user(3, "es"))
     assert bot.alerts()[1:] == ["Esta reunión ya terminó: no se aceptan más respuestas."]
+
+
+def test_a_posts_subject_ends_on_the_last_day_its_key_names() -> None:
+    assert subject_last_day(DeadlineReminder("m", "2027-02", 3)) == date(2027, 2, 28)
+    assert subject_last_day(DeadlineReminder("m", "2027", 3)) == date(2027, 12, 31)
+    assert subject_last_day(EventReminder("e", "2027-03-04", 7)) == date(2027, 3, 4)
+    assert subject_last_day(Invitation("s", "2027-01-05T23:30")) == date(2027, 1, 5)
+    moved = MeetingCorrection("c", "s", "2027-01-05T10:00", ChangeStatus.MOVED, "2027-01-09T10:00")
+    assert subject_last_day(moved) == date(2027, 1, 9)  # the later of the two days
+    assert subject_last_day(EventReminder("e", "--11-24", 7)) is None  # no year: kept
