@@ -391,7 +391,7 @@ def years_table(y: Years) -> tuple[str, bool]:
         f"{y.kept[2].vacuumed_mib:.1f} | {y.kept[2].vacuumed_mib / y.kept[1].vacuumed_mib:.2f} "
         "| | |",
         f"| one prune (two weeks' rows), median / max | {statistics.median(y.prune_ms):.0f} / "
-        f"{max(y.prune_ms):.0f} ms | | | in batches of 500 rows | |",
+        f"{max(y.prune_ms):.0f} ms | | | in batches of 200 rows | |",
     ]
     return "\n".join(rows), bounded and file_bounded
 

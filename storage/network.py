@@ -114,12 +114,14 @@ class NetworkRepository:
         return await fetch(self.db.conn, Event, "events", "SELECT * FROM events ORDER BY rowid")
 
     async def meeting_series(
-        self, partnership_ids: Sequence[str] | None = None
+        self, partnership_ids: Sequence[str] | None = None, *, offset: int = 0, limit: int = -1
     ) -> list[MeetingSeries]:
-        """Every series, or those of the given partnerships."""
+        """Every series (or `limit` of them from `offset` on), or those of the given
+        partnerships."""
         if partnership_ids is None:
-            sql = "SELECT * FROM meeting_series ORDER BY rowid"
-            return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql)
+            sql = "SELECT * FROM meeting_series ORDER BY rowid LIMIT ? OFFSET ?"
+            page = [limit, offset]
+            return await fetch(self.db.conn, MeetingSeries, "meeting_series", sql, page)
         sql = (
             "SELECT * FROM meeting_series WHERE partnership_id IN "
             "(SELECT value FROM json_each(?)) ORDER BY rowid"
@@ -180,10 +182,12 @@ class NetworkRepository:
         async with self.db.conn.execute(sql + " ORDER BY p.rowid", params) as cur:
             return [row[0] for row in await cur.fetchall()]
 
-    async def followed_partnerships(self, chat_id: int | None = None) -> list[Partnership]:
+    async def followed_partnerships(
+        self, chat_id: int | None = None, *, offset: int = 0, limit: int = -1
+    ) -> list[Partnership]:
         """Partnerships some subscription (of `chat_id`, if given) reaches: directly, by
-        phase, or by programme (with its phases), in insertion order; their topics are not
-        loaded."""
+        phase, or by programme (with its phases), in insertion order (`limit` of them from
+        `offset` on); their topics are not loaded."""
         mine = "" if chat_id is None else " WHERE chat_id = ?"
         sql = (
             "WITH targets AS (SELECT DISTINCT target_kind AS kind, target_id AS id "
@@ -195,10 +199,10 @@ class NetworkRepository:
             "id IN (SELECT id FROM targets WHERE kind = 'partnership') "
             "OR phase_id IN (SELECT id FROM phase_ids) "
             "OR programme_id IN (SELECT id FROM targets WHERE kind = 'programme') "
-            "ORDER BY rowid"
+            "ORDER BY rowid LIMIT ? OFFSET ?"
         )
         params = [] if chat_id is None else [chat_id]
-        return await fetch(self.db.conn, Partnership, "partnerships", sql, params)
+        return await fetch(self.db.conn, Partnership, "partnerships", sql, [*params, limit, offset])
 
     async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
         """Cards for the given partnerships, in the order of `ids`."""
