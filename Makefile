@@ -40,13 +40,14 @@ lint: install
 test: install catalogs lint
 	$(BIN)/pytest
 
-# The four benchmarks of bench/README.md (under 10 minutes on 2 cores); each rewrites its
+# The benchmarks of bench/README.md (under 10 minutes on 2 cores); each rewrites its
 # own section there with the figures and the machine.
 bench: install catalogs
 	$(BIN)/python -m bench.fanout
 	$(BIN)/python -m bench.updates
 	$(BIN)/python -m bench.lookup
 	$(BIN)/python -m bench.footprint
+	$(BIN)/python -m bench.planning
 
 # For developers: refresh messages.pot and merge new strings into every catalog.
 extract: install

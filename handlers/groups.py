@@ -101,7 +101,7 @@ async def _subscribe(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
     )
     await subs.resume(chat.id)  # an admin talking to us here proves we are back
-    await context.replan()
+    await context.replan(chat.id)
     text = (
         tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
         if added
@@ -138,7 +138,7 @@ async def unsubscribe_button(update: Update, context: BotContext, data: Unsubscr
     tr = (await context.reader(update)).tr
     removed = await context.storage.subscriptions.remove(chat.id, data.subscription_id)
     if removed:
-        await context.replan()
+        await context.replan(chat.id)
     labels = [label for _id, label in await _labels(update, context)]
     await show(update, view.subscription_list(labels, tr))
 
@@ -182,7 +182,7 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             )
             return
         await repo.set_reminder(chat.id, chat.type, chat.title, *parsed)
-        await context.replan()
+        await context.replan(chat.id)
     await show(update, view.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
 
 
@@ -197,7 +197,7 @@ async def member_update(update: Update, context: BotContext) -> None:
     if now_in and not was:
         if await subs.resume(change.chat.id):
             log.info("back in chat %s: its subscriptions resume", change.chat.id)
-            await context.replan()
+            await context.replan(change.chat.id)
         if change.chat.type == Chat.PRIVATE:
             return  # unblocked in a private chat: the user will say /start
         tr = (await context.reader(update)).tr
@@ -224,7 +224,7 @@ async def migrated(update: Update, context: BotContext) -> None:
         await context.storage.subscriptions.migrate_chat(
             message.chat.id, message.migrate_to_chat_id
         )
-        await context.replan()
+        await context.replan(message.migrate_to_chat_id)
 
 
 def register(application: BotApplication) -> None:

@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
 from bot.telegram.callbacks import Rsvp, on_press
 from bot.telegram.context import BotApplication, BotContext
-from bot.views.rsvp import ANSWERS, ICONS, rsvp_keyboard
+from bot.views.rsvp import ANSWERS, ICONS, closed, rsvp_keyboard
 
 
 async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
@@ -17,9 +17,11 @@ async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
     answer = ANSWERS[data.answer]
     delivery = await context.storage.outbox.get(data.delivery_id)
     chat, message = update.effective_chat, query.message
+    if delivery is None:  # pruned, weeks after its meeting (bot/schedule/replan.py: prune)
+        await query.answer(closed((await context.reader(update)).tr))
+        return
     if (
-        delivery is None
-        or not isinstance(delivery.payload, Invitation)
+        not isinstance(delivery.payload, Invitation)
         or chat is None
         or delivery.chat_id != chat.id
         or message is None

@@ -85,7 +85,7 @@ async def timezone_command(update: Update, context: BotContext) -> None:
         await prefs.set_user_timezone(user.id, zone.key)
     else:
         await prefs.set_chat_timezone(chat.id, chat.type, chat.title, zone.key)
-        await context.replan()  # reminders go out at 09:00 *there*
+        await context.replan(chat.id)  # reminders go out at 09:00 *there*
     await message.reply_text(view.zone_set(reader.tr, zone, now))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any, TypeVar
@@ -164,8 +165,16 @@ class NetworkRepository:
     async def events(self) -> list[Event]:
         return list((await self.small_tables()).events)
 
-    async def meeting_series(self) -> list[MeetingSeries]:
-        return list((await self.small_tables()).meeting_series)
+    async def meeting_series(
+        self, partnership_ids: Sequence[str] | None = None, *, offset: int = 0, limit: int = -1
+    ) -> list[MeetingSeries]:
+        """Every series (or `limit` of them from `offset` on), or those of the given
+        partnerships; from the small tables kept until the network's data changes."""
+        every = (await self.small_tables()).meeting_series
+        if partnership_ids is not None:
+            wanted = set(partnership_ids)
+            return [s for s in every if s.partnership_id in wanted]
+        return list(every[offset:] if limit < 0 else every[offset : offset + limit])
 
     async def meeting_changes(self) -> list[MeetingChange]:
         return list((await self.small_tables()).meeting_changes)
@@ -219,12 +228,16 @@ class NetworkRepository:
         async with self.db.conn.execute(sql + " ORDER BY p.rowid", params) as cur:
             return [row[0] for row in await cur.fetchall()]
 
-    async def followed_partnerships(self) -> list[Partnership]:
-        """Partnerships some subscription reaches: directly, by phase, or by programme
-        (with its phases), in insertion order; their topics are not loaded."""
+    async def followed_partnerships(
+        self, chat_id: int | None = None, *, offset: int = 0, limit: int = -1
+    ) -> list[Partnership]:
+        """Partnerships some subscription (of `chat_id`, if given) reaches: directly, by
+        phase, or by programme (with its phases), in insertion order (`limit` of them from
+        `offset` on); their topics are not loaded."""
+        mine = "" if chat_id is None else " WHERE chat_id = ?"
         sql = (
             "WITH targets AS (SELECT DISTINCT target_kind AS kind, target_id AS id "
-            "FROM subscriptions), "
+            f"FROM subscriptions{mine}), "
             "phase_ids AS (SELECT id FROM targets WHERE kind = 'phase' UNION "
             "SELECT ph.id FROM phases ph JOIN targets t ON t.kind = 'programme' "
             "AND t.id = ph.programme_id) "
@@ -232,9 +245,10 @@ class NetworkRepository:
             "id IN (SELECT id FROM targets WHERE kind = 'partnership') "
             "OR phase_id IN (SELECT id FROM phase_ids) "
             "OR programme_id IN (SELECT id FROM targets WHERE kind = 'programme') "
-            "ORDER BY rowid"
+            "ORDER BY rowid LIMIT ? OFFSET ?"
         )
-        return await fetch(self.db.conn, Partnership, "partnerships", sql)
+        params = [] if chat_id is None else [chat_id]
+        return await fetch(self.db.conn, Partnership, "partnerships", sql, [*params, limit, offset])
 
     async def partnerships(self, ids: list[str]) -> list[PartnershipView]:
         """Cards for the given partnerships, in the order of `ids` (unknown ids left out);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ import aiosqlite
 from bot.model.posts import (
     Delivery,
     DeliveryStatus,
+    Payload,
     Planned,
     PostKind,
     payload_from_json,
@@ -59,6 +61,22 @@ def _readable(rows: Iterable[aiosqlite.Row]) -> list[Delivery]:
 class UnreadableRowError(ValueError):
     """A row whose kind or payload this version cannot read (written by a newer one, or
     damaged): it is marked failed when claimed, and skipped when listed."""
+
+
+FINISHED = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.FAILED)
+"""Rows done with: nothing sets them back to pending (replace_plan updates pending rows
+only, and retry_at only follows a claim)."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A row done with, as pruning reads it: the position to go on from, and its subject."""
+
+    id: int
+    status: DeliveryStatus
+    due_at: str
+    payload: Payload | None
+    """None: a row this version cannot read (kept: its subject is unknown)."""
 
 
 class OutboxRepository:
@@ -124,6 +142,48 @@ class OutboxRepository:
             )
             await conn.execute("DELETE FROM temp.plan")
             return added
+
+    async def finished_before(
+        self,
+        status: DeliveryStatus,
+        before: datetime,
+        after: Finished | None = None,
+        limit: int = 500,
+    ) -> list[Finished]:
+        """Rows of one finished status due before `before`, oldest first, from after `after`
+        on: a short read along the (status, due_at) index, however large the outbox."""
+        if status not in FINISHED:
+            raise ValueError(f"{status} is not a finished status")
+        start = (after.due_at, after.id) if after else ("", 0)
+        async with self.db.conn.execute(
+            "SELECT id, kind, key, due_at, payload FROM deliveries WHERE status = ? "
+            "AND due_at < ? AND (due_at, id) > (?, ?) ORDER BY due_at, id LIMIT ?",
+            (status.value, _utc(before), *start, limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        found = []
+        for row in rows:
+            try:
+                payload: Payload | None = payload_from_json(
+                    PostKind(row["kind"]), row["key"], row["payload"]
+                )
+            except (ValueError, TypeError, KeyError):
+                payload = None
+            found.append(Finished(row["id"], status, row["due_at"], payload))
+        return found
+
+    async def remove_finished(self, ids: Sequence[int]) -> int:
+        """Delete these rows, those of them that are finished (never a pending or claimed
+        one); one short transaction. Returns rows deleted."""
+        if not ids:
+            return 0
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(?)) "
+                "AND status IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(ids)), json.dumps([s.value for s in FINISHED])),
+            )
+            return cur.rowcount
 
     async def release_in_flight(self) -> int:
         """After a crash: rows claimed but never confirmed go back (at most the dispatcher's

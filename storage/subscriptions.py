@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.model.chats import FollowingChat, Subscription, TargetKind
@@ -58,14 +59,16 @@ class SubscriptionRepository:
         ) as cur:
             return [Subscription(r[0], r[1], TargetKind(r[2]), r[3]) for r in await cur.fetchall()]
 
-    async def following_chats(self) -> list[FollowingChat]:
-        """Every chat that follows something and is not paused."""
+    async def following_chats(self, chat_ids: Sequence[int] | None = None) -> list[FollowingChat]:
+        """Every chat that follows something and is not paused (of `chat_ids`, if given)."""
+        among = "" if chat_ids is None else "AND c.id IN (SELECT value FROM json_each(?)) "
         async with self.db.conn.execute(
             "SELECT c.id, c.title, c.languages, c.timezone, c.deadline_offsets, "
             "c.meeting_offsets, json_group_array(json_array(s.target_kind, s.target_id)), "
             "c.event_offsets, c.invite_days "
             "FROM chats c JOIN subscriptions s ON s.chat_id = c.id "
-            "WHERE c.paused_reason IS NULL GROUP BY c.id ORDER BY c.id"
+            f"WHERE c.paused_reason IS NULL {among}GROUP BY c.id ORDER BY c.id",
+            () if chat_ids is None else (json.dumps(list(chat_ids)),),
         ) as cur:
             rows = await cur.fetchall()
         return [
@@ -83,9 +86,14 @@ class SubscriptionRepository:
             for r in rows
         ]
 
-    async def active_chat_ids(self) -> list[int]:
-        """Chats that are not paused: their pending posts follow the plan."""
-        async with self.db.conn.execute("SELECT id FROM chats WHERE paused_reason IS NULL") as cur:
+    async def active_chat_ids(self, chat_ids: Sequence[int] | None = None) -> list[int]:
+        """Chats that are not paused (of `chat_ids`, if given): their pending posts follow
+        the plan."""
+        among = "" if chat_ids is None else " AND id IN (SELECT value FROM json_each(?))"
+        async with self.db.conn.execute(
+            f"SELECT id FROM chats WHERE paused_reason IS NULL{among} ORDER BY id",
+            () if chat_ids is None else (json.dumps(list(chat_ids)),),
+        ) as cur:
             return [row[0] for row in await cur.fetchall()]
 
     async def reminder_settings(self, chat_id: int) -> ReminderSettings:

@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.schedule.replan import replan
+from bot.schedule.replan import Planner, prune
 from bot.schedule.send import Dispatcher
 from bot.telegram.context import BotApplication, BotContext, BotData
 
@@ -29,17 +29,21 @@ class Scheduler:
         assert data.storage is not None and data.i18n is not None and data.settings
         self.application = application
         self.dispatcher = Dispatcher(data.storage, data.i18n, data.clock, data.settings.timezone)
+        self.planner = Planner(data.storage, data.settings.timezone)
 
     async def send_due(self) -> int:
         """Send what is due now (until the application stops)."""
         application = self.application
         return await self.dispatcher.run(application.bot, lambda: application.running)
 
-    async def replan(self) -> None:
-        """After a change to data, subscriptions, lead times or zones: plan, then arm."""
-        data = self.application.bot_data
-        assert data.storage is not None and data.settings is not None
-        await replan(data.storage, data.clock.now(), data.settings.timezone)
+    async def replan(self, chat_id: int | None = None) -> None:
+        """After a change to one chat's subscriptions, lead times or zone (`chat_id`), or
+        to the network's data (every chat, in slices): plan, then arm."""
+        now = self.application.bot_data.clock.now()
+        if chat_id is None:
+            await self.planner.replan_all(now)
+        else:
+            await self.planner.replan_chat(chat_id, now)
         await self.arm()
 
     async def arm(self) -> None:
@@ -92,7 +96,8 @@ async def wake(context: BotContext) -> None:
 
 
 async def safety_tick(context: BotContext) -> None:
-    """Every minute: re-plan hourly (the horizon rolls on, imports land), then send."""
+    """Every minute: re-plan hourly (the horizon rolls on, imports land) and prune what is
+    long past, then send."""
     data = context.bot_data
     now = data.clock.now()
     version = await context.storage.db.data_version()
@@ -101,7 +106,8 @@ async def safety_tick(context: BotContext) -> None:
         or now - data.last_plan >= REPLAN_EVERY
         or version != data.data_version
     ):  # an import from the command line landed
-        await replan(context.storage, now, context.settings.timezone)
+        await scheduler_of(context.application).planner.replan_all(now)
+        await prune(context.storage, now)
         data.last_plan, data.data_version = now, version
     await wake(context)
 

@@ -32,10 +32,12 @@ from bot.model.posts import (
     Invitation,
     MeetingCorrection,
     MeetingReminder,
+    Payload,
     Planned,
 )
 from bot.model.recurrence import Occurrence, occurrences, parsed_rule
 
+_UTC = ZoneInfo("UTC")
 HORIZON = timedelta(days=90)
 CIVIL_HOUR = time(9, 0)  # reminders about days go out at 09:00 in the chat's zone
 FIRST_INVITATION_LEAD = timedelta(days=14)  # a series' first meeting has no previous one
@@ -293,3 +295,28 @@ def _events(run: _Run) -> Iterable[Planned]:
         leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
         for days, due_at in run.still_to_send(leads, start):
             yield Planned(chat.chat_id, due_at, EventReminder(event.id, event.starts.iso(), days))
+
+
+def subject_last_day(payload: Payload) -> date | None:
+    """The last calendar day the post's subject falls on, as its key names it (the end
+    of a deadline's day, month or year; a meeting's day, or the later one of a moved
+    meeting; an event's first day). None when the key names no such day.
+
+    The planner makes a post only while its subject is ahead: a deadline's end, a
+    meeting's start, a moved meeting's new start, an event's start (see _deadlines,
+    _meetings, _changes, _events). In any zone that instant is before this day + 2 in
+    UTC, so from then on no re-plan can make this post again: pruning relies on it.
+    """
+    if isinstance(payload, DeadlineReminder | EventReminder):
+        text = payload.due if isinstance(payload, DeadlineReminder) else payload.starts
+        try:
+            return last_day(PartialDate.parse(text), _UTC)
+        except ValueError:
+            return None
+    days = [payload.occurrence]
+    if isinstance(payload, MeetingCorrection) and payload.moved_to:
+        days.append(payload.moved_to)
+    try:
+        return max(date.fromisoformat(day[:10]) for day in days)
+    except ValueError:
+        return None

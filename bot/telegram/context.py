@@ -19,9 +19,10 @@ from storage.store import Storage
 
 
 class Replanner(Protocol):
-    """What handlers need of the scheduler (bot/schedule/jobs.py): re-plan after a change."""
+    """What handlers need of the scheduler (bot/schedule/jobs.py): re-plan after a change,
+    of one chat or (None) of all."""
 
-    async def replan(self) -> None: ...
+    async def replan(self, chat_id: int | None = None) -> None: ...
 
 
 class BotData:
@@ -78,10 +79,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
             self._reader = await resolve_reader(self, update)
         return self._reader
 
-    async def replan(self) -> None:
-        """Subscriptions, lead times or a zone changed: plan the chat's posts anew."""
+    async def replan(self, chat_id: int) -> None:
+        """This chat's subscriptions, lead times or zone changed: plan its posts anew (that
+        chat alone: a few ms, not every chat's plan)."""
         if self.bot_data.scheduler is not None:
-            await self.bot_data.scheduler.replan()
+            await self.bot_data.scheduler.replan(chat_id)
 
 
 BotApplication = Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

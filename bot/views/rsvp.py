@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
+from bot.text.i18n import Translator
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
     Answer.YES: RsvpAnswer.YES,
@@ -32,3 +33,8 @@ def rsvp_keyboard(
     ]
     ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
     return InlineKeyboardMarkup([answers, [ics]])
+
+
+def closed(tr: Translator) -> str:
+    """The answer to a press under an invitation the outbox no longer holds."""
+    return tr.gettext("This meeting is over: answers are closed.")
