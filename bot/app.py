@@ -133,6 +133,7 @@ async def _post_init(application: BotApplication) -> None:
 
 
 async def _post_shutdown(application: BotApplication) -> None:
+    gc.unfreeze()  # what start-up froze may go now (several apps in one process: tests)
     storage = application.bot_data.storage
     application.bot_data.scheduler = None
     if storage is not None:
