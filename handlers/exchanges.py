@@ -8,7 +8,6 @@ from functools import cache
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CommandHandler
 
-from bot.model.calendar import collect
 from bot.model.chats import Target
 from bot.model.domain import LANGUAGES
 from bot.telegram import answers
@@ -93,14 +92,7 @@ async def _render(
     followed: frozenset[Target] | None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     network = context.storage.network
-    items = collect(
-        await network.events(),
-        await network.meeting_series(),
-        now,
-        past=past,
-        zone=reader.zone,
-        changes=await network.meeting_changes(),
-    )
+    items = await network.calendar(now, past=past, zone=reader.zone)
     views = await network.partnerships(view.partnerships_referred(items))
     ctx = view.References(
         partnerships={v.partnership.id: v for v in views},

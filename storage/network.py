@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.model.calendar import Exchange, collect
 from bot.model.codec import to_plain
 from bot.model.domain import (
     Dataset,
@@ -149,6 +151,24 @@ class NetworkRepository:
                     "SELECT * FROM meeting_changes ORDER BY rowid",
                 )
             ),
+        )
+
+    async def calendar(self, now: datetime, *, past: bool, zone: ZoneInfo) -> list[Exchange]:
+        """Events and the next meetings of each series as of `now` for a reader in `zone`
+        (bot.model.calendar.collect), kept until the network's data changes: expanding
+        the series' rules cost more than rendering a page. Shared: never change it."""
+        key = ("calendar", now, past, zone.key)
+        return await self.db.cache.get(key, lambda: self._calendar(now, past, zone), (NETWORK,))
+
+    async def _calendar(self, now: datetime, past: bool, zone: ZoneInfo) -> list[Exchange]:
+        tables = await self.small_tables()
+        return collect(
+            tables.events,
+            tables.meeting_series,
+            now,
+            past=past,
+            zone=zone,
+            changes=tables.meeting_changes,
         )
 
     async def phases(self) -> list[Phase]:
