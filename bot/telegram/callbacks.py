@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable
 from enum import Enum, StrEnum
 from typing import Any, ClassVar, Self, TypeVar, get_type_hints
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.telegram.context import BotContext
-from bot.telegram.limits import MAX_CALLBACK_BYTES
+from bot.telegram.limits import MAX_CALLBACK_BYTES, Button
 
 _NUMBER = re.compile(r"[0-9]{1,18}")  # not "²", not beyond SQLite's 64-bit integers
 
@@ -126,8 +126,8 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
     return _FIELDS[cls]
 
 
-def button(label: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data.pack())
+def button(label: str, data: CallbackData) -> Button:
+    return Button(label, callback_data=data.pack())
 
 
 C = TypeVar("C", bound=CallbackData)

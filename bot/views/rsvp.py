@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
+from bot.telegram.limits import Keyboard
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
     Answer.YES: RsvpAnswer.YES,
@@ -31,4 +32,4 @@ def rsvp_keyboard(
         for code, answer in ANSWERS.items()
     ]
     ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
-    return InlineKeyboardMarkup([answers, [ics]])
+    return Keyboard([answers, [ics]])
