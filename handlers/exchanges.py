@@ -94,10 +94,11 @@ async def _render(
     network = context.storage.network
     items = await network.calendar(now, past=past, zone=reader.zone)
     views = await network.partnerships(view.partnerships_referred(items))
+    tables = await network.small_tables()  # one look at the cache, not one per table
     ctx = view.References(
         partnerships={v.partnership.id: v for v in views},
-        phases={p.id: p for p in await network.phases()},
-        programmes={p.id: p for p in await network.programmes()},
+        phases={p.id: p for p in tables.phases},
+        programmes={p.id: p for p in tables.programmes},
     )
     if filter_.startswith(view.PARTNERSHIP_FILTER):
         items = [i for i in items if i.partnership_id == filter_[1:]]

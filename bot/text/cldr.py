@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,8 +37,10 @@ PLURALS_KNOWN = 400  # plural forms are tabled for 0..399; beyond, "other"
 FIELD_ORDER = "yMd"  # largest first: an interval differs first in one of these
 
 
+@lru_cache(maxsize=2048)
 def apply(pattern: Pattern, value: date | time, lang: str) -> str:
-    """`value` written by `pattern` (Babel's DateTimeFormat for the fields we use)."""
+    """`value` written by `pattern` (Babel's DateTimeFormat for the fields we use); the
+    last few thousand kept: a page writes a dozen, mostly the same days and hours again."""
     names = DATA[lang]["names"]
     out = []
     for token in pattern:
