@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, InlineQueryHandler
@@ -22,6 +20,7 @@ from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import compact_query, page_of
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import country_name
 from bot.views import partners as view
 from handlers.common import Reply, joined_args, kept_reply, show

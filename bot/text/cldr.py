@@ -102,6 +102,7 @@ def _field(day: date, letter: str) -> int:
     return {"y": day.year, "M": day.month, "d": day.day}[letter]
 
 
+@lru_cache(maxsize=1024)  # a few hundred days ahead or back, per language
 def in_days(days: int, lang: str) -> str:
     """Babel's format_timedelta(days, granularity='day', threshold=2, add_direction=True)."""
     return relative(days * 86400, lang, threshold=2, granularity="day")

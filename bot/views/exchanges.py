@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -20,6 +19,7 @@ from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row, page_of
 from bot.text.dates import date_range, day_with_weekday, days_until, time_in
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import terms
 from bot.views.common import KIND_ICONS, KIND_LABELS, example_label
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from html import escape
 
 from telegram import InlineKeyboardMarkup
 
@@ -14,6 +13,7 @@ from bot.telegram.callbacks import PhaseMilestones, button
 from bot.telegram.limits import Keyboard, fit
 from bot.text.dates import days_until, partial_date
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import fold
 from bot.views.common import example_label
 

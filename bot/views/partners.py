@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from telegram import InlineKeyboardMarkup
 
@@ -22,6 +21,7 @@ from bot.telegram.limits import Button, Keyboard, fit
 from bot.telegram.paging import nav_row
 from bot.text.dates import partial_date
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import country_name
 
 PAGE_SIZE = 5
