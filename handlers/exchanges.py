@@ -106,8 +106,9 @@ async def _render(
             (v.pair_name(reader.tr.lang) for v in views if v.partnership.id == filter_[1:]), ""
         )
     else:
-        translators = [context.i18n.translator(lang) for lang in LANGUAGES]
-        items = [i for i in items if view.matches(i, filter_, ctx, translators)]
+        if filter_:  # no words match everything
+            translators = [context.i18n.translator(lang) for lang in LANGUAGES]
+            items = [i for i in items if view.matches(i, filter_, ctx, translators)]
         label = filter_
     if followed is not None:  # in a group: its own partnerships and phases first
         items = view.first_for(items, followed)
