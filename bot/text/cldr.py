@@ -34,13 +34,14 @@ UNITS = (
     ("second", 1),
 )
 PLURALS_KNOWN = 400  # plural forms are tabled for 0..399; beyond, "other"
+# Results kept per formatter: a page writes a dozen dates and times, mostly the same
+# days and hours again, and looking one up costs a tenth of writing it.
+KEPT = 2048
 FIELD_ORDER = "yMd"  # largest first: an interval differs first in one of these
 
 
-@lru_cache(maxsize=2048)
 def apply(pattern: Pattern, value: date | time, lang: str) -> str:
-    """`value` written by `pattern` (Babel's DateTimeFormat for the fields we use); the
-    last few thousand kept: a page writes a dozen, mostly the same days and hours again."""
+    """`value` written by `pattern` (Babel's DateTimeFormat for the fields we use)."""
     names = DATA[lang]["names"]
     out = []
     for token in pattern:
@@ -72,19 +73,23 @@ def apply(pattern: Pattern, value: date | time, lang: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=KEPT)
 def skeleton(name: str, day: date, lang: str) -> str:
     """Babel's format_skeleton(name, day) for a date."""
     return apply(DATA[lang]["skeletons"][name], day, lang)
 
 
+@lru_cache(maxsize=KEPT)
 def long_date(day: date, lang: str) -> str:
     return apply(DATA[lang]["date_long"], day, lang)
 
 
+@lru_cache(maxsize=KEPT)
 def short_time(moment: time, lang: str) -> str:
     return apply(DATA[lang]["time_short"], moment, lang)
 
 
+@lru_cache(maxsize=KEPT)
 def interval(name: str, first: date, last: date, lang: str) -> str:
     """Babel's format_interval(first, last, name) for two dates."""
     found = DATA[lang]["intervals"][name]
