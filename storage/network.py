@@ -155,12 +155,8 @@ class NetworkRepository:
 
     async def calendar(self, now: datetime, *, past: bool, zone: ZoneInfo) -> list[Exchange]:
         """Events and the next meetings of each series as of `now` for a reader in `zone`
-        (bot.model.calendar.collect), kept until the network's data changes: expanding
-        the series' rules cost more than rendering a page. Shared: never change it."""
-        key = ("calendar", now, past, zone.key)
-        return await self.db.cache.get(key, lambda: self._calendar(now, past, zone), (NETWORK,))
-
-    async def _calendar(self, now: datetime, past: bool, zone: ZoneInfo) -> list[Exchange]:
+        (bot.model.calendar.collect). Expanding the series' rules costs more than
+        rendering a page: /exchanges keeps what this gives (handlers/exchanges.py)."""
         tables = await self.small_tables()
         return collect(
             tables.events,
