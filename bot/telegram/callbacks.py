@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable
 from enum import Enum, StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar, get_type_hints
 
 from telegram import Update
@@ -127,7 +128,14 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
 
 
 def button(label: str, data: CallbackData) -> Button:
-    return Button(label, callback_data=data.pack())
+    return Button(label, callback_data=_packed(data))
+
+
+@lru_cache(maxsize=4096)
+def _packed(data: CallbackData) -> str:
+    """`data.pack()`, the last few thousand kept: pages repeat the same buttons (paging,
+    .ics, the other period). Data that does not pack raises each time, and is not kept."""
+    return data.pack()
 
 
 C = TypeVar("C", bound=CallbackData)
