@@ -8,8 +8,9 @@ the search, the cards, the reply rendered and sent to the in-process API. The wo
 drawn like the real ones (harness/generated.py: realistic_queries) from a network whose
 names read like the real ones (realistic_network).
 
-*Cold*: the kept replies (storage/cache.py) are dropped before every update, as after any
-change to the data; *warm*: the same update again right after, a kept reply.
+*Cold*: the kept replies and partnership cards (storage/cache.py) are dropped before every
+update, as after any change to the data; *warm*: the same update again right after, a kept
+reply.
 
     .venv/bin/python -m bench.lookup [--sizes 1000,10000,50000] [--runs 5] [--dry-run]
 """
@@ -202,7 +203,9 @@ class Lookups:
         return elapsed * 1000, (self.api.busy - api_before) * 1000
 
     def drop_kept_replies(self) -> None:
+        """And the cards a lookup keeps by id: a cold lookup reads them, as after a change."""
         self.storage.db.replies.clear()
+        self.storage.db.cards.clear()
 
     async def hits(self, text: str) -> int:
         """How many partnerships the words match (not timed)."""
@@ -482,7 +485,8 @@ def lookup_report(all_figures: Sequence[SizeFigures], seconds: float) -> str:
         "`harness/generated.py` (`realistic_network`: German towns and towns in 21 countries "
         "of Latin America and Africa, named like the real ones, with umlauts and accents, "
         "several words, hyphens and apostrophes, repeating names), plus the seed. *Cold*: "
-        "every kept reply dropped before the update, as after any change to the data; what "
+        "every kept reply and partnership card dropped before the update, as after any change "
+        "to the data; what "
         "stays is the reader's language and zone (kept until a commit), the “Did you mean” "
         "name index (until the network changes), records decoded from rows (by the row's "
         "text) and SQLite's page cache. *Warm*: the same words from the same user again at "

@@ -11,7 +11,8 @@ a real temporary SQLite database seeded by Storage.open (plus the example phase,
 - *warm*: as the bot runs, replies kept since the last change of the network's data.
 - *cold*: the kept replies are dropped before every update, so every update renders its
   reply afresh (what the bot kept besides replies stays: the reader's settings and the
-  network's small tables and cards, read once per change of the network's data).
+  network's small tables, cards and calendar of the minute, read once per change of the
+  network's data).
 - *first after a change*: the network's data changed just before the update (a commit
   by the bot's connection), so it reads all it needs anew: a one-off per change.
 
@@ -371,8 +372,9 @@ async def main(count: int, write: Callable[[str, str], None]) -> bool:
         "`reply_text` what it got; no `Defaults`, no rate limiter. *Warm*: partnerbot as it "
         "runs, replies kept until the network's data changes. *Cold*: partnerbot with its "
         "kept replies dropped before every update (inside the timing), so each update "
-        "renders its reply afresh; the reader's settings and the network's small tables "
-        "and cards stay kept, as they do until a change of that data. *First update after "
+        "renders its reply afresh; the reader's settings and the network's small tables, "
+        "cards and calendar of the minute (events and the series' next meetings) stay kept, "
+        "as they do until a change of that data. *First update after "
         f"a change*: {AFTER_CHANGE} times, a commit to the network's data, then one update "
         "timed: everything read anew. *Same reply*: a bare bot sending partnerbot's reply "
         "(text and keyboard) from a dict, with `reply_text` (Telegram's answer parsed into a "

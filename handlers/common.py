@@ -65,7 +65,12 @@ def reply_size(reply: Reply | None) -> int:
     if reply is None:
         return 0
     text, keyboard = reply
-    buttons = sum(len(row) for row in keyboard.inline_keyboard) if keyboard else 0
+    if keyboard is None:
+        buttons = 0
+    elif isinstance(keyboard, Keyboard):  # counted without making PTB's buttons
+        buttons = keyboard.buttons
+    else:
+        buttons = sum(len(row) for row in keyboard.inline_keyboard)
     return 2 * len(text) + 100 + buttons * BUTTON_BYTES
 
 

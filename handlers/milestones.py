@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
@@ -12,6 +11,7 @@ from bot.telegram.callbacks import PhaseMilestones, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import fit
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.views import milestones as view
 from handlers.common import joined_args, kept_reply, show
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
-
-from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, InlineQueryHandler
 
@@ -19,9 +17,10 @@ from bot.telegram.callbacks import (
     on_press,
 )
 from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.limits import fit
+from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import compact_query, page_of
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import country_name
 from bot.views import partners as view
 from handlers.common import Reply, joined_args, kept_reply, show
@@ -127,7 +126,7 @@ async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Rep
     text = tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
         text += " " + tr.gettext("Did you mean {names}?").format(names=", ".join(close))
-        keyboard = InlineKeyboardMarkup(
+        keyboard = Keyboard(
             [
                 [
                     button(name, PartnerList(0, ListBy.QUERY, compact_query(name, SOURCE_ROOM)))

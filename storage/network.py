@@ -6,11 +6,13 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.model.calendar import Exchange, collect
 from bot.model.codec import to_plain
 from bot.model.domain import (
     Dataset,
@@ -150,6 +152,20 @@ class NetworkRepository:
                     "SELECT * FROM meeting_changes ORDER BY rowid",
                 )
             ),
+        )
+
+    async def calendar(self, now: datetime, *, past: bool, zone: ZoneInfo) -> list[Exchange]:
+        """Events and the next meetings of each series as of `now` for a reader in `zone`
+        (bot.model.calendar.collect). Expanding the series' rules costs more than
+        rendering a page: /exchanges keeps what this gives (handlers/exchanges.py)."""
+        tables = await self.small_tables()
+        return collect(
+            tables.events,
+            tables.meeting_series,
+            now,
+            past=past,
+            zone=zone,
+            changes=tables.meeting_changes,
         )
 
     async def phases(self) -> list[Phase]:

@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.model.domain import PartnershipView
 from bot.text.search import Names, document, fts_query
+from storage.cache import NETWORK
 from storage.db import Database
 from storage.views import Fetch, views, views_from
 
@@ -93,9 +94,16 @@ class SearchIndex:
         return await _search(self._read, query, limit, offset)
 
     async def cards(self, ids: list[str]) -> list[PartnershipView]:
-        """The cards of a page of hits (a few), read as the hits are: see READER_BUSY_SECONDS.
-        Committed data only: not for use inside a transaction."""
-        return await views_from(self._read, ids)
+        """The cards of a page of hits (a few), in the order of `ids`: kept by id until the
+        network's data changes (the cache /exchanges and cards share, storage.db), and
+        read as the hits are when not kept: see READER_BUSY_SECONDS. Committed data only:
+        not for use inside a transaction."""
+
+        async def load(missing: list[str]) -> dict[str, PartnershipView]:
+            return {v.partnership.id: v for v in await views_from(self._read, missing)}
+
+        found = await self.db.cards.get_many(ids, load, (NETWORK,))
+        return [found[i] for i in ids if i in found]
 
     async def _read(self, sql: str, params: Iterable[Any]) -> Iterable[Any]:
         if self._open_reader():

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.model.chats import TargetKind
 from bot.model.clock import MovableClock
 from bot.model.dataset import dataset_from_yaml
-from bot.telegram.limits import Keyboard
+from bot.telegram.limits import Button, Keyboard
 from storage.cache import NETWORK, ChangeWatch, Party, ReadCache
 from storage.db import Database
 from storage.store import Storage, seed_yaml
@@ -416,3 +416,19 @@ async def test_the_network_epoch_moves_with_the_network_only(storage: Storage) -
     finally:
         other.close()
     assert storage.db.network_epoch() != first
+
+
+def test_light_buttons_serialise_and_read_back_as_ptbs_buttons() -> None:
+    light = Keyboard([[Button("1", callback_data="pa:x"), Button("2", url="https://e.org")]])
+    ptb = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("1", callback_data="pa:x"),
+                InlineKeyboardButton("2", url="https://e.org"),
+            ]
+        ]
+    )
+    assert light.to_dict() == ptb.to_dict()
+    assert json.loads(light.json()) == ptb.to_dict()
+    assert light.inline_keyboard == ptb.inline_keyboard  # made on read, PTB's own type
+    assert light == ptb and light.buttons == 2

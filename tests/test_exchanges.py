@@ -188,3 +188,19 @@ def test_event_without_end_time_stays_upcoming_through_its_days(i18n: object) ->
     )  # type: ignore[attr-defined]
     [event] = calendar.walk("VEVENT")
     assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(hours=1)
+
+
+async def test_the_kept_calendar_gives_way_to_a_change_of_the_network(bot: Driver) -> None:
+    """Replies dropped, the calendar of the minute kept: a page is rendered from it, until
+    the network's data changes (here, events renamed as an import would)."""
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    [first] = await bot.send("/exchanges")
+    storage.db.replies.drop_all()
+    [again] = await bot.send("/exchanges")
+    assert again["text"] == first["text"]
+    async with storage.db.transaction() as conn:
+        await conn.execute("UPDATE events SET title = ?", ('"Renamed in the network"',))
+    storage.db.replies.drop_all()
+    [changed] = await bot.send("/exchanges")
+    assert "Renamed in the network" in changed["text"]

@@ -316,7 +316,21 @@ async def test_lookups_read_committed_data_on_their_own_connection(
     search.close()
     search._reader = sqlite3.connect(tmp_path / "empty.sqlite3")
     assert await search.search("lindi", limit=5) == (["bonn-lindi"], 1)
+    storage.db.cards.drop_all()  # not kept: read through the shared connection
     assert [c.partnership.id for c in await search.cards(["bonn-lindi"])] == ["bonn-lindi"]
+
+
+async def test_the_cards_of_hits_are_kept_until_the_network_changes(storage: Storage) -> None:
+    search = storage.network.search
+    [card] = await search.cards(["pforzheim-mtwara"])
+    assert "pforzheim-mtwara" in storage.db.cards
+    assert card.south.name.original != "Mtwara-Mikindani"
+    async with storage.db.transaction() as conn:  # as an import by another process would
+        await conn.execute(
+            "UPDATE municipalities SET name = ? WHERE id = ?", ('"Mtwara-Mikindani"', card.south.id)
+        )
+    [card] = await search.cards(["pforzheim-mtwara"])
+    assert card.south.name.original == "Mtwara-Mikindani"
 
 
 async def test_an_in_memory_database_is_searched_through_its_one_connection() -> None:

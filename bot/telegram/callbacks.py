@@ -13,13 +13,14 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable
 from enum import Enum, StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar, get_type_hints
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.telegram.context import BotContext
-from bot.telegram.limits import MAX_CALLBACK_BYTES
+from bot.telegram.limits import MAX_CALLBACK_BYTES, Button
 
 _NUMBER = re.compile(r"[0-9]{1,18}")  # not "²", not beyond SQLite's 64-bit integers
 
@@ -126,8 +127,15 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
     return _FIELDS[cls]
 
 
-def button(label: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data.pack())
+def button(label: str, data: CallbackData) -> Button:
+    return Button(label, callback_data=_packed(data))
+
+
+@lru_cache(maxsize=4096)
+def _packed(data: CallbackData) -> str:
+    """`data.pack()`, the last few thousand kept: pages repeat the same buttons (paging,
+    .ics, the other period). Data that does not pack raises each time, and is not kept."""
+    return data.pack()
 
 
 C = TypeVar("C", bound=CallbackData)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -20,30 +21,88 @@ def fit(text: str) -> str:
     return text
 
 
-class Keyboard(InlineKeyboardMarkup):
-    """An inline keyboard that serialises itself once. PTB objects are immutable, and a
-    kept reply sends the same keyboard again and again: rebuilding its dict each time
-    cost more than the rest of the bot's work on such an update."""
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button of text and callback data or a URL, as the bot makes them: a few µs where
+    PTB's frozen InlineKeyboardButton costs some 20 (a page has up to eight)."""
 
-    __slots__ = ("_json", "_plain")
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+    def plain(self) -> dict[str, Any]:
+        """What Telegram takes: `InlineKeyboardButton.to_dict()` of the same button."""
+        found = {"text": self.text}
+        if self.callback_data is not None:
+            found["callback_data"] = self.callback_data
+        if self.url is not None:
+            found["url"] = self.url
+        return found
+
+    def ptb(self) -> InlineKeyboardButton:
+        return InlineKeyboardButton(self.text, callback_data=self.callback_data, url=self.url)
+
+
+AnyButton = Button | InlineKeyboardButton
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that serialises itself once, made of light `Button`s (or PTB's).
+
+    PTB objects are immutable, and a kept reply sends the same keyboard again and again:
+    rebuilding its dict each time cost more than the rest of the bot's work on such an
+    update; and building PTB's buttons cost more than rendering a fresh page. So the rows
+    are kept as given and become JSON directly; PTB's buttons (`inline_keyboard`) are made
+    only when something reads them."""
+
+    __slots__ = ("_json", "_plain", "_ptb", "_rows")
 
     def __init__(
         self,
-        inline_keyboard: Sequence[Sequence[InlineKeyboardButton]],
+        inline_keyboard: Sequence[Sequence[AnyButton]],
         *,
         api_kwargs: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(inline_keyboard, api_kwargs=api_kwargs)
+        # PTB's __init__ would build and check its buttons now: the rows wait until read.
+        TelegramObject.__init__(self, api_kwargs=api_kwargs)
+        self._rows = tuple(tuple(row) for row in inline_keyboard)
+        self._ptb: tuple[tuple[InlineKeyboardButton, ...], ...] | None = None
         self._plain: dict[str, Any] | None = None  # private names may be set when frozen
         self._json: str | None = None
+        self._freeze()
+
+    @property
+    def inline_keyboard(self) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
+        """PTB's buttons, made on first read (a reply only needs the JSON)."""
+        if self._ptb is None:
+            self._ptb = tuple(
+                tuple(b.ptb() if isinstance(b, Button) else b for b in row) for row in self._rows
+            )
+        return self._ptb
+
+    @inline_keyboard.setter
+    def inline_keyboard(self, _value: object) -> None:
+        raise AttributeError("a Keyboard is immutable")
+
+    @property
+    def buttons(self) -> int:
+        return sum(len(row) for row in self._rows)
 
     @classmethod
     def of(cls, markup: InlineKeyboardMarkup) -> Keyboard:
         return markup if isinstance(markup, Keyboard) else cls(markup.inline_keyboard)
 
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, InlineKeyboardMarkup):
+            return self.to_dict() == other.to_dict()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.json())
+
     def to_dict(self, recursive: bool = True) -> dict[str, Any]:
         if not recursive:
-            return super().to_dict(recursive=False)
+            return {"inline_keyboard": self.inline_keyboard, **self.api_kwargs}
         # A copy each time: whoever gets it may change it.
         return {key: _copy_json(value) for key, value in self._as_plain().items()}
 
@@ -55,11 +114,11 @@ class Keyboard(InlineKeyboardMarkup):
 
     def _as_plain(self) -> dict[str, Any]:
         if self._plain is None:
-            if self.api_kwargs:
-                self._plain = super().to_dict()
-            else:  # PTB's generic to_dict costs ~10 µs a button; ours are plain
-                rows = [[_button(b) for b in row] for row in self.inline_keyboard]
-                self._plain = {"inline_keyboard": rows}
+            rows = [
+                [b.plain() if isinstance(b, Button) else _button(b) for b in row]
+                for row in self._rows
+            ]
+            self._plain = {"inline_keyboard": rows, **self.api_kwargs}
         return self._plain
 
 

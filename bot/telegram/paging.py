@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from telegram import InlineKeyboardButton
-
 from bot.telegram.callbacks import CallbackData, button
+from bot.telegram.limits import Button
 from bot.text.search import terms
 
 T = TypeVar("T")
@@ -20,9 +19,7 @@ def page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int,
     return items[page * size : (page + 1) * size], page, pages
 
 
-def nav_row(
-    page_data: Callable[[int], CallbackData], page: int, pages: int
-) -> list[InlineKeyboardButton]:
+def nav_row(page_data: Callable[[int], CallbackData], page: int, pages: int) -> list[Button]:
     """◀ 2/5 ▶ as buttons carrying `page_data(n)`; empty when one page is all."""
     if pages <= 1:
         return []

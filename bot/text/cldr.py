@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +34,9 @@ UNITS = (
     ("second", 1),
 )
 PLURALS_KNOWN = 400  # plural forms are tabled for 0..399; beyond, "other"
+# Results kept per formatter: a page writes a dozen dates and times, mostly the same
+# days and hours again, and looking one up costs a tenth of writing it.
+KEPT = 2048
 FIELD_ORDER = "yMd"  # largest first: an interval differs first in one of these
 
 
@@ -69,19 +73,23 @@ def apply(pattern: Pattern, value: date | time, lang: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=KEPT)
 def skeleton(name: str, day: date, lang: str) -> str:
     """Babel's format_skeleton(name, day) for a date."""
     return apply(DATA[lang]["skeletons"][name], day, lang)
 
 
+@lru_cache(maxsize=KEPT)
 def long_date(day: date, lang: str) -> str:
     return apply(DATA[lang]["date_long"], day, lang)
 
 
+@lru_cache(maxsize=KEPT)
 def short_time(moment: time, lang: str) -> str:
     return apply(DATA[lang]["time_short"], moment, lang)
 
 
+@lru_cache(maxsize=KEPT)
 def interval(name: str, first: date, last: date, lang: str) -> str:
     """Babel's format_interval(first, last, name) for two dates."""
     found = DATA[lang]["intervals"][name]
@@ -99,6 +107,7 @@ def _field(day: date, letter: str) -> int:
     return {"y": day.year, "M": day.month, "d": day.day}[letter]
 
 
+@lru_cache(maxsize=1024)  # a few hundred days ahead or back, per language
 def in_days(days: int, lang: str) -> str:
     """Babel's format_timedelta(days, granularity='day', threshold=2, add_direction=True)."""
     return relative(days * 86400, lang, threshold=2, granularity="day")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 
 from bot.model.domain import EventKind
 from bot.text.i18n import N_, Translator
+from bot.text.markup import escape
 
 KIND_LABELS: Mapping[EventKind, str] = {
     EventKind.DELEGATION_VISIT: N_("Delegation visit"),

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -16,10 +15,11 @@ from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
 from bot.model.domain import PartnershipView, Phase, Programme
 from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
-from bot.telegram.limits import fit
+from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row, page_of
 from bot.text.dates import date_range, day_with_weekday, days_until, time_in
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import terms
 from bot.views.common import KIND_ICONS, KIND_LABELS, example_label
 
@@ -156,7 +156,7 @@ def render_page(
     toggle = tr.gettext("Upcoming exchanges") if past else tr.gettext("Past exchanges")
     other = Period.UPCOMING if past else Period.PAST
     rows.append([button(toggle, ExchangePage(0, other, suffix))])
-    return fit("\n\n".join(blocks)), InlineKeyboardMarkup(rows)
+    return fit("\n\n".join(blocks)), Keyboard(rows)
 
 
 def heading(tr: Translator, past: bool, count: int, filter_text: str) -> str:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from html import escape
 
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
 from bot.telegram.callbacks import PhaseMilestones, button
-from bot.telegram.limits import fit
+from bot.telegram.limits import Keyboard, fit
 from bot.text.dates import days_until, partial_date
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import fold
 from bot.views.common import example_label
 
@@ -154,4 +154,4 @@ def unknown_phase(text: str, phases: Sequence[Phase], tr: Translator) -> str:
 def phase_keyboard(phases: Sequence[Phase], tr: Translator) -> InlineKeyboardMarkup:
     buttons = [button(p.name.get(tr.lang), PhaseMilestones(p.id)) for p in phases]
     rows = [buttons[i : i + PHASES_PER_ROW] for i in range(0, len(buttons), PHASES_PER_ROW)]
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)

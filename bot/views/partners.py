@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Municipality, PartnershipView, Phase
 from bot.telegram.callbacks import (
@@ -18,10 +17,11 @@ from bot.telegram.callbacks import (
     PhaseMilestones,
     button,
 )
-from bot.telegram.limits import fit
+from bot.telegram.limits import Button, Keyboard, fit
 from bot.telegram.paging import nav_row
 from bot.text.dates import partial_date
 from bot.text.i18n import Translator
+from bot.text.markup import escape
 from bot.text.search import country_name
 
 PAGE_SIZE = 5
@@ -62,7 +62,7 @@ def card_keyboard(view: PartnershipView, tr: Translator) -> InlineKeyboardMarkup
     if view.phase is not None:
         row.append(button("📌 " + tr.gettext("Milestones"), PhaseMilestones(view.phase.id)))
     row.append(button("📅 " + tr.gettext("Exchanges"), PartnerExchanges(view.partnership.id)))
-    return InlineKeyboardMarkup([row])
+    return Keyboard([row])
 
 
 def result_list(
@@ -90,11 +90,11 @@ def list_keyboard(
     rows = [numbers]
     if nav := nav_row(lambda n: PartnerList(n, by, value), page, pages):
         rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)
 
 
 def browse_keyboard(tr: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
                 button("🌍 " + tr.gettext("By country"), Browse(BrowseBy.COUNTRY)),
@@ -113,11 +113,11 @@ def country_keyboard(countries: Sequence[tuple[str, int]], tr: Translator) -> In
         for code, count in countries
     ]
     rows = [buttons[i : i + COUNTRIES_PER_ROW] for i in range(0, len(buttons), COUNTRIES_PER_ROW)]
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)
 
 
 def phase_list_keyboard(phases: Sequence[Phase], tr: Translator) -> InlineKeyboardMarkup:
-    buttons: list[InlineKeyboardButton] = [
+    buttons: list[Button] = [
         button(p.name.get(tr.lang), PartnerList(0, ListBy.PHASE, p.id)) for p in phases
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    return Keyboard([buttons[i : i + 3] for i in range(0, len(buttons), 3)])

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
+from bot.telegram.limits import Keyboard
 from bot.text.i18n import Translator
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
@@ -32,7 +33,7 @@ def rsvp_keyboard(
         for code, answer in ANSWERS.items()
     ]
     ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
-    return InlineKeyboardMarkup([answers, [ics]])
+    return Keyboard([answers, [ics]])
 
 
 def closed(tr: Translator) -> str:

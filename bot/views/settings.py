@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import PickLanguage, button
-from bot.telegram.limits import fit
+from bot.telegram.limits import Keyboard, fit
 from bot.text import cldr
 from bot.text.dates import clock_time
 from bot.text.i18n import Translator
@@ -36,7 +36,7 @@ def language_keyboard(current: tuple[str, ...]) -> InlineKeyboardMarkup:
         button(("✓ " if lang in current else "") + language_name(lang), PickLanguage(lang))
         for lang in LANGUAGES
     ]
-    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+    return Keyboard([buttons[:3], buttons[3:]])
 
 
 def language_set(tr: Translator, languages: tuple[str, ...]) -> str:

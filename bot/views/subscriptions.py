@@ -13,7 +13,7 @@ from bot.model.chats import TargetKind
 from bot.model.domain import PartnershipView, Phase, Programme
 from bot.model.reminders import ReminderSettings
 from bot.telegram.callbacks import Subscribe, TargetCode, Unsubscribe, button
-from bot.telegram.limits import fit
+from bot.telegram.limits import Keyboard, fit
 from bot.text.i18n import Translator
 from bot.text.search import fold
 from bot.views.milestones import find_phase
@@ -87,15 +87,11 @@ def describe(
 
 
 def choice_keyboard(targets: Sequence[Choice]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(t.label[:60], Subscribe(CODES[t.kind], t.id))] for t in targets]
-    )
+    return Keyboard([[button(t.label[:60], Subscribe(CODES[t.kind], t.id))] for t in targets])
 
 
 def unsubscribe_keyboard(labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button("✖ " + label[:60], Unsubscribe(sub_id))] for sub_id, label in labels]
-    )
+    return Keyboard([[button("✖ " + label[:60], Unsubscribe(sub_id))] for sub_id, label in labels])
 
 
 def subscription_list(labels: Sequence[str], tr: Translator) -> str:
