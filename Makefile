@@ -40,7 +40,7 @@ lint: install
 test: install catalogs lint
 	$(BIN)/pytest
 
-# The benchmarks of bench/README.md (under 10 minutes on 2 cores); each rewrites its
+# The benchmarks of bench/README.md (about 15 minutes on 2 cores); each rewrites its
 # own section there with the figures and the machine.
 bench: install catalogs
 	$(BIN)/python -m bench.fanout

@@ -119,7 +119,7 @@ def traffic(count: int) -> list[tuple[JSON, JSON, str]]:
         if (lang := USER_LANGUAGES[n % len(USER_LANGUAGES)]) is not None:
             user["language_code"] = lang
         if n % 10 == 9:  # every tenth in a group
-            chat = {"id": -1_000_000 - n % GROUPS, "type": "supergroup", "title": "Group"}
+            chat = {"id": -1_000_000 - n // 10 % GROUPS, "type": "supergroup", "title": "Group"}
             text = GROUP_TEXTS[n // 10 % len(GROUP_TEXTS)]
         else:
             chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
