@@ -39,7 +39,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
 from bot.model.dataset import dataset_from_yaml
-from bot.model.domain import Dataset, LocalizedText, MeetingSeries
+from bot.model.domain import Dataset
 from bot.model.example import PHASE_ID, example_dataset
 from bot.schedule.plan import plan_chat
 from bot.schedule.replan import load_network, replan
@@ -53,6 +53,7 @@ from harness.generated import (
     realistic_network,
     realistic_queries,
     searchable,
+    weekly_meetings,
 )
 from storage.store import Storage, seed_yaml
 
@@ -270,23 +271,6 @@ CHATS = 200
 SERIES_PER_CHAT = 2  # weekly meetings: about 13 in 90 days, each an invitation + 2 reminders
 
 
-def meeting_series(count: int) -> Dataset:
-    """A weekly meeting for each of the first `count` generated partnerships."""
-    return Dataset(
-        meeting_series=tuple(
-            MeetingSeries(
-                f"gen-weekly-{n}",
-                f"gen-{n}",
-                LocalizedText.of(f"Weekly call {n}"),
-                "FREQ=WEEKLY;BYDAY=TU",
-                datetime(2025, 1, 7, 8 + n % 9, 0),
-                "Europe/Berlin",
-            )
-            for n in range(count)
-        )
-    )
-
-
 async def subscribe_chats(store: Storage) -> None:
     """Each group follows its own partnerships; every fourth also the example phase."""
     subscriptions = store.subscriptions
@@ -334,7 +318,7 @@ async def replan_parts(store: Storage) -> dict[str, float]:
 
 
 async def measure_planning(store: Storage) -> Planning:
-    await store.network.save(meeting_series(CHATS * SERIES_PER_CHAT))
+    await store.network.save(weekly_meetings(CHATS * SERIES_PER_CHAT, datetime(2025, 1, 7)))
     await store.network.save(example_dataset(NOW.date()))
     await subscribe_chats(store)
     await replan(store, NOW, HOME)  # warm-up

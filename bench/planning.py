@@ -37,13 +37,12 @@ from bench.report import percentile, verdict, write_section
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
-from bot.model.domain import Dataset, LocalizedText, MeetingSeries
 from bot.model.example import PHASE_ID
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.plan import plan_chat
 from bot.schedule.replan import KEEP_DAYS, Planner, load_network, prune
 from harness.fake_telegram import OfflineTelegram, as_update
-from harness.generated import generated_network
+from harness.generated import generated_network, weekly_meetings
 from storage.store import Storage
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -61,27 +60,10 @@ BOUND = 1.10  # two years may hold at most this much more than one
 App = Any
 
 
-def meeting_series(count: int) -> Dataset:
-    """A weekly meeting for each of the first `count` generated partnerships."""
-    return Dataset(
-        meeting_series=tuple(
-            MeetingSeries(
-                f"gen-weekly-{n}",
-                f"gen-{n}",
-                LocalizedText.of(f"Weekly call {n}"),
-                "FREQ=WEEKLY;BYDAY=TU",
-                datetime(2026, 1, 6, 8 + n % 9, 0),
-                "Europe/Berlin",
-            )
-            for n in range(count)
-        )
-    )
-
-
 async def groups(store: Storage, count: int) -> list[int]:
     """Each group follows its own partnerships; every fourth also the example phase."""
     await store.network.save(generated_network(count * SERIES_PER_CHAT))
-    await store.network.save(meeting_series(count * SERIES_PER_CHAT))
+    await store.network.save(weekly_meetings(count * SERIES_PER_CHAT, datetime(2026, 1, 6)))
     await store.load_example(NOW.date())
     chats = []
     for n in range(count):

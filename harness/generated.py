@@ -7,10 +7,18 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from bot.model import territories
-from bot.model.domain import LANGUAGES, Dataset, LocalizedText, Municipality, Partnership
+from bot.model.domain import (
+    LANGUAGES,
+    Dataset,
+    LocalizedText,
+    MeetingSeries,
+    Municipality,
+    Partnership,
+)
 from bot.text.search import fold
 from harness.town_names import Style, town_name
 
@@ -256,3 +264,21 @@ class _Drawer:
         if slip == 2:
             return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
         return word[:i] + rng.choice("aeiouklmnrst") + word[i + 1 :]
+
+
+def weekly_meetings(count: int, first: datetime) -> Dataset:
+    """A weekly meeting (Tuesdays, from `first`'s day, 8:00 to 16:00 Berlin) for each of the
+    first `count` generated partnerships: what the planning benchmarks plan."""
+    return Dataset(
+        meeting_series=tuple(
+            MeetingSeries(
+                f"gen-weekly-{n}",
+                f"gen-{n}",
+                LocalizedText.of(f"Weekly call {n}"),
+                "FREQ=WEEKLY;BYDAY=TU",
+                first.replace(hour=8 + n % 9, minute=0),
+                "Europe/Berlin",
+            )
+            for n in range(count)
+        )
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from bot.schedule.send import IN_FLIGHT
 from bot.telegram.pacing import Limits, Pacer
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
+from harness.fake_time import FakeTime
 from harness.network_setup import group, pile_up
 from tests.conftest import Driver, make_app
 
@@ -544,21 +544,6 @@ async def test_a_few_sends_are_in_flight_at_once_one_per_chat_in_its_order(
             ids = [r[0] for r in await cur.fetchall()]
     assert api.most == IN_FLIGHT and not api.same_chat_twice
     assert len(ids) == 3 and ids == sorted(ids)  # the group's posts went in their order
-
-
-@dataclass
-class FakeTime:
-    """The pacer's monotonic clock, moved by whoever sleeps on it: no real waiting."""
-
-    now: float = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        for _ in range(3):  # what is ready runs first: a sleep cut short moves no time
-            await asyncio.sleep(0)
-        self.now += max(seconds, 0.0)
 
 
 class StampedTelegram(OfflineTelegram):

@@ -12,23 +12,9 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.telegram.pacing import Gate, Limits, Pacer, Priority, counted, group_of
+from harness.fake_time import FakeTime
 
 LIMITS = Limits()
-
-
-@dataclass
-class FakeTime:
-    """A monotonic clock that moves only when someone sleeps on it."""
-
-    now: float = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        for _ in range(3):  # what is ready runs first: a sleep cut short moves no time
-            await asyncio.sleep(0)
-        self.now += max(seconds, 0.0)
 
 
 @dataclass
