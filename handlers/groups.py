@@ -101,13 +101,14 @@ async def _subscribe(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
     )
     await subs.resume(chat.id)  # an admin talking to us here proves we are back
-    await context.replan(chat.id)
     text = (
         tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
         if added
         else tr.gettext("This chat already follows {what}.")
     )
     await show(update, escape(text.format(what=label)))
+    # After the answer: a post the re-plan makes due at once must not come before it.
+    await context.replan(chat.id)
 
 
 async def subscriptions_command(update: Update, context: BotContext) -> None:
@@ -182,8 +183,9 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             )
             return
         await repo.set_reminder(chat.id, chat.type, chat.title, *parsed)
-        await context.replan(chat.id)
     await show(update, view.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
+    if args:  # after the answer, as for /subscribe
+        await context.replan(chat.id)
 
 
 async def member_update(update: Update, context: BotContext) -> None:
