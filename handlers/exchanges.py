@@ -139,8 +139,17 @@ async def _listing(
             programmes={p.id: p for p in tables.programmes},
         )
 
-    key = ("exchanges-listing", now, past, zone.key)
-    return await context.storage.db.cache.get(key, read, (NETWORK,))
+    async def read_of_the_minute() -> tuple[datetime, list[Exchange], view.References]:
+        return (now, *await read())
+
+    # One listing per (past, zone), of the minute it was read in: a newer minute replaces
+    # it, or a day of use would keep 1,440 whole calendars until the data changes.
+    cache, key = context.storage.db.cache, ("exchanges-listing", past, zone.key)
+    minute, items, references = await cache.get(key, read_of_the_minute, (NETWORK,))
+    if minute != now:
+        cache.forget(key)
+        minute, items, references = await cache.get(key, read_of_the_minute, (NETWORK,))
+    return items, references
 
 
 async def _send(

@@ -275,6 +275,10 @@ class ReadCache:
         ):
             self._remove(next(iter(self._entries)))
 
+    def forget(self, key: Hashable) -> None:
+        """Drop one kept value (superseded by a newer one under another key)."""
+        self._remove(key)
+
     def _remove(self, key: Hashable) -> None:
         entry = self._entries.pop(key, None)
         if entry is None:

@@ -186,7 +186,7 @@ def network_with_everything() -> Dataset:
         "pq-1-weekly",
         datetime(2026, 12, 10, 10, 0),
         ChangeStatus.MOVED,
-        datetime(2026, 12, 12, 10, 0),
+        datetime(2026, 12, 30, 10, 0),  # 20 days on: its first date is long past by then
     )
     cancelled = MeetingChange(
         "pq-off", "pq-1-weekly", datetime(2027, 1, 7, 10, 0), ChangeStatus.CANCELLED
@@ -270,7 +270,7 @@ async def test_a_press_on_a_pruned_invitation_gets_a_polite_answer(bot: Driver) 
     assert bot.alerts() == ["✅"]
     store = bot.app.bot_data.storage
     assert store is not None
-    assert await prune(store, bot.app.bot_data.clock.now() + timedelta(days=30)) > 0
+    assert await prune(store, bot.app.bot_data.clock.now() + timedelta(days=60)) > 0
     await bot.press(invite, yes, user=bot.user(3, "es"))
     assert bot.alerts()[1:] == ["Esta reunión ya terminó: no se aceptan más respuestas."]
 
@@ -279,7 +279,8 @@ def test_a_posts_subject_ends_on_the_last_day_its_key_names() -> None:
     assert subject_last_day(DeadlineReminder("m", "2027-02", 3)) == date(2027, 2, 28)
     assert subject_last_day(DeadlineReminder("m", "2027", 3)) == date(2027, 12, 31)
     assert subject_last_day(EventReminder("e", "2027-03-04", 7)) == date(2027, 3, 4)
-    assert subject_last_day(Invitation("s", "2027-01-05T23:30")) == date(2027, 1, 5)
+    # a move of up to 31 days keeps an invitation (and a meeting reminder) alive
+    assert subject_last_day(Invitation("s", "2027-01-05T23:30")) == date(2027, 2, 5)
     moved = MeetingCorrection("c", "s", "2027-01-05T10:00", ChangeStatus.MOVED, "2027-01-09T10:00")
     assert subject_last_day(moved) == date(2027, 1, 9)  # the later of the two days
     assert subject_last_day(EventReminder("e", "--11-24", 7)) is None  # no year: kept

@@ -35,7 +35,7 @@ from bot.model.posts import (
     Payload,
     Planned,
 )
-from bot.model.recurrence import Occurrence, occurrences, parsed_rule
+from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences, parsed_rule
 
 _UTC = ZoneInfo("UTC")
 HORIZON = timedelta(days=90)
@@ -299,8 +299,9 @@ def _events(run: _Run) -> Iterable[Planned]:
 
 def subject_last_day(payload: Payload) -> date | None:
     """The last calendar day the post's subject falls on, as its key names it (the end
-    of a deadline's day, month or year; a meeting's day, or the later one of a moved
-    meeting; an event's first day). None when the key names no such day.
+    of a deadline's day, month or year; a correction's later day; an invitation's or a
+    meeting reminder's day plus MOVE_REACH, as a move keeps those alive; an event's first
+    day). None when the key names no such day.
 
     The planner makes a post only while its subject is ahead: a deadline's end, a
     meeting's start, a moved meeting's new start, an event's start (see _deadlines,
@@ -313,10 +314,13 @@ def subject_last_day(payload: Payload) -> date | None:
             return last_day(PartialDate.parse(text), _UTC)
         except ValueError:
             return None
-    days = [payload.occurrence]
-    if isinstance(payload, MeetingCorrection) and payload.moved_to:
-        days.append(payload.moved_to)
     try:
-        return max(date.fromisoformat(day[:10]) for day in days)
+        day = date.fromisoformat(payload.occurrence[:10])
+        if not isinstance(payload, MeetingCorrection):
+            # An invitation or reminder names the meeting's first date, but is planned
+            # while a move keeps the meeting ahead, up to MOVE_REACH later.
+            return day + MOVE_REACH
+        moved = date.fromisoformat(payload.moved_to[:10]) if payload.moved_to else day
+        return max(day, moved)
     except ValueError:
         return None

@@ -130,10 +130,14 @@ class Dispatcher:
                 if wait is None:
                     return sent
                 await self.sleep(min(wait, HELD_RECHECK))
-        finally:  # only on a crash (or cancellation): what is in flight stays 'sending'
+        except asyncio.CancelledError:  # stopping hard: what is in flight stays 'sending'
             for task in flight:
                 task.cancel()
             await asyncio.gather(*flight, return_exceptions=True)
+            raise
+        except Exception:  # a claim or a write failed (the database busy): the sends
+            await asyncio.gather(*flight, return_exceptions=True)  # made are confirmed
+            raise
 
     async def _held_wait(
         self, held: Mapping[int | str, float], stopping: bool, keep_going: Callable[[], bool]
@@ -200,7 +204,8 @@ class Dispatcher:
                 rate_limit_args=Priority.POST if marked else None,
             )
         except TelegramError as exc:
-            return await self._refused(delivery, exc, now)
+            # Telegram's wait counts from its answer, not from before the pacer's wait.
+            return await self._refused(delivery, exc, self.clock.now())
         await self.storage.outbox.mark_sent(delivery.id, message.message_id, self.clock.now())
         return Outcome.SENT
 

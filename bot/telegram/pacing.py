@@ -260,6 +260,7 @@ class Pacer(BaseRateLimiter[Priority]):
                 self._waiting.remove(waiter)
             elif not waiter.admitted.cancelled():  # let through, but gone before sending
                 self.gate.withdraw(group)
+                self._wake.set()  # its place is free: a waiter may go now
             raise
         self.gate.made(self._clock(), group)  # now, not when let through: see Gate
 
