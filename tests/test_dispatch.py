@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -591,3 +592,47 @@ async def test_groups_over_their_minute_do_not_hold_up_the_others(
     assert len(other_times) == 100 and max(other_times) < late
     # the others went on at the pacer's rate meanwhile: 80 + 100 sends, evenly spaced
     assert max(other_times) - start <= (4 * 20 + 100) * Limits().spacing + 1e-6
+
+
+class HeldTelegram(OfflineTelegram):
+    """Holds every post until `release` is set."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.release = asyncio.Event()
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        if url.endswith("/sendMessage"):
+            await asyncio.wait_for(self.release.wait(), 10)
+        return await super().do_request(url, method, *args, **kwargs)
+
+
+async def test_a_failed_claim_lets_the_sends_in_flight_finish_and_be_confirmed(
+    settings: Settings, i18n: I18n, clock: MovableClock
+) -> None:
+    api = HeldTelegram(clock=clock)
+    async with running(make_app(settings, i18n, clock, api, demo=False)) as app:
+        bot = Driver(app, api)
+        for chat_id in (-731, -732, -733):
+            await follow(bot, chat_id)
+        outbox = storage(bot).outbox
+        claim, claims = outbox.claim_next, []
+
+        async def claim_or_fail(now: datetime, **kwargs: Any) -> Any:
+            claims.append(now)
+            if len(claims) <= 2:
+                return await claim(now, **kwargs)
+            api.release.set()  # two posts are on their way to Telegram
+            raise sqlite3.OperationalError("database is locked")
+
+        outbox.claim_next = claim_or_fail  # type: ignore[method-assign]
+        with pytest.raises(sqlite3.OperationalError):
+            await plan_and_send(bot)
+        rows = await status_of_all(bot)
+    assert len([c for c in api.calls if c.method == "sendMessage" and c.result]) == 2
+    assert rows.count("sent") == 2 and "sending" not in rows  # none stuck until a restart
+
+
+async def status_of_all(bot: Driver) -> list[str]:
+    async with storage(bot).db.conn.execute("SELECT status FROM deliveries") as cur:
+        return [row[0] for row in await cur.fetchall()]

@@ -204,3 +204,16 @@ async def test_the_kept_calendar_gives_way_to_a_change_of_the_network(bot: Drive
     storage.db.replies.drop_all()
     [changed] = await bot.send("/exchanges")
     assert "Renamed in the network" in changed["text"]
+
+
+async def test_one_calendar_is_kept_per_period_and_zone_the_newest_minute(
+    bot: Driver, clock: MovableClock
+) -> None:
+    store = bot.app.bot_data.storage
+    assert store is not None
+    for minute in range(5):  # a listing is of its minute; older minutes are never read again
+        clock.set(datetime(2026, 11, 23, 10, minute, tzinfo=UTC))
+        [reply] = await bot.send("/exchanges")
+        assert reply["text"].startswith("4 upcoming exchanges")
+    listings = [key for key in store.db.cache._entries if key[0] == "exchanges-listing"]
+    assert listings == [("exchanges-listing", False, "Europe/Berlin")]
