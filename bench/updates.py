@@ -41,7 +41,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, MessageHandler
+from telegram.ext import Application, ApplicationBuilder, MessageHandler
 from telegram.ext import filters as tg_filters
 from telegram.request import RequestData
 
@@ -51,6 +51,7 @@ from bot.config import Settings
 from bot.model.clock import MovableClock
 from bot.telegram import answers
 from bot.telegram.limits import Keyboard
+from bot.telegram.pacing import Pacer
 from harness.fake_telegram import OfflineTelegram, as_update
 from storage.store import Storage
 
@@ -92,9 +93,9 @@ class TimedApi(OfflineTelegram):
             self.busy += time.perf_counter() - start
 
 
-def limiter() -> AIORateLimiter:
-    """partnerbot's limiter as the tests use it: the same code path, no waiting."""
-    return AIORateLimiter(overall_max_rate=0, group_max_rate=0)
+def limiter() -> Pacer:
+    """partnerbot's own limiter as the tests use it: the same code path, no waiting."""
+    return Pacer(None)
 
 
 def bare_app(api: OfflineTelegram, handler: Handler) -> App:

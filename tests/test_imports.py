@@ -34,14 +34,14 @@ from bot.model.clock import MovableClock
 from bot.app import build_application, running
 from bot.config import Settings
 from harness.fake_telegram import OfflineTelegram, as_update
-from telegram.ext import AIORateLimiter
+from bot.telegram.pacing import Pacer
 
 async def main():
     clock = MovableClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     api = OfflineTelegram(clock=clock)
     app = build_application(
         Settings(db_path={str(tmp_path / "first.sqlite3")!r}), request=api, clock=clock,
-        rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0), schedule=False,
+        rate_limiter=Pacer(None), schedule=False,
     )
     async with running(app):
         for lang in ("en", "de", "es", "fr", "pt"):
