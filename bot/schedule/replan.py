@@ -20,7 +20,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.model.posts import Planned
-from bot.schedule.plan import Network, plan_chat, subject_last_day
+from bot.schedule.plan import Network, plan_chat, plan_chats, subject_last_day
 from storage.outbox import FINISHED, Finished
 from storage.store import Storage
 
@@ -85,7 +85,7 @@ async def plan_into(
     """Plan these chats as they are now and write their rows in one transaction; returns
     rows added. Paused chats among them are left as they are."""
     chats = await storage.subscriptions.following_chats(chat_ids)
-    planned = [p for chat in chats for p in plan_chat(chat, net, now, home)]
+    planned = plan_chats(chats, net, now, home)
     return await _write(storage, chat_ids, planned, now)
 
 
