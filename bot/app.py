@@ -26,6 +26,7 @@ from bot.model.domain import LANGUAGES
 from bot.schedule.jobs import Scheduler
 from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication, BotContext, BotData
+from bot.telegram.ordering import ChatOrder
 from bot.telegram.pacing import Limits, Pacer
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
@@ -73,6 +74,7 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter or paced())
+        .concurrent_updates(ChatOrder())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

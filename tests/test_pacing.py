@@ -6,12 +6,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import timedelta
 
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.pacing import Gate, Limits, Pacer, Priority, counted, group_of
+from bot.telegram.pacing import (
+    REPLY_REFUSALS,
+    Gate,
+    Limits,
+    Pacer,
+    Priority,
+    counted,
+    group_of,
+)
 from harness.fake_time import FakeTime
 
 LIMITS = Limits()
@@ -191,19 +200,72 @@ async def test_unpaced_lets_everything_through(clock: FakeTime) -> None:
     assert pacer.held_groups() == {}
 
 
-async def test_flood_control_reaches_the_caller_without_a_retry(
-    pacer: Pacer, monkeypatch: pytest.MonkeyPatch
+def refusing(clock: FakeTime, seconds: float, times: int, log: list[float]) -> Callable[[], Any]:
+    """A send Telegram refuses `times` times with a wait of `seconds`, then takes."""
+
+    async def send() -> bool:
+        log.append(clock.now)
+        if len(log) <= times:
+            raise RetryAfter(timedelta(seconds=seconds))
+        return True
+
+    return send
+
+
+async def test_a_refused_reply_goes_again_when_telegram_said_and_is_not_lost(
+    pacer: Pacer, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as bot.app sets it
-    calls = []
+    tries: list[float] = []
+    send = refusing(clock, 35, 2, tries)
+    assert await pacer.process_request(send, (), {}, "sendMessage", {"chat_id": -7}, None)
+    assert tries == [1000.0, 1035.0, 1070.0]  # each wait as Telegram said, no earlier
 
-    async def refused() -> bool:
-        calls.append(1)
-        raise RetryAfter(timedelta(seconds=3))
 
+async def test_a_long_wait_is_waited_out_in_its_chat_only(
+    pacer: Pacer, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    tries: list[float] = []
+    sent = Sent(clock)
+    refused = asyncio.create_task(
+        pacer.process_request(
+            refusing(clock, 300, 1, tries), (), {}, "sendMessage", {"chat_id": "-7"}, None
+        )
+    )
+    await asyncio.sleep(0)
+    assert tries == [1000.0]
+    await sent.send(pacer, 5, "elsewhere")  # another chat is not held up
+    await sent.send(pacer, -7, "same chat")  # the closed chat: nothing before it reopens
+    assert await refused
+    assert tries == [1000.0, 1300.0]
+    assert sent.log == [(1000.0, 5, "elsewhere"), (1300.0, -7, "same chat")]
+    assert pacer.held_groups() == {}  # reopened
+
+
+async def test_a_refused_post_reaches_the_dispatcher_and_closes_its_group(
+    pacer: Pacer, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    tries: list[float] = []
     with pytest.raises(RetryAfter):
-        await pacer.process_request(refused, (), {}, "sendMessage", {"chat_id": -1}, None)
-    assert calls == [1]
+        await pacer.process_request(
+            refusing(clock, 40, 1, tries), (), {}, "sendMessage", {"chat_id": -7}, Priority.POST
+        )
+    assert tries == [1000.0]  # the outbox keeps it for later; the pacer does not retry
+    assert pacer.held_groups() == {-7: 40.0}  # the dispatcher leaves the group's posts
+
+
+async def test_a_reply_refused_again_and_again_is_given_up_at_last(
+    pacer: Pacer, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    tries: list[float] = []
+    with pytest.raises(RetryAfter):
+        await pacer.process_request(
+            refusing(clock, 1, 1000, tries), (), {}, "sendMessage", {"chat_id": 3}, None
+        )
+    assert len(tries) == REPLY_REFUSALS
 
 
 async def test_a_cancelled_send_gives_its_slot_away(pacer: Pacer, clock: FakeTime) -> None:

@@ -37,7 +37,7 @@ from bot.model.posts import Delivery, Invitation, PostKind
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network
-from bot.telegram.pacing import Pacer, Priority
+from bot.telegram.pacing import Pacer, Priority, retry_seconds
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
 from bot.views.rsvp import rsvp_keyboard
@@ -70,10 +70,6 @@ class Outcome(Enum):
 
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def _seconds(wait: timedelta | float) -> timedelta:
-    return wait if isinstance(wait, timedelta) else timedelta(seconds=float(wait))
 
 
 @dataclass
@@ -230,7 +226,7 @@ class Dispatcher:
         """What Telegram's refusal means for this row, for the chat, and for the run."""
         outbox, chat_id = self.storage.outbox, delivery.chat_id
         if isinstance(exc, RetryAfter):  # flood control: wait as told, lose nothing
-            wait = _seconds(exc.retry_after)
+            wait = timedelta(seconds=retry_seconds(exc))
             self._hold(now + wait)  # Telegram meant all of our posts, not just this one
             await outbox.retry_at(delivery.id, self.hold_until, "flood control")
             log.warning("flood control: waiting %s before the next post", wait)

@@ -10,23 +10,31 @@ the scheduler's posts evenly so that a reply never waits for a burst to drain, a
 waiting reply go before every waiting post.
 
 It is PTB's extension point (`BaseRateLimiter`): the dispatcher marks its sends with
-`rate_limit_args=Priority.POST`; anything unmarked is a reply. It never retries: a 429
-(RetryAfter) reaches the caller as before.
+`rate_limit_args=Priority.POST`; anything unmarked is a reply. When Telegram still answers
+429 (its count is not ours: other bots' traffic on the same account, a clock of its own),
+the pacer keeps that chat closed for the `retry_after` it was told, for every send. A reply
+then goes again once the chat may receive: a reply is never lost to flood control. A post's
+429 reaches the dispatcher, whose outbox keeps the post for later.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import logging
 import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import Enum
 from typing import Any
 
+from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
 
 COUNTED = ("send", "edit", "copy", "forward")
 """Methods Telegram's flood limits count: messages sent, edited, copied or forwarded.
@@ -35,8 +43,13 @@ NOT_A_MESSAGE = frozenset({"sendChatAction"})
 """Named like a send, but shows "typing…" rather than sending a message."""
 PRUNE_EVERY = 1024
 """Sends between sweeps of the per-group windows that have emptied."""
+REPLY_REFUSALS = 10
+"""429s one reply may draw before the pacer gives up on it and the error reaches the
+handler (logged): each is waited out first, so this is Telegram refusing the same chat for
+ten of its own waits in a row, not a burst."""
 
 Group = int | str
+Chat = int | str
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -119,6 +132,8 @@ class Gate:
     groups: dict[Group, Window] = field(default_factory=dict)
     full: dict[Group, float] = field(default_factory=dict)
     """Groups whose minute is used up, with the instant they may receive again."""
+    closed: dict[Chat, float] = field(default_factory=dict)
+    """Chats Telegram answered 429 for, with the instant it said they may receive again."""
     next_post: float = -math.inf
     """When the next post is due on the evenly spaced schedule (it may go up to
     `post_burst - 1` slots early, after a lull)."""
@@ -127,10 +142,17 @@ class Gate:
     def __post_init__(self) -> None:
         self.overall = Window(self.limits.per_second, self.limits.second)
 
-    def ready_at(self, now: float, group: Group | None, priority: Priority) -> float:
+    def ready_at(
+        self, now: float, group: Group | None, priority: Priority, chat: Chat | None = None
+    ) -> float:
         at = self.overall.free_at(now)
         if group is not None and (window := self.groups.get(group)) is not None:
             at = max(at, window.free_at(now))
+        if chat is not None and (reopens := self.closed.get(chat)) is not None:
+            if reopens > now:
+                at = max(at, reopens)
+            else:
+                del self.closed[chat]
         if priority is Priority.POST:
             early = (self.limits.post_burst - 1) * self.limits.spacing
             at = max(at, self.next_post - early)
@@ -172,6 +194,13 @@ class Gate:
         self.admit(now, group, priority)
         self.made(now, group)
 
+    def close(self, now: float, chat: Chat, seconds: float) -> None:
+        """Telegram said `chat` may receive again in `seconds`: nothing goes to it before."""
+        reopens = now + seconds
+        self.closed[chat] = max(reopens, self.closed.get(chat, -math.inf))
+        if (group := group_of(chat)) is not None:  # the dispatcher leaves its posts for later
+            self.full[group] = max(reopens, self.full.get(group, -math.inf))
+
     def held(self, now: float) -> dict[Group, float]:
         """Groups that may not receive now, with the seconds until they may."""
         for group in [g for g, at in self.full.items() if at <= now]:
@@ -190,6 +219,7 @@ class Gate:
 class _Waiter:
     priority: Priority
     group: Group | None
+    chat: Chat | None
     admitted: asyncio.Future[None]
 
 
@@ -235,19 +265,38 @@ class Pacer(BaseRateLimiter[Priority]):
         data: dict[str, Any],
         rate_limit_args: Priority | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        if self.gate is not None and counted(endpoint):
-            priority = rate_limit_args if isinstance(rate_limit_args, Priority) else None
-            await self._admit(group_of(data.get("chat_id")), priority or Priority.REPLY)
-        return await callback(*args, **kwargs)
+        if self.gate is None or not counted(endpoint):
+            return await callback(*args, **kwargs)
+        priority = rate_limit_args if isinstance(rate_limit_args, Priority) else Priority.REPLY
+        chat = chat_of(data.get("chat_id"))
+        group = group_of(chat)
+        refusals = 0
+        while True:
+            await self._admit(chat, group, priority)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as refused:
+                refusals += 1
+                wait = retry_seconds(refused)
+                if chat is not None:
+                    self.gate.close(self._clock(), chat, wait)
+                if priority is Priority.POST or chat is None or refusals >= REPLY_REFUSALS:
+                    raise
+                log.warning(
+                    "flood control: a reply to chat %s goes again in %.0f s (refusal %d)",
+                    chat,
+                    wait,
+                    refusals,
+                )
 
-    async def _admit(self, group: Group | None, priority: Priority) -> None:
+    async def _admit(self, chat: Chat | None, group: Group | None, priority: Priority) -> None:
         """Return once this send may go, counted."""
         assert self.gate is not None
         now = self._clock()
-        if not self._waiting and self.gate.ready_at(now, group, priority) <= now:
+        if not self._waiting and self.gate.ready_at(now, group, priority, chat) <= now:
             self.gate.record(now, group, priority)
             return
-        waiter = _Waiter(priority, group, asyncio.get_running_loop().create_future())
+        waiter = _Waiter(priority, group, chat, asyncio.get_running_loop().create_future())
         self._waiting.append(waiter)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._admit_waiting(), name="pacer")
@@ -276,7 +325,7 @@ class Pacer(BaseRateLimiter[Priority]):
                 if waiter.admitted.done():
                     self._waiting.remove(waiter)
                     continue
-                at = gate.ready_at(now, waiter.group, waiter.priority)
+                at = gate.ready_at(now, waiter.group, waiter.priority, waiter.chat)
                 if at <= now:
                     gate.admit(now, waiter.group, waiter.priority)
                     waiter.admitted.set_result(None)
@@ -304,14 +353,27 @@ def counted(endpoint: str) -> bool:
     return endpoint.startswith(COUNTED) and endpoint not in NOT_A_MESSAGE
 
 
+def chat_of(chat_id: object) -> Chat | None:
+    """The chat a send goes to, as one key: "-100123" and -100123 are the same chat."""
+    if isinstance(chat_id, str):
+        try:
+            return int(chat_id)
+        except ValueError:
+            return chat_id
+    return chat_id if isinstance(chat_id, int) else None
+
+
 def group_of(chat_id: object) -> Group | None:
     """The group a send goes to, or None for a private chat: negative ids are groups, and
     a username (str) names a channel or supergroup."""
-    if isinstance(chat_id, str):
-        try:
-            chat_id = int(chat_id)
-        except ValueError:
-            return chat_id
-    if isinstance(chat_id, int) and chat_id < 0:
-        return chat_id
+    chat = chat_of(chat_id)
+    if isinstance(chat, str) or (isinstance(chat, int) and chat < 0):
+        return chat
     return None
+
+
+def retry_seconds(refused: RetryAfter) -> float:
+    """The seconds Telegram said to wait: `retry_after` is a timedelta with PTB_TIMEDELTA
+    set (as the app does), seconds otherwise."""
+    wait = refused.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
