@@ -112,7 +112,7 @@ class FloodLimits:
 
     per_second: int = 30
     per_group_minute: int = 20
-    model: FloodModel = FloodModel.LEAKY_BUCKET
+    model: FloodModel = FloodModel.SLIDING_WINDOW
     _bot: Counter | None = None
     _groups: dict[int, Counter] = field(default_factory=dict)
 

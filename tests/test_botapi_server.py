@@ -108,7 +108,8 @@ async def test_flood_limits_answer_429_with_retry_after(
         await bot.send_message(GROUP["id"], f"post {n}")
     with pytest.raises(RetryAfter) as refused:
         await bot.send_message(GROUP["id"], "one too many")
-    assert 1 <= refused.value.retry_after.total_seconds() <= 3  # one slot drains in 3 s
+    # the first of the twenty leaves the group's minute in about 60 s
+    assert 58 <= refused.value.retry_after.total_seconds() <= 60
     assert server.refused_429 == 1
     async with httpx.AsyncClient() as client:  # the raw envelope, as Telegram sends it
         raw = await client.post(

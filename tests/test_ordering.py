@@ -48,12 +48,24 @@ class HeldTime:
             self._moved.notify_all()
 
 
-async def until(ready: Callable[[], Any], within: float = 20.0) -> Any:
-    """Wait for what the bot does (its database runs in a thread), at most `within` s."""
-    async with asyncio.timeout(within):
-        while not (found := ready()):
-            await asyncio.sleep(0.005)
-        return found
+class WatchedTelegram(OfflineTelegram):
+    """The in-process Telegram, telling waiters whenever the bot called it."""
+
+    called: asyncio.Event
+
+    def handle(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().handle(*args, **kwargs)
+        finally:
+            self.called.set()
+
+    async def until(self, ready: Callable[[], Any], within: float = 20.0) -> Any:
+        """What `ready` gives once it is true; at most `within` seconds of waiting."""
+        async with asyncio.timeout(within):
+            while not (found := ready()):
+                self.called.clear()
+                await self.called.wait()
+            return found
 
 
 # -- the processor alone ------------------------------------------------------------------
@@ -129,7 +141,8 @@ async def test_a_private_start_is_answered_while_a_flooded_group_waits_for_its_m
     tmp_path: Path, i18n: I18n, clock: MovableClock
 ) -> None:
     time = HeldTime()
-    api = OfflineTelegram(clock=clock)
+    api = WatchedTelegram(clock=clock)
+    api.called = asyncio.Event()
     app = build_application(
         Settings(db_path=tmp_path / "bot.sqlite3"),
         request=api,
@@ -158,12 +171,12 @@ async def test_a_private_start_is_answered_while_a_flooded_group_waits_for_its_m
             await app.update_queue.put(as_update(update, app.bot))
         await app.update_queue.put(as_update(api.user_message(newcomer, dm, "/start"), app.bot))
 
-        await until(lambda: sent_to(dm["id"]))
+        await api.until(lambda: sent_to(dm["id"]))
         assert time.now == 1000.0  # answered at once: no time has passed for the pacer
         assert len(sent_to(group["id"])) <= 20  # the group may receive 20 in its minute
 
-        await until(lambda: len(sent_to(group["id"])) == 20)
+        await api.until(lambda: len(sent_to(group["id"])) == 20)
         await time.move(61.0)  # the group's minute is over: the other 20 go, in order
-        replies = await until(lambda: len(got := sent_to(group["id"])) == 40 and got)
+        replies = await api.until(lambda: len(got := sent_to(group["id"])) == 40 and got)
     quoted = [r["reply_parameters"]["message_id"] for r in replies]
     assert quoted == asked

@@ -134,6 +134,8 @@ class Gate:
     """Groups whose minute is used up, with the instant they may receive again."""
     closed: dict[Chat, float] = field(default_factory=dict)
     """Chats Telegram answered 429 for, with the instant it said they may receive again."""
+    all_closed: float = -math.inf
+    """Nothing goes before this instant: after a 429, for one window of a second."""
     next_post: float = -math.inf
     """When the next post is due on the evenly spaced schedule (it may go up to
     `post_burst - 1` slots early, after a lull)."""
@@ -145,7 +147,7 @@ class Gate:
     def ready_at(
         self, now: float, group: Group | None, priority: Priority, chat: Chat | None = None
     ) -> float:
-        at = self.overall.free_at(now)
+        at = max(self.overall.free_at(now), self.all_closed)
         if group is not None and (window := self.groups.get(group)) is not None:
             at = max(at, window.free_at(now))
         if chat is not None and (reopens := self.closed.get(chat)) is not None:
@@ -195,8 +197,13 @@ class Gate:
         self.made(now, group)
 
     def close(self, now: float, chat: Chat, seconds: float) -> None:
-        """Telegram said `chat` may receive again in `seconds`: nothing goes to it before."""
+        """Telegram said `chat` may receive again in `seconds`: nothing goes to it before.
+        Its answer does not say which limit it counted, the chat's or the bot's: every
+        other chat waits too, for a second at most, the time the bot's limit needs to make
+        room (PTB's AIORateLimiter stops everything for the whole wait instead, so one
+        group's minute would stall every chat)."""
         reopens = now + seconds
+        self.all_closed = max(self.all_closed, now + min(seconds, self.limits.second))
         self.closed[chat] = max(reopens, self.closed.get(chat, -math.inf))
         if (group := group_of(chat)) is not None:  # the dispatcher leaves its posts for later
             self.full[group] = max(reopens, self.full.get(group, -math.inf))
