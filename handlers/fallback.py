@@ -1,10 +1,12 @@
-"""A command nobody handles: a short hint to /help (registered last)."""
+"""What nobody else handles (registered last): a command gets a short hint to /help, a
+button press a short note that the button no longer works."""
 
 from __future__ import annotations
 
 from telegram import Chat, MessageEntity, Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.telegram.callbacks import answer_unusable
 from bot.telegram.context import BotApplication, BotContext
 from bot.views import help as view
 from handlers.common import show
@@ -26,5 +28,14 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await show(update, view.unknown_command(reader.tr, name))
 
 
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Data no kind owns (an older version's button, or forged): answered, or the user's
+    button would spin until Telegram gives up; nothing else happens."""
+    await answer_unusable(update, context)
+
+
 def register(application: BotApplication) -> None:
+    # After every other button handler (bot/app.py registers this module last); the two
+    # never compete, as one takes only presses and the other only messages.
+    application.add_handler(CallbackQueryHandler(unknown_button))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))

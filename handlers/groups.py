@@ -70,16 +70,26 @@ async def subscribe_button(update: Update, context: BotContext, data: Subscribe)
         return
     kind = view.KINDS[data.target]
     label = await _label(context, kind, data.target_id, update)
+    if label is None:  # forged, or gone since the button was made: follow nothing
+        query = update.callback_query
+        assert query is not None
+        await query.answer(view.not_in_network((await context.reader(update)).tr), show_alert=True)
+        return
     await _subscribe(update, context, kind, data.target_id, label)
 
 
-async def _label(context: BotContext, kind: TargetKind, target_id: str, update: Update) -> str:
-    """The pressed target as the reader calls it, reading only that record."""
+async def _label(
+    context: BotContext, kind: TargetKind, target_id: str, update: Update
+) -> str | None:
+    """The pressed target as the reader calls it, reading only that record; None when the
+    network has no such target."""
     tr = (await context.reader(update)).tr
     network = context.storage.network
     phase = await network.phase(target_id) if kind is TargetKind.PHASE else None
     programme = await network.programme(target_id) if kind is TargetKind.PROGRAMME else None
     views = await network.partnerships([target_id]) if kind is TargetKind.PARTNERSHIP else []
+    if phase is None and programme is None and not views:
+        return None
     return view.describe(
         kind,
         target_id,

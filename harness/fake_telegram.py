@@ -65,6 +65,20 @@ class FakeTelegram(FakeBotApi):
         self.pending.append(update)
         return update
 
+    def inline_button_press(self, user: JSON, data: str) -> JSON:
+        """A press on a button under a message sent in inline mode: Telegram gives its
+        inline_message_id, but no message and no chat."""
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": user,
+                "chat_instance": "inline",
+                "inline_message_id": f"inline-{next(self._update_ids)}",
+                "data": data,
+            },
+        }
+
     def api_setWebhook(self, params: JSON) -> bool:
         secret = params.get("secret_token")
         if secret is not None and not SECRET_TOKEN.fullmatch(str(secret)):

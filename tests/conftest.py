@@ -101,6 +101,22 @@ class Driver:
             if call.method in ("sendMessage", "editMessageText") and call.error is None
         ]
 
+    async def rows(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, to compare before and after (the search index's own
+        tables are made from the others)."""
+        assert self.app.bot_data.storage is not None
+        conn = self.app.bot_data.storage.db.conn
+        async with conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'partnership_search%'"
+        ) as cursor:
+            tables = [row[0] for row in await cursor.fetchall()]
+        rows = {}
+        for table in tables:
+            async with conn.execute(f'SELECT * FROM "{table}"') as cursor:
+                rows[table] = sorted((tuple(r) for r in await cursor.fetchall()), key=repr)
+        return rows
+
     def alerts(self, since: int = 0) -> list[str]:
         return [
             c.params.get("text", "")

@@ -36,15 +36,17 @@ ReminderValue = tuple[int, ...] | int | None
 """Lead times in days or minutes; for invitations one number of days, or None."""
 
 
-_DURATION = re.compile(r"^(\d{1,3})\s*([dhm]?)$")
+# ASCII digits only, and few: int() would also read "١٤", "1_4" and " 14 ", and thousands
+# of digits (slowly, then refusing).
+_DAYS = re.compile(r"[0-9]{1,3}")
+_DURATION = re.compile(r"([0-9]{1,3})\s*([dhm]?)", re.ASCII)
 
 
 def parse_days(args: Sequence[str]) -> tuple[int, ...] | None:
     """'14 3 1' -> (14, 3, 1): whole days from 0 to 60, at most five, largest first."""
-    try:
-        days = sorted({int(a) for a in args}, reverse=True)
-    except ValueError:
+    if not all(_DAYS.fullmatch(a) for a in args):
         return None
+    days = sorted({int(a) for a in args}, reverse=True)
     if not days or len(days) > MAX_OFFSETS or not all(0 <= d <= 60 for d in days):
         return None
     return tuple(days)
@@ -54,7 +56,7 @@ def parse_durations(args: Sequence[str]) -> tuple[int, ...] | None:
     """'1d 1h 15m' -> minutes (1440, 60, 15); a bare number is hours."""
     minutes = set()
     for arg in args:
-        match = _DURATION.match(arg.strip().lower())
+        match = _DURATION.fullmatch(arg.strip().lower())
         if not match:
             return None
         value, unit = int(match[1]), match[2] or "h"

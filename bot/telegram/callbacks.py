@@ -21,6 +21,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.telegram.context import BotContext
 from bot.telegram.limits import MAX_CALLBACK_BYTES, Button
+from bot.text.i18n import Translator
 
 _NUMBER = re.compile(r"[0-9]{1,18}")  # not "²", not beyond SQLite's 64-bit integers
 
@@ -141,18 +142,31 @@ def _packed(data: CallbackData) -> str:
 C = TypeVar("C", bound=CallbackData)
 
 
+def unusable(tr: Translator) -> str:
+    """The note for a press the bot cannot act on: data no handler knows (a button of an
+    older version, or forged), or a button under an inline message (ours carry none)."""
+    return tr.gettext("This button no longer works.")
+
+
+async def answer_unusable(update: Update, context: BotContext) -> None:
+    """Answer such a press with that short note (a toast, not a box to close): the spinner
+    stops and the user knows that pressing again will not help. Nothing else happens."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(unusable((await context.reader(update)).tr))
+
+
 def on_press(
     kind: type[C], callback: Callable[[Update, BotContext, C], Awaitable[None]]
 ) -> CallbackQueryHandler[BotContext, None]:
-    """A handler for presses of `kind`: the callback gets the data unpacked; a press whose
-    data does not unpack (forged, or from an older version) is answered quietly."""
+    """A handler for presses of `kind`: the callback gets the data unpacked, pressed in a
+    chat. A press whose data does not unpack (forged, or from an older version) or that
+    comes without a chat (under an inline message) is answered with a short note."""
 
     async def handle(update: Update, context: BotContext) -> None:
-        query = update.callback_query
-        assert query is not None
-        data = kind.unpack(query.data)
-        if data is None:
-            await query.answer()
+        data = kind.unpack(update.callback_query.data if update.callback_query else None)
+        if data is None or update.effective_chat is None:
+            await answer_unusable(update, context)
             return
         await callback(update, context, data)
 

@@ -18,6 +18,9 @@ from bot.text.search import fold
 from bot.views.common import example_label
 
 PHASES_PER_ROW = 3
+# "8", "phase 8", "fase 8" after folding ("⑧" is "8" then): ASCII digits, few of them, so
+# int() never meets a Unicode digit or thousands of digits ("⑳" × 2,200).
+_PHASE_NUMBER = re.compile(r"(?:\w+\s+)?([0-9]{1,4})")
 OPEN_SHOWN = 2  # in the overview, the next two open milestones of each phase
 
 
@@ -38,7 +41,7 @@ def phase_by_id(phases: Iterable[Phase], phase_id: str) -> Phase | None:
 def find_phase(phases: Iterable[Phase], text: str) -> Phase | None:
     """'4', 'phase 4', 'Fase 4', 'p4', 'pilot', 'Pilotphase', 'fase piloto' -> that phase."""
     wanted = fold(text).strip()
-    number = re.fullmatch(r"(?:\w+\s+)?(\d+)", wanted)
+    number = _PHASE_NUMBER.fullmatch(wanted)
     for phase in phases:
         if number and phase.number == int(number[1]):
             return phase

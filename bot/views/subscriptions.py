@@ -86,6 +86,11 @@ def describe(
     return target_id
 
 
+def not_in_network(tr: Translator) -> str:
+    """The answer to a subscribe button whose target the network does not have."""
+    return tr.gettext("That is no longer in the network: nothing changed.")
+
+
 def choice_keyboard(targets: Sequence[Choice]) -> InlineKeyboardMarkup:
     return Keyboard([[button(t.label[:60], Subscribe(CODES[t.kind], t.id))] for t in targets])
 
