@@ -5,7 +5,7 @@ with its reason; otherwise it goes late. At planning (a new subscriber) and at s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.model.chats import FollowingChat, TargetKind
 from bot.model.clock import MovableClock
-from bot.model.domain import LocalizedText, MeetingSeries
+from bot.model.domain import Event, EventKind, LocalizedText, MeetingSeries, PartialDate, Phase
 from bot.model.posts import MeetingReminder
 from bot.model.reminders import ReminderSetting
 from bot.schedule.jobs import scheduler_of
@@ -80,6 +80,11 @@ async def test_subscribing_20_s_before_the_1_hour_reminder_sends_that_one_alone(
         await bot.send(f"/timezone {zone}", user=bot.user(ADMIN), chat=group)
     clock.set(HOUR_REMINDER - timedelta(seconds=20))
     await bot.send("/subscribe bonn", user=bot.user(ADMIN), chat=group)  # plans this chat
+    planned = await rows(bot, -800, MEETING)
+    assert planned["1440m"][0] == "skipped" and planned["60m"] == ("pending", None)
+    # planning again writes nothing new
+    assert await scheduler_of(bot.app).planner.replan_chat(-800, clock.now()) == 0
+    assert await rows(bot, -800, MEETING) == planned
     await send_due(bot)  # the invitation: this meeting's time, with the RSVP buttons
     clock.advance(timedelta(seconds=20))
     await send_due(bot)
@@ -247,6 +252,41 @@ async def test_deadline_reminders_after_downtime_only_the_nearest(
     found = await rows(bot, -810, DEADLINE)
     assert found["1d"][0] == "sent"
     assert len(await posts_about(bot, -810, DEADLINE)) == (2 if sent == "7d" else 1)
+
+
+def test_event_reminders_follow_the_same_rule() -> None:
+    """An event on 15 Feb 2027, 15:00 Berlin; reminders 7 days and 1 day before (09:00)."""
+    event = Event(
+        "ev",
+        EventKind.WORKSHOP,
+        LocalizedText.of("Workshop"),
+        PartialDate(2027, 2, 15),
+        start_time=time(15, 0),
+        timezone="Europe/Berlin",
+        phase_id="px",
+    )
+    phase = Phase("px", "kkp", LocalizedText.of("Phase X"))
+    net = Network(phases={"px": phase}, milestones=[], partnerships={}, series=[], events=[event])
+    chat = FollowingChat(
+        -1, "g", ("en",), None, event_days=(7, 1), targets=frozenset({(TargetKind.PHASE, "px")})
+    )
+    one_day = datetime(2027, 2, 14, 9, tzinfo=BERLIN)
+
+    def planned(now: datetime) -> dict[str, tuple[datetime, str | None]]:
+        return {
+            p.key[len("event:ev:2027-02-15:") :]: (p.due_at, p.dropped)
+            for p in plan_chat(chat, net, now, BERLIN)
+        }
+
+    morning = datetime(2027, 2, 14, 8, 30, tzinfo=BERLIN)  # the 1-day one within the hour
+    plan = planned(morning)
+    assert plan["1d"] == (one_day, None)
+    assert plan["7d"] == (
+        datetime(2027, 2, 8, 9, tzinfo=BERLIN),
+        "dropped: overdue, and event:ev:2027-02-15:1d (due 2027-02-14 08:00 UTC) says the same",
+    )
+    evening = datetime(2027, 2, 13, 20, tzinfo=BERLIN)  # the 1-day one is tomorrow: news
+    assert planned(evening) == {"7d": (evening, None), "1d": (one_day, None)}
 
 
 # --- planning across a DST change: instants, not wall-clock differences --------------------

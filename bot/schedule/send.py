@@ -184,7 +184,7 @@ class Dispatcher:
         if isinstance(delivery.payload, Reminder):
             siblings = await self.storage.outbox.siblings(delivery)
             if (why := at_sending(delivery, siblings, now, reader.zone)) is not None:
-                log.info("dropped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
+                log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
                 await self.storage.outbox.mark_skipped(delivery.id, str(why))
                 return Outcome.SKIPPED
         try:
