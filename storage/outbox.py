@@ -17,8 +17,10 @@ from bot.model.posts import (
     Payload,
     Planned,
     PostKind,
+    Reminder,
     payload_from_json,
     payload_to_json,
+    subject_of,
 )
 from storage.db import Database
 
@@ -42,6 +44,7 @@ def _delivery(row: aiosqlite.Row) -> Delivery:
             DeliveryStatus(row["status"]),
             row["attempts"],
             row["message_id"],
+            row["error"],
         )
     except (ValueError, TypeError, KeyError) as exc:
         raise UnreadableRowError(f"unreadable row {row['id']} ({row['key']}): {exc}") from exc
@@ -89,8 +92,11 @@ class OutboxRepository:
         """Make the pending rows of these chats due from `window_start` exactly `planned`.
 
         Sent rows stay as they are, and so do older pending rows (overdue after downtime:
-        the dispatcher decides about those). Idempotent: planning twice writes nothing new.
-        A changed date gives a new key, so its old pending row goes. Returns rows added.
+        the dispatcher decides about those) unless the plan drops them. A row the plan
+        drops (`Planned.dropped`) is stored as skipped with that reason, and a pending one
+        becomes so; finished rows are never set back. Idempotent: planning twice writes
+        nothing new. A changed date gives a new key, so its old pending row goes. Returns
+        rows added to send (dropped ones are stored, not counted).
         """
         rows = [
             (
@@ -99,6 +105,8 @@ class OutboxRepository:
                 p.kind.value,
                 _utc(p.due_at),
                 payload_to_json(p.payload),
+                DeliveryStatus.PENDING.value if p.dropped is None else DeliveryStatus.SKIPPED.value,
+                p.dropped,
             )
             for p in planned
         ]
@@ -108,13 +116,16 @@ class OutboxRepository:
             await conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS plan (key TEXT NOT NULL, "
                 "chat_id INTEGER NOT NULL, kind TEXT NOT NULL, due_at TEXT NOT NULL, "
-                "payload TEXT NOT NULL, PRIMARY KEY (key, chat_id)) WITHOUT ROWID"
+                "payload TEXT NOT NULL, status TEXT NOT NULL, error TEXT, "
+                "PRIMARY KEY (key, chat_id)) WITHOUT ROWID"
             )
             await conn.execute("DELETE FROM temp.plan")
-            await conn.executemany("INSERT OR REPLACE INTO temp.plan VALUES (?, ?, ?, ?, ?)", rows)
+            await conn.executemany(
+                "INSERT OR REPLACE INTO temp.plan VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            )
             async with conn.execute(
-                "SELECT count(*) FROM temp.plan p WHERE NOT EXISTS (SELECT 1 FROM deliveries d "
-                "WHERE d.key = p.key AND d.chat_id = p.chat_id)"
+                "SELECT count(*) FROM temp.plan p WHERE p.status = 'pending' AND NOT EXISTS ("
+                "SELECT 1 FROM deliveries d WHERE d.key = p.key AND d.chat_id = p.chat_id)"
             ) as cur:
                 row = await cur.fetchone()
             added = int(row[0]) if row else 0
@@ -125,12 +136,16 @@ class OutboxRepository:
                 "CASE WHEN deliveries.due_at <= :start AND excluded.due_at <= :start "
                 "THEN deliveries.due_at ELSE excluded.due_at END"
             )
+            # A pending row the plan drops becomes skipped, with the reason; one it keeps
+            # keeps its reason for waiting (flood control, a retry), if it has one.
             await conn.execute(
-                "INSERT INTO deliveries (key, chat_id, kind, due_at, payload) "
-                "SELECT key, chat_id, kind, due_at, payload FROM temp.plan WHERE true "
-                f"ON CONFLICT (key, chat_id) DO UPDATE SET due_at = {due}, "
-                "payload = excluded.payload WHERE deliveries.status = 'pending' AND "
-                f"(deliveries.due_at <> {due} OR deliveries.payload <> excluded.payload)",
+                "INSERT INTO deliveries (key, chat_id, kind, due_at, payload, status, error) "
+                "SELECT key, chat_id, kind, due_at, payload, status, error FROM temp.plan "
+                f"WHERE true ON CONFLICT (key, chat_id) DO UPDATE SET due_at = {due}, "
+                "payload = excluded.payload, status = excluded.status, error = CASE "
+                "WHEN excluded.status = 'pending' THEN deliveries.error ELSE excluded.error END "
+                "WHERE deliveries.status = 'pending' AND (excluded.status <> 'pending' OR "
+                f"deliveries.due_at <> {due} OR deliveries.payload <> excluded.payload)",
                 {"start": _utc(window_start)},
             )
             await conn.execute(
@@ -256,15 +271,18 @@ class OutboxRepository:
             (_utc(not_before) if not_before else None, reason),
         )
 
-    async def superseded(self, delivery: Delivery, now: datetime) -> bool:
-        """A later reminder about the same thing is also due already (after downtime)."""
-        subject = delivery.key.rsplit(":", 1)[0] + ":"
+    async def siblings(self, delivery: Delivery) -> list[Delivery]:
+        """The chat's other rows about this reminder's subject (one per lead time), pending,
+        in flight or sent: what tells an overdue reminder that it is redundant."""
+        assert isinstance(delivery.payload, Reminder)
+        subject = subject_of(delivery.payload)
         async with self.db.conn.execute(
-            "SELECT 1 FROM deliveries WHERE chat_id = ? AND status = 'pending' AND kind = ? "
-            "AND substr(key, 1, length(?)) = ? AND due_at > ? AND due_at <= ? LIMIT 1",
-            (delivery.chat_id, delivery.kind, subject, subject, _utc(delivery.due_at), _utc(now)),
+            "SELECT * FROM deliveries WHERE chat_id = ? "
+            "AND status IN ('pending', 'sending', 'sent') AND kind = ? "
+            "AND substr(key, 1, length(?)) = ? AND id <> ? ORDER BY due_at, id",
+            (delivery.chat_id, delivery.kind, subject, subject, delivery.id),
         ) as cur:
-            return await cur.fetchone() is not None
+            return _readable(await cur.fetchall())
 
     async def next_due(self) -> datetime | None:
         async with self.db.conn.execute(
@@ -286,6 +304,15 @@ class OutboxRepository:
     async def pending_until(self, until: datetime) -> list[Delivery]:
         async with self.db.conn.execute(
             "SELECT * FROM deliveries WHERE status = 'pending' AND due_at <= ? "
+            "ORDER BY chat_id, due_at, id",
+            (_utc(until),),
+        ) as cur:
+            return _readable(await cur.fetchall())
+
+    async def skipped_until(self, until: datetime) -> list[Delivery]:
+        """Rows skipped (dropped or obsolete), due by `until`, with their reasons."""
+        async with self.db.conn.execute(
+            "SELECT * FROM deliveries WHERE status = 'skipped' AND due_at <= ? "
             "ORDER BY chat_id, due_at, id",
             (_utc(until),),
         ) as cur:

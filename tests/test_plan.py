@@ -120,15 +120,24 @@ def test_no_passed_reminder_now_when_another_says_the_same_later_today() -> None
 
     def deadlines(now: datetime) -> list[tuple[str, datetime]]:
         plan = plan_chat(chat(("phase", "px")), net, now, BERLIN)
-        return [(p.key[len("deadline:mx:2027-02-15:") :], p.due_at) for p in plan]
+        return [(p.key[len("deadline:mx:2027-02-15:") :], p.due_at) for p in plan if not p.dropped]
 
     # 01:30 on the day of the 3-day reminder: the 14-day one, passed, would also say "in 3
-    # days" and come seven and a half hours before it. Only the 3-day one goes, at 09:00.
+    # days" and come seven and a half hours before it. Only the 3-day one goes, at 09:00;
+    # the 14-day one is stored as dropped, at its own time, with the reason.
     night = datetime(2027, 2, 12, 1, 30, tzinfo=BERLIN)
     assert deadlines(night) == [
         ("3d", datetime(2027, 2, 12, 9, tzinfo=BERLIN)),
         ("1d", datetime(2027, 2, 14, 9, tzinfo=BERLIN)),
     ]
+    [dropped] = [p for p in plan_chat(chat(("phase", "px")), net, night, BERLIN) if p.dropped]
+    assert (dropped.key, dropped.due_at) == (
+        "deadline:mx:2027-02-15:14d",
+        datetime(2027, 2, 1, 9, tzinfo=BERLIN),
+    )
+    assert dropped.dropped == (
+        "dropped: overdue, and deadline:mx:2027-02-15:3d (due 2027-02-12 08:00 UTC) says the same"
+    )
     # The day before, the passed 14-day reminder is news ("in 4 days"): sent now.
     eve = night - timedelta(days=1)
     assert deadlines(eve)[0] == ("14d", eve)
@@ -145,7 +154,11 @@ def test_a_meeting_reminder_passed_is_sent_now_only_if_none_comes_later_today() 
     def meeting_day(now: datetime, zone: str | None = None) -> list[tuple[str, datetime]]:
         plan = plan_chat(chat(("partnership", "bonn-la-paz"), zone=zone), network(), now, BERLIN)
         prefix = "meeting:bonn-la-paz-virtual:2027-01-05T15:00:"
-        return [(p.key[len(prefix) :], p.due_at) for p in plan if p.key.startswith(prefix)]
+        return [
+            (p.key[len(prefix) :], p.due_at)
+            for p in plan
+            if p.key.startswith(prefix) and not p.dropped
+        ]
 
     an_hour_before = ("60m", datetime(2027, 1, 5, 14, tzinfo=BERLIN))
     # 13:36 on the day: "begins in 1 hour" now and again at 14:00 would say the same;

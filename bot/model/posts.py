@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, get_type_hints
 
@@ -102,6 +102,23 @@ class EventReminder:
 
 Payload = DeadlineReminder | Invitation | MeetingReminder | MeetingCorrection | EventReminder
 MeetingPost = Invitation | MeetingReminder
+Reminder = DeadlineReminder | MeetingReminder | EventReminder
+"""Posts a chat gets several of about one subject, each at its own lead time."""
+
+
+def lead(reminder: Reminder) -> timedelta:
+    """How long before its subject a reminder comes: the shorter, the later it is due."""
+    if isinstance(reminder, MeetingReminder):
+        return timedelta(minutes=reminder.minutes)
+    return timedelta(days=reminder.days)
+
+
+def subject_of(reminder: Reminder) -> str:
+    """The part of its key that names what it reminds of, the same for every lead time
+    ('meeting:<series>:<start>:' of 'meeting:<series>:<start>:60m')."""
+    return reminder.key.rsplit(":", 1)[0] + ":"
+
+
 _PAYLOADS: dict[PostKind, type[Payload]] = {
     cls.kind: cls
     for cls in (DeadlineReminder, Invitation, MeetingReminder, MeetingCorrection, EventReminder)
@@ -150,6 +167,9 @@ class Planned:
     chat_id: int
     due_at: datetime
     payload: Payload
+    dropped: str | None = None
+    """Why it is stored as skipped rather than sent (an overdue reminder a later one makes
+    redundant, bot/schedule/overdue.py); None: to send at `due_at`."""
 
     @property
     def key(self) -> str:
@@ -172,6 +192,8 @@ class Delivery:
     status: DeliveryStatus
     attempts: int
     message_id: int | None
+    reason: str | None = None
+    """Why it was skipped or failed, or why a pending one waits (flood control, a retry)."""
 
     @property
     def kind(self) -> PostKind:

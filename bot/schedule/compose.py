@@ -22,6 +22,7 @@ from bot.model.posts import (
     Payload,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
+from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
 from bot.telegram.limits import fit
 from bot.text import cldr
@@ -37,7 +38,6 @@ from bot.text.i18n import I18n, Translator
 from bot.text.reader import Reader
 from bot.views.common import KIND_ICONS, KIND_LABELS
 
-LATE_AFTER = timedelta(minutes=15)
 SEPARATOR = "\n\n— — —\n\n"
 
 

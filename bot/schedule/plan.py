@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 from bot.model.chats import FollowingChat, TargetKind
@@ -36,6 +36,7 @@ from bot.model.posts import (
     Planned,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences, parsed_rule
+from bot.schedule.overdue import Redundant, redundant
 
 _UTC = ZoneInfo("UTC")
 HORIZON = timedelta(days=90)
@@ -159,28 +160,33 @@ class _Run:
     now: datetime
     until: datetime
 
-    def still_to_send(
-        self, leads: Mapping[int, datetime], deadline: datetime
-    ) -> list[tuple[int, datetime]]:
-        """The reminders ahead within the window, plus the latest one already passed (sent
-        now).
+    def reminders(
+        self, leads: Mapping[int, datetime], deadline: datetime, payload: Callable[[int], Payload]
+    ) -> Iterable[Planned]:
+        """The reminders ahead within the window, each at its time (`leads`: lead -> due),
+        plus the latest one already passed: sent now, or dropped (stored with the reason)
+        when the next one makes it redundant (bot/schedule/overdue.py).
 
         The passed one matters when a plan changes under a reminder (a new subscription, a
         new zone, a moved date): without it, that reminder would be lost. Its unique key
-        means one that was already sent is not sent again. But when another reminder comes
-        later the same day where the chat is, that one is enough: a group subscribing at
-        01:30 would otherwise read "in 3 days" twice by 09:00, or at 13:40 "begins in 1
-        hour" twice.
+        means one that was already sent is not sent again. But when the next one comes
+        within the hour, or later the same day where the chat is, that one is enough: a
+        group subscribing at 01:30 would otherwise read "in 3 days" twice by 09:00, or 20 s
+        before a meeting's 1-hour reminder "begins in 1 hour" twice.
         """
-        now = self.now
-        ahead = [(k, t) for k, t in leads.items() if now <= t <= self.until and t < deadline]
-        passed = [(k, t) for k, t in leads.items() if t < now]
-        today = now.astimezone(self.zone).date()
-        later_today = any(t.astimezone(self.zone).date() == today for _, t in ahead)
-        if passed and now < deadline and not later_today:
-            latest = max(passed, key=lambda item: item[1])
-            ahead.append((latest[0], now))
-        return ahead
+        now, chat_id = self.now, self.chat.chat_id
+        ahead = sorted((t, k) for k, t in leads.items() if now <= t <= self.until and t < deadline)
+        for due_at, k in ahead:
+            yield Planned(chat_id, due_at, payload(k))
+        passed = [(t, k) for k, t in leads.items() if t < now]
+        if not passed or now >= deadline:
+            return
+        due_at, k = max(passed)
+        if ahead and redundant(ahead[0][0], now, self.zone):
+            why = Redundant(payload(ahead[0][1]).key, ahead[0][0])
+            yield Planned(chat_id, due_at, payload(k), dropped=str(why))
+        else:
+            yield Planned(chat_id, now, payload(k))
 
 
 def plan_chats(
@@ -210,9 +216,8 @@ def _deadlines(run: _Run) -> Iterable[Planned]:
         leads = {
             days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.deadline_days
         }
-        for days, due_at in run.still_to_send(leads, end):
-            payload = DeadlineReminder(milestone.id, milestone.due.iso(), days)
-            yield Planned(chat.chat_id, due_at, payload)
+        due = milestone.due.iso()
+        yield from run.reminders(leads, end, partial(DeadlineReminder, milestone.id, due))
 
 
 def previous_start(
@@ -252,8 +257,7 @@ def _meetings(run: _Run) -> Iterable[Planned]:
                 invite_at = occ.start - timedelta(days=chat.invite_days)
             yield Planned(chat.chat_id, max(invite_at, now), Invitation(series.id, local))
             leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
-            for minutes, due_at in run.still_to_send(leads, occ.start):
-                yield Planned(chat.chat_id, due_at, MeetingReminder(series.id, local, minutes))
+            yield from run.reminders(leads, occ.start, partial(MeetingReminder, series.id, local))
 
 
 def event_start(event: Event, zone: ZoneInfo) -> datetime:
@@ -293,8 +297,8 @@ def _events(run: _Run) -> Iterable[Planned]:
             continue
         start = event_start(event, zone)
         leads = {days: at_civil_hour(day - timedelta(days=days), zone) for days in chat.event_days}
-        for days, due_at in run.still_to_send(leads, start):
-            yield Planned(chat.chat_id, due_at, EventReminder(event.id, event.starts.iso(), days))
+        starts = event.starts.iso()
+        yield from run.reminders(leads, start, partial(EventReminder, event.id, starts))
 
 
 def subject_last_day(payload: Payload) -> date | None:

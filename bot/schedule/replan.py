@@ -218,7 +218,7 @@ async def prune(storage: Storage, now: datetime) -> int:
     """Delete finished rows whose subject is long past, in short batches (a read along an
     index, a delete of at most PRUNE_BATCH rows), yielding between them. Returns rows
     deleted. Pending and claimed rows are never touched: the dispatcher and the late/skip
-    logic (send.py: superseded) read only those."""
+    logic (send.py, overdue.py) read only those."""
     outbox, before, removed = storage.outbox, prune_before(now), 0
     for status in FINISHED:
         after: Finished | None = None

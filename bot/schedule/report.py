@@ -1,19 +1,24 @@
 """`partnerbot schedule`: what will be posted where and when, for coordinators.
 
 It plans into the outbox it is given, exactly as the running bot would: the command line
-gives it a scratch copy of the database, so listing changes nothing."""
+gives it a scratch copy of the database, so listing changes nothing. Beside a reminder
+still to come it lists its siblings that were dropped (overdue, and redundant with it:
+bot/schedule/overdue.py), with the reason, so "why only one?" has its answer there."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.model.clock import Clock
+from bot.model.domain import PartnershipView
+from bot.model.posts import Delivery, DeliveryStatus, Reminder, subject_of
 from bot.schedule.compose import ObsoletePostError, compose
-from bot.schedule.plan import partnership_ids
+from bot.schedule.overdue import at_sending
+from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network, replan
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
@@ -30,7 +35,8 @@ async def schedule_report(
     days: int,
     i18n: I18n | None = None,
 ) -> str:
-    """Re-plan, then one block per chat: due time in its zone, kind, first line of the post."""
+    """Re-plan, then one block per chat: due time in its zone, kind, first line of the post
+    (or why it will not go)."""
     now = clock.now()
     i18n = i18n or I18n.load()
     net = await load_network(storage)
@@ -40,7 +46,7 @@ async def schedule_report(
     }
     lines: list[str] = []
     current = None
-    for delivery in await storage.outbox.pending_until(now + timedelta(days=days)):
+    for delivery in await _listed(storage, now + timedelta(days=days)):
         prefs = await storage.preferences.chat(delivery.chat_id)
         zone = ZoneInfo(prefs.timezone) if prefs.timezone else settings.timezone
         if delivery.chat_id != current:
@@ -48,23 +54,52 @@ async def schedule_report(
             languages = " ".join(prefs.languages) or "en"
             lines.append(f"\nchat {delivery.chat_id} ({languages}, {zone.key})")
         reader = Reader.of(prefs.languages[:1], zone, i18n)
-        try:
-            sent_at = max(now, delivery.due_at)
-            text = compose(
-                delivery.payload,
-                delivery.due_at,
-                net,
-                views,
-                reader,
-                i18n,
-                sent_at,
-                settings.timezone,
-            )
-            summary = unescape(_TAGS.sub("", text.splitlines()[0]))
-        except ObsoletePostError as why:
-            summary = f"(will be skipped: {why})"
+        if delivery.status is DeliveryStatus.SKIPPED:
+            summary = f"({delivery.reason or 'skipped'})"
+        else:
+            summary = await _summary(storage, delivery, net, views, reader, i18n, now, settings)
         when = delivery.due_at.astimezone(zone)
         lines.append(f"  {when:%Y-%m-%d %H:%M}  {delivery.kind.value:<9} {summary}")
     if not lines:
         return f"nothing planned in the next {days} days\n"
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+async def _listed(storage: Storage, until: datetime) -> list[Delivery]:
+    """The pending rows due by `until`, and the skipped reminders about the same subjects
+    in the same chats, per chat in time order."""
+    pending = await storage.outbox.pending_until(until)
+    coming = {
+        (d.chat_id, subject_of(d.payload)) for d in pending if isinstance(d.payload, Reminder)
+    }
+    skipped = [
+        d
+        for d in await storage.outbox.skipped_until(until)
+        if isinstance(d.payload, Reminder) and (d.chat_id, subject_of(d.payload)) in coming
+    ]
+    return sorted([*pending, *skipped], key=lambda d: (d.chat_id, d.due_at, d.id))
+
+
+async def _summary(
+    storage: Storage,
+    delivery: Delivery,
+    net: Network,
+    views: dict[str, PartnershipView],
+    reader: Reader,
+    i18n: I18n,
+    now: datetime,
+    settings: Settings,
+) -> str:
+    """The post's first line as it would go, or why the dispatcher will skip it."""
+    sent_at = max(now, delivery.due_at)
+    if isinstance(delivery.payload, Reminder):
+        siblings = await storage.outbox.siblings(delivery)
+        if (why := at_sending(delivery, siblings, sent_at, reader.zone)) is not None:
+            return f"(will be {why})"
+    try:
+        text = compose(
+            delivery.payload, delivery.due_at, net, views, reader, i18n, sent_at, settings.timezone
+        )
+    except ObsoletePostError as why:
+        return f"(will be skipped: {why})"
+    return unescape(_TAGS.sub("", text.splitlines()[0]))

@@ -33,8 +33,9 @@ from telegram.ext import ExtBot
 
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
-from bot.model.posts import Delivery, Invitation, PostKind
+from bot.model.posts import Delivery, Invitation, Reminder
 from bot.schedule.compose import ObsoletePostError, compose
+from bot.schedule.overdue import at_sending
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network
 from bot.telegram.pacing import Pacer, Priority, retry_seconds
@@ -53,8 +54,6 @@ more would buy nothing but a larger doubt: after kill -9 each row in flight may 
 reached Telegram unconfirmed, and is sent again (at most IN_FLIGHT repeats, one per chat)."""
 HELD_RECHECK = 1.0
 """Seconds between looks at `keep_going` while only rows of groups over their minute wait."""
-REMINDERS = (PostKind.DEADLINE, PostKind.MEETING, PostKind.EVENT)
-"""Kinds of which a later reminder, when due too, makes an earlier one superfluous."""
 
 
 class Outcome(Enum):
@@ -177,10 +176,14 @@ class Dispatcher:
         marked: bool = False,
     ) -> Outcome:
         now = self.clock.now()
+        reader = await self._reader(delivery.chat_id)
+        if isinstance(delivery.payload, Reminder):
+            siblings = await self.storage.outbox.siblings(delivery)
+            if (why := at_sending(delivery, siblings, now, reader.zone)) is not None:
+                log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
+                await self.storage.outbox.mark_skipped(delivery.id, str(why))
+                return Outcome.SKIPPED
         try:
-            if delivery.kind in REMINDERS and await self.storage.outbox.superseded(delivery, now):
-                raise ObsoletePostError("a later reminder about it is due too")
-            reader = await self._reader(delivery.chat_id)
             text = compose(
                 delivery.payload, delivery.due_at, net, views, reader, self.i18n, now, self.home
             )
