@@ -48,6 +48,7 @@ bench: install catalogs
 	$(BIN)/python -m bench.lookup
 	$(BIN)/python -m bench.footprint
 	$(BIN)/python -m bench.planning
+	$(BIN)/python -m bench.replies
 
 # For developers: refresh messages.pot and merge new strings into every catalog.
 extract: install

@@ -13,7 +13,8 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.telegram.pacing import (
-    REPLY_REFUSALS,
+    RECOVER_EVERY,
+    REPLY_PATIENCE,
     Gate,
     Limits,
     Pacer,
@@ -69,22 +70,22 @@ def most_in_any_window(times: list[float], span: float) -> int:
     return max(sum(1 for t in ordered[i:] if t < start + span) for i, start in enumerate(ordered))
 
 
-def test_the_gate_counts_sliding_windows_and_spaces_posts() -> None:
-    gate = Gate(LIMITS)
+def test_the_gate_counts_sliding_windows_and_spaces_sends() -> None:
+    gate = Gate(Limits(burst=30))  # the window alone: nothing spaced within it
     for _ in range(30):
-        assert gate.ready_at(0.0, None, Priority.REPLY) == 0.0
-        gate.record(0.0, None, Priority.REPLY)
-    assert gate.ready_at(0.5, None, Priority.REPLY) == pytest.approx(LIMITS.second)
-    assert gate.ready_at(LIMITS.second, None, Priority.REPLY) == LIMITS.second
-    for _ in range(LIMITS.post_burst):  # after a lull, a few posts may go at once
-        assert gate.ready_at(5.0, -2, Priority.POST) == 5.0
-        gate.record(5.0, -1, Priority.POST)
-    assert gate.ready_at(5.0, None, Priority.REPLY) == 5.0  # replies are not spaced
-    assert gate.ready_at(5.0, -2, Priority.POST) == pytest.approx(5.0 + LIMITS.spacing)
-    for n in range(19):
-        gate.record(6.0 + n, -1, Priority.REPLY)
+        assert gate.ready_at(0.0, None) == pytest.approx(0.0)
+        gate.record(0.0, None)
+    assert gate.ready_at(0.5, None) == pytest.approx(LIMITS.second)
+    assert gate.ready_at(LIMITS.second, None) == LIMITS.second
+    gate = Gate(LIMITS)
+    for _ in range(LIMITS.burst):  # after a lull, a few may go at once
+        assert gate.ready_at(5.0, -2) == 5.0
+        gate.record(5.0, -1)
+    assert gate.ready_at(5.0, None) == pytest.approx(5.0 + LIMITS.spacing)  # then spaced
+    for n in range(20 - LIMITS.burst):
+        gate.record(6.0 + n, -1)
     assert gate.held(30.0) == {-1: pytest.approx(5.0 + LIMITS.minute - 30.0)}
-    assert gate.ready_at(30.0, -1, Priority.REPLY) == pytest.approx(5.0 + LIMITS.minute)
+    assert gate.ready_at(30.0, -1) == pytest.approx(5.0 + LIMITS.minute)
     assert gate.held(5.0 + LIMITS.minute) == {}
 
 
@@ -93,14 +94,14 @@ def test_a_send_counts_from_when_it_is_made_not_when_it_was_let_through() -> Non
     the earlier instant, its window would free too soon and Telegram would count 31."""
     gate = Gate(LIMITS)
     for _ in range(30):
-        gate.admit(0.0, -1, Priority.REPLY)
-    assert gate.ready_at(0.3, None, Priority.REPLY) == pytest.approx(0.3 + LIMITS.second)
+        gate.admit(0.0, -1)
+    assert gate.ready_at(0.3, None) == pytest.approx(0.3 + LIMITS.second)
     for _ in range(30):
         gate.made(0.5, -1)  # the loop was busy for half a second
-    assert gate.ready_at(1.2, None, Priority.REPLY) == pytest.approx(0.5 + LIMITS.second)
-    gate.admit(2.0, -2, Priority.REPLY)
+    assert gate.ready_at(1.2, None) == pytest.approx(0.5 + LIMITS.second)
+    gate.admit(2.0, -2)
     gate.withdraw(-2)  # let through, then given up: it holds no place
-    assert gate.ready_at(2.0, -2, Priority.REPLY) == 2.0
+    assert gate.ready_at(2.0, -2) == 2.0
 
 
 async def test_posts_are_spaced_and_no_second_holds_more_than_the_limit(
@@ -111,20 +112,25 @@ async def test_posts_are_spaced_and_no_second_holds_more_than_the_limit(
     times = sent.times()
     assert len(times) == 100
     assert most_in_any_window(times, 1.0) <= 30
-    burst = LIMITS.post_burst
+    burst = LIMITS.burst
     assert times[:burst] == [1000.0] * burst  # a few at once after the lull, then spaced
     assert times[burst] == pytest.approx(1000.0 + LIMITS.spacing)
     assert most_in_any_window(times, LIMITS.spacing - 1e-9) <= burst  # never more at once
     assert times[-1] - times[0] == pytest.approx((100 - burst) * LIMITS.spacing)  # no slower
 
 
-async def test_replies_may_burst_but_never_above_the_limit(pacer: Pacer, clock: FakeTime) -> None:
+async def test_replies_are_spaced_too_a_lull_lets_a_few_go_at_once(
+    pacer: Pacer, clock: FakeTime
+) -> None:
+    # Thirty at once would reach Telegram spread over tens of milliseconds, and the next
+    # second's first would make 31 in its count: evenly spaced, they never do.
     sent = Sent(clock)
     await asyncio.gather(*(sent.send(pacer, n, "reply") for n in range(1, 76)))
     times = sent.times()
-    assert times[:30] == [1000.0] * 30  # a burst of replies goes at once
+    assert times[: LIMITS.burst] == [1000.0] * LIMITS.burst
+    assert most_in_any_window(times, LIMITS.spacing - 1e-9) <= LIMITS.burst
     assert most_in_any_window(times, 1.0) <= 30
-    assert times[-1] - times[0] == pytest.approx(2 * LIMITS.second)
+    assert times[-1] - times[0] == pytest.approx((75 - LIMITS.burst) * LIMITS.spacing)
 
 
 async def test_a_reply_goes_before_the_waiting_posts(pacer: Pacer, clock: FakeTime) -> None:
@@ -185,9 +191,10 @@ async def test_held_groups_names_a_group_whose_minute_is_used_up(
 async def test_what_telegram_does_not_count_is_not_paced(pacer: Pacer, clock: FakeTime) -> None:
     sent = Sent(clock)
     await asyncio.gather(*(sent.send(pacer, n, "reply") for n in range(1, 31)))
+    full = clock.now  # the window holds 30 sends now
     await sent.send(pacer, 1, "answer", endpoint="answerCallbackQuery")
     await sent.send(pacer, 1, "chat", endpoint="getChat")
-    assert sent.times("answer") == sent.times("chat") == [1000.0]
+    assert sent.times("answer") == sent.times("chat") == [full]
     await sent.send(pacer, 1, "edit", endpoint="editMessageText")  # an edit is counted
     assert sent.times("edit") == [pytest.approx(1000.0 + LIMITS.second)]
 
@@ -263,9 +270,33 @@ async def test_a_reply_refused_again_and_again_is_given_up_at_last(
     tries: list[float] = []
     with pytest.raises(RetryAfter):
         await pacer.process_request(
-            refusing(clock, 1, 1000, tries), (), {}, "sendMessage", {"chat_id": 3}, None
+            refusing(clock, 100, 1000, tries), (), {}, "sendMessage", {"chat_id": 3}, None
         )
-    assert len(tries) == REPLY_REFUSALS
+    # tried again after each wait, until the next wait would end past the patience
+    assert tries == [1000.0 + 100 * n for n in range(len(tries))]
+    assert tries[-2] + 100 - tries[0] <= REPLY_PATIENCE < tries[-1] + 100 - tries[0]
+
+
+def test_telegram_counting_fewer_slows_the_bot_down_then_it_recovers() -> None:
+    gate = Gate(LIMITS)
+    gate.close(97.0, 4, 1.0)  # a lone refusal: the network's jitter, not a lower limit
+    assert gate.overall.size == 30
+    gate.close(100.0, 5, 1.0)
+    gate.close(100.0, 6, 1.0)  # two in a row, with a short wait: the bot's rate
+    assert gate.overall.size == 20
+    for chat in (7, 8, 9):  # the rest of the same burst's refusals: one signal
+        gate.close(100.1, chat, 1.0)
+    assert gate.overall.size == 20
+    gate.close(101.5, 10, 1.0)  # refused again a window later: slower still
+    assert gate.overall.size == 13
+    gate.close(101.6, -4, 45.0)  # a group's minute says nothing about the bot's rate
+    assert gate.overall.size == 13
+    for n in range(1, 6):  # without a 429, one more a second every RECOVER_EVERY seconds
+        gate.record(101.5 + n * RECOVER_EVERY, None)
+        assert gate.overall.size == 13 + n
+    for n in range(60):
+        gate.record(112.0 + n, None)
+    assert gate.overall.size == LIMITS.per_second  # and never above the limit
 
 
 async def test_a_cancelled_send_gives_its_slot_away(pacer: Pacer, clock: FakeTime) -> None:

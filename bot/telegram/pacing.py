@@ -6,8 +6,10 @@ and then 30 a second, so one second can hold 57; and it serves requests as they 
 user's reply queues behind a fan-out's posts. `Pacer` keeps both limits as sliding windows
 (never more than the limit in any window; each window counted a little longer than
 Telegram's, because Telegram counts arrivals and the network's jitter moves them), spaces
-the scheduler's posts evenly so that a reply never waits for a burst to drain, and lets a
-waiting reply go before every waiting post.
+what it sends evenly (a burst of 30 sent at once reaches Telegram spread over tens of
+milliseconds, and the next second's first sends then make 31 in Telegram's count; evenly
+spaced sends do not, and a reply never waits for a burst to drain), and lets a waiting
+reply go before every waiting post.
 
 It is PTB's extension point (`BaseRateLimiter`): the dispatcher marks its sends with
 `rate_limit_args=Priority.POST`; anything unmarked is a reply. When Telegram still answers
@@ -43,10 +45,13 @@ NOT_A_MESSAGE = frozenset({"sendChatAction"})
 """Named like a send, but shows "typing…" rather than sending a message."""
 PRUNE_EVERY = 1024
 """Sends between sweeps of the per-group windows that have emptied."""
-REPLY_REFUSALS = 10
-"""429s one reply may draw before the pacer gives up on it and the error reaches the
-handler (logged): each is waited out first, so this is Telegram refusing the same chat for
-ten of its own waits in a row, not a burst."""
+REPLY_PATIENCE = 900.0
+"""Seconds a refused reply keeps trying: a chat Telegram closes for longer, or keeps
+refusing for longer, gets the error in the handler (logged), not a reply an hour late."""
+SHORT_WAIT = 2.0
+"""A 429 with a wait this short is the bot's own rate, not a group's minute: slow down."""
+RECOVER_EVERY = 2.0
+"""Seconds without a 429 after which the bot's rate goes up by one message a second."""
 
 Group = int | str
 Chat = int | str
@@ -82,13 +87,13 @@ class Limits:
     def minute(self) -> float:
         return 60.0 + self.group_margin
 
-    post_burst: int = 3
-    """Posts that may go at once to make up for slots a late post missed (a slow round
-    trip, a busy database): posts are spaced, but a lull is not lost for good."""
+    burst: int = 3
+    """Sends that may go at once after a lull (a reply then goes at once), or to make up
+    for slots a late send missed (a slow round trip, a busy database)."""
 
     @property
     def spacing(self) -> float:
-        """Seconds between two posts: the limit's rate, evenly."""
+        """Seconds between two sends: the limit's rate, evenly."""
         return self.second / self.per_second
 
 
@@ -136,17 +141,19 @@ class Gate:
     """Chats Telegram answered 429 for, with the instant it said they may receive again."""
     all_closed: float = -math.inf
     """Nothing goes before this instant: after a 429, for one window of a second."""
-    next_post: float = -math.inf
-    """When the next post is due on the evenly spaced schedule (it may go up to
-    `post_burst - 1` slots early, after a lull)."""
+    calm_since: float = -math.inf
+    """The last slow-down for 429s about the bot's rate, or the last step back up since."""
+    refusals: list[float] = field(default_factory=list)
+    """When the last short-wait 429s came (within two windows)."""
+    next_slot: float = -math.inf
+    """When the next send is due on the evenly spaced schedule (it may go up to
+    `burst - 1` slots early, after a lull)."""
     counted: int = 0
 
     def __post_init__(self) -> None:
         self.overall = Window(self.limits.per_second, self.limits.second)
 
-    def ready_at(
-        self, now: float, group: Group | None, priority: Priority, chat: Chat | None = None
-    ) -> float:
+    def ready_at(self, now: float, group: Group | None, chat: Chat | None = None) -> float:
         at = max(self.overall.free_at(now), self.all_closed)
         if group is not None and (window := self.groups.get(group)) is not None:
             at = max(at, window.free_at(now))
@@ -155,16 +162,18 @@ class Gate:
                 at = max(at, reopens)
             else:
                 del self.closed[chat]
-        if priority is Priority.POST:
-            early = (self.limits.post_burst - 1) * self.limits.spacing
-            at = max(at, self.next_post - early)
-        return at
+        early = (self.limits.burst - 1) * self.spacing
+        return max(at, self.next_slot - early)
 
-    def admit(self, now: float, group: Group | None, priority: Priority) -> None:
+    @property
+    def spacing(self) -> float:
+        """Seconds between two sends at the rate the bot keeps now (lower after a 429)."""
+        return self.limits.second / self.overall.size
+
+    def admit(self, now: float, group: Group | None) -> None:
         """Let one send through: it holds its place in the windows until `made`."""
         self.overall.pending += 1
-        if priority is Priority.POST:
-            self.next_post = max(self.next_post, now) + self.limits.spacing
+        self.next_slot = max(self.next_slot, now) + self.spacing
         if group is not None:
             window = self.groups.get(group)
             if window is None:
@@ -182,6 +191,9 @@ class Gate:
             if (free := window.free_at(now)) > now:
                 self.full[group] = free
         self.counted += 1
+        if self.overall.size < self.limits.per_second and now - self.calm_since >= RECOVER_EVERY:
+            self.overall.size += 1
+            self.calm_since = now
         if self.counted % PRUNE_EVERY == 0:
             self._prune(now)
 
@@ -191,9 +203,9 @@ class Gate:
         if group is not None:
             self.groups[group].pending -= 1
 
-    def record(self, now: float, group: Group | None, priority: Priority) -> None:
+    def record(self, now: float, group: Group | None) -> None:
         """Let through and made at once."""
-        self.admit(now, group, priority)
+        self.admit(now, group)
         self.made(now, group)
 
     def close(self, now: float, chat: Chat, seconds: float) -> None:
@@ -207,6 +219,19 @@ class Gate:
         self.closed[chat] = max(reopens, self.closed.get(chat, -math.inf))
         if (group := group_of(chat)) is not None:  # the dispatcher leaves its posts for later
             self.full[group] = max(reopens, self.full.get(group, -math.inf))
+        if seconds <= SHORT_WAIT:
+            self._slow_down(now)
+
+    def _slow_down(self, now: float) -> None:
+        """After short-wait 429s, Telegram counts fewer than we do (a lone one is the
+        network's jitter): a third less a second, once per window, then back up one by one
+        (`made`)."""
+        self.refusals = [t for t in self.refusals if t > now - 2 * self.limits.second]
+        self.refusals.append(now)
+        if len(self.refusals) >= 2 and now - self.calm_since >= self.limits.second:
+            self.overall.size = max(1, self.overall.size * 2 // 3)
+            self.calm_since = now
+            self.refusals.clear()
 
     def held(self, now: float) -> dict[Group, float]:
         """Groups that may not receive now, with the seconds until they may."""
@@ -277,31 +302,30 @@ class Pacer(BaseRateLimiter[Priority]):
         priority = rate_limit_args if isinstance(rate_limit_args, Priority) else Priority.REPLY
         chat = chat_of(data.get("chat_id"))
         group = group_of(chat)
-        refusals = 0
+        first_refused: float | None = None
         while True:
             await self._admit(chat, group, priority)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as refused:
-                refusals += 1
-                wait = retry_seconds(refused)
+                now, wait = self._clock(), retry_seconds(refused)
                 if chat is not None:
-                    self.gate.close(self._clock(), chat, wait)
-                if priority is Priority.POST or chat is None or refusals >= REPLY_REFUSALS:
+                    self.gate.close(now, chat, wait)
+                first_refused = now if first_refused is None else first_refused
+                if (
+                    priority is Priority.POST
+                    or chat is None
+                    or now + wait - first_refused > REPLY_PATIENCE
+                ):
                     raise
-                log.warning(
-                    "flood control: a reply to chat %s goes again in %.0f s (refusal %d)",
-                    chat,
-                    wait,
-                    refusals,
-                )
+                log.warning("flood control: a reply to chat %s goes again in %.0f s", chat, wait)
 
     async def _admit(self, chat: Chat | None, group: Group | None, priority: Priority) -> None:
         """Return once this send may go, counted."""
         assert self.gate is not None
         now = self._clock()
-        if not self._waiting and self.gate.ready_at(now, group, priority, chat) <= now:
-            self.gate.record(now, group, priority)
+        if not self._waiting and self.gate.ready_at(now, group, chat) <= now:
+            self.gate.record(now, group)
             return
         waiter = _Waiter(priority, group, chat, asyncio.get_running_loop().create_future())
         self._waiting.append(waiter)
@@ -332,9 +356,9 @@ class Pacer(BaseRateLimiter[Priority]):
                 if waiter.admitted.done():
                     self._waiting.remove(waiter)
                     continue
-                at = gate.ready_at(now, waiter.group, waiter.priority, waiter.chat)
+                at = gate.ready_at(now, waiter.group, waiter.chat)
                 if at <= now:
-                    gate.admit(now, waiter.group, waiter.priority)
+                    gate.admit(now, waiter.group)
                     waiter.admitted.set_result(None)
                     self._waiting.remove(waiter)
                 else:
