@@ -5,6 +5,28 @@ from __future__ import annotations
 import logging
 
 REDACTED = "<token>"
+SECRET_PART_MIN = 8  # shorter than any real token's secret: too common a text to replace
+
+
+def secret_texts(*secrets: str | None) -> list[str]:
+    """What must never be shown: each secret, and a bot token's part after ':' too (the
+    part before is the bot's public id), longest first so a whole token goes as one."""
+    found: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        found.add(secret)
+        _, colon, rest = secret.partition(":")
+        if colon and len(rest) >= SECRET_PART_MIN:
+            found.add(rest)
+    return sorted(found, key=len, reverse=True)
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """`text` with every secret (see secret_texts) replaced."""
+    for secret in secret_texts(*secrets):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 class RedactToken(logging.Filter):
@@ -13,12 +35,10 @@ class RedactToken(logging.Filter):
 
     def __init__(self, *secrets: str | None) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.secrets = secret_texts(*secrets)
 
     def _scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return scrub(text, *self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:

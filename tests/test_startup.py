@@ -1,0 +1,246 @@
+"""Start-up and the database, as an unlucky operator meets them: every failure ends in one
+line that names the setting and the cause, never the token, and no command hangs."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.bot_process import TOKEN, BotProcess, own_environ, partnerbot, unprivileged
+from harness.botapi_server import BotApiServer, Outage
+from storage.store import seed_yaml
+
+HANG = 30  # seconds: a command that has not ended by then hangs (they take about 1 s)
+SECRET_PART = TOKEN.partition(":")[2]
+
+
+# -- 12: the Bot API refuses, is not there, or is broken ----------------------------------
+@dataclass(frozen=True)
+class Refusal:
+    name: str
+    status: int
+    setting: str
+    says: str  # what the line says after "the Bot API at URL "
+
+
+REFUSALS = [
+    Refusal(
+        "rejected token",
+        2,
+        "TELEGRAM_BOT_TOKEN",
+        "rejected the token (401 Unauthorized); check it with @BotFather",
+    ),
+    Refusal("closed port", 1, "TELEGRAM_API_URL", "failed at start-up: httpx.ConnectError: "),
+    Refusal(
+        "500",
+        1,
+        "TELEGRAM_API_URL",
+        "failed at start-up: Internal Server Error (500). Parsing the server response",
+    ),
+    Refusal("not JSON", 1, "TELEGRAM_API_URL", "failed at start-up: Invalid server response"),
+]
+
+
+def closed_port() -> str:
+    """A loopback URL nothing listens on: a port the system just gave out and took back."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize("refusal", REFUSALS, ids=lambda r: r.name)
+async def test_a_failed_start_says_why_in_one_line_without_the_token(
+    refusal: Refusal, tmp_path: Path
+) -> None:
+    server = BotApiServer(token="654321:another-bots-token")
+    if refusal.name != "rejected token":
+        server.token = TOKEN
+    server.outage = {"500": Outage.SERVER_ERROR, "not JSON": Outage.GARBAGE}.get(refusal.name)
+    url = await server.start()
+    if refusal.name == "closed port":
+        await server.stop()
+        url = closed_port()
+    bot = BotProcess(url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
+    try:
+        await bot.start()
+        status = await bot.exited(within=HANG)
+    finally:
+        await server.stop()
+    output = bot.output()  # stdout and stderr
+    assert TOKEN not in output and SECRET_PART not in output
+    assert status == refusal.status, output
+    assert output.count("\n") == 1, output  # nothing but the one line, at the default level
+    line = output.strip()
+    assert line.startswith(f"partnerbot: {refusal.setting}: the Bot API at {url} {refusal.says}")
+
+
+# -- 13: a database file partnerbot cannot use --------------------------------------------
+@pytest.fixture(scope="module")
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database as `partnerbot` leaves it: migrated, in WAL mode, closed cleanly."""
+    path = tmp_path_factory.mktemp("template") / "partnerbot.sqlite3"
+    assert partnerbot("migrate", db=path).returncode == 0
+    return path
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    make: Callable[[Path, Path], Path]  # (a fresh directory, a live database) -> PARTNERBOT_DB
+    cause: Callable[[Path], str]  # the line's cause, given PARTNERBOT_DB
+    read_only: bool = False  # needs permissions to hold (see harness.bot_process.unprivileged)
+
+
+def _read_only_directory(where: Path, live: Path) -> Path:
+    shutil.copy(live, where / "db.sqlite3")
+    where.chmod(0o555)
+    return where / "db.sqlite3"
+
+
+def _not_sqlite(where: Path, live: Path) -> Path:
+    (where / "notes.txt").write_text("Meeting notes, not a database.\n" * 200)
+    return where / "notes.txt"
+
+
+def _read_only_empty_directory(where: Path, live: Path) -> Path:
+    where.chmod(0o555)
+    return where / "db.sqlite3"
+
+
+def _read_only_file(where: Path, live: Path) -> Path:
+    shutil.copy(live, where / "db.sqlite3")
+    (where / "db.sqlite3").chmod(0o444)
+    return where / "db.sqlite3"
+
+
+PROBLEMS = [
+    Problem(
+        "read-only directory",
+        _read_only_directory,
+        lambda db: (
+            f"the directory {db.parent} is read-only; SQLite must create its journal "
+            "files (-wal, -shm) there"
+        ),
+        read_only=True,
+    ),
+    Problem(
+        "not SQLite",
+        _not_sqlite,
+        lambda db: "not an SQLite database, or a damaged one (file is not a database)",
+    ),
+    Problem(
+        "missing directory",
+        lambda where, live: where / "gone" / "db.sqlite3",
+        lambda db: f"the directory {db.parent} does not exist; create it first",
+    ),
+    Problem(
+        "read-only empty directory",
+        _read_only_empty_directory,
+        lambda db: f"cannot create it: the directory {db.parent} is read-only",
+        read_only=True,
+    ),
+    Problem(
+        "a directory",
+        lambda where, live: where,
+        lambda db: "is a directory; expected a database file (it is created if missing)",
+    ),
+    Problem(
+        "read-only file",
+        _read_only_file,
+        lambda db: "the file is read-only; partnerbot must write to it",
+        read_only=True,
+    ),
+]
+
+
+@pytest.fixture
+def place(tmp_path: Path) -> Iterator[Path]:
+    """A directory of its own for the bad database; made writable again for the clean-up."""
+    where = tmp_path / "place"
+    where.mkdir()
+    yield where
+    for path in (where, *where.rglob("*")):
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | stat.S_IWUSR | stat.S_IXUSR)
+
+
+def _prefix(problem: Problem) -> tuple[str, ...]:
+    if not problem.read_only:
+        return ()
+    prefix = unprivileged()
+    if prefix is None:
+        pytest.skip("running as root, which ignores permissions, and `unshare --user` fails")
+    return prefix
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "command", [("export", "-"), ("import", "{dataset}"), ("migrate",), ("schedule",)]
+)
+def test_a_database_that_cannot_be_used_ends_a_command_in_one_line(
+    problem: Problem,
+    command: tuple[str, ...],
+    place: Path,
+    tmp_path: Path,
+    live_database: Path,
+) -> None:
+    dataset = tmp_path / "network.yaml"
+    dataset.write_text(seed_yaml(), encoding="utf-8")
+    prefix = _prefix(problem)
+    db = problem.make(place, live_database)
+    args = [part.format(dataset=dataset) for part in command]
+    result = partnerbot(*args, db=db, prefix=prefix, timeout=HANG)  # a hang raises here
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert result.stderr == f"partnerbot: PARTNERBOT_DB: {db}: {problem.cause(db)}\n"
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.name)
+async def test_a_database_that_cannot_be_used_ends_run_in_one_line(
+    problem: Problem, place: Path, live_database: Path, tmp_path: Path
+) -> None:
+    prefix = _prefix(problem)
+    db = problem.make(place, live_database)
+    server = BotApiServer(token=TOKEN)
+    await server.start()
+    bot = BotProcess(
+        server.url,
+        db,
+        tmp_path / "bot.log",
+        command=(*prefix, sys.executable, "-m", "bot", "run"),
+    )
+    try:
+        await bot.start()
+        status = await bot.exited(within=HANG)
+    finally:
+        await server.stop()
+    output = bot.output()
+    assert status == 2, output
+    assert output.splitlines()[-1] == f"partnerbot: PARTNERBOT_DB: {db}: {problem.cause(db)}"
+    assert "Traceback" not in output and TOKEN not in output
+
+
+def test_unprivileged_commands_do_meet_permissions(tmp_path: Path) -> None:
+    """The read-only cases above test something only if permissions hold for the command."""
+    prefix = unprivileged()
+    if prefix is None:
+        pytest.skip("running as root, which ignores permissions, and `unshare --user` fails")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", f"open({str(locked / 'x')!r}, 'w')"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=own_environ(),
+    )
+    locked.chmod(0o755)
+    assert probe.returncode != 0 and "Permission denied" in probe.stderr
