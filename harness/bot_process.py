@@ -39,6 +39,19 @@ def unprivileged() -> tuple[str, ...] | None:
     return (unshare, "--user") if probe.returncode == 0 else None
 
 
+def command_environ(
+    db: Path, clock_start: datetime = CLOCK_START, extra_env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment a `partnerbot` command runs in, in tests."""
+    return {
+        **own_environ(),
+        "PARTNERBOT_DB": str(db),
+        "PARTNERBOT_CLOCK_START": clock_start.isoformat(),
+        "LANG": "C.UTF-8",
+        **(extra_env or {}),
+    }
+
+
 def partnerbot(
     *args: str,
     db: Path,
@@ -50,17 +63,10 @@ def partnerbot(
 ) -> subprocess.CompletedProcess[str]:
     """Run a `partnerbot` command to its end, as a user would type it (after `prefix`, e.g.
     `unprivileged()`); one that outlives `timeout` raises subprocess.TimeoutExpired."""
-    env = {
-        **own_environ(),
-        "PARTNERBOT_DB": str(db),
-        "PARTNERBOT_CLOCK_START": clock_start.isoformat(),
-        "LANG": "C.UTF-8",
-        **(extra_env or {}),
-    }
     return subprocess.run(
         [*prefix, sys.executable, "-m", "bot", *args],
         input=stdin,
-        env=env,
+        env=command_environ(db, clock_start, extra_env),
         text=True,
         capture_output=True,
         timeout=timeout,

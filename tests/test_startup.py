@@ -3,19 +3,30 @@ line that names the setting and the cause, never the token, and no command hangs
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from harness.bot_process import TOKEN, BotProcess, own_environ, partnerbot, unprivileged
+from harness.bot_process import (
+    TOKEN,
+    BotProcess,
+    command_environ,
+    own_environ,
+    partnerbot,
+    unprivileged,
+)
 from harness.botapi_server import BotApiServer, Outage
+from storage.db import bundled_migrations
 from storage.store import seed_yaml
 
 HANG = 30  # seconds: a command that has not ended by then hangs (they take about 1 s)
@@ -244,3 +255,131 @@ def test_unprivileged_commands_do_meet_permissions(tmp_path: Path) -> None:
     )
     locked.chmod(0o755)
     assert probe.returncode != 0 and "Permission denied" in probe.stderr
+
+
+# -- 14: an import while another process writes -------------------------------------------
+LOCK_NOTICE = "another process holds the write lock; waiting up to {wait} s for it"
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> tuple[Path, Path, str]:
+    """A seeded database, a dataset that changes it (a town renamed), and its export."""
+    db = tmp_path / "live.sqlite3"
+    assert partnerbot("migrate", db=db).returncode == 0
+    dataset = tmp_path / "renamed.yaml"
+    dataset.write_text(seed_yaml().replace("Pforzheim", "Pforzheim an der Enz"), "utf-8")
+    return db, dataset, partnerbot("export", "-", db=db).stdout
+
+
+def _hold_write_lock(db: Path) -> sqlite3.Connection:
+    """Another process's writer, as SQLite sees it: a connection holding the write lock."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO meta (key, value) VALUES ('held', 'by the test')")
+    return holder
+
+
+async def test_import_waits_for_the_write_lock_and_then_imports(
+    network: tuple[Path, Path, str],
+) -> None:
+    db, dataset, before = network
+    holder = _hold_write_lock(db)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *("-m", "bot", "import", str(dataset), "--wait", "60"),
+            env=command_environ(db),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert process.stderr is not None
+        # It tried once, found the lock taken, said so: now it waits (SQLite retrying).
+        notice = await asyncio.wait_for(process.stderr.readline(), HANG)
+        assert f"WARNING storage.db: {db}: {LOCK_NOTICE.format(wait=60)}" in notice.decode()
+    finally:
+        holder.execute("ROLLBACK")  # released partway through the import's wait
+        holder.close()
+    out, err = await asyncio.wait_for(process.communicate(), HANG)
+    assert process.returncode == 0, err.decode()
+    assert "imported 12 partnerships" in out.decode() and err == b""
+    after = partnerbot("export", "-", db=db).stdout
+    assert "Pforzheim an der Enz" in after and "Pforzheim an der Enz" not in before
+
+
+def test_import_gives_up_after_its_wait_in_one_line_and_changes_nothing(
+    network: tuple[Path, Path, str],
+) -> None:
+    db, dataset, before = network
+    holder = _hold_write_lock(db)
+    try:
+        result = partnerbot("import", str(dataset), "--wait", "1", db=db, timeout=HANG)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (result.returncode, result.stdout) == (1, ""), result.stderr
+    notice, line = result.stderr.splitlines()  # the notice as it began to wait, then why not
+    assert notice.endswith(f"WARNING storage.db: {db}: {LOCK_NOTICE.format(wait=1)}")
+    assert line == (
+        f"partnerbot: PARTNERBOT_DB: {db}: another process held the write lock for 1 s; "
+        "nothing was changed, try again when it is done"
+    )
+    assert partnerbot("export", "-", db=db).stdout == before
+
+
+# -- 15: a backup while the database is written --------------------------------------------
+def _chat_titles(db: Path) -> list[str]:
+    with closing(sqlite3.connect(db)) as conn:
+        return [row[0] for row in conn.execute("SELECT title FROM chats ORDER BY id DESC")]
+
+
+def test_backup_copies_what_was_committed_while_another_connection_writes(
+    tmp_path: Path,
+) -> None:
+    db, copy = tmp_path / "live.sqlite3", tmp_path / "backup.sqlite3"
+    assert partnerbot("migrate", db=db).returncode == 0
+    with closing(sqlite3.connect(db, isolation_level=None)) as writer:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")  # what it commits stays in the WAL
+        rows = [(-i, f"committed {i}") for i in range(1, 201)]
+        writer.executemany("INSERT INTO chats (id, type, title) VALUES (?, 'group', ?)", rows)
+        assert Path(f"{db}-wal").stat().st_size > 0
+        writer.execute("BEGIN IMMEDIATE")  # and it is writing more as the backup runs
+        writer.executemany(
+            "INSERT INTO chats (id, type, title) VALUES (?, 'group', 'not yet committed')",
+            [(-1000 - i,) for i in range(200)],
+        )
+        result = partnerbot("backup", str(copy), db=db, timeout=HANG)
+        writer.execute("COMMIT")
+    assert result.returncode == 0, result.stderr
+    version = len(bundled_migrations())
+    assert result.stdout == (
+        f"backed up {db} to {copy} (schema version {version}, {copy.stat().st_size:,} bytes)\n"
+    )
+    with closing(sqlite3.connect(copy)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # one file
+        assert conn.execute("SELECT count(*) FROM partnerships").fetchone() == (12,)
+    assert _chat_titles(copy) == [f"committed {i}" for i in range(1, 201)]
+    assert len(_chat_titles(db)) == 400  # the live database has both, and is unharmed
+
+
+def test_backup_keeps_an_existing_file_unless_forced_and_restores(tmp_path: Path) -> None:
+    db, copy = tmp_path / "live.sqlite3", tmp_path / "backup.sqlite3"
+    assert partnerbot("migrate", db=db).returncode == 0
+    before = partnerbot("export", "-", db=db).stdout
+    copy.write_text("an older backup, or anything else the operator keeps\n")
+    refused = partnerbot("backup", str(copy), db=db, timeout=HANG)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"partnerbot: backup: {copy}: exists already; give another name, or --force\n"
+    )
+    assert copy.read_text().startswith("an older backup")
+    assert partnerbot("backup", str(copy), "--force", db=db, timeout=HANG).returncode == 0
+    assert list(tmp_path.glob(".backup.sqlite3.*")) == []  # no partial copy left behind
+    # A change after the backup; then the README's restore: (the bot stopped) the copy
+    # over PARTNERBOT_DB, and start again.
+    changed = tmp_path / "renamed.yaml"
+    changed.write_text(seed_yaml().replace("Pforzheim", "Pforzheim an der Enz"), "utf-8")
+    assert partnerbot("import", str(changed), db=db).returncode == 0
+    assert partnerbot("export", "-", db=db).stdout != before
+    shutil.copyfile(copy, db)
+    assert partnerbot("export", "-", db=db).stdout == before
