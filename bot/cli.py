@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import sys
@@ -28,6 +29,7 @@ from storage.store import Storage
 
 LOCK_WAIT = 30.0
 """Seconds a command waits for the write lock another process (the bot) holds."""
+LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)  # binding the webhook
 MESSAGE_LIMIT = 400  # characters of a cause quoted from elsewhere (a server's answer)
 
 
@@ -242,6 +244,13 @@ def _run(settings: Settings, demo: bool) -> int:
             f"TELEGRAM_BOT_TOKEN: the Bot API at {settings.api_url} rejected the token "
             "(401 Unauthorized); check it with @BotFather",
             2,
+        ) from None
+    except OSError as exc:
+        if settings.webhook_url is None or exc.errno not in LISTEN_ERRORS:
+            raise
+        host, port = settings.webhook_listen
+        raise StartupError(
+            f"PARTNERBOT_WEBHOOK_LISTEN: cannot listen on {host}:{port}: {exc.strerror}", 2
         ) from None
     except TelegramError as exc:
         raise StartupError(

@@ -94,6 +94,48 @@ async def test_a_failed_start_says_why_in_one_line_without_the_token(
     assert line.startswith(f"partnerbot: {refusal.setting}: the Bot API at {url} {refusal.says}")
 
 
+async def test_a_rejected_token_stays_out_of_the_debug_log(tmp_path: Path) -> None:
+    server = BotApiServer(token="654321:another-bots-token")
+    await server.start()
+    bot = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
+    try:
+        await bot.start(PARTNERBOT_LOG_LEVEL="DEBUG")  # request URLs, PTB's every step
+        status = await bot.exited(within=HANG)
+    finally:
+        await server.stop()
+    output = bot.output()
+    assert status == 2 and "getMe" in output  # the log shows the request, not the token
+    assert TOKEN not in output and SECRET_PART not in output
+    assert output.splitlines()[-1] == (
+        f"partnerbot: TELEGRAM_BOT_TOKEN: the Bot API at {server.url} rejected the token "
+        "(401 Unauthorized); check it with @BotFather"
+    )
+
+
+async def test_a_webhook_port_taken_ends_run_in_one_line(tmp_path: Path) -> None:
+    server = BotApiServer(token=TOKEN)
+    await server.start()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        bot = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
+        try:
+            await bot.start(
+                PARTNERBOT_WEBHOOK_URL="https://bot.example.org/telegram",
+                PARTNERBOT_WEBHOOK_LISTEN=listen,
+            )
+            status = await bot.exited(within=HANG)
+        finally:
+            await server.stop()
+    output = bot.output()
+    assert status == 2, output
+    assert "Traceback" not in output
+    assert output.splitlines()[-1] == (
+        f"partnerbot: PARTNERBOT_WEBHOOK_LISTEN: cannot listen on {listen}: Address already in use"
+    )
+
+
 # -- 13: a database file partnerbot cannot use --------------------------------------------
 @pytest.fixture(scope="module")
 def live_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
