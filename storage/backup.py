@@ -33,6 +33,8 @@ def backup(source: Path, target: Path, *, overwrite: bool = False) -> Backup:
         raise DatabaseUnavailableError(source, "no database there to back up")
     if target.is_dir():
         raise BackupError(f"{target}: is a directory; give the name of the copy")
+    if target.exists() and os.path.samefile(source, target):
+        raise BackupError(f"{target}: is the database itself; give another name")
     if target.exists() and not overwrite:
         raise BackupError(f"{target}: exists already; give another name, or --force")
     try:

@@ -17,8 +17,8 @@ import aiosqlite
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset
 from bot.model.example import example_dataset
-from storage.db import SEEDED_KEY, Database
-from storage.errors import DatabaseUnavailableError, explain
+from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
+from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
 from storage.preferences import PreferencesRepository
@@ -52,6 +52,9 @@ class Storage:
         try:
             return await cls._open(path, seed=seed, lock_wait=lock_wait)
         except sqlite3.Error as exc:
+            if is_busy(exc):  # only the bot's start meets it: a command waits in _begin
+                waited = BUSY_TIMEOUT_MS / 1000 if lock_wait is None else lock_wait
+                raise DatabaseLockedError(path, waited) from exc
             raise DatabaseUnavailableError(path, explain(path, exc)) from exc
 
     @classmethod

@@ -10,6 +10,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ from harness.bot_process import (
 )
 from harness.botapi_server import BotApiServer, Outage
 from storage.db import bundled_migrations
-from storage.store import seed_yaml
+from storage.errors import DatabaseUnavailableError
+from storage.store import Storage, seed_yaml
 
 HANG = 30  # seconds: a command that has not ended by then hangs (they take about 1 s)
 SECRET_PART = TOKEN.partition(":")[2]
@@ -299,6 +301,22 @@ def test_unprivileged_commands_do_meet_permissions(tmp_path: Path) -> None:
     assert probe.returncode != 0 and "Permission denied" in probe.stderr
 
 
+async def test_a_database_that_cannot_be_used_leaves_no_thread_behind(tmp_path: Path) -> None:
+    """The hang itself: aiosqlite's thread, left running, kept the process alive."""
+    bad = tmp_path / "notes.txt"
+    bad.write_text("Meeting notes, not a database.\n" * 200)
+    before = set(threading.enumerate())
+    with pytest.raises(DatabaseUnavailableError, match="not an SQLite database"):
+        await Storage.open(bad)
+    await asyncio.sleep(0)  # let a closing thread's last callback run
+    # the event loop's own executor (asyncio.to_thread) ends with the loop
+    new = set(threading.enumerate()) - before
+    left = [t for t in new if t.is_alive() and not t.name.startswith("asyncio_")]
+    for thread in left:
+        thread.join(timeout=HANG)
+    assert not [t for t in left if t.is_alive()]
+
+
 # -- 14: an import while another process writes -------------------------------------------
 LOCK_NOTICE = "another process holds the write lock; waiting up to {wait} s for it"
 
@@ -415,6 +433,8 @@ def test_backup_keeps_an_existing_file_unless_forced_and_restores(tmp_path: Path
         f"partnerbot: backup: {copy}: exists already; give another name, or --force\n"
     )
     assert copy.read_text().startswith("an older backup")
+    itself = partnerbot("backup", str(db), "--force", db=db, timeout=HANG)
+    assert itself.stderr == f"partnerbot: backup: {db}: is the database itself; give another name\n"
     assert partnerbot("backup", str(copy), "--force", db=db, timeout=HANG).returncode == 0
     assert list(tmp_path.glob(".backup.sqlite3.*")) == []  # no partial copy left behind
     # A change after the backup; then the README's restore: (the bot stopped) the copy
