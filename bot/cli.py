@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import scrub, setup_logging
+from bot.logs import scrub, scrub_tracebacks, setup_logging
 from bot.model.clock import clock_from
 from bot.model.codec import DatasetError
 from bot.model.dataset import dataset_from_yaml, dataset_to_yaml
@@ -125,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet = args.command == "console" and "PARTNERBOT_LOG_LEVEL" not in os.environ
         level = "WARNING" if quiet else settings.log_level
         setup_logging(level, settings.token, settings.webhook_secret)
+        scrub_tracebacks(settings.token, settings.webhook_secret)
         if args.command == "run":
             return _run(settings, args.demo)
         if args.command == "backup":

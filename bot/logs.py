@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import traceback
+from types import TracebackType
 
 REDACTED = "<token>"
 SECRET_PART_MIN = 8  # shorter than any real token's secret: too common a text to replace
@@ -61,3 +65,22 @@ def setup_logging(level: str, *secrets: str | None) -> None:
     root.setLevel(level)
     # httpx logs every request at INFO: noise at our level, and it carries the URL.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+
+
+def scrub_tracebacks(*secrets: str | None) -> None:
+    """A traceback nobody caught is printed scrubbed too (the log filter sees only log
+    records): PTB's InvalidToken, for one, quotes the token in its message."""
+    if not secret_texts(*secrets):
+        return
+
+    def show(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, trace))
+        sys.stderr.write(scrub(text, *secrets))
+
+    def show_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            sys.stderr.write(f"Exception in thread {args.thread.name if args.thread else '?'}:\n")
+            show(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = show
+    threading.excepthook = show_thread

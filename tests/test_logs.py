@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
+import threading
 
-from bot.logs import RedactToken
+import pytest
+
+from bot.logs import RedactToken, scrub_tracebacks
 
 TOKEN = "123456:AAH-secret-token"
 SECRET = "webhook_secret-123"
@@ -47,3 +51,22 @@ def test_a_short_text_after_a_colon_is_not_taken_for_the_secret() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "a:b and b", None, None)
     RedactToken("a:b").filter(record)
     assert record.getMessage() == "<token> and b"
+
+
+def test_an_uncaught_traceback_is_scrubbed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored afterwards
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    scrub_tracebacks(TOKEN, SECRET)
+    try:
+        raise RuntimeError(f"The token `{TOKEN}` was rejected by the server.")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    thread = threading.Thread(target=lambda: (_ for _ in ()).throw(ValueError(SECRET)))
+    thread.start()
+    thread.join()
+    err = capsys.readouterr().err
+    assert "RuntimeError: The token `<token>` was rejected by the server." in err
+    assert "ValueError: <token>" in err and "Traceback" in err
+    assert TOKEN not in err and SECRET not in err and TOKEN[7:] not in err
