@@ -78,7 +78,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument(
         "--wait",
-        type=float,
+        type=_seconds,
         default=LOCK_WAIT,
         metavar="SECONDS",
         help="while another process (the running bot) holds the write lock, retry for up "
@@ -115,6 +115,16 @@ def parser() -> argparse.ArgumentParser:
     bak.add_argument("file", type=Path, metavar="FILE")
     bak.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return top
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 or more), got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -267,8 +277,8 @@ def _run(settings: Settings, demo: bool) -> int:
 
 @contextmanager
 def _held_back(name: str) -> Iterator[None]:
-    """PTB's error records (with their tracebacks) of what this process is about to say in
-    its own line; all of them at DEBUG."""
+    """Hold back PTB's error records (with tracebacks) of a failure this process reports in
+    its own line; at DEBUG they all show."""
     logger = logging.getLogger(name)
     if logger.getEffectiveLevel() <= logging.DEBUG:
         yield
