@@ -36,12 +36,18 @@ SECRET_PART = TOKEN.partition(":")[2]
 
 
 # -- 12: the Bot API refuses, is not there, or is broken ----------------------------------
+OTHER_TOKEN = "654321:another-bots-token"
+
+
 @dataclass(frozen=True)
 class Refusal:
     name: str
     status: int
     setting: str
     says: str  # what the line says after "the Bot API at URL "
+    accepts: str = TOKEN  # the token the server takes
+    outage: Outage | None = None
+    closed: bool = False  # nothing listens: the server is stopped, its port given back
 
 
 REFUSALS = [
@@ -50,15 +56,29 @@ REFUSALS = [
         2,
         "TELEGRAM_BOT_TOKEN",
         "rejected the token (401 Unauthorized); check it with @BotFather",
+        accepts=OTHER_TOKEN,
     ),
-    Refusal("closed port", 1, "TELEGRAM_API_URL", "failed at start-up: httpx.ConnectError: "),
+    Refusal(
+        "closed port",
+        1,
+        "TELEGRAM_API_URL",
+        "failed at start-up: httpx.ConnectError: ",
+        closed=True,
+    ),
     Refusal(
         "500",
         1,
         "TELEGRAM_API_URL",
         "failed at start-up: Internal Server Error (500). Parsing the server response",
+        outage=Outage.SERVER_ERROR,
     ),
-    Refusal("not JSON", 1, "TELEGRAM_API_URL", "failed at start-up: Invalid server response"),
+    Refusal(
+        "not JSON",
+        1,
+        "TELEGRAM_API_URL",
+        "failed at start-up: Invalid server response",
+        outage=Outage.GARBAGE,
+    ),
 ]
 
 
@@ -74,12 +94,9 @@ def closed_port() -> str:
 async def test_a_failed_start_says_why_in_one_line_without_the_token(
     refusal: Refusal, tmp_path: Path
 ) -> None:
-    server = BotApiServer(token="654321:another-bots-token")
-    if refusal.name != "rejected token":
-        server.token = TOKEN
-    server.outage = {"500": Outage.SERVER_ERROR, "not JSON": Outage.GARBAGE}.get(refusal.name)
+    server = BotApiServer(token=refusal.accepts, outage=refusal.outage)
     url = await server.start()
-    if refusal.name == "closed port":
+    if refusal.closed:
         await server.stop()
         url = closed_port()
     bot = BotProcess(url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
@@ -97,7 +114,7 @@ async def test_a_failed_start_says_why_in_one_line_without_the_token(
 
 
 async def test_a_rejected_token_stays_out_of_the_debug_log(tmp_path: Path) -> None:
-    server = BotApiServer(token="654321:another-bots-token")
+    server = BotApiServer(token=OTHER_TOKEN)
     await server.start()
     bot = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
     try:
