@@ -1,22 +1,44 @@
-"""The `partnerbot` command: run, console, import, export, migrate."""
+"""The `partnerbot` command: run, console, import, export, schedule, migrate, backup.
+
+Every failure an operator can meet ends in one line on stderr, `partnerbot: ` and what
+to fix, never with the token in it: exit status 2 for a setting, a file or the token,
+1 for what may pass by itself (the Bot API unreachable, the database locked)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import setup_logging
+from bot.logs import scrub, scrub_tracebacks, setup_logging
 from bot.model.clock import clock_from
 from bot.model.codec import DatasetError
 from bot.model.dataset import dataset_from_yaml, dataset_to_yaml
 from bot.text.i18n import CatalogMissingError
+from storage.backup import BackupError, backup
 from storage.db import SchemaTooNewError
+from storage.errors import DatabaseLockedError, DatabaseUnavailableError
 from storage.store import Storage
+
+LOCK_WAIT = 30.0
+"""Seconds a command waits for the write lock another process (the bot) holds."""
+LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)  # binding the webhook
+MESSAGE_LIMIT = 400  # characters of a cause quoted from elsewhere (a server's answer)
+
+
+class StartupError(RuntimeError):
+    """`partnerbot run` could not start; the message names the setting to look at."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,6 +76,14 @@ def parser() -> argparse.ArgumentParser:
         "in one transaction; records not in FILE are kept.",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--wait",
+        type=_seconds,
+        default=LOCK_WAIT,
+        metavar="SECONDS",
+        help="while another process (the running bot) holds the write lock, retry for up "
+        f"to SECONDS (default {LOCK_WAIT:g}), then give up and change nothing",
+    )
     exp = sub.add_parser(
         "export",
         help="export the network's dataset to a YAML file",
@@ -75,24 +105,61 @@ def parser() -> argparse.ArgumentParser:
         help="create or upgrade the database schema",
         description="Apply missing migrations to PARTNERBOT_DB and print its version.",
     )
+    bak = sub.add_parser(
+        "backup",
+        help="copy the database to FILE, consistently, even while the bot runs",
+        description="Copy PARTNERBOT_DB to FILE with SQLite's online backup API: the "
+        "database as it was at one instant, checked before FILE gets its name. To restore: "
+        "stop the bot, copy FILE over PARTNERBOT_DB, start it (see README).",
+    )
+    bak.add_argument("file", type=Path, metavar="FILE")
+    bak.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return top
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 or more), got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = load_settings(os.environ)
         quiet = args.command == "console" and "PARTNERBOT_LOG_LEVEL" not in os.environ
         level = "WARNING" if quiet else settings.log_level
         setup_logging(level, settings.token, settings.webhook_secret)
+        scrub_tracebacks(settings.token, settings.webhook_secret)
         if args.command == "run":
             return _run(settings, args.demo)
+        if args.command == "backup":
+            return _backup(settings, args.file, overwrite=args.force)
         return asyncio.run(_dispatch(args, settings))
     except (ConfigError, DatasetError, SchemaTooNewError, CatalogMissingError) as exc:
-        print(f"partnerbot: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2, settings)
+    except BackupError as exc:
+        return _fail(f"backup: {exc}", 2, settings)
+    except DatabaseUnavailableError as exc:
+        status = 1 if isinstance(exc, DatabaseLockedError) else 2
+        return _fail(f"PARTNERBOT_DB: {exc}", status, settings)
+    except StartupError as exc:
+        return _fail(str(exc), exc.status, settings)
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(message: str, status: int, settings: Settings | None) -> int:
+    """One line on stderr, without the token or the webhook secret, whatever it quotes."""
+    if settings is not None:
+        message = scrub(message, settings.token, settings.webhook_secret)
+    print(f"partnerbot: {' '.join(message.split())}", file=sys.stderr)
+    return status
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -102,7 +169,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await run_console(settings)
         return 0
     # import brings its own network; schedule only lists: neither loads the seed
-    storage = await Storage.open(settings.db_path, seed=args.command not in ("import", "schedule"))
+    storage = await Storage.open(
+        settings.db_path,
+        seed=args.command not in ("import", "schedule"),
+        lock_wait=args.wait if args.command == "import" else LOCK_WAIT,
+    )
     try:
         if args.command == "migrate":
             print(f"{settings.db_path}: schema version {await storage.db.schema_version()}")
@@ -139,7 +210,18 @@ async def _import(storage: Storage, path: Path) -> int:
     return 0
 
 
+def _backup(settings: Settings, target: Path, *, overwrite: bool) -> int:
+    made = backup(settings.db_path, target, overwrite=overwrite)
+    print(
+        f"backed up {settings.db_path} to {made.path} "
+        f"(schema version {made.schema_version}, {made.size:,} bytes)"
+    )
+    return 0
+
+
 def _run(settings: Settings, demo: bool) -> int:
+    from telegram.error import InvalidToken, TelegramError
+
     from bot.app import build_application
 
     if settings.token is None:
@@ -148,16 +230,68 @@ def _run(settings: Settings, demo: bool) -> int:
             "or try the bot offline with `partnerbot console`"
         )
     application = build_application(settings, demo=demo, clock=clock_from(settings.clock_start))
-    # Both own the event loop and stop cleanly on SIGINT/SIGTERM.
-    if settings.webhook_url is None:
-        application.run_polling()
-    else:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # the one run_polling and run_webhook take, and close
+    try:
+        # getMe here rather than in PTB's start-up loop, which logs a failure with its
+        # traceback: the token and the Bot API are checked once, and a failure said once.
+        with _held_back("telegram"):
+            loop.run_until_complete(application.initialize())
+        # Both own the event loop and stop cleanly on SIGINT/SIGTERM.
+        if settings.webhook_url is None:
+            application.run_polling()
+        else:
+            host, port = settings.webhook_listen
+            application.run_webhook(
+                listen=host,
+                port=port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+            )
+    # PTB's InvalidToken quotes the token: its message is never shown.
+    except InvalidToken:
+        raise StartupError(
+            f"TELEGRAM_BOT_TOKEN: the Bot API at {settings.api_url} rejected the token "
+            "(401 Unauthorized); check it with @BotFather",
+            2,
+        ) from None
+    except OSError as exc:
+        if settings.webhook_url is None or exc.errno not in LISTEN_ERRORS:
+            raise
         host, port = settings.webhook_listen
-        application.run_webhook(
-            listen=host,
-            port=port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-        )
+        raise StartupError(
+            f"PARTNERBOT_WEBHOOK_LISTEN: cannot listen on {host}:{port}: {exc.strerror}", 2
+        ) from None
+    except TelegramError as exc:
+        raise StartupError(
+            f"TELEGRAM_API_URL: the Bot API at {settings.api_url} failed at start-up: "
+            f"{_quoted(str(exc))}",
+            1,
+        ) from None
+    finally:
+        if not loop.is_closed():
+            loop.close()
     return 0
+
+
+@contextmanager
+def _held_back(name: str) -> Iterator[None]:
+    """Hold back PTB's error records (with tracebacks) of a failure this process reports in
+    its own line; at DEBUG they all show."""
+    logger = logging.getLogger(name)
+    if logger.getEffectiveLevel() <= logging.DEBUG:
+        yield
+        return
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _quoted(cause: str) -> str:
+    """A cause from elsewhere (a server's answer may be a whole page), cut to a line."""
+    line = " ".join(cause.split())
+    return line if len(line) <= MESSAGE_LIMIT else line[: MESSAGE_LIMIT - 1] + "…"

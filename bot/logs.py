@@ -3,8 +3,34 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import traceback
+from types import TracebackType
 
 REDACTED = "<token>"
+SECRET_PART_MIN = 8  # shorter than any real token's secret: too common a text to replace
+
+
+def secret_texts(*secrets: str | None) -> list[str]:
+    """What must never be shown: each secret, and a bot token's part after ':' too (the
+    part before is the bot's public id), longest first so a whole token goes as one."""
+    found: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        found.add(secret)
+        _, colon, rest = secret.partition(":")
+        if colon and len(rest) >= SECRET_PART_MIN:
+            found.add(rest)
+    return sorted(found, key=len, reverse=True)
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """`text` with every secret (see secret_texts) replaced."""
+    for secret in secret_texts(*secrets):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 class RedactToken(logging.Filter):
@@ -13,12 +39,10 @@ class RedactToken(logging.Filter):
 
     def __init__(self, *secrets: str | None) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s]
+        self.secrets = secret_texts(*secrets)
 
     def _scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return scrub(text, *self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
@@ -41,3 +65,22 @@ def setup_logging(level: str, *secrets: str | None) -> None:
     root.setLevel(level)
     # httpx logs every request at INFO: noise at our level, and it carries the URL.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+
+
+def scrub_tracebacks(*secrets: str | None) -> None:
+    """A traceback nobody caught is printed scrubbed too (the log filter sees only log
+    records): PTB's InvalidToken, for one, quotes the token in its message."""
+    if not secret_texts(*secrets):
+        return
+
+    def show(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, value, trace))
+        sys.stderr.write(scrub(text, *secrets))
+
+    def show_thread(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            sys.stderr.write(f"Exception in thread {args.thread.name if args.thread else '?'}:\n")
+            show(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = show
+    threading.excepthook = show_thread

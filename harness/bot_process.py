@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,28 +25,51 @@ def own_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERBOT_", "TELEGRAM_"))}
 
 
-def partnerbot(
-    *args: str,
-    db: Path,
-    stdin: str = "",
-    clock_start: datetime = CLOCK_START,
-    extra_env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run a `partnerbot` command to its end, as a user would type it."""
-    env = {
+@functools.cache
+def unprivileged() -> tuple[str, ...] | None:
+    """What to put before a command so that file permissions hold for it as for any user:
+    root ignores them. As root, a new user namespace in which the process owns no file
+    (`unshare --user`); as anyone else, nothing. None: root, and no such namespace here."""
+    if os.geteuid() != 0:
+        return ()
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return None
+    probe = subprocess.run([unshare, "--user", "true"], capture_output=True, check=False)
+    return (unshare, "--user") if probe.returncode == 0 else None
+
+
+def command_environ(
+    db: Path, clock_start: datetime = CLOCK_START, extra_env: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment a `partnerbot` command runs in, in tests."""
+    return {
         **own_environ(),
         "PARTNERBOT_DB": str(db),
         "PARTNERBOT_CLOCK_START": clock_start.isoformat(),
         "LANG": "C.UTF-8",
         **(extra_env or {}),
     }
+
+
+def partnerbot(
+    *args: str,
+    db: Path,
+    stdin: str = "",
+    clock_start: datetime = CLOCK_START,
+    extra_env: dict[str, str] | None = None,
+    prefix: tuple[str, ...] = (),
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run a `partnerbot` command to its end, as a user would type it (after `prefix`, e.g.
+    `unprivileged()`); one that outlives `timeout` raises subprocess.TimeoutExpired."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [*prefix, sys.executable, "-m", "bot", *args],
         input=stdin,
-        env=env,
+        env=command_environ(db, clock_start, extra_env),
         text=True,
         capture_output=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -84,6 +109,13 @@ class BotProcess:
         assert self.process is not None
         if self.process.returncode is None:
             self.process.send_signal(sig)
+        code = await asyncio.wait_for(self.process.wait(), within)
+        self.process = None
+        return code
+
+    async def exited(self, within: float = 30) -> int:
+        """Wait for the process to end by itself (a start that fails); its exit status."""
+        assert self.process is not None
         code = await asyncio.wait_for(self.process.wait(), within)
         self.process = None
         return code

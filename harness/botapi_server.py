@@ -56,6 +56,13 @@ class FloodModel(Enum):
     """At most the limit in any window of its length: no burst above it, ever."""
 
 
+class Outage(Enum):
+    """A Bot API that is there but broken: how every request is answered instead."""
+
+    SERVER_ERROR = "500 with an HTML page"
+    GARBAGE = "200 with a body that is not JSON"
+
+
 class Counter(Protocol):
     def wait(self, now: float) -> float:
         """0 and counted when one more fits now, otherwise the seconds until it would."""
@@ -152,6 +159,8 @@ class BotApiServer:
     latency: float = 0.0
     """Seconds added to every answer, as over a slow link or from far away."""
     refused_429: int = 0
+    outage: Outage | None = None
+    """Set: every request is answered so, whatever it asks."""
     url: str = ""
     _server: HTTPServer | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -263,6 +272,13 @@ class _MethodHandler(tornado.web.RequestHandler):
         self.server = server
 
     async def post(self, token: str, method: str) -> None:
+        if self.server.outage is Outage.SERVER_ERROR:
+            self.set_status(500)
+            self.finish("<html><body><h1>500 Internal Server Error</h1>\n</body></html>")
+            return
+        if self.server.outage is Outage.GARBAGE:
+            self.finish("<html>this is not the Bot API</html>")
+            return
         status, body = await self.server.answer(token, method, *self._params())
         self.set_status(status)
         self.set_header("Content-Type", "application/json")

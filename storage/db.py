@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,10 +15,13 @@ from pathlib import Path
 import aiosqlite
 
 from storage.cache import ChangeWatch, ReadCache
+from storage.errors import DatabaseLockedError, DatabaseUnavailableError, file_problem, is_busy
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+FIRST_TRY_MS = 200
+"""With a `lock_wait`: how long the first try for the write lock waits before saying so."""
 REPLIES_KEPT = 256
 CARDS_KEPT = 1024  # a card is a partnership with its towns, phase, programme and topics
 REPLY_BYTES_KEPT = 2 * 1024 * 1024  # replies run to ~10 KB with their keyboard
@@ -55,10 +59,16 @@ class Database:
     """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, path: str, watch: ChangeWatch | None = None
+        self,
+        conn: aiosqlite.Connection,
+        path: str,
+        watch: ChangeWatch | None = None,
+        *,
+        lock_wait: float | None = None,
     ) -> None:
         self.conn = conn
         self.path = path
+        self.lock_wait = lock_wait
         # One connection serves handlers and scheduler jobs: one transaction at a time.
         self._writing = asyncio.Lock()
         self.transactions = 0  # begun and ended so far: caches keep nothing read during one
@@ -71,17 +81,31 @@ class Database:
         self.replies = ReadCache(watch, self, max_entries=REPLIES_KEPT, max_bytes=REPLY_BYTES_KEPT)
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    async def open(cls, path: str | Path, *, lock_wait: float | None = None) -> Database:
+        """`lock_wait`: seconds a write waits for another process's write lock, SQLite
+        retrying meanwhile (the command line); None: the busy timeout alone (the bot)."""
         if str(path) != ":memory:":
-            await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        # An in-memory database is this connection's alone: nothing to watch, no cache.
-        watch = ChangeWatch(str(path)) if str(path) != ":memory:" else None
-        return cls(conn, str(path), watch)
+            problem = await asyncio.to_thread(file_problem, Path(path))
+            if problem is not None:
+                raise DatabaseUnavailableError(path, problem)
+            # Any other file SQLite cannot open fails here: aiosqlite, failing to connect,
+            # stops its thread without waiting, and the thread then dies on a closed loop.
+            await asyncio.to_thread(_try_open, str(path))
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        # Closed on any failure: its thread would otherwise keep the process alive.
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute(f"PRAGMA busy_timeout = {_busy_ms(lock_wait)}")
+            if str(path) != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            # An in-memory database is this connection's alone: nothing to watch, no cache.
+            watch = ChangeWatch(str(path)) if str(path) != ":memory:" else None
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, str(path), watch, lock_wait=lock_wait)
 
     async def close(self) -> None:
         if self._watch is not None:
@@ -108,7 +132,7 @@ class Database:
         async with self._writing:
             self.transactions += 1
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.conn
                 except BaseException:
@@ -117,6 +141,38 @@ class Database:
                 await self.conn.commit()
             finally:
                 self.transactions += 1  # ended: a read that overlapped it is not kept
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE. With a `lock_wait`, a first short try, then (saying so once)
+        SQLite retries for the rest of it; then DatabaseLockedError."""
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if self.lock_wait is None or not is_busy(exc):
+                raise
+            if self.lock_wait * 1000 <= FIRST_TRY_MS:
+                raise DatabaseLockedError(self.path, self.lock_wait) from exc
+        log.warning(
+            "%s: another process holds the write lock; waiting up to %g s for it",
+            self.path,
+            self.lock_wait,
+        )
+        async with self._busy_timeout(self.lock_wait - FIRST_TRY_MS / 1000):
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise DatabaseLockedError(self.path, self.lock_wait) from exc
+                raise
+
+    @asynccontextmanager
+    async def _busy_timeout(self, seconds: float) -> AsyncIterator[None]:
+        await self.conn.execute(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            await self.conn.execute(f"PRAGMA busy_timeout = {_busy_ms(self.lock_wait)}")
 
     async def schema_version(self) -> int:
         await self.conn.execute(
@@ -129,6 +185,18 @@ class Database:
     async def migrate(self, migrations: list[Migration] | None = None) -> int:
         """Apply the missing migrations, each in its own transaction; return the version."""
         steps = bundled_migrations() if migrations is None else migrations
+        if self.lock_wait is None:
+            return await self._migrate(steps)
+        # A migration takes the write lock inside its script: SQLite's retries alone.
+        async with self._busy_timeout(self.lock_wait):
+            try:
+                return await self._migrate(steps)
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    raise DatabaseLockedError(self.path, self.lock_wait) from exc
+                raise
+
+    async def _migrate(self, steps: list[Migration]) -> int:
         latest = steps[-1].version if steps else 0
         current = await self.schema_version()
         if current > latest:
@@ -179,3 +247,15 @@ class Database:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _try_open(path: str) -> None:
+    sqlite3.connect(path).close()
+
+
+def _busy_ms(lock_wait: float | None) -> int:
+    """The connection's busy timeout: with a `lock_wait`, short, so a write that must wait
+    says so early; reads in WAL mode never wait for a writer."""
+    if lock_wait is None:
+        return BUSY_TIMEOUT_MS
+    return min(FIRST_TRY_MS, round(lock_wait * 1000))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +17,8 @@ import aiosqlite
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset
 from bot.model.example import example_dataset
-from storage.db import SEEDED_KEY, Database
+from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
+from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
 from storage.preferences import PreferencesRepository
@@ -41,24 +43,38 @@ class Storage:
     rsvps: RsvpRepository
 
     @classmethod
-    async def open(cls, path: str | Path, *, seed: bool = True) -> Storage:
-        """Open, migrate, and on first start load the seed dataset."""
-        db = await Database.open(path)
+    async def open(
+        cls, path: str | Path, *, seed: bool = True, lock_wait: float | None = None
+    ) -> Storage:
+        """Open, migrate, and on first start load the seed dataset. A file SQLite cannot
+        use raises DatabaseUnavailableError, saying why; nothing is left open.
+        `lock_wait`: see Database.open."""
+        try:
+            return await cls._open(path, seed=seed, lock_wait=lock_wait)
+        except sqlite3.Error as exc:
+            if is_busy(exc):  # only the bot's start meets it: a command waits in _begin
+                waited = BUSY_TIMEOUT_MS / 1000 if lock_wait is None else lock_wait
+                raise DatabaseLockedError(path, waited) from exc
+            raise DatabaseUnavailableError(path, explain(path, exc)) from exc
+
+    @classmethod
+    async def _open(cls, path: str | Path, *, seed: bool, lock_wait: float | None) -> Storage:
+        db = await Database.open(path, lock_wait=lock_wait)
+        store = cls(
+            db,
+            NetworkRepository(db),
+            PreferencesRepository(db),
+            SubscriptionRepository(db),
+            OutboxRepository(db),
+            RsvpRepository(db),
+        )
         try:
             await db.migrate()
-            store = cls(
-                db,
-                NetworkRepository(db),
-                PreferencesRepository(db),
-                SubscriptionRepository(db),
-                OutboxRepository(db),
-                RsvpRepository(db),
-            )
             if seed:
                 await store.seed_once()
             await store.network.search.ensure_built()
         except BaseException:
-            await db.close()
+            await store.close()  # the search index may have opened its reader
             raise
         return store
 

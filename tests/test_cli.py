@@ -121,7 +121,9 @@ def test_migrate_reports_the_version(tmp_path: Path) -> None:
     assert result.stdout.strip().endswith(f"schema version {len(bundled_migrations())}")
 
 
-@pytest.mark.parametrize("command", ["run", "console", "import", "export", "migrate"])
+@pytest.mark.parametrize(
+    "command", ["run", "console", "import", "export", "schedule", "migrate", "backup"]
+)
 def test_every_command_has_help(command: str, tmp_path: Path) -> None:
     result = partnerbot(command, "--help", db=tmp_path / "h.sqlite3")
     assert result.returncode == 0 and f"usage: partnerbot {command}" in result.stdout
