@@ -161,7 +161,8 @@ def from_plain(cls: type[T], data: Any, path: str, *, from_db: bool = False) -> 
 
 def field_name(key: Any) -> str:
     """A mapping's key as a path shows it: a plain name as it is, anything else quoted."""
-    return key if isinstance(key, str) and key.isidentifier() else quoted(key)
+    plain = isinstance(key, str) and key.isidentifier() and len(key) <= 40
+    return key if plain else quoted(key)
 
 
 def _is_json_field(hint: Any) -> bool:
