@@ -19,11 +19,11 @@ from bot.model.recurrence import MOVE_REACH, is_occurrence, rule_problem
 
 FORMAT = "partnerbot-dataset/1"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-MAX_FILE_BYTES = 8 * 2**20
-"""The largest file `partnerbot import` reads. The real network's dataset is far smaller
-(the seed: 18 KB for 12 partnerships), and 8 MiB holds some 30,000 partnerships with both
-towns (10,000 of harness/generated.py's export to 2.7 MiB); reading one that size takes
-seconds, where a 50 MB file took two minutes and 3.4 GB."""
+MAX_FILE_BYTES = 4 * 2**20
+"""The largest file `partnerbot import` reads: some 200 times the real network's (the
+seed: 18 KB for 12 partnerships), 15,000 partnerships with both towns (the benchmarks'
+10,000 export to 2.7 MiB). Importing that much takes about 10 s and 280 MB here; a 50 MB
+file took two minutes and 3.4 GB, and now is refused before it is read."""
 MAX_MEETING_MINUTES = 24 * 60
 
 
