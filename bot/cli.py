@@ -57,7 +57,10 @@ def parser() -> argparse.ArgumentParser:
         "import",
         help="import a dataset file (YAML) into the database",
         description="Validate FILE and insert or update every record by id, "
-        "in one transaction; records not in FILE are kept.",
+        "in one transaction; records not in FILE are kept. A bad file changes nothing "
+        "and is named in one line (FILE: field: what is wrong). FILE must be UTF-8 of at "
+        f"most {MAX_FILE_BYTES // 2**20} MiB; nesting, aliases, numbers and meeting rules "
+        "have limits too (README: Importing a file).",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
     exp = sub.add_parser(

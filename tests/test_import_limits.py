@@ -259,3 +259,19 @@ def test_a_rule_smuggled_into_the_database_cannot_hang_the_schedule(tmp_path: Pa
         conn.execute("UPDATE meeting_series SET rrule = 'FREQ=WEEKLY;INTERVAL=6;BYDAY=TU'")
     later = run("schedule", "--days", "1", db=console_db).stdout
     assert "2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day." in later
+
+
+def test_the_readme_states_the_limits_the_code_has() -> None:
+    from bot.model.codec import MAX_WHOLE
+    from bot.model.dataset import MAX_FILE_BYTES
+    from bot.model.recurrence import MAX_PER_WINDOW, MAX_STEPS
+    from bot.model.yaml_limits import MAX_ALIASED_NODES, MAX_DEPTH, MAX_NUMBER_CHARS
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("### Importing a file", 1)[1].split("\n## ", 1)[0]
+    assert f"| file size | {MAX_FILE_BYTES // 2**20} MiB, checked before reading |" in section
+    assert f"| nesting | {MAX_DEPTH} levels |" in section
+    assert f"may repeat {MAX_ALIASED_NODES:,} values in all" in section
+    assert f"0 to {MAX_WHOLE:,} (at most {MAX_NUMBER_CHARS} characters" in section
+    assert f"walks at most {MAX_STEPS:,} meetings" in readme
+    assert f"gives at most {MAX_PER_WINDOW:,}." in readme
