@@ -193,6 +193,9 @@ def test_values_are_checked_and_named_once(
         ("RRULE:FREQ=WEEKLY", "give one RRULE value"),
         ("BYDAY=TU", "FREQ must be one of"),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "the rule gives no meeting"),
+        ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL must be a whole number from 1"),
+        ("FREQ=WEEKLY;INTERVAL=-1", "INTERVAL must be a whole number from 1"),
+        ("FREQ=YEARLY;BYEASTER=0", "'BYEASTER' is not a part of an RFC 5545 RRULE"),
     ],
 )
 def test_only_rules_a_meeting_series_can_have_are_imported(rule: str, message: str) -> None:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from bot.model.codec import quoted
 from bot.model.domain import ChangeStatus, MeetingChange, MeetingSeries
 
 MOVE_REACH = timedelta(days=31)  # how far a meeting may be moved and still be found
@@ -33,11 +34,31 @@ MAX_PER_WINDOW = 1_000
 """Meetings one expansion gives: the longest window (planning's 90 days, widened by the
 reach of moves) holds some 150 daily ones."""
 _ONE_VALUE = ("BYHOUR", "BYMINUTE", "BYSECOND")  # more than one: several meetings a day
+# RFC 5545's rule parts: dateutil knows more (BYEASTER), calendars do not
+_PARTS = frozenset(
+    [
+        "FREQ",
+        "UNTIL",
+        "COUNT",
+        "INTERVAL",
+        "BYSECOND",
+        "BYMINUTE",
+        "BYHOUR",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYMONTH",
+        "BYSETPOS",
+        "WKST",
+    ]
+)
 
 
 def rule_problem(text: str) -> str | None:
-    """Why `text` cannot be a meeting series' RRULE, or None. Only the parts that decide
-    how often it meets; rrulestr and icalendar check the rest."""
+    """Why `text` cannot be a meeting series' RRULE, or None: RFC 5545's parts only, each
+    once, and how often it meets (at most daily, INTERVAL from 1); rrulestr and icalendar
+    check the rest."""
     parts: dict[str, str] = {}
     for part in text.strip().split(";"):
         name, equals, value = (p.strip().upper() for p in part.partition("="))
@@ -45,6 +66,8 @@ def rule_problem(text: str) -> str | None:
             return "give one RRULE value, as FREQ=WEEKLY;BYDAY=TU"
         if name in parts:
             return f"{name} is given twice"
+        if name not in _PARTS:
+            return f"{quoted(name)} is not a part of an RFC 5545 RRULE"
         parts[name] = value
     frequency = parts.get("FREQ")
     if frequency not in MEETING_FREQUENCIES:
@@ -52,6 +75,8 @@ def rule_problem(text: str) -> str | None:
     for name in _ONE_VALUE:
         if "," in parts.get(name, ""):
             return f"{name} takes one value: a series meets at most once a day"
+    if not parts.get("INTERVAL", "1").isdigit() or int(parts.get("INTERVAL", "1")) < 1:
+        return "INTERVAL must be a whole number from 1"  # 0 repeats one meeting forever
     return None
 
 

@@ -135,6 +135,15 @@ class _Limits(Composer, SafeConstructor):
                 seen.add((key.tag, key.value))
         return super().construct_mapping(node, deep)
 
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:  # PyYAML's resolver takes "1e400, Bolivia" for a float, and float() fails
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            what = node.tag.replace(_STANDARD, "", 1)
+            raise ConstructorError(
+                None, None, f"{quoted(node.value)} is no {what} ({exc})", node.start_mark
+            ) from exc
+
     def construct_yaml_int(self, node: ScalarNode) -> int:
         if len(node.value) > MAX_NUMBER_CHARS:
             raise ConstructorError(
