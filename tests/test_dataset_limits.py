@@ -71,6 +71,8 @@ def test_a_real_file_may_use_an_anchor_for_a_shared_value() -> None:
         ("a: 2024-02-30\n", "line 1, column 4", "'2024-02-30' is not a date"),
         ("a: !!python/tuple [1]\n", "line 1, column 4", "'!!python/tuple' is not allowed"),
         ("a: !custom x\n", "line 1, column 4", "'!custom' is not allowed"),
+        ("a: !!float 1, x\n", "line 1, column 4", "'!!float' is not allowed"),
+        ("a: [!!set {b}]\n", "line 1, column 5", "'!!set' is not allowed"),
         ("a: &x [*x]\n", "line 1, column 8", "an alias may not refer to a value it is inside"),
         ("a:\n\tb: 1\n", "line 2, column 1", "a tab; YAML indents with spaces"),
         ("a: '\x07'\n", "line 1, column 5", "character U+0007 is not allowed"),

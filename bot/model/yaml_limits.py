@@ -107,6 +107,14 @@ class _Limits(Composer, SafeConstructor):
                 )
             self._counts[-1] += size
             return node
+        if getattr(event, "tag", None) not in (None, "!"):  # !!float, !!set, !!python/...
+            raise ConstructorError(
+                None,
+                None,
+                f"the tag {quoted(event.tag.replace(_STANDARD, '!!', 1))} is not allowed: "
+                "write plain values, quoted where needed",
+                event.start_mark,
+            )
         if self._depth >= MAX_DEPTH:
             raise ConstructorError(
                 None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
@@ -193,6 +201,7 @@ def _loader(parsing: Any) -> Any:
     own.add_constructor(f"{_STANDARD}int", Loader.construct_yaml_int)
     own.add_constructor(f"{_STANDARD}timestamp", Loader.construct_yaml_timestamp)
     own.add_constructor(None, Loader.construct_undefined)
+    own.add_constructor(f"{_STANDARD}value", SafeConstructor.construct_yaml_str)  # a lone "="
     return Loader
 
 
