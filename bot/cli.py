@@ -20,7 +20,13 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logs import scrub, scrub_tracebacks, setup_logging
 from bot.model.clock import clock_from
 from bot.model.codec import DatasetError
-from bot.model.dataset import dataset_from_yaml, dataset_to_yaml
+from bot.model.dataset import (
+    MAX_FILE_BYTES,
+    check_size,
+    dataset_from_yaml,
+    dataset_to_yaml,
+    decode,
+)
 from bot.text.i18n import CatalogMissingError
 from storage.backup import BackupError, backup
 from storage.db import SchemaTooNewError
@@ -73,7 +79,10 @@ def parser() -> argparse.ArgumentParser:
         "import",
         help="import a dataset file (YAML) into the database",
         description="Validate FILE and insert or update every record by id, "
-        "in one transaction; records not in FILE are kept.",
+        "in one transaction; records not in FILE are kept. A bad file changes nothing "
+        "and is named in one line (FILE: field: what is wrong). FILE must be UTF-8 of at "
+        f"most {MAX_FILE_BYTES // 2**20} MiB; nesting, aliases, numbers and meeting rules "
+        "have limits too (README: Importing a file).",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument(
@@ -198,10 +207,17 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _import(storage: Storage, path: Path) -> int:
     try:
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        raw = await asyncio.to_thread(_read_at_most, path, MAX_FILE_BYTES)
+        dataset = dataset_from_yaml(
+            decode(raw),
+            known=await storage.network.ids(),
+            series={s.id: s for s in await storage.network.meeting_series()},
+        )
     except OSError as exc:
         raise DatasetError(str(path), exc.strerror or "cannot be read") from exc
-    dataset = dataset_from_yaml(text, known=await storage.network.ids())
+    except DatasetError as exc:  # name the file, as a compiler names the source
+        where = str(path) if exc.path == "file" else f"{path}: {exc.path}"
+        raise DatasetError(where, exc.message) from exc
     await storage.import_dataset(dataset)
     print(
         f"imported {len(dataset.partnerships)} partnerships, {len(dataset.milestones)} "
@@ -217,6 +233,14 @@ def _backup(settings: Settings, target: Path, *, overwrite: bool) -> int:
         f"(schema version {made.schema_version}, {made.size:,} bytes)"
     )
     return 0
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's bytes, or `limit` + 1 of them: the size is checked before reading, and
+    a file that grows, a pipe or a device is not read past it either."""
+    with path.open("rb") as file:
+        check_size(os.fstat(file.fileno()).st_size)
+        return file.read(limit + 1)
 
 
 def _run(settings: Settings, demo: bool) -> int:

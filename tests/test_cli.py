@@ -111,7 +111,8 @@ def test_import_of_a_bad_file_changes_nothing(tmp_path: Path) -> None:
     result = partnerbot("import", str(bad), db=db)
     assert result.returncode == 2
     assert result.stderr == (
-        "partnerbot: municipalities[kidira].timezone: unknown IANA time zone 'Africa/Nowhere'\n"
+        f"partnerbot: {bad}: municipalities[kidira].timezone: "
+        "unknown IANA time zone 'Africa/Nowhere'\n"
     )
     assert partnerbot("export", "-", db=db).stdout == before
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import reprlib
 import types
 from datetime import date, datetime, time
 from enum import Enum
@@ -22,12 +23,42 @@ UNDETERMINED = "und"
 """Language tag of a text given only in its original, untranslated form (a town's name)."""
 
 
+MAX_WHOLE = 1_000_000
+"""Whole numbers of a dataset are counts, positions and minutes: none is negative or
+larger (and SQLite stores no integer beyond 64 bits)."""
+MAX_YEAR = 9999  # Python's dates end there
+MAX_MESSAGE = 300
+"""Characters of an error line; longer ones are cut (a value is quoted shortened anyway)."""
+
+
 class DatasetError(ValueError):
-    """Bad data, with the path to the offending field (`phases[2].starts`)."""
+    """Bad data, with the path to the offending field (`phases[2].starts`). Its text is
+    always one line: the command prints it as its only word on a bad file."""
 
     def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+        line = " ".join(f"{path}: {message}".splitlines())
+        if len(line) > MAX_MESSAGE:
+            line = line[: MAX_MESSAGE - 1] + "…"
+        super().__init__(line)
         self.path = path
+        self.message = message
+
+
+def _short_repr() -> reprlib.Repr:
+    shown = reprlib.Repr()
+    shown.maxstring = shown.maxother = 60
+    shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 4
+    shown.maxlevel = 2
+    return shown
+
+
+_SHOWN = _short_repr()
+
+
+def quoted(value: Any) -> str:
+    """A value as an error message shows it: its repr, shortened, however large or deep
+    (a "billion laughs" file's value would not fit in memory printed in full)."""
+    return _SHOWN.repr(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,8 +141,8 @@ def from_plain(cls: type[T], data: Any, path: str, *, from_db: bool = False) -> 
         raise DatasetError(path, f"expected a mapping, got {type(data).__name__}")
     fields = _fields(cls)
     if len(data) > len(fields) or not set(data) <= {f.name for f in fields}:
-        unknown = sorted(set(data) - {f.name for f in fields})
-        raise DatasetError(f"{path}.{unknown[0]}", "unknown field")
+        unknown = sorted(set(data) - {f.name for f in fields}, key=str)  # keys of any type
+        raise DatasetError(f"{path}.{field_name(unknown[0])}", "unknown field")
     kwargs: dict[str, Any] = {}
     for f in fields:
         if f.name not in data:
@@ -126,6 +157,12 @@ def from_plain(cls: type[T], data: Any, path: str, *, from_db: bool = False) -> 
         return cls(**kwargs)
     except ValueError as exc:
         raise DatasetError(path, str(exc)) from exc
+
+
+def field_name(key: Any) -> str:
+    """A mapping's key as a path shows it: a plain name as it is, anything else quoted."""
+    plain = isinstance(key, str) and key.isidentifier() and len(key) <= 40
+    return key if plain else quoted(key)
 
 
 def _is_json_field(hint: Any) -> bool:
@@ -146,6 +183,8 @@ def _value_from_plain(hint: Any, value: Any, path: str) -> Any:
             if isinstance(value, bool):
                 raise ValueError(f"{value!r} is not a date")
             if isinstance(value, int):  # YAML reads an unquoted 2014 as a number
+                if not 1 <= value <= MAX_YEAR:
+                    raise ValueError(f"the year {quoted(value)} is not one from 1 to {MAX_YEAR}")
                 return PartialDate(value)
             if isinstance(value, date) and not isinstance(value, datetime):
                 return PartialDate.of(value)
@@ -161,6 +200,9 @@ def _value_from_plain(hint: Any, value: Any, path: str) -> Any:
                 raise ValueError("give the local wall-clock time without an offset")
             return stamp
         if isinstance(hint, type) and issubclass(hint, Enum):
+            choices = [member.value for member in hint]
+            if value not in choices:
+                raise ValueError(f"expected one of {', '.join(choices)}, got {quoted(value)}")
             return hint(value)
         if get_origin(hint) is tuple:
             if not isinstance(value, list):
@@ -172,18 +214,22 @@ def _value_from_plain(hint: Any, value: Any, path: str) -> Any:
             return value
         if hint is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError("expected a whole number")
+                raise ValueError(f"expected a whole number, got {quoted(value)}")
+            if not 0 <= value <= MAX_WHOLE:
+                raise ValueError(f"expected a whole number from 0 to {MAX_WHOLE:,}")
             return value
         if hint is str:
             return _text(value)
-    except ValueError as exc:
+    except DatasetError:
+        raise
+    except (ValueError, OverflowError) as exc:
         raise DatasetError(path, str(exc)) from exc
     raise DatasetError(path, f"unsupported type {hint!r}")
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected a text, got {value!r}")
+        raise ValueError(f"expected a text, got {quoted(value)}")
     return value
 
 

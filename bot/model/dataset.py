@@ -10,15 +10,21 @@ from datetime import datetime
 from typing import Any, get_args, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from bot.model import territories
-from bot.model.codec import DatasetError, from_plain, to_plain
+from bot.model.codec import DatasetError, field_name, from_plain, quoted, to_plain
 from bot.model.domain import ChangeStatus, Dataset, Event, MeetingChange, MeetingSeries
-from bot.model.recurrence import is_occurrence
+from bot.model.recurrence import MOVE_REACH, is_occurrence, rule_problem
 
 FORMAT = "partnerbot-dataset/1"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+MAX_FILE_BYTES = 4 * 2**20
+"""The largest file `partnerbot import` reads: some 200 times the real network's (the
+seed: 18 KB for 12 partnerships), 15,000 partnerships with both towns (the benchmarks'
+10,000 export to 2.7 MiB). Importing that much takes about 10 s and 280 MB here; a 50 MB
+file took two minutes and 3.4 GB, and now is refused before it is read."""
+MAX_MEETING_MINUTES = 24 * 60
 
 
 # yaml and icalendar are imported where used: `partnerbot run` on a seeded database
@@ -34,27 +40,47 @@ def dataset_to_yaml(dataset: Dataset) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
+def check_size(size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise DatasetError("file", f"larger than {MAX_FILE_BYTES // 2**20} MiB, the limit")
+
+
+def decode(raw: bytes) -> str:
+    """A dataset file's bytes as text: UTF-8, at most MAX_FILE_BYTES."""
+    check_size(len(raw))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DatasetError(
+            f"line {line}, byte {byte}", "not UTF-8 text; save the file as UTF-8"
+        ) from exc
+
+
 def dataset_from_yaml(
-    text: str, known: Mapping[str, set[str]] | None = None, *, bundled: bool = False
+    text: str,
+    known: Mapping[str, set[str]] | None = None,
+    *,
+    bundled: bool = False,
+    series: Mapping[str, MeetingSeries] | None = None,
 ) -> Dataset:
-    """Parse and validate; `known` holds ids already in the database that records may use.
+    """Parse and validate; `known` holds ids already in the database that records may use,
+    `series` the meeting series stored there, which changes in the file must fit.
     `bundled`: the seed shipped with partnerbot, which tests/test_dataset.py checks in
     full; its rules are not checked against icalendar's parser here (3 MiB imported for
     the life of the process, at every first start)."""
-    import yaml
+    from bot.model import yaml_limits
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DatasetError("file", f"not valid YAML ({exc})") from exc
+    data = yaml_limits.load(text)
     if not isinstance(data, dict):
         raise DatasetError("file", "expected a mapping with 'format' and lists of records")
     if data.get("format") != FORMAT:
-        raise DatasetError("format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+        raise DatasetError("format", f"expected {FORMAT!r}, got {quoted(data.get('format'))}")
     hints = get_type_hints(Dataset)
-    unknown = sorted(set(data) - {"format"} - set(hints))
+    unknown = sorted(set(data) - {"format"} - set(hints), key=str)
     if unknown:
-        raise DatasetError(unknown[0], "unknown section")
+        raise DatasetError(field_name(unknown[0]), "unknown section")
     parts: dict[str, tuple[Any, ...]] = {}
     for name, hint in hints.items():
         items = data.get(name) or []
@@ -65,28 +91,39 @@ def dataset_from_yaml(
             from_plain(cls, item, f"{name}[{_label(item, i)}]") for i, item in enumerate(items)
         )
     dataset = Dataset(**parts)
-    check_dataset(dataset, known or {}, rule_syntax=not bundled)
+    check_dataset(dataset, known or {}, rule_syntax=not bundled, series=series)
     return dataset
 
 
 def _label(item: Any, index: int) -> str:
     """Name a record by its id in error messages, by its position when it has none."""
-    record_id = item.get("id") if isinstance(item, dict) else None
-    return record_id if isinstance(record_id, str) else str(index)
+    return _name(item.get("id") if isinstance(item, dict) else None, index)
+
+
+def _name(record_id: Any, index: int) -> str:
+    """An id as a path shows it: as it is when short and on one line, else the position."""
+    if isinstance(record_id, str) and 0 < len(record_id) <= 40 and record_id.isprintable():
+        return record_id
+    return str(index)
 
 
 def check_dataset(
-    dataset: Dataset, known: Mapping[str, set[str]], *, rule_syntax: bool = True
+    dataset: Dataset,
+    known: Mapping[str, set[str]],
+    *,
+    rule_syntax: bool = True,
+    series: Mapping[str, MeetingSeries] | None = None,
 ) -> None:
     """Unique ids, references that resolve, real zones and countries: or a DatasetError.
-    `rule_syntax`: also parse each meeting rule as RFC 5545 (icalendar), as .ics files do."""
+    `rule_syntax`: also parse each meeting rule as RFC 5545 (icalendar), as .ics files do.
+    `series`: those already stored; a change must fit its series, in the file or there."""
     ids: dict[str, set[str]] = {}
     for f in dataclasses.fields(dataset):
         records = getattr(dataset, f.name)
-        for record in records:  # ids travel in button data (64 bytes): short and plain
+        for index, record in enumerate(records):  # ids travel in button data (64 bytes)
             if not _ID.fullmatch(record.id):
                 raise DatasetError(
-                    f"{f.name}[{record.id}].id",
+                    f"{f.name}[{_name(record.id, index)}].id",
                     "use 1 to 40 lower-case letters, digits and hyphens",
                 )
         counts = Counter(r.id for r in records)
@@ -101,7 +138,7 @@ def check_dataset(
         for value in values:
             if value is not None and value not in ids[target]:
                 raise DatasetError(
-                    f"{section}[{record_id}].{fld}", f"no {target} with id {value!r}"
+                    f"{section}[{record_id}].{fld}", f"no {target} with id {quoted(value)}"
                 )
 
     for ph in dataset.phases:
@@ -112,14 +149,15 @@ def check_dataset(
         _check_zone(f"municipalities[{mu.id}].timezone", mu.timezone)
         if not territories.is_country(mu.country):
             raise DatasetError(
-                f"municipalities[{mu.id}].country", f"unknown country {mu.country!r}"
+                f"municipalities[{mu.id}].country", f"unknown country {quoted(mu.country)}"
             )
     for p in dataset.partnerships:
         if p.north_id == p.south_id:
             raise DatasetError(f"partnerships[{p.id}].south_id", "a town cannot partner itself")
         if len(set(p.topics)) != len(p.topics):
             raise DatasetError(f"partnerships[{p.id}].topics", "a topic is listed twice")
-        refer("partnerships", p.id, "north_id", "municipalities", [p.north_id, p.south_id])
+        refer("partnerships", p.id, "north_id", "municipalities", [p.north_id])
+        refer("partnerships", p.id, "south_id", "municipalities", [p.south_id])
         refer("partnerships", p.id, "programme_id", "programmes", [p.programme_id])
         refer("partnerships", p.id, "phase_id", "phases", [p.phase_id])
         refer("partnerships", p.id, "topics", "topics", p.topics)
@@ -132,10 +170,16 @@ def check_dataset(
         refer("meeting_series", s.id, "partnership_id", "partnerships", [s.partnership_id])
         _check_zone(f"meeting_series[{s.id}].timezone", s.timezone)
         _check_rule(s, rule_syntax)
-    series = {s.id: s for s in dataset.meeting_series}
+        if not 1 <= s.duration_minutes <= MAX_MEETING_MINUTES:
+            raise DatasetError(
+                f"meeting_series[{s.id}].duration_minutes",
+                f"a meeting lasts 1 to {MAX_MEETING_MINUTES} minutes",
+            )
+    # the file's series replace the stored ones of the same id
+    every = {**(series or {}), **{s.id: s for s in dataset.meeting_series}}
     for c in dataset.meeting_changes:
         refer("meeting_changes", c.id, "series_id", "meeting_series", [c.series_id])
-        _check_change(c, series.get(c.series_id))
+        _check_change(c, every.get(c.series_id))
 
 
 def _check_event_times(e: Event) -> None:
@@ -159,19 +203,27 @@ def _check_event_times(e: Event) -> None:
 
 
 def _check_rule(s: MeetingSeries, syntax: bool = True) -> None:
-    """The rule must expand on wall-clock time (no UTC UNTIL) and yield meetings."""
+    """The rule must be a meeting's (at most daily), expand on wall-clock time (no UTC
+    UNTIL) and yield meetings."""
+    path = f"meeting_series[{s.id}].rrule"
+    problem = rule_problem(s.rrule)
+    if problem is not None:
+        raise DatasetError(path, problem)
     try:
         rule = rrulestr(s.rrule, dtstart=s.dtstart)
-        next(iter(rule), None)
+        if not isinstance(rule, rrule):
+            raise ValueError("one rule, not a set")
+        first = next(iter(rule), None)
         if syntax:
             import icalendar
 
             icalendar.vRecur.from_ical(s.rrule)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise DatasetError(
-            f"meeting_series[{s.id}].rrule",
-            f"not a usable RFC 5545 RRULE ({exc}); give UNTIL in local time without Z",
+            path, f"not a usable RFC 5545 RRULE ({exc}); give UNTIL in local time without Z"
         ) from exc
+    if first is None:
+        raise DatasetError(path, "the rule gives no meeting")
 
 
 def _check_change(change: MeetingChange, series: MeetingSeries | None) -> None:
@@ -180,10 +232,14 @@ def _check_change(change: MeetingChange, series: MeetingSeries | None) -> None:
         raise DatasetError(f"{path}.occurrence", "the series has no meeting at that time")
     if (change.status is ChangeStatus.MOVED) != (change.moved_to is not None):
         raise DatasetError(f"{path}.moved_to", "give moved_to exactly when status is moved")
+    if change.moved_to is not None and abs(change.moved_to - change.occurrence) > MOVE_REACH:
+        raise DatasetError(
+            f"{path}.moved_to", f"a meeting may be moved by at most {MOVE_REACH.days} days"
+        )
 
 
 def _check_zone(path: str, name: str) -> None:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DatasetError(path, f"unknown IANA time zone {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe" is a folder
+        raise DatasetError(path, f"unknown IANA time zone {quoted(name)}") from exc

@@ -4,6 +4,10 @@ The rule runs on naive local times and each occurrence gets the series' zone aft
 so "every six weeks at 15:00 Europe/Berlin" stays 15:00 in Berlin across DST changes.
 Recorded changes apply on top: a cancelled meeting drops out, a moved one keeps its
 identity (the original local start) and takes its new time.
+
+Every expansion is bounded, whatever the database holds: a rule a meeting series cannot
+have (more than one meeting a day) expands to nothing, and a walk through a rule stops
+after MAX_STEPS meetings from the first, keeping at most MAX_PER_WINDOW.
 """
 
 from __future__ import annotations
@@ -12,13 +16,73 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from bot.model.codec import quoted
 from bot.model.domain import ChangeStatus, MeetingChange, MeetingSeries
 
 MOVE_REACH = timedelta(days=31)  # how far a meeting may be moved and still be found
+MEETING_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+"""A series meets at most once a day: SECONDLY to HOURLY rules are not meetings (and
+one from 2024 would take minutes to walk to today)."""
+MAX_STEPS = 100_000
+"""Meetings walked from a series' first to the end of a window: 270 years of daily ones."""
+MAX_PER_WINDOW = 1_000
+"""Meetings one expansion gives: the longest window (planning's 90 days, widened by the
+reach of moves) holds some 150 daily ones."""
+_ONE_VALUE = ("BYHOUR", "BYMINUTE", "BYSECOND")  # more than one: several meetings a day
+# RFC 5545's rule parts: dateutil knows more (BYEASTER), calendars do not
+_PARTS = frozenset(
+    [
+        "FREQ",
+        "UNTIL",
+        "COUNT",
+        "INTERVAL",
+        "BYSECOND",
+        "BYMINUTE",
+        "BYHOUR",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYMONTH",
+        "BYSETPOS",
+        "WKST",
+    ]
+)
+
+
+def rule_problem(text: str) -> str | None:
+    """Why `text` cannot be a meeting series' RRULE, or None: RFC 5545's parts only, each
+    once, and how often it meets (at most daily, INTERVAL from 1); rrulestr and icalendar
+    check the rest."""
+    parts: dict[str, str] = {}
+    for part in text.strip().split(";"):
+        name, equals, value = (p.strip().upper() for p in part.partition("="))
+        if not equals or ":" in name or "\n" in part:
+            return "give one RRULE value, as FREQ=WEEKLY;BYDAY=TU"
+        if name in parts:
+            return f"{name} is given twice"
+        if name not in _PARTS:
+            return f"{quoted(name)} is not a part of an RFC 5545 RRULE"
+        parts[name] = value
+    frequency = parts.get("FREQ")
+    if frequency not in MEETING_FREQUENCIES:
+        return f"FREQ must be one of {', '.join(MEETING_FREQUENCIES)}: a series meets at most daily"
+    for name in _ONE_VALUE:
+        if "," in parts.get(name, ""):
+            return f"{name} takes one value: a series meets at most once a day"
+    if not parts.get("INTERVAL", "1").isdigit() or int(parts.get("INTERVAL", "1")) < 1:
+        return "INTERVAL must be a whole number from 1"  # 0 repeats one meeting forever
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _usable(text: str) -> bool:
+    return rule_problem(text) is None
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +118,8 @@ def occurrences(
     series: MeetingSeries, after: datetime, before: datetime, changes: Iterable[MeetingChange] = ()
 ) -> list[Occurrence]:
     """Meetings that have not ended by `after` and start before `before` (aware bounds)."""
+    if not _usable(series.rrule):
+        return []
     zone = ZoneInfo(series.timezone)
     mine = {c.occurrence: c for c in changes if c.series_id == series.id}
     rule = parsed_rule(series)
@@ -62,7 +128,7 @@ def occurrences(
     low = after.astimezone(zone).replace(tzinfo=None) - reach
     high = before.astimezone(zone).replace(tzinfo=None) + reach
     found = []
-    for local in rule.between(low, high, inc=True):
+    for local in _walk(rule, low, high):
         change = mine.get(local)
         if change is not None and change.status is ChangeStatus.CANCELLED:
             continue
@@ -75,5 +141,18 @@ def occurrences(
 
 def is_occurrence(series: MeetingSeries, local: datetime) -> bool:
     """Whether the rule itself yields a meeting at this local start."""
-    rule = parsed_rule(series)
-    return bool(rule.between(local, local, inc=True))
+    return _usable(series.rrule) and local in _walk(parsed_rule(series), local, local)
+
+
+def _walk(rule: rrule, low: datetime, high: datetime) -> list[datetime]:
+    """The rule's starts from `low` to `high`, both included (naive local times), as
+    `rule.between` gives them, but bounded: see MAX_STEPS and MAX_PER_WINDOW."""
+    found: list[datetime] = []
+    for local in islice(rule, MAX_STEPS):
+        if local > high:
+            break
+        if local >= low:
+            found.append(local)
+            if len(found) == MAX_PER_WINDOW:
+                break
+    return found
