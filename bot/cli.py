@@ -141,7 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         settings = load_settings(os.environ)
-        quiet = args.command == "console" and "PARTNERBOT_LOG_LEVEL" not in os.environ
+        # Only the running bot tells its progress by default: a command's own output (and
+        # an error's one line) is not buried under it.
+        quiet = args.command != "run" and "PARTNERBOT_LOG_LEVEL" not in os.environ
         level = "WARNING" if quiet else settings.log_level
         setup_logging(level, settings.token, settings.webhook_secret)
         scrub_tracebacks(settings.token, settings.webhook_secret)
@@ -150,8 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "backup":
             return _backup(settings, args.file, overwrite=args.force)
         return asyncio.run(_dispatch(args, settings))
-    except (ConfigError, DatasetError, SchemaTooNewError, CatalogMissingError) as exc:
+    except (ConfigError, DatasetError, CatalogMissingError) as exc:
         return _fail(str(exc), 2, settings)
+    except SchemaTooNewError as exc:
+        return _fail(f"PARTNERBOT_DB: {exc}", 2, settings)
     except BackupError as exc:
         return _fail(f"backup: {exc}", 2, settings)
     except DatabaseUnavailableError as exc:

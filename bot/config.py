@@ -89,7 +89,7 @@ def _admins(value: str) -> frozenset[int]:
 def _zone(value: str) -> ZoneInfo:
     try:
         return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder: OSError
         raise ConfigError(
             f"PARTNERBOT_TIMEZONE: {value!r} is not an IANA time zone (e.g. Europe/Berlin)"
         ) from None

@@ -46,6 +46,7 @@ def test_values_are_read() -> None:
     ("name", "value"),
     [
         ("PARTNERBOT_TIMEZONE", "Europe/Bonn"),
+        ("PARTNERBOT_TIMEZONE", "Europe"),  # a folder of zones, not a zone
         ("PARTNERBOT_ADMINS", "12,abc"),
         ("PARTNERBOT_LOG_LEVEL", "LOUD"),
         ("TELEGRAM_API_URL", "api.telegram.org"),

@@ -275,3 +275,25 @@ def test_the_readme_states_the_limits_the_code_has() -> None:
     assert f"0 to {MAX_WHOLE:,} (at most {MAX_NUMBER_CHARS} characters" in section
     assert f"walks at most {MAX_STEPS:,} meetings" in readme
     assert f"gives at most {MAX_PER_WINDOW:,}." in readme
+
+
+def test_a_bad_file_into_a_new_database_is_still_one_line(tmp_path: Path) -> None:
+    """The new database is created and migrated first: that is not news on stderr."""
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(HOSTILE[0][1])
+    result = run("import", str(path), db=tmp_path / "new.sqlite3")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"partnerbot: {path}: ")
+
+
+def test_a_database_from_a_newer_partnerbot_is_named_in_one_line(
+    seeded: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.sqlite3"
+    shutil.copy(seeded, db)
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("INSERT INTO schema_version (version) VALUES (999)")
+    result = run("export", "-", db=db)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"partnerbot: PARTNERBOT_DB: the database {db} has schema")
