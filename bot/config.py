@@ -120,7 +120,7 @@ def _listen(value: str) -> tuple[str, int]:
     if not value:
         return DEFAULT_WEBHOOK_LISTEN
     host, _, port = value.rpartition(":")
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if not re.fullmatch(r"[0-9]{1,5}", port) or not 0 < int(port) < 65536:  # not "²"
         raise ConfigError(
             f"PARTNERBOT_WEBHOOK_LISTEN: expected HOST:PORT like 0.0.0.0:8443, got {value!r}"
         )

@@ -54,6 +54,7 @@ def test_values_are_read() -> None:
         ("PARTNERBOT_WEBHOOK_URL", "bot.example.org/telegram"),
         ("PARTNERBOT_WEBHOOK_LISTEN", "0.0.0.0"),
         ("PARTNERBOT_WEBHOOK_LISTEN", "0.0.0.0:99999"),
+        ("PARTNERBOT_WEBHOOK_LISTEN", "0.0.0.0:²"),
         ("PARTNERBOT_WEBHOOK_SECRET", "has spaces"),
         ("PARTNERBOT_CLOCK_START", "2026-11-23T09:00"),  # no offset: ambiguous
         ("PARTNERBOT_CLOCK_START", "tomorrow"),

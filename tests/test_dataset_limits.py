@@ -197,6 +197,8 @@ def test_values_are_checked_and_named_once(
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "the rule gives no meeting"),
         ("FREQ=WEEKLY;INTERVAL=0", "INTERVAL must be a whole number from 1"),
         ("FREQ=WEEKLY;INTERVAL=-1", "INTERVAL must be a whole number from 1"),
+        ("FREQ=WEEKLY;INTERVAL=²", "INTERVAL must be a whole number from 1"),
+        ("FREQ=WEEKLY;INTERVAL=" + "9" * 5000, "INTERVAL must be a whole number from 1"),
         ("FREQ=YEARLY;BYEASTER=0", "'BYEASTER' is not a part of an RFC 5545 RRULE"),
     ],
 )

@@ -191,6 +191,22 @@ async def test_a_reminder_held_back_a_few_minutes_is_not_overdue(
     assert (await rows(bot, -805, MEETING))["90m"] == ("sent", None)
 
 
+async def test_a_re_plan_meanwhile_keeps_a_reminder_held_back_a_few_minutes(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """The same, with the chat re-planned before the row goes (a /timezone in the group,
+    the hourly re-plan): a row only minutes late is not overdue there either."""
+    await storage(bot).subscriptions.set_reminder(
+        -806, "supergroup", "g", ReminderSetting.MEETINGS, (90, 60)
+    )
+    await down_until(bot, clock, -806, HOUR_REMINDER - timedelta(minutes=20))
+    await scheduler_of(bot.app).planner.replan_chat(-806, clock.now())
+    assert (await rows(bot, -806, MEETING))["90m"][0] == "pending"
+    await send_due(bot)
+    assert len(reminders(bot, -806)) == 1
+    assert (await rows(bot, -806, MEETING))["90m"] == ("sent", None)
+
+
 # --- deadlines: 7 days and 1 day before ---------------------------------------------------
 
 DEADLINE = "deadline:example-m2:2026-12-03:"

@@ -12,6 +12,7 @@ after MAX_STEPS meetings from the first, keeping at most MAX_PER_WINDOW.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -75,7 +76,8 @@ def rule_problem(text: str) -> str | None:
     for name in _ONE_VALUE:
         if "," in parts.get(name, ""):
             return f"{name} takes one value: a series meets at most once a day"
-    if not parts.get("INTERVAL", "1").isdigit() or int(parts.get("INTERVAL", "1")) < 1:
+    interval = parts.get("INTERVAL", "1")  # ASCII digits: isdigit() takes "²", and int()
+    if not re.fullmatch(r"[0-9]{1,4}", interval) or int(interval) < 1:  # 5,000 digits
         return "INTERVAL must be a whole number from 1"  # 0 repeats one meeting forever
     return None
 

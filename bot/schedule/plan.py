@@ -36,7 +36,7 @@ from bot.model.posts import (
     Planned,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences, parsed_rule
-from bot.schedule.overdue import Redundant, redundant
+from bot.schedule.overdue import LATE_AFTER, Redundant, redundant
 
 _UTC = ZoneInfo("UTC")
 HORIZON = timedelta(days=90)
@@ -182,7 +182,8 @@ class _Run:
         if not passed or now >= deadline:
             return
         due_at, k = max(passed)
-        if ahead and redundant(ahead[0][0], now, self.zone):
+        overdue = now - due_at > LATE_AFTER  # not one held back a few minutes (pacing)
+        if overdue and ahead and redundant(ahead[0][0], now, self.zone):
             why = Redundant(payload(ahead[0][1]).key, ahead[0][0])
             yield Planned(chat_id, due_at, payload(k), dropped=str(why))
         else:
