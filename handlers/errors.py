@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 
 from bot.telegram.context import BotContext
 from bot.views import help as view
@@ -23,8 +23,8 @@ async def on_error(update: object, context: BotContext) -> None:
         user.id if user else None,
         exc_info=context.error,
     )
-    if chat is None:
-        return
+    if chat is None or isinstance(context.error, RetryAfter):
+        return  # Telegram closed the chat for longer than a reply waits: so would an apology
     try:
         tr = (await context.reader(update)).tr
     except Exception:  # the database may be what failed; apologise in English then

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.telegram.callbacks import Rsvp, on_press
+from bot.telegram.callbacks import Rsvp, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.views.rsvp import ANSWERS, ICONS, closed, rsvp_keyboard
 
@@ -27,7 +27,7 @@ async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
         or message is None
         or not _is_its_message(delivery, message.message_id)
     ):
-        await query.answer()
+        await answer_unusable(update, context)  # forged: another chat's, or not an invite
         return
     invitation = delivery.payload
     rsvps = context.storage.rsvps

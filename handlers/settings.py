@@ -6,7 +6,7 @@ from telegram import Chat, Update
 from telegram.ext import CommandHandler
 
 from bot.model.domain import LANGUAGES
-from bot.telegram.callbacks import PickLanguage, on_press
+from bot.telegram.callbacks import PickLanguage, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.permissions import allowed_to_change
 from bot.text.i18n import supported_language
@@ -37,9 +37,8 @@ async def language_command(update: Update, context: BotContext) -> None:
 
 
 async def language_button(update: Update, context: BotContext, data: PickLanguage) -> None:
-    if data.language not in LANGUAGES:
-        assert update.callback_query is not None
-        await update.callback_query.answer()
+    if data.language not in LANGUAGES:  # forged
+        await answer_unusable(update, context)
         return
     await _apply(update, context, (data.language,))
 

@@ -41,6 +41,7 @@ class SearchIndex:
         self.db = db
         self._saves = 0  # bumped by every save (reindex): the cached names may be stale
         self._names: tuple[tuple[int, int], Names] | None = None
+        self._building: dict[tuple[int, int], asyncio.Future[Names]] = {}
         self._reader: sqlite3.Connection | None = None
 
     def close(self) -> None:
@@ -133,13 +134,20 @@ class SearchIndex:
         version = (self._saves, epoch if epoch is not None else await self.db.data_version())
         if self._names is not None and self._names[0] == version:
             return self._names[1].suggest(text)
+        building = self._building.get(version)
+        if building is None:  # one build per version, however many typos arrive meanwhile
+            building = self._building[version] = asyncio.ensure_future(self._build(version))
+            building.add_done_callback(lambda _: self._building.pop(version, None))
+        return (await asyncio.shield(building)).suggest(text)
+
+    async def _build(self, version: tuple[int, int]) -> Names:
         mark = self.db.read_mark()
         # Indexing every name takes 0.2 s at 10,000 partnerships, a second at 50,000: in a
         # thread, so the bot goes on answering meanwhile (it gets the GIL every few ms).
         names = await asyncio.to_thread(Names, await self._candidates())
         if self.db.still(mark):  # not read amid a save that may yet roll back
             self._names = (version, names)
-        return names.suggest(text)
+        return names
 
     async def _candidates(self) -> list[str]:
         """Every variant of every town's and topic's name, towns first, in insertion order."""

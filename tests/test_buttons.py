@@ -170,6 +170,14 @@ async def test_a_press_nobody_knows_gets_a_short_localized_note(bot: Driver) -> 
     assert not answer.params.get("show_alert")  # a note that fades, not a box to close
 
 
+@pytest.mark.parametrize("data", ["lang:xx", "lang:" + "e" * 40])
+async def test_a_language_nobody_offers_gets_the_same_note(bot: Driver, data: str) -> None:
+    [message] = await bot.send("/language", user=bot.user(5, "de"))
+    since = len(bot.api.calls)
+    assert await bot.press(message, data, user=bot.user(5, "de")) == []
+    assert bot.alerts(since) == ["Diese Schaltfläche funktioniert nicht mehr."]
+
+
 async def test_the_catch_all_is_the_last_button_handler(bot: Driver) -> None:
     from telegram.ext import CallbackQueryHandler
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
+from telegram.error import RetryAfter
 from telegram.ext import CommandHandler
 
 from handlers import fallback
@@ -146,6 +148,18 @@ async def test_errors_get_a_localized_apology_and_a_log_line(
     )
     [record] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert "chat 5, user 5" in record.getMessage() and record.exc_info is not None
+
+
+async def test_no_apology_goes_to_a_chat_telegram_closed(
+    bot: Driver, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def refused(update: object, context: object) -> None:
+        raise RetryAfter(timedelta(hours=1))  # what the pacer raises past its patience
+
+    bot.app.handlers[0].insert(0, CommandHandler("refused", refused))
+    with caplog.at_level(logging.ERROR):
+        assert await bot.send("/refused", user=bot.user(5, "es")) == []
+    assert [r for r in caplog.records if r.name == "handlers.errors"]  # logged all the same
 
 
 async def test_the_unknown_command_hint_is_tried_last(bot: Driver) -> None:

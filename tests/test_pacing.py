@@ -277,6 +277,25 @@ async def test_a_reply_refused_again_and_again_is_given_up_at_last(
     assert tries[-2] + 100 - tries[0] <= REPLY_PATIENCE < tries[-1] + 100 - tries[0]
 
 
+async def test_a_reply_to_a_chat_closed_for_an_hour_is_not_waited_for(
+    pacer: Pacer, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    tries: list[float] = []
+    with pytest.raises(RetryAfter):  # told to wait an hour: past the patience at once
+        await pacer.process_request(
+            refusing(clock, 3600, 1, tries), (), {}, "sendMessage", {"chat_id": 3}, None
+        )
+    assert tries == [1000.0]
+    sent = Sent(clock)
+    with pytest.raises(RetryAfter) as later:  # the next reply there: not waited for either
+        await sent.send(pacer, 3, "next")
+    assert sent.log == [] and clock.now == 1000.0
+    assert later.value.retry_after == timedelta(seconds=3600)
+    await sent.send(pacer, 4, "elsewhere")  # other chats go on
+    assert [label for _, _, label in sent.log] == ["elsewhere"]
+
+
 def test_telegram_counting_fewer_slows_the_bot_down_then_it_recovers() -> None:
     gate = Gate(LIMITS)
     gate.close(97.0, 4, 1.0)  # a lone refusal: the network's jitter, not a lower limit

@@ -118,6 +118,25 @@ async def test_suggestions_follow_saves_here_and_imports_elsewhere(
     assert await search.suggest("zanzibr") == ["Zanzibar"]
 
 
+async def test_typos_arriving_together_build_the_name_index_once(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Updates run concurrently: ten misspelled queries at once share one build."""
+    search = storage.network.search
+    built = 0
+    candidates = search._candidates
+
+    async def counted() -> list[str]:
+        nonlocal built
+        built += 1
+        return await candidates()
+
+    monkeypatch.setattr(search, "_candidates", counted)
+    found = await asyncio.gather(*(search.suggest("mtwra") for _ in range(10)))
+    assert found == [["Mtwara"]] * 10
+    assert built == 1
+
+
 async def test_an_index_without_prefix_indexes_is_rebuilt_on_start(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     db = await Database.open(path)

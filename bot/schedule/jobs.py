@@ -52,9 +52,11 @@ class Scheduler:
         data = self.application.bot_data
         if queue is None or data.storage is None or not data.schedule:
             return
+        due = await data.storage.outbox.next_due()
+        # After the await: handlers re-plan concurrently, and each arms; the last one's
+        # job is the one kept (a removal before the await would leave two).
         for job in queue.get_jobs_by_name(WAKE_JOB):
             job.schedule_removal()
-        due = await data.storage.outbox.next_due()
         if due is None:
             return
         if self.dispatcher.hold_until is not None:

@@ -9,6 +9,8 @@ after the `/milestones` sent behind it). So: concurrent across chats, in order w
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +18,15 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
 IN_HAND = 4096
-"""Updates taken from the queue and not yet done, waiting for their chat's turn included:
-PTB's bound on the update tasks. A chat's backlog waits in it, so it is wide: a group whose
-replies Telegram lets out at 20 a minute would need a backlog of more than three hours to
-fill it."""
+"""Updates taken from the queue and not yet done, waiting for their chat's turn included
+(PTB takes its slot before we take the chat's turn): PTB's bound on the update tasks."""
+BACKLOG = 100
+"""Updates one chat may have waiting for their turn. A group's replies go out at 20 a
+minute, so this is five minutes of them; more come only from a chat flooding the bot, and
+are dropped (logged) rather than let one chat take every slot of IN_HAND and stall all."""
 
 
 @dataclass
@@ -62,6 +68,11 @@ class ChatOrder(BaseUpdateProcessor):
         line = self._lines.get(key)
         if line is None:
             line = self._lines[key] = _Line()
+        if line.waiting >= BACKLOG:
+            log.warning("chat %s has %d updates waiting; update dropped", key, line.waiting)
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # never run: say so to Python, not as a warning
+            return
         line.waiting += 1
         try:
             async with line.turn:

@@ -141,8 +141,11 @@ class Gate:
     """Chats Telegram answered 429 for, with the instant it said they may receive again."""
     all_closed: float = -math.inf
     """Nothing goes before this instant: after a 429, for one window of a second."""
-    calm_since: float = -math.inf
-    """The last slow-down for 429s about the bot's rate, or the last step back up since."""
+    last_cut: float = -math.inf
+    """When the bot's rate was last cut for 429s."""
+    quiet_since: float = -math.inf
+    """The last short-wait 429, or the last step back up since: the rate goes up one
+    more after RECOVER_EVERY seconds of this."""
     refusals: list[float] = field(default_factory=list)
     """When the last short-wait 429s came (within two windows)."""
     next_slot: float = -math.inf
@@ -191,9 +194,9 @@ class Gate:
             if (free := window.free_at(now)) > now:
                 self.full[group] = free
         self.counted += 1
-        if self.overall.size < self.limits.per_second and now - self.calm_since >= RECOVER_EVERY:
+        if self.overall.size < self.limits.per_second and now - self.quiet_since >= RECOVER_EVERY:
             self.overall.size += 1
-            self.calm_since = now
+            self.quiet_since = now
         if self.counted % PRUNE_EVERY == 0:
             self._prune(now)
 
@@ -226,11 +229,12 @@ class Gate:
         """After short-wait 429s, Telegram counts fewer than we do (a lone one is the
         network's jitter): a third less a second, once per window, then back up one by one
         (`made`)."""
+        self.quiet_since = now
         self.refusals = [t for t in self.refusals if t > now - 2 * self.limits.second]
         self.refusals.append(now)
-        if len(self.refusals) >= 2 and now - self.calm_since >= self.limits.second:
+        if len(self.refusals) >= 2 and now - self.last_cut >= self.limits.second:
             self.overall.size = max(1, self.overall.size * 2 // 3)
-            self.calm_since = now
+            self.last_cut = now
             self.refusals.clear()
 
     def held(self, now: float) -> dict[Group, float]:
@@ -302,23 +306,31 @@ class Pacer(BaseRateLimiter[Priority]):
         priority = rate_limit_args if isinstance(rate_limit_args, Priority) else Priority.REPLY
         chat = chat_of(data.get("chat_id"))
         group = group_of(chat)
-        first_refused: float | None = None
+        started = self._clock()
         while True:
+            if priority is Priority.REPLY and chat is not None:
+                self._give_up_if_closed_too_long(chat, started)
             await self._admit(chat, group, priority)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as refused:
-                now, wait = self._clock(), retry_seconds(refused)
                 if chat is not None:
-                    self.gate.close(now, chat, wait)
-                first_refused = now if first_refused is None else first_refused
-                if (
-                    priority is Priority.POST
-                    or chat is None
-                    or now + wait - first_refused > REPLY_PATIENCE
-                ):
+                    self.gate.close(self._clock(), chat, retry_seconds(refused))
+                if priority is Priority.POST or chat is None:
                     raise
-                log.warning("flood control: a reply to chat %s goes again in %.0f s", chat, wait)
+                log.warning(
+                    "flood control: a reply to chat %s goes again in %.0f s",
+                    chat,
+                    retry_seconds(refused),
+                )
+
+    def _give_up_if_closed_too_long(self, chat: Chat, started: float) -> None:
+        """A reply to a chat Telegram closed until past REPLY_PATIENCE (counted from when
+        the reply was asked for) is not waited for: RetryAfter reaches the handler."""
+        assert self.gate is not None
+        now, reopens = self._clock(), self.gate.closed.get(chat, -math.inf)
+        if reopens - started > REPLY_PATIENCE:
+            raise RetryAfter(timedelta(seconds=math.ceil(reopens - now)))
 
     async def _admit(self, chat: Chat | None, group: Group | None, priority: Priority) -> None:
         """Return once this send may go, counted."""
