@@ -302,19 +302,17 @@ class OutboxRepository:
         return next(iter(_readable([row] if row else [])), None)
 
     async def pending_until(self, until: datetime) -> list[Delivery]:
-        async with self.db.conn.execute(
-            "SELECT * FROM deliveries WHERE status = 'pending' AND due_at <= ? "
-            "ORDER BY chat_id, due_at, id",
-            (_utc(until),),
-        ) as cur:
-            return _readable(await cur.fetchall())
+        return await self._due_by(DeliveryStatus.PENDING, until)
 
     async def skipped_until(self, until: datetime) -> list[Delivery]:
         """Rows skipped (dropped or obsolete), due by `until`, with their reasons."""
+        return await self._due_by(DeliveryStatus.SKIPPED, until)
+
+    async def _due_by(self, status: DeliveryStatus, until: datetime) -> list[Delivery]:
         async with self.db.conn.execute(
-            "SELECT * FROM deliveries WHERE status = 'skipped' AND due_at <= ? "
+            "SELECT * FROM deliveries WHERE status = ? AND due_at <= ? "
             "ORDER BY chat_id, due_at, id",
-            (_utc(until),),
+            (status.value, _utc(until)),
         ) as cur:
             return _readable(await cur.fetchall())
 
