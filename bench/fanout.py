@@ -164,7 +164,7 @@ async def run(
         reminders,
         len({c.params["chat_id"] for c in calls if _is_reminder(c)}),
         server.refused_429,
-        _busiest(accepted, 1.0),
+        busiest(accepted, 1.0),
         _tightest(accepted, PER_SECOND + 1),
         time.perf_counter() - started,
         busy=[c.at for c in calls if _to(c, BUSY_CHAT)],
@@ -226,7 +226,7 @@ class Tally:
         return self.count
 
 
-def _busiest(times: list[float], span: float) -> int:
+def busiest(times: list[float], span: float) -> int:
     """Most instants in any window of `span` seconds (two pointers over sorted times)."""
     most, low = 0, 0
     for high, at in enumerate(times):

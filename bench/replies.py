@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.fanout import Tally, _busiest
+from bench.fanout import Tally, busiest
 from bench.report import percentile, verdict, write_section
 from harness.bot_process import TOKEN, BotProcess
 from harness.botapi_server import SENDS, BotApiServer, FloodLimits, FloodModel
@@ -139,7 +139,7 @@ async def burst(workdir: Path, condition: Condition, source: Path | None) -> Bur
         sum(1 for n in texts.values() if n > 1),
         apologies,
         server.refused_429,
-        _busiest(accepted, 1.0),
+        busiest(accepted, 1.0),
         [first[c] - asked[c] for c in first],
         time.perf_counter() - started,
     )

@@ -26,8 +26,9 @@ from bot.model.domain import LANGUAGES
 from bot.schedule.jobs import Scheduler
 from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication, BotContext, BotData
+from bot.telegram.flood_gate import TELEGRAM
 from bot.telegram.ordering import ChatOrder
-from bot.telegram.pacing import Limits, Pacer
+from bot.telegram.pacing import Pacer
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
     errors,
@@ -96,7 +97,7 @@ def paced() -> Pacer:
     windows, each counted 20 ms long: Telegram counts arrivals and we count sends, so the
     margin keeps network jitter from making 31 (measured in bench/README.md, fan-out).
     Replies go before the scheduler's posts (`bot/telegram/pacing.py`)."""
-    return Pacer(Limits())
+    return Pacer(TELEGRAM)
 
 
 def register(application: BotApplication) -> None:

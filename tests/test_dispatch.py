@@ -24,7 +24,8 @@ from bot.model.domain import ChangeStatus, Dataset, MeetingChange
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.schedule.send import IN_FLIGHT
-from bot.telegram.pacing import Limits, Pacer
+from bot.telegram.flood_gate import Limits
+from bot.telegram.pacing import Pacer
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
 from harness.fake_time import FakeTime

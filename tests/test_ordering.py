@@ -18,8 +18,9 @@ from telegram import Update
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
+from bot.telegram.flood_gate import Limits
 from bot.telegram.ordering import BACKLOG, ChatOrder, order_key
-from bot.telegram.pacing import Limits, Pacer
+from bot.telegram.pacing import Pacer
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram, as_update
 

@@ -12,16 +12,8 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.pacing import (
-    RECOVER_EVERY,
-    REPLY_PATIENCE,
-    Gate,
-    Limits,
-    Pacer,
-    Priority,
-    counted,
-    group_of,
-)
+from bot.telegram.flood_gate import RECOVER_EVERY, Gate, Limits, group_of
+from bot.telegram.pacing import REPLY_PATIENCE, Pacer, Priority, counted
 from harness.fake_time import FakeTime
 
 LIMITS = Limits()

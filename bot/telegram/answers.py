@@ -52,13 +52,20 @@ def _text_defaults(defaults: Defaults) -> dict[str, Any]:
     return {key: value for key, value in found.items() if value is not None}
 
 
-def _request(
-    bot: ExtBot[Any], text: str, markup: InlineKeyboardMarkup | None, **where: Any
-) -> dict[str, Any]:
+async def _call(
+    bot: ExtBot[Any],
+    endpoint: str,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    rate_limit_args: Any,
+    **where: Any,
+) -> None:
+    """One text request, with the bot's Defaults; Telegram's answer left unparsed."""
     params = {**where, "text": text, **_defaults(bot)}
     if markup is not None:  # a kept keyboard goes as the JSON text it made once
         params["reply_markup"] = markup.json() if isinstance(markup, Keyboard) else markup
-    return {key: value for key, value in params.items() if value is not None}
+    request = {key: value for key, value in params.items() if value is not None}
+    await bot.do_api_request(endpoint, request, rate_limit_args=rate_limit_args)
 
 
 async def send(
@@ -69,9 +76,7 @@ async def send(
     rate_limit_args: Any = None,
 ) -> None:
     """`bot.send_message(chat_id, text, reply_markup=markup)`, the answer unread."""
-    await bot.do_api_request(
-        SEND, _request(bot, text, markup, chat_id=chat_id), rate_limit_args=rate_limit_args
-    )
+    await _call(bot, SEND, text, markup, rate_limit_args, chat_id=chat_id)
 
 
 async def reply(
@@ -93,9 +98,7 @@ async def reply(
         "business_connection_id": message.business_connection_id,
         "direct_messages_topic_id": direct_topic.topic_id if direct_topic else None,
     }
-    await bot.do_api_request(
-        SEND, _request(bot, text, markup, **where), rate_limit_args=rate_limit_args
-    )
+    await _call(bot, SEND, text, markup, rate_limit_args, **where)
 
 
 async def edit(
@@ -111,6 +114,4 @@ async def edit(
         "message_id": message.message_id,
         "business_connection_id": message.business_connection_id,
     }
-    await bot.do_api_request(
-        EDIT, _request(bot, text, markup, **where), rate_limit_args=rate_limit_args
-    )
+    await _call(bot, EDIT, text, markup, rate_limit_args, **where)
