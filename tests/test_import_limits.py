@@ -55,9 +55,14 @@ WEDNESDAY_CANCELLATION = HEAD + (
     "  status: cancelled\n"
 )
 
+FIRST_NON_ASCII_LINE = next(
+    n for n, line in enumerate(SEED.splitlines(), 1) if not line.isascii()
+)
 # name, the file, what the one line must name after "partnerbot: FILE: "
 HOSTILE: list[tuple[str, bytes, str]] = [
     ("invalid-utf8", SEED.encode()[:90] + b"\xff\xfe" + SEED.encode()[90:], "line 2, byte "),
+    # issue 14, defect 7: a file saved as Latin-1, named at its first letter beyond ASCII
+    ("latin-1", SEED.encode("latin-1", "replace"), f"line {FIRST_NON_ASCII_LINE}, byte "),
     ("deep", (HEAD + "topics: " + "[" * 20_000 + "\n").encode(), "nested deeper than 20"),
     (
         "huge-int",
@@ -127,6 +132,11 @@ HOSTILE: list[tuple[str, bytes, str]] = [
     (
         "secondly",
         seed_with("FREQ=WEEKLY;INTERVAL=6;BYDAY=TU", "FREQ=SECONDLY").encode(),
+        "meeting_series[bonn-la-paz-virtual].rrule: FREQ must be one of DAILY",
+    ),
+    (  # issue 14, defect 7: reported as an UNTIL problem once
+        "sometimes",
+        seed_with("FREQ=WEEKLY;INTERVAL=6;BYDAY=TU", "FREQ=SOMETIMES").encode(),
         "meeting_series[bonn-la-paz-virtual].rrule: FREQ must be one of DAILY",
     ),
     (
