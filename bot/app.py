@@ -40,6 +40,7 @@ from handlers import (
     rsvp,
     settings,
     start,
+    topics,
 )
 from storage.store import Storage
 
@@ -109,6 +110,7 @@ def register(application: BotApplication) -> None:
     milestones.register(application)
     rsvp.register(application)
     groups.register(application)
+    topics.register(application)
     settings.register(application)
     start.register(application)
     fallback.register(application)

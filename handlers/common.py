@@ -40,7 +40,14 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
             if "not found" not in reason and "can't be edited" not in reason:
                 raise
     if update.effective_chat is not None:  # too old or deleted to edit: answer anew
-        await answers.send(bot, update.effective_chat.id, text, markup)
+        await answers.send(bot, update.effective_chat.id, text, markup, thread=here(update))
+
+
+def here(update: Update) -> int | None:
+    """The forum topic the update came from (a command, or the message of a pressed
+    button): where a new message in answer goes. None in General or without topics."""
+    query = update.callback_query
+    return answers.thread_of(query.message if query is not None else update.effective_message)
 
 
 async def kept_reply(context: BotContext, key: Hashable, render: Callable[[], Awaitable[R]]) -> R:

@@ -9,6 +9,7 @@ from telegram.error import RetryAfter, TelegramError
 
 from bot.telegram.context import BotContext
 from bot.views import help as view
+from handlers.common import here
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ async def on_error(update: object, context: BotContext) -> None:
         user.id if user else None,
         exc_info=context.error,
     )
+    # In a forum, the apology goes to the topic the update came from.
+    topic = here(update) if isinstance(update, Update) else None
     if chat is None or isinstance(context.error, RetryAfter):
         return  # Telegram closed the chat for longer than a reply waits: so would an apology
     try:
@@ -31,6 +34,6 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("could not resolve the reader's language for the apology", exc_info=True)
         tr = context.i18n.translator("en")
     try:
-        await context.bot.send_message(chat.id, view.apology(tr))
+        await context.bot.send_message(chat.id, view.apology(tr), message_thread_id=topic)
     except TelegramError:
         log.warning("could not send the apology to chat %s", chat.id, exc_info=True)

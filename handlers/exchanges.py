@@ -27,7 +27,7 @@ from bot.text.i18n import I18n
 from bot.text.reader import Reader
 from bot.text.search import fold
 from bot.views import exchanges as view
-from handlers.common import joined_args, kept_reply, show
+from handlers.common import here, joined_args, kept_reply, show
 from storage.cache import NETWORK
 
 
@@ -162,7 +162,7 @@ async def _send(
     """A list opened from a partnership card comes as a new message: the card stays."""
     if new_message and update.callback_query and update.effective_chat:
         await update.callback_query.answer()
-        await answers.send(context.bot, update.effective_chat.id, text, markup)
+        await answers.send(context.bot, update.effective_chat.id, text, markup, thread=here(update))
     else:
         await show(update, text, markup)
 
@@ -195,6 +195,7 @@ async def ics_button(update: Update, context: BotContext, data: CalendarFile) ->
         await update.effective_chat.send_document(
             InputFile(payload, filename=f"{data.item_id}.ics", attach=True),
             caption=reader.tr.gettext("Open the file to add it to your calendar."),
+            message_thread_id=here(update),
         )
 
 

@@ -16,6 +16,7 @@ from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
 from bot.views import subscriptions as view
 from handlers.common import joined_args, show
+from handlers.topics import follow_here
 
 log = logging.getLogger(__name__)
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
@@ -111,6 +112,8 @@ async def _subscribe(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
     )
     await subs.resume(chat.id)  # an admin talking to us here proves we are back
+    if added:
+        await follow_here(update, context)
     text = (
         tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
         if added

@@ -23,7 +23,7 @@ from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.text.search import country_name
 from bot.views import partners as view
-from handlers.common import Reply, joined_args, kept_reply, show
+from handlers.common import Reply, here, joined_args, kept_reply, show
 
 INLINE_RESULTS = 10
 SOURCE_ROOM = PartnerList.room()
@@ -152,6 +152,7 @@ async def card_button(update: Update, context: BotContext, data: PartnerCard) ->
             update.effective_chat.id,
             view.card(card, reader.tr),
             view.card_keyboard(card, reader.tr),
+            thread=here(update),
         )
 
 

@@ -43,7 +43,16 @@ JSON_FIELDS = {
     "scope",
     "button",
 }
-INT_FIELDS = {"chat_id", "user_id", "message_id", "offset", "limit", "timeout", "cache_time"}
+INT_FIELDS = {
+    "chat_id",
+    "user_id",
+    "message_id",
+    "message_thread_id",
+    "offset",
+    "limit",
+    "timeout",
+    "cache_time",
+}
 SENDS = ("send", "edit", "copy", "forward")  # what Telegram's flood limits count
 
 

@@ -28,6 +28,55 @@ class FakeTelegram(FakeBotApi):
     """Updates for getUpdates; one is gone only once a later offset confirms it."""
     webhook: JSON = field(default_factory=dict)
     """What setWebhook set (url, secret_token), empty while the bot polls."""
+    topics: dict[int, dict[int, bool]] = field(default_factory=dict)
+    """Forum supergroups' topics: chat -> thread id -> open (False: closed). A deleted
+    topic is gone from here: Telegram answers "message thread not found" for it."""
+
+    # -- forum topics ------------------------------------------------------------------------
+    def forum(self, chat_id: int, admins: dict[int, str] | None = None) -> JSON:
+        """A forum supergroup (topics on): General and no topic yet."""
+        chat = {"id": chat_id, "type": "supergroup", "title": "Bonn – La Paz", "is_forum": True}
+        self.add_chat(chat, admins or {})
+        self.topics.setdefault(chat_id, {})
+        return chat
+
+    def open_topic(self, chat_id: int) -> int:
+        """A new topic; its thread id is the id of the message that created it, as in
+        Telegram."""
+        thread = next(self._message_ids)
+        self.topics.setdefault(chat_id, {})[thread] = True
+        return thread
+
+    def close_topic(self, chat_id: int, thread: int) -> None:
+        self.topics[chat_id][thread] = False
+
+    def delete_topic(self, chat_id: int, thread: int) -> None:
+        del self.topics[chat_id][thread]
+
+    def user_message(self, user: JSON, chat: JSON, text: str, thread: int | None = None) -> JSON:
+        """As the console's, and inside a forum topic when `thread` is given."""
+        update = super().user_message(user, chat, text)
+        if thread is not None:
+            update["message"] |= {"message_thread_id": thread, "is_topic_message": True}
+        return update
+
+    def _where(self, method: str, params: JSON) -> None:
+        """Refuse a send to a topic the way Telegram does: one that is not there (deleted,
+        never made, or a chat without topics), or one that is closed."""
+        thread = params.get("message_thread_id")
+        if thread is None or not method.startswith(("send", "copy", "forward")):
+            return
+        topics = self.topics.get(int(params["chat_id"]), {})
+        if int(thread) not in topics:
+            raise ApiError(400, "Bad Request: message thread not found")
+        if not topics[int(thread)]:
+            raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+
+    def api_sendMessage(self, params: JSON) -> JSON:
+        return _in_topic(super().api_sendMessage(params), params)
+
+    def api_sendDocument(self, params: JSON) -> JSON:
+        return _in_topic(super().api_sendDocument(params), params)
 
     # -- faults ----------------------------------------------------------------------------
     def fail(self, chat_id: int, *answers: BaseException) -> None:
@@ -37,6 +86,7 @@ class FakeTelegram(FakeBotApi):
     def before(self, method: str, params: JSON) -> None:
         if not method.startswith("send") or "chat_id" not in params:
             return
+        self._where(method, params)
         chat_id = int(params["chat_id"])
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
@@ -116,6 +166,13 @@ class FakeTelegram(FakeBotApi):
 @dataclass
 class OfflineTelegram(FakeTelegram, OfflineBotApi):
     """The fake Telegram with its faults, in-process as PTB's request layer."""
+
+
+def _in_topic(message: JSON, params: JSON) -> JSON:
+    """A message sent to a forum topic says so (the stored one too: edits keep it)."""
+    if params.get("message_thread_id") is not None:
+        message |= {"message_thread_id": int(params["message_thread_id"]), "is_topic_message": True}
+    return message
 
 
 def _flag(value: Any) -> bool:

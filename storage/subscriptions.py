@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.model.chats import FollowingChat, Subscription, TargetKind
 from bot.model.reminders import ReminderSetting, ReminderSettings, ReminderValue
+from storage.cache import Party
 from storage.db import Database
 from storage.records import upsert_chat
 
@@ -123,6 +124,46 @@ class SubscriptionRepository:
         async with self.db.transaction() as conn:
             await upsert_chat(conn, chat_id, chat_type, title)
             await conn.execute(f"UPDATE chats SET {column} = ? WHERE id = ?", (stored, chat_id))
+
+    async def post_thread(self, chat_id: int) -> int | None:
+        """The forum topic where the chat's posts go; None: the chat itself (General).
+        Read for every post: kept until the chat's settings change."""
+        return await self.db.cache.get(
+            ("post-thread", chat_id), lambda: self._post_thread(chat_id), (Party(chat_id),)
+        )
+
+    async def _post_thread(self, chat_id: int) -> int | None:
+        async with self.db.conn.execute(
+            "SELECT post_thread FROM chats WHERE id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else None
+
+    async def set_post_thread(
+        self, chat_id: int, chat_type: str, title: str | None, thread: int | None
+    ) -> None:
+        """Where the chat's posts go from now on: a forum topic, or None for General."""
+        async with self.db.transaction() as conn:
+            await upsert_chat(conn, chat_id, chat_type, title)
+            await conn.execute("UPDATE chats SET post_thread = ? WHERE id = ?", (thread, chat_id))
+
+    async def lose_post_thread(self, chat_id: int, thread: int) -> bool:
+        """Telegram refused the topic (closed or deleted): posts go to General. False when
+        the chat's topic is no longer `thread` (an admin chose another meanwhile)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE chats SET post_thread = NULL WHERE id = ? AND post_thread = ?",
+                (chat_id, thread),
+            )
+            return cur.rowcount > 0
+
+    async def chat_name(self, chat_id: int) -> tuple[str, str | None]:
+        """The chat's type and title as last seen ('private', None when unknown)."""
+        async with self.db.conn.execute(
+            "SELECT type, title FROM chats WHERE id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return (row[0], row[1]) if row is not None else ("", None)
 
     async def pause(self, chat_id: int, reason: str) -> None:
         """Telegram refuses us in this chat: keep its subscriptions, stop sending."""

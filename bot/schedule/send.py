@@ -42,6 +42,7 @@ from bot.telegram.pacing import Pacer, Priority, retry_seconds
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
 from bot.views.rsvp import rsvp_keyboard
+from bot.views.topics import topic_lost
 from storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -195,18 +196,45 @@ class Dispatcher:
         if self.hold_until is not None and now < self.hold_until:  # another send was refused
             await self.storage.outbox.retry_at(delivery.id, self.hold_until, "held back")
             return Outcome.STOP
+        thread = await self.storage.subscriptions.post_thread(delivery.chat_id)
         try:
             message = await bot.send_message(
                 delivery.chat_id,
                 text,
                 reply_markup=keyboard,
+                message_thread_id=thread,
                 rate_limit_args=Priority.POST if marked else None,
             )
         except TelegramError as exc:
+            if thread is not None and topic_gone(exc):
+                return await self._topic_gone(bot, delivery, thread, reader, marked)
             # Telegram's wait counts from its answer, not from before the pacer's wait.
             return await self._refused(delivery, exc, self.clock.now())
         await self.storage.outbox.mark_sent(delivery.id, message.message_id, self.clock.now())
         return Outcome.SENT
+
+    async def _topic_gone(
+        self, bot: ExtBot[Any], delivery: Delivery, thread: int, reader: Reader, marked: bool
+    ) -> Outcome:
+        """The group's topic is closed or deleted: its admins are told in General, then
+        its posts go there, this one first (nothing is lost). The topic is forgotten only
+        once they were told, so a notice Telegram asks us to wait for is not lost either:
+        the post is tried again later, finds the topic gone, and the notice goes then."""
+        chat_id = delivery.chat_id
+        notice = topic_lost(self.i18n.translator(lang) for lang in reader.languages)
+        try:
+            await bot.send_message(
+                chat_id, notice, rate_limit_args=Priority.POST if marked else None
+            )
+        except TelegramError as exc:
+            if isinstance(exc, BadRequest | ChatMigrated):  # final for this notice: the
+                log.warning("chat %s: topic notice refused: %s", chat_id, exc)  # posts go on
+            else:  # flood control, the network, or removed: as for the post itself
+                return await self._refused(delivery, exc, self.clock.now())
+        if await self.storage.subscriptions.lose_post_thread(chat_id, thread):
+            log.warning("chat %s: topic %s is gone; posts go to General", chat_id, thread)
+        await self.storage.outbox.retry_at(delivery.id, None, "topic gone: to General")
+        return Outcome.RETRY
 
     def _hold(self, until: datetime) -> None:
         """Send nothing before `until` (the latest of what the sends in flight were told)."""
@@ -256,6 +284,15 @@ class Dispatcher:
         await outbox.mark_failed(delivery.id, exc.message)
         log.error("post %s to chat %s refused: %s", delivery.key, chat_id, exc)
         return Outcome.FAILED
+
+
+TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted")
+"""Telegram's 400 for a forum topic deleted ("Bad Request: message thread not found") or
+closed ("Bad Request: TOPIC_CLOSED"); PTB drops the prefix and capitalises the rest."""
+
+
+def topic_gone(exc: TelegramError) -> bool:
+    return isinstance(exc, BadRequest) and exc.message.lower() in TOPIC_GONE
 
 
 def _pacer_of(bot: ExtBot[Any]) -> Pacer | None:

@@ -17,7 +17,7 @@ import warnings
 from functools import lru_cache
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Chat, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, ReplyParameters
 from telegram.ext import Defaults, ExtBot
 from telegram.warnings import PTBUserWarning
 
@@ -68,15 +68,26 @@ async def _call(
     await bot.do_api_request(endpoint, request, rate_limit_args=rate_limit_args)
 
 
+def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:
+    """The forum topic `message` is in, for an answer to stay there; None in General, in
+    a chat without topics, or in a thread of replies (whose id is no topic's: Telegram
+    refuses it, "message thread not found")."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
 async def send(
     bot: ExtBot[Any],
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
     rate_limit_args: Any = None,
+    thread: int | None = None,
 ) -> None:
-    """`bot.send_message(chat_id, text, reply_markup=markup)`, the answer unread."""
-    await _call(bot, SEND, text, markup, rate_limit_args, chat_id=chat_id)
+    """`bot.send_message(chat_id, text, reply_markup=markup, message_thread_id=thread)`,
+    the answer unread."""
+    await _call(bot, SEND, text, markup, rate_limit_args, chat_id=chat_id, message_thread_id=thread)
 
 
 async def reply(
@@ -94,7 +105,7 @@ async def reply(
     where = {
         "chat_id": message.chat_id,
         "reply_parameters": ReplyParameters(message.message_id) if quote else None,
-        "message_thread_id": message.message_thread_id if message.is_topic_message else None,
+        "message_thread_id": thread_of(message),
         "business_connection_id": message.business_connection_id,
         "direct_messages_topic_id": direct_topic.topic_id if direct_topic else None,
     }
