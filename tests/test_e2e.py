@@ -404,3 +404,51 @@ async def test_polling_confirms_updates_only_by_a_later_offset(
     assert await bot.stop() == 0
     offsets = [int(c.params.get("offset") or 0) for c in server.calls("getUpdates")]
     assert max(offsets) == 3  # the update after the last one it got
+
+
+# -- forum topics ---------------------------------------------------------------------------
+
+
+async def test_a_forum_group_gets_its_posts_in_its_topic_then_in_general_when_it_is_gone(
+    server: BotApiServer, bot: BotProcess, meeting: datetime
+) -> None:
+    chat = server.api.forum(-1009001, {ADMIN: "administrator"})
+    topic = server.api.open_topic(chat["id"])
+    admin = user(ADMIN, "de")
+    due = meeting - timedelta(minutes=60)
+    lead = 8.0  # seconds between the bot's start and the reminder falling due
+    started = time.monotonic()
+    await bot.start(clock_start=due - timedelta(seconds=lead))
+
+    await say(server, admin, chat, "/language de es")  # in General
+    await say(server, admin, chat, "/reminders meetings 1h")
+    before = len(server.sent(chat["id"]))  # /subscribe inside the topic: posts go there
+    await server.deliver(server.api.user_message(admin, chat, "/subscribe bonn", thread=topic))
+    await server.wait_for(lambda: len(server.sent(chat["id"])) >= before + 2)
+    done, invitation = server.sent(chat["id"])[before:]
+    assert done["text"].startswith("Erledigt: Dieser Chat verfolgt jetzt Bonn – La Paz.")
+    assert "Einladung" in invitation["text"]
+    assert done["message_thread_id"] == invitation["message_thread_id"] == topic
+    assert time.monotonic() - started < lead, "set-up took longer than the reminder's lead"
+
+    server.api.delete_topic(chat["id"], topic)  # the reminder finds it gone
+    await server.wait_for(lambda: reminders(server, chat["id"]), within=lead + 20)
+    refused = [c for c in server.calls("sendMessage") if c.error]
+    assert [(c.params.get("message_thread_id"), c.error) for c in refused] == [
+        (topic, "Bad Request: message thread not found")
+    ]
+    told, reminder = server.sent(chat["id"])[before + 2 :]
+    assert "Das Thema für meine Beiträge wurde geschlossen oder gelöscht" in told["text"]
+    assert "El tema de mis publicaciones" in told["text"] and "/topic" in told["text"]
+    assert "beginnt in 1 Stunde" in reminder["text"]
+    assert "message_thread_id" not in told and "message_thread_id" not in reminder
+    assert await bot.stop() == 0
+
+    # After the meeting: the next one's invitation goes to General, and nobody is told again.
+    await bot.start(clock_start=meeting + timedelta(minutes=61))
+    await server.wait_for(lambda: len(server.sent(chat["id"])) > before + 4, within=20)
+    assert await bot.stop() == 0
+    [later] = server.sent(chat["id"])[before + 4 :]
+    assert "Einladung" in later["text"] and "message_thread_id" not in later
+    assert sum("Das Thema für meine Beiträge" in m["text"] for m in server.sent(chat["id"])) == 1
+    assert outbox(bot.db)["failed"] == 0
