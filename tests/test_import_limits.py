@@ -55,9 +55,7 @@ WEDNESDAY_CANCELLATION = HEAD + (
     "  status: cancelled\n"
 )
 
-FIRST_NON_ASCII_LINE = next(
-    n for n, line in enumerate(SEED.splitlines(), 1) if not line.isascii()
-)
+FIRST_NON_ASCII_LINE = next(n for n, line in enumerate(SEED.splitlines(), 1) if not line.isascii())
 # name, the file, what the one line must name after "partnerbot: FILE: "
 HOSTILE: list[tuple[str, bytes, str]] = [
     ("invalid-utf8", SEED.encode()[:90] + b"\xff\xfe" + SEED.encode()[90:], "line 2, byte "),

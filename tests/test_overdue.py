@@ -420,7 +420,7 @@ async def test_the_schedule_lists_a_dropped_reminder_with_its_reason(
     lines = report.splitlines()
     assert (
         "  2026-11-24 01:00  meeting   (dropped: overdue, and "
-        f"{MEETING}60m (due 2026-11-24 13:00 UTC) says the same)"
+        f"{MEETING}60m (due 2026-11-24 13:00 UTC) says the same) — Virtual meeting Bonn – La Paz"
     ) in lines
     assert (
         "  2026-11-25 00:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour." in lines
@@ -442,7 +442,7 @@ async def test_the_schedule_says_which_overdue_reminder_the_dispatcher_will_drop
     lines = report.splitlines()
     assert (
         "  2026-11-23 15:00  meeting   (will be dropped: overdue, and "
-        f"{MEETING}60m (due 2026-11-24 13:00 UTC) says the same)"
+        f"{MEETING}60m (due 2026-11-24 13:00 UTC) says the same) — Virtual meeting Bonn – La Paz"
     ) in lines
     [hour] = [line for line in lines if line.startswith("  2026-11-24 14:00  meeting")]
     assert "begins in 30 minutes" in hour

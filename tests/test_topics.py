@@ -93,7 +93,9 @@ async def test_topic_outside_a_forum_says_there_are_none(bot: Driver) -> None:
     [in_group] = await bot.send("/topic", user=bot.user(ADMIN), chat=group)
     [in_private] = await bot.send("/topic", user=bot.user(ADMIN, "es"))
     assert in_group["text"] == "This chat has no topics: my posts come to the chat itself."
-    assert in_private["text"] == "Este chat no tiene temas: mis publicaciones llegan al propio chat."
+    assert (
+        in_private["text"] == "Este chat no tiene temas: mis publicaciones llegan al propio chat."
+    )
     assert await storage(bot).subscriptions.post_thread(-1004) is None
 
 
@@ -124,7 +126,9 @@ async def test_posts_go_to_the_chosen_topic_then_to_general_when_it_is_gone(
     assert [c.params["message_thread_id"] for c in refused] == [thread]
     told, reminder = posts(bot, FORUM)[len(first) :]
     assert TOLD in told["text"] and "/topic" in told["text"]
-    assert reminder["text"].startswith("⏰ Virtual meeting") and "begins in 1 hour" in reminder["text"]
+    assert (
+        reminder["text"].startswith("⏰ Virtual meeting") and "begins in 1 hour" in reminder["text"]
+    )
     assert "message_thread_id" not in told and "message_thread_id" not in reminder
     assert await storage(bot).subscriptions.post_thread(FORUM) is None
 

@@ -15,7 +15,15 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
-from bot.model.posts import Delivery, DeliveryStatus, Reminder, subject_of
+from bot.model.posts import (
+    DeadlineReminder,
+    Delivery,
+    DeliveryStatus,
+    EventReminder,
+    Payload,
+    Reminder,
+    subject_of,
+)
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.overdue import at_sending
 from bot.schedule.plan import Network, partnership_ids
@@ -52,17 +60,44 @@ async def schedule_report(
         if delivery.chat_id != current:
             current = delivery.chat_id
             languages = " ".join(prefs.languages) or "en"
-            lines.append(f"\nchat {delivery.chat_id} ({languages}, {zone.key})")
+            lines.append(f"\n{await _chat_line(storage, delivery.chat_id, languages, zone)}")
         reader = Reader.of(prefs.languages[:1], zone, i18n)
         if delivery.status is DeliveryStatus.SKIPPED:
             summary = f"({delivery.reason or 'skipped'})"
         else:
             summary = await _summary(storage, delivery, net, views, reader, i18n, now, settings)
+        subject = subject_name(delivery.payload, net, reader.tr.lang)
+        if subject not in summary:  # a deadline's first line says when, not what
+            summary += f" — {subject}"
         when = delivery.due_at.astimezone(zone)
         lines.append(f"  {when:%Y-%m-%d %H:%M}  {delivery.kind.value:<9} {summary}")
     if not lines:
         return f"nothing planned in the next {days} days\n"
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+async def _chat_line(storage: Storage, chat_id: int, languages: str, zone: ZoneInfo) -> str:
+    """The chat as people know it: its title (and topic), else what kind of chat it is."""
+    kind, title = await storage.subscriptions.chat_name(chat_id)
+    thread = await storage.subscriptions.post_thread(chat_id)
+    where = f", topic {thread}" if thread is not None else ""
+    if title:
+        return f"{title}{where} (chat {chat_id}; {languages}, {zone.key})"
+    named = "private chat" if kind == "private" else "chat"
+    return f"{named} {chat_id}{where} ({languages}, {zone.key})"
+
+
+def subject_name(payload: Payload, net: Network, lang: str) -> str:
+    """What a post is about, by its name in `lang`: the milestone, meeting or event (its
+    id when the network no longer has it)."""
+    if isinstance(payload, DeadlineReminder):
+        milestone = net.milestone_by_id.get(payload.milestone_id)
+        return milestone.title.get(lang) if milestone else payload.milestone_id
+    if isinstance(payload, EventReminder):
+        event = net.event_by_id.get(payload.event_id)
+        return event.title.get(lang) if event else payload.event_id
+    series = net.series_by_id.get(payload.series_id)
+    return series.title.get(lang) if series else payload.series_id
 
 
 async def _listed(storage: Storage, until: datetime) -> list[Delivery]:
