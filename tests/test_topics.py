@@ -11,8 +11,14 @@ from typing import Any
 import pytest
 from telegram.ext import CommandHandler
 
+from bot.app import build_application, running
+from bot.config import Settings
 from bot.model.clock import MovableClock
-from harness.fake_telegram import as_update
+from bot.telegram.flood_gate import Limits
+from bot.telegram.pacing import Pacer
+from bot.text.i18n import I18n
+from harness.fake_telegram import OfflineTelegram, as_update
+from harness.fake_time import FakeTime
 from tests.conftest import Driver
 from tests.test_dispatch import sent_to, storage
 from tests.test_overdue import send_due
@@ -137,3 +143,26 @@ async def test_posts_go_to_the_chosen_topic_then_to_general_when_it_is_gone(
     later = posts(bot, FORUM)[len(first) + 2 :]
     assert later and all("message_thread_id" not in p for p in later)
     assert sum(TOLD in p["text"] for p in posts(bot, FORUM)) == 1  # told once
+
+
+async def test_a_reply_refused_by_flood_control_goes_again_into_its_topic(
+    settings: Settings, i18n: I18n, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pacer sends the refused request again as it was: in its topic. Its clock is
+    fake: the wait Telegram asks for passes without waiting."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # as bot.app sets it
+    time = FakeTime()
+    api = OfflineTelegram(clock=clock)
+    pacer = Pacer(Limits(), clock=time.monotonic, sleep=time.sleep)
+    app = build_application(
+        settings, request=api, i18n=i18n, clock=clock, rate_limiter=pacer, schedule=False
+    )
+    async with running(app):
+        bot = Driver(app, api)
+        thread = forum(bot)
+        api.fail(FORUM, api.flood(3))
+        [reply] = await in_topic(bot, "/help", thread)
+    tries = [c for c in api.calls if c.method == "sendMessage"]
+    assert [c.error is None for c in tries] == [False, True]
+    assert [c.params["message_thread_id"] for c in tries] == [thread, thread]
+    assert reply["message_thread_id"] == thread
