@@ -5,7 +5,9 @@ In-process against the fake Telegram, which refuses a gone topic as Telegram doe
 
 from __future__ import annotations
 
+import textwrap
 from datetime import UTC, datetime
+from itertools import combinations
 from typing import Any
 
 import pytest
@@ -14,9 +16,11 @@ from telegram.ext import CommandHandler
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
+from bot.model.domain import LANGUAGES
 from bot.telegram.flood_gate import Limits
 from bot.telegram.pacing import Pacer
 from bot.text.i18n import I18n
+from bot.views.topics import topic_lost
 from harness.fake_telegram import OfflineTelegram, as_update
 from harness.fake_time import FakeTime
 from tests.conftest import Driver
@@ -166,3 +170,15 @@ async def test_a_reply_refused_by_flood_control_goes_again_into_its_topic(
     assert [c.error is None for c in tries] == [False, True]
     assert [c.params["message_thread_id"] for c in tries] == [thread, thread]
     assert reply["message_thread_id"] == thread
+
+
+@pytest.mark.parametrize("pair", list(combinations(LANGUAGES, 2)))
+def test_the_topic_notice_in_two_languages_fits_one_phone_screen(
+    i18n: I18n, pair: tuple[str, str]
+) -> None:
+    """At most 15 lines of 38 characters (the issue's screen), wrapped on word boundaries."""
+    notice = topic_lost(i18n.translator(lang) for lang in pair)
+    lines = sum(len(textwrap.wrap(part, 38)) or 1 for part in notice.split("\n"))
+    assert lines <= 15, (pair, lines)
+    for lang, part in zip(pair, notice.split("\n\n"), strict=True):  # each translated
+        assert (TOLD in part) == (lang == "en"), (lang, part)
