@@ -182,3 +182,18 @@ def test_the_topic_notice_in_two_languages_fits_one_phone_screen(
     assert lines <= 15, (pair, lines)
     for lang, part in zip(pair, notice.split("\n\n"), strict=True):  # each translated
         assert (TOLD in part) == (lang == "en"), (lang, part)
+
+
+async def test_a_subscribe_button_pressed_in_a_topic_chooses_that_topic(bot: Driver) -> None:
+    thread = forum(bot)
+    await in_topic(bot, "/topic", None)  # General, nothing chosen yet
+    [choice] = await in_topic(bot, "/subscribe tanzania", thread)
+    first = choice["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    [done] = await bot.press(choice, first, user=bot.user(ADMIN))
+    assert done["text"].startswith("Done: this chat now follows Pforzheim – Mtwara.")
+    assert done["message_thread_id"] == thread  # the choice, edited in its topic
+    assert await storage(bot).subscriptions.post_thread(FORUM) == thread
+    # an admin subscribing from General later takes the posts there, as the answer says
+    [done] = await in_topic(bot, "/subscribe bonn", None)
+    assert "Reminders will come here" in done["text"] and "message_thread_id" not in done
+    assert await storage(bot).subscriptions.post_thread(FORUM) is None
