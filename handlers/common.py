@@ -50,6 +50,14 @@ def here(update: Update) -> int | None:
     return answers.thread_of(query.message if query is not None else update.effective_message)
 
 
+async def follow_here(update: Update, context: BotContext) -> None:
+    """A /subscribe sent inside a forum topic makes that topic where the group's posts go.
+    One sent in General moves nothing: only /topic there brings the posts back."""
+    chat, topic = update.effective_chat, here(update)
+    if chat is not None and chat.is_forum and topic is not None:
+        await context.storage.subscriptions.set_post_thread(chat.id, chat.type, chat.title, topic)
+
+
 async def kept_reply(context: BotContext, key: Hashable, render: Callable[[], Awaitable[R]]) -> R:
     """A rendered reply of the network's data, kept until that data changes (storage.cache):
     the key must name everything else it depends on (language, zone, day, page, what a

@@ -15,8 +15,7 @@ from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
 from bot.views import subscriptions as view
-from handlers.common import joined_args, show
-from handlers.topics import follow_here
+from handlers.common import follow_here, here, joined_args, show
 
 log = logging.getLogger(__name__)
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
@@ -112,13 +111,16 @@ async def _subscribe(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
     )
     await subs.resume(chat.id)  # an admin talking to us here proves we are back
-    if added:
-        await follow_here(update, context)
-    text = (
-        tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
-        if added
-        else tr.gettext("This chat already follows {what}.")
-    )
+    await follow_here(update, context)
+    elsewhere = here(update) is None and await subs.post_thread(chat.id) is not None
+    if not added:
+        text = tr.gettext("This chat already follows {what}.")
+    elif elsewhere:  # General of a forum whose posts go to a topic chosen before
+        text = tr.gettext(
+            "Done: this chat now follows {what}. Reminders go to the topic chosen with /topic."
+        )
+    else:
+        text = tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
     await show(update, escape(text.format(what=label)))
     # After the answer: a post the re-plan makes due at once must not come before it.
     await context.replan(chat.id)

@@ -30,15 +30,5 @@ async def topic_command(update: Update, context: BotContext) -> None:
     await show(update, view.topic_chosen(tr) if topic is not None else view.back_to_general(tr))
 
 
-async def follow_here(update: Update, context: BotContext) -> None:
-    """After a /subscribe in a forum: the group's posts go where it was sent (a topic, or
-    General), as its answer says ("Reminders will come here")."""
-    chat = update.effective_chat
-    if chat is not None and chat.is_forum:
-        await context.storage.subscriptions.set_post_thread(
-            chat.id, chat.type, chat.title, here(update)
-        )
-
-
 def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("topic", topic_command))

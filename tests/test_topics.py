@@ -193,7 +193,16 @@ async def test_a_subscribe_button_pressed_in_a_topic_chooses_that_topic(bot: Dri
     assert done["text"].startswith("Done: this chat now follows Pforzheim – Mtwara.")
     assert done["message_thread_id"] == thread  # the choice, edited in its topic
     assert await storage(bot).subscriptions.post_thread(FORUM) == thread
-    # an admin subscribing from General later takes the posts there, as the answer says
+    # subscribing from General later leaves the posts in their topic, and says so
     [done] = await in_topic(bot, "/subscribe bonn", None)
-    assert "Reminders will come here" in done["text"] and "message_thread_id" not in done
-    assert await storage(bot).subscriptions.post_thread(FORUM) is None
+    assert "Reminders go to the topic chosen with /topic" in done["text"]
+    assert "message_thread_id" not in done
+    assert await storage(bot).subscriptions.post_thread(FORUM) == thread
+    # subscribing again inside another topic moves them there, though nothing was added
+    other = bot.api.open_topic(FORUM)
+    [again] = await in_topic(bot, "/subscribe bonn", other)
+    assert (
+        again["text"].startswith("This chat already follows")
+        and again["message_thread_id"] == other
+    )
+    assert await storage(bot).subscriptions.post_thread(FORUM) == other

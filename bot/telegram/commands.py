@@ -23,7 +23,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("subscribe", N_("Link this chat to a partnership, phase or programme")),
     CommandSpec("subscriptions", N_("What this chat follows")),
     CommandSpec("unsubscribe", N_("Stop following something")),
-    CommandSpec("topic", N_("In groups with topics: send it in the topic for my posts")),
+    CommandSpec("topic", N_("Choose the topic for my posts (send it inside that topic)")),
     CommandSpec("reminders", N_("When reminders come before deadlines and meetings")),
     CommandSpec("language", N_("Choose the language of my replies")),
     CommandSpec("help", N_("How to use the bot")),
