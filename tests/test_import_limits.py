@@ -246,7 +246,7 @@ def test_a_rule_smuggled_into_the_database_cannot_hang_the_schedule(tmp_path: Pa
     """`partnerbot schedule` plans as the running bot does: a rule import now refuses,
     written into the database by hand, plans nothing for that series, and quickly."""
     db = tmp_path / "s.sqlite3"
-    partnerbot("console", db=db, stdin=":group\n/subscribe bonn\n")
+    partnerbot("console", db=db, stdin=":group\n/language en\n/subscribe bonn\n")
     console_db = tmp_path / "s-console.sqlite3"  # the console keeps its own database
     with closing(sqlite3.connect(console_db)) as conn, conn:
         conn.execute("UPDATE meeting_series SET rrule = 'FREQ=SECONDLY'")
