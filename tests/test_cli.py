@@ -61,7 +61,9 @@ def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
 
 def test_schedule_is_a_listing_and_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "live-console.sqlite3"
-    partnerbot("console", db=tmp_path / "live.sqlite3", stdin=":group\n/language en\n/subscribe bonn\n")
+    partnerbot(
+        "console", db=tmp_path / "live.sqlite3", stdin=":group\n/language en\n/subscribe bonn\n"
+    )
 
     def outbox() -> list[tuple[object, ...]]:
         with closing(sqlite3.connect(db)) as conn:
