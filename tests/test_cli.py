@@ -42,7 +42,7 @@ def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
     assert CLOCK_START.isoformat() == "2026-11-23T09:00:00+00:00"
     assert out.splitlines()[:4] == [
         "chat -1001001 (en, Europe/Berlin)",
-        "  2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day.",
+        "  2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins tomorrow.",
         "  2026-11-24 14:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour.",
         "  2026-11-24 16:00  invite    📅 Invitation: Virtual meeting Bonn – La Paz",
     ]

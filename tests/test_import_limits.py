@@ -258,7 +258,7 @@ def test_a_rule_smuggled_into_the_database_cannot_hang_the_schedule(tmp_path: Pa
     with closing(sqlite3.connect(console_db)) as conn, conn:
         conn.execute("UPDATE meeting_series SET rrule = 'FREQ=WEEKLY;INTERVAL=6;BYDAY=TU'")
     later = run("schedule", "--days", "1", db=console_db).stdout
-    assert "2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day." in later
+    assert "2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins tomorrow." in later
 
 
 def test_the_readme_states_the_limits_the_code_has() -> None:

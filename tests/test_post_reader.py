@@ -3,10 +3,18 @@ group's default languages said at /subscribe (through the dispatcher, real stora
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot.model.clock import MovableClock
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
+from bot.text import cldr
+from bot.text.dates import days_until, starts_in
+from bot.text.i18n import I18n
 from tests.conftest import Driver
 
 ADMIN = 31
@@ -95,3 +103,44 @@ async def test_a_groups_chosen_languages_are_kept(bot: Driver) -> None:
     [done] = await bot.send("/subscribe bonn", user=bot.user(ADMIN, "de"), chat=group)
     assert "/language" not in done["text"]  # nothing chosen for them: nothing to say
     assert (await storage(bot).preferences.chat(-3005)).languages == ("pt",)
+
+
+async def test_a_reminder_the_day_before_says_tomorrow(bot: Driver, clock: MovableClock) -> None:
+    group = bot.group(-3006, {ADMIN: "administrator"})
+    await bot.send("/subscribe bonn", user=bot.user(ADMIN, "es"), chat=group)  # de + es
+    await plan_and_send(bot)  # the invitation
+    clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # a day before 15:00 in Bonn
+    since = len(bot.api.calls)
+    await plan_and_send(bot)
+    [reminder] = [
+        c.result["text"] for c in bot.api.calls[since:] if c.method == "sendMessage" and c.result
+    ]
+    german, spanish = reminder.split(SEPARATOR)
+    assert german.startswith("⏰ Virtuelles Treffen Bonn – La Paz beginnt morgen.")
+    assert spanish.startswith("⏰ Reunión virtual Bonn – La Paz comienza mañana.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "tomorrow", "yesterday", "in_an_hour"),
+    [
+        ("en", "tomorrow", "yesterday", "in 1 hour"),
+        ("de", "morgen", "gestern", "in 1 Stunde"),
+        ("es", "mañana", "ayer", "dentro de 1 hora"),
+        ("fr", "demain", "hier", "dans 1 heure"),
+        ("pt", "amanhã", "ontem", "em 1 hora"),
+    ],
+)
+def test_one_day_either_way_as_people_say_it(
+    i18n: I18n, lang: str, tomorrow: str, yesterday: str, in_an_hour: str
+) -> None:
+    tr, zone = i18n.translator(lang), ZoneInfo("America/La_Paz")
+    now = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # 10:00 in La Paz
+    today = now.astimezone(zone).date()
+    assert days_until(tr, today + timedelta(days=1), today) == tomorrow
+    assert days_until(tr, today - timedelta(days=1), today) == yesterday
+    assert starts_in(tr, now + timedelta(days=1), now, zone) == tomorrow
+    assert starts_in(tr, now + timedelta(hours=1), now, zone) == in_an_hour
+    # 23:00 there, a meeting at 01:00: tomorrow by the date, but said in hours
+    late = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    two_hours = timedelta(hours=2)
+    assert starts_in(tr, late + two_hours, late, zone) == cldr.relative(two_hours, lang)

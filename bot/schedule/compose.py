@@ -25,8 +25,7 @@ from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
 from bot.telegram.limits import fit
-from bot.text import cldr
-from bot.text.dates import date_range, days_until, partial_date
+from bot.text.dates import date_range, days_until, partial_date, starts_in
 from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
 from bot.text.moments import clock_there, time_there, when
@@ -257,7 +256,7 @@ def _meeting_reminder(
     zone: ZoneInfo,
     now: datetime,
 ) -> str:
-    left = cldr.relative(occ.start - now, tr.lang)
+    left = starts_in(tr, occ.start, now, zone)
     lines = [
         "⏰ <b>"
         + escape(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.model.domain import PartialDate
@@ -10,6 +10,8 @@ from bot.text import cldr
 from bot.text.i18n import Translator
 
 LEAP_YEAR = 2000  # stands in for an unknown year when a day and month are given
+SOON = timedelta(hours=6)
+"""A meeting closer than this is 'in 3 hours', even when it is tomorrow already."""
 
 
 def zone_city(zone: ZoneInfo | str) -> str:
@@ -62,10 +64,23 @@ def time_in(tr: Translator, moment: datetime, zone: ZoneInfo, place: str | None 
 
 
 def days_until(tr: Translator, day: date, today: date) -> str:
-    """'today', 'tomorrow', 'in 3 days', 'in 6 weeks', '2 weeks ago': for a deadline."""
+    """'today', 'tomorrow', 'yesterday', 'in 3 days', 'in 6 weeks', '2 weeks ago': for a
+    deadline. One day either way as people say it ('mañana', not 'dentro de 1 día'):
+    CLDR has these words, but the pinned Babel does not carry them, so the catalogs do."""
     delta = (day - today).days
     if delta == 0:
         return tr.gettext("today")
     if delta == 1:
         return tr.gettext("tomorrow")
+    if delta == -1:
+        return tr.gettext("yesterday")
     return cldr.in_days(delta, tr.lang)
+
+
+def starts_in(tr: Translator, start: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """'in 1 hour', 'tomorrow', 'in 2 weeks': how soon `start` is, for a meeting reminder.
+    'tomorrow' when it is the next day where the reader is, and not within a few hours."""
+    days = (start.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if days == 1 and start - now >= SOON:
+        return tr.gettext("tomorrow")
+    return cldr.relative(start - now, tr.lang)
