@@ -39,6 +39,7 @@ def date_range(tr: Translator, start: PartialDate, end: PartialDate | None) -> s
     """'27–29 Sept 2023'; a range only where both ends are known to the day."""
     if end is None or end == start or start.precision != "day" or end.precision != "day":
         return partial_date(tr, start)
+    start, end = _one_year(start, end)
     if start.year is None or end.year is None:
         assert start.month and start.day and end.month and end.day
         first, last = date(LEAP_YEAR, start.month, start.day), date(LEAP_YEAR, end.month, end.day)
@@ -46,6 +47,19 @@ def date_range(tr: Translator, start: PartialDate, end: PartialDate | None) -> s
     first_day, last_day = start.as_date(), end.as_date()
     assert first_day and last_day
     return cldr.interval("yMMMMd", first_day, last_day, tr.lang)
+
+
+def _one_year(start: PartialDate, end: PartialDate) -> tuple[PartialDate, PartialDate]:
+    """A range whose one end gives the year: the other end's follows from it (a later day
+    of the same year, else of the next), so the year is shown, not dropped."""
+    assert start.month and start.day and end.month and end.day
+    if start.year is not None and end.year is None:
+        later = (end.month, end.day) >= (start.month, start.day)
+        return start, PartialDate(start.year + (0 if later else 1), end.month, end.day)
+    if start.year is None and end.year is not None:
+        earlier = (start.month, start.day) <= (end.month, end.day)
+        return PartialDate(end.year - (0 if earlier else 1), start.month, start.day), end
+    return start, end
 
 
 def day_with_weekday(tr: Translator, moment: datetime) -> str:

@@ -89,6 +89,8 @@ def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now:
 def _when(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:
     if item.start is None:
         text = escape(date_range(tr, item.starts, item.ends))
+        if item.starts.year is None and (item.ends is None or item.ends.year is None):
+            text += f" ({escape(tr.gettext('year not given'))})"  # as /milestones says it
         first = item.starts.as_date()
         if first is not None and item.is_upcoming(now, zone):
             text += f" ({escape(days_until(tr, first, now.astimezone(zone).date()))})"
