@@ -144,3 +144,26 @@ def test_one_day_either_way_as_people_say_it(
     late = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     two_hours = timedelta(hours=2)
     assert starts_in(tr, late + two_hours, late, zone) == cldr.relative(two_hours, lang)
+
+
+async def test_a_private_deadline_reminder_comes_at_nine_where_the_user_is(
+    bot: Driver, clock: MovableClock
+) -> None:
+    user = bot.user(ADMIN, "en")
+    await bot.send("/language es", user=user)
+    await bot.send("/timezone la paz", user=user)
+    now = clock.now()
+    await storage(bot).subscriptions.add(ADMIN, "private", None, "phase", "example-phase", 1, now)
+    await plan_and_send(bot)
+    async with storage(bot).db.conn.execute(
+        "SELECT due_at FROM deliveries WHERE chat_id = ? AND key LIKE 'deadline:%:2026-11-26:1d'",
+        (ADMIN,),
+    ) as cur:
+        (due_at,) = await cur.fetchone()
+    # the day before the deadline of 26 Nov, at 09:00 in La Paz (13:00 UTC), not in Berlin
+    assert datetime.fromisoformat(due_at) == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 25, 13, 0, tzinfo=UTC))
+    since = len(bot.api.calls)
+    await plan_and_send(bot)
+    texts = [c.result["text"] for c in bot.api.calls[since:] if c.method == "sendMessage"]
+    assert [t for t in texts if t.startswith("⏰ Plazo: mañana")]
