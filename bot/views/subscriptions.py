@@ -89,9 +89,12 @@ def describe(
 
 
 def default_languages(views: Sequence[PartnershipView], admins: str) -> tuple[str, ...]:
-    """A partnership's two towns' languages (Bonn – La Paz: de, es), else the admin's."""
-    countries = [town.country for v in views for town in (v.north, v.south)]
-    return languages_of(countries) or (admins,)
+    """A partnership's two towns' languages (Bonn – La Paz: de, es), else the admin's. The
+    admin's first when it is one of them: a group's replies come in its first language."""
+    towns = languages_of(town.country for v in views for town in (v.north, v.south))
+    if admins in towns:
+        return (admins, *(lang for lang in towns if lang != admins))
+    return towns or (admins,)
 
 
 def default_languages_note(languages: Sequence[str], tr: Translator) -> str:
