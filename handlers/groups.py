@@ -105,7 +105,8 @@ async def _subscribe(
 ) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    tr = (await context.reader(update)).tr
+    reader = await context.reader(update)
+    tr = reader.tr
     subs = context.storage.subscriptions
     added = await subs.add(
         chat.id, chat.type, chat.title, kind, target_id, user.id, context.clock.now()
@@ -121,9 +122,39 @@ async def _subscribe(
         )
     else:
         text = tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
-    await show(update, escape(text.format(what=label)))
+    text = escape(text.format(what=label))
+    if (chosen := await _default_languages(context, update, kind, target_id)) is not None:
+        text += "\n" + view.default_languages_note(chosen, tr)
+    await show(update, text)
     # After the answer: a post the re-plan makes due at once must not come before it.
     await context.replan(chat.id)
+
+
+async def _default_languages(
+    context: BotContext, update: Update, kind: TargetKind, target_id: str
+) -> tuple[str, ...] | None:
+    """A chat that never chose its languages gets them now, stored so that replies and
+    posts agree: in private the user's; for a partnership its towns'; else the admin's.
+    None when the chat (or the private user) had chosen already."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    prefs = context.storage.preferences
+    if (await prefs.chat(chat.id)).languages:
+        return None
+    reader = await context.reader(update)
+    if chat.type == Chat.PRIVATE:
+        if (await prefs.user(user.id)).language is not None:
+            return None  # the user's own choice rules their posts
+        chosen: tuple[str, ...] = reader.languages[:1]
+    else:
+        views = (
+            await context.storage.network.partnerships([target_id])
+            if kind is TargetKind.PARTNERSHIP
+            else []
+        )
+        chosen = view.default_languages(views, reader.languages[0])
+    await prefs.set_chat_languages(chat.id, chat.type, chat.title, chosen)
+    return chosen
 
 
 async def subscriptions_command(update: Update, context: BotContext) -> None:

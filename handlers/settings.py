@@ -85,8 +85,9 @@ async def timezone_command(update: Update, context: BotContext) -> None:
     else:
         await prefs.set_chat_timezone(chat.id, chat.type, chat.title, zone.key)
     await message.reply_text(view.zone_set(reader.tr, zone, now))
-    if chat.type != Chat.PRIVATE:  # reminders go out at 09:00 *there*; after the answer
-        await context.replan(chat.id)
+    # Reminders go out at 09:00 *there*, in a private chat too (its posts read as the
+    # user does); after the answer.
+    await context.replan(chat.id)
 
 
 def register(application: BotApplication) -> None:

@@ -9,6 +9,15 @@ from storage.cache import NETWORK, Party
 from storage.db import Database
 from storage.records import upsert_chat
 
+# A private chat's id is its user's: posts there read as the user does (bot/telegram/
+# context.py resolves replies the same way). Used with `chats c`.
+POST_READER = (
+    "LEFT JOIN users u ON u.id = c.id AND c.type = 'private' "
+    "LEFT JOIN municipalities m ON m.id = u.municipality_id"
+)
+POST_LANGUAGES = "CASE WHEN u.language IS NOT NULL THEN json_array(u.language) ELSE c.languages END"
+POST_ZONE = "COALESCE(u.timezone, m.timezone, c.timezone)"
+
 # Most readers never change a setting: one value shared by all of them, kept per reader.
 NO_USER_PREFS, NO_CHAT_PREFS = UserPrefs(), ChatPrefs()
 
@@ -37,6 +46,23 @@ class PreferencesRepository:
         return await self.db.cache.get(
             ("chat-prefs", chat_id), lambda: self._chat(chat_id), (Party(chat_id),)
         )
+
+    async def for_posts(self, chat_id: int) -> ChatPrefs:
+        """How a chat reads its posts: a group's settings; in a private chat, the user's own
+        language and zone (else their town's) before what was stored for the chat."""
+        return await self.db.cache.get(
+            ("post-prefs", chat_id), lambda: self._for_posts(chat_id), (Party(chat_id), NETWORK)
+        )
+
+    async def _for_posts(self, chat_id: int) -> ChatPrefs:
+        async with self.db.conn.execute(
+            f"SELECT {POST_LANGUAGES}, {POST_ZONE} FROM chats c {POST_READER} WHERE c.id = ?",
+            (chat_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return NO_CHAT_PREFS
+        return ChatPrefs(tuple(json.loads(row[0])), row[1])
 
     async def _chat(self, chat_id: int) -> ChatPrefs:
         async with self.db.conn.execute(

@@ -10,6 +10,7 @@ from bot.model.chats import FollowingChat, Subscription, TargetKind
 from bot.model.reminders import ReminderSetting, ReminderSettings, ReminderValue
 from storage.cache import Party
 from storage.db import Database
+from storage.preferences import POST_LANGUAGES, POST_READER, POST_ZONE
 from storage.records import upsert_chat
 
 COLUMNS = {  # where each of a chat's lead times lives
@@ -64,10 +65,10 @@ class SubscriptionRepository:
         """Every chat that follows something and is not paused (of `chat_ids`, if given)."""
         among = "" if chat_ids is None else "AND c.id IN (SELECT value FROM json_each(?)) "
         async with self.db.conn.execute(
-            "SELECT c.id, c.title, c.languages, c.timezone, c.deadline_offsets, "
+            f"SELECT c.id, c.title, {POST_LANGUAGES}, {POST_ZONE}, c.deadline_offsets, "
             "c.meeting_offsets, json_group_array(json_array(s.target_kind, s.target_id)), "
             "c.event_offsets, c.invite_days "
-            "FROM chats c JOIN subscriptions s ON s.chat_id = c.id "
+            f"FROM chats c JOIN subscriptions s ON s.chat_id = c.id {POST_READER} "
             f"WHERE c.paused_reason IS NULL {among}GROUP BY c.id ORDER BY c.id",
             () if chat_ids is None else (json.dumps(list(chat_ids)),),
         ) as cur:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageEntityType
 from telegram.error import BadRequest, Conflict, InvalidToken, RetryAfter
 
 from harness.bot_process import TOKEN
@@ -54,6 +56,23 @@ async def test_what_telegram_refuses_is_refused(bot: Bot) -> None:
         await bot.send_message(GROUP["id"], "ok", reply_markup=long_data)
     sent = await bot.send_message(GROUP["id"], "<b>fine</b> 🌍" + "x" * 4000, parse_mode="HTML")
     assert sent.text is not None and sent.text.startswith("fine 🌍")
+
+
+async def test_a_tg_time_comes_back_as_a_date_time_entity(bot: Bot) -> None:
+    """PTB reads the entity the server answers with: its time and format, over HTTP."""
+    sent = await bot.send_message(
+        GROUP["id"],
+        '📅 <b><tg-time unix="1795532400" format="wDt">Tue, 15:00 Bonn</tg-time></b>',
+        parse_mode="HTML",
+    )
+    [entity] = sent.entities
+    assert (entity.type, entity.date_time_format) == (MessageEntityType.DATE_TIME, "wDt")
+    assert entity.unix_time == datetime.fromtimestamp(1795532400, UTC)
+    assert sent.parse_entity(entity) == "Tue, 15:00 Bonn"
+    with pytest.raises(BadRequest, match=r"(?i)can.t parse entities"):
+        await bot.send_message(
+            GROUP["id"], '<tg-time format="t">15:00</tg-time>', parse_mode="HTML"
+        )
 
 
 async def test_a_wrong_token_is_unauthorized(server: BotApiServer) -> None:

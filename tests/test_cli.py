@@ -33,7 +33,7 @@ def test_console_through_a_pipe(tmp_path: Path) -> None:
 
 def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
-    partnerbot("console", db=db, stdin=":group\n/subscribe bonn\n")
+    partnerbot("console", db=db, stdin=":group\n/language en\n/subscribe bonn\n")
     assert partnerbot("schedule", db=db).stdout == "nothing planned in the next 14 days\n"
     # the console keeps its own database beside the real one; both read the same clock
     # (CLOCK_START: Monday 23 Nov 2026, 10:00 Berlin, the eve of a meeting), the
@@ -42,7 +42,7 @@ def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
     assert CLOCK_START.isoformat() == "2026-11-23T09:00:00+00:00"
     assert out.splitlines()[:4] == [
         "Bonn – La Paz (console group) (chat -1001001; en, Europe/Berlin)",
-        "  2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day.",
+        "  2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins tomorrow.",
         "  2026-11-24 14:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour.",
         "  2026-11-24 16:00  invite    📅 Invitation: Virtual meeting Bonn – La Paz",
     ]
@@ -61,7 +61,9 @@ def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
 
 def test_schedule_is_a_listing_and_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "live-console.sqlite3"
-    partnerbot("console", db=tmp_path / "live.sqlite3", stdin=":group\n/subscribe bonn\n")
+    partnerbot(
+        "console", db=tmp_path / "live.sqlite3", stdin=":group\n/language en\n/subscribe bonn\n"
+    )
 
     def outbox() -> list[tuple[object, ...]]:
         with closing(sqlite3.connect(db)) as conn:

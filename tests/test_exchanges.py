@@ -11,7 +11,10 @@ import pytest
 
 from bot.model.clock import MovableClock
 from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import PartialDate
 from bot.model.recurrence import occurrences
+from bot.text.dates import date_range
+from bot.text.i18n import I18n
 from storage.store import seed_yaml
 from tests.conftest import Driver
 
@@ -96,7 +99,8 @@ async def test_past_exchanges_are_paged_in_place(bot: Driver) -> None:
     assert second["message_id"] == first["message_id"]
     text = plain_spaces(second["text"])
     assert "5. 🚀 Kick-off · Phase 8" in text
-    assert "📅 Nov 24 – 25\n" in text  # year-less: shown as given, no relative hint
+    # year-less: shown as given, said so (as /milestones does), no relative hint
+    assert "📅 Nov 24 – 25 (year not given)\n" in text
 
 
 async def test_nothing_matching_tells_what_to_type(bot: Driver) -> None:
@@ -217,3 +221,19 @@ async def test_one_calendar_is_kept_per_period_and_zone_the_newest_minute(
         assert reply["text"].startswith("4 upcoming exchanges")
     listings = [key for key in store.db.cache._entries if key[0] == "exchanges-listing"]
     assert listings == [("exchanges-listing", False, "Europe/Berlin")]
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "shown"),
+    [
+        ("2023-11-24", "--11-25", "Nov 24 – 25, 2023"),  # the end's year is the start's
+        ("--11-24", "2023-11-25", "Nov 24 – 25, 2023"),
+        ("2023-12-30", "--01-02", "Dec 30, 2023 – Jan 2, 2024"),  # over the new year
+        ("--11-24", "--11-25", "Nov 24 – 25"),  # no year at all: the caller says so
+    ],
+)
+def test_a_range_shows_the_year_either_end_gives(
+    i18n: I18n, starts: str, ends: str, shown: str
+) -> None:
+    text = date_range(i18n.translator("en"), PartialDate.parse(starts), PartialDate.parse(ends))
+    assert plain_spaces(text) == shown

@@ -38,14 +38,14 @@ async def test_only_admins_and_coordinators_subscribe(bot: Driver) -> None:
     assert await storage(bot).subscriptions.of_chat(-2002) == []
 
     [done] = await bot.send("/subscribe bonn", user=bot.user(ADMIN, "de"), chat=group)
-    assert (
-        done["text"]
-        == "Erledigt: Dieser Chat verfolgt jetzt Bonn – La Paz. Erinnerungen kommen hierher."
+    assert done["text"].startswith(
+        "Erledigt: Dieser Chat verfolgt jetzt Bonn – La Paz. Erinnerungen kommen hierher.\n"
     )
+    # The group now reads its towns' languages, German first (tests/test_post_reader.py).
     [again] = await bot.send("/subscribe bonn", user=bot.user(COORDINATOR, "en"), chat=group)
-    assert again["text"] == "This chat already follows Bonn – La Paz."
+    assert again["text"] == "Dieser Chat verfolgt Bonn – La Paz bereits."
     [listing] = await bot.send("/subscriptions", user=bot.user(MEMBER, "en"), chat=group)
-    assert listing["text"] == "This chat follows:\n• Bonn – La Paz"
+    assert listing["text"] == "Dieser Chat verfolgt:\n• Bonn – La Paz"
 
 
 async def test_ambiguous_subscribe_offers_buttons(bot: Driver) -> None:
@@ -71,6 +71,7 @@ async def test_subscribe_a_phase_and_a_programme(bot: Driver) -> None:
 
 async def test_unsubscribe_with_buttons(bot: Driver) -> None:
     group = bot.group(-2005, {ADMIN: "administrator"})
+    await bot.send("/language en", user=bot.user(ADMIN), chat=group)
     await bot.send("/subscribe bonn", user=bot.user(ADMIN), chat=group)
     [refusal] = await bot.send("/unsubscribe", user=bot.user(MEMBER), chat=group)
     assert refusal["text"] == "Only the group's administrators can change this setting."

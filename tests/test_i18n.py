@@ -156,7 +156,7 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
                 else tr.format_date(day)
             )
         for delta in range(-800, 800):
-            if delta in (0, 1):
+            if delta in (-1, 0, 1):  # 'yesterday', 'today', 'tomorrow': the catalogs'
                 continue
             assert ours.days_until(tr, first_day + timedelta(days=delta), first_day) == (
                 babel_dates.format_timedelta(

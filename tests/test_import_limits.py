@@ -254,7 +254,7 @@ def test_a_rule_smuggled_into_the_database_cannot_hang_the_schedule(tmp_path: Pa
     """`partnerbot schedule` plans as the running bot does: a rule import now refuses,
     written into the database by hand, plans nothing for that series, and quickly."""
     db = tmp_path / "s.sqlite3"
-    partnerbot("console", db=db, stdin=":group\n/subscribe bonn\n")
+    partnerbot("console", db=db, stdin=":group\n/language en\n/subscribe bonn\n")
     console_db = tmp_path / "s-console.sqlite3"  # the console keeps its own database
     with closing(sqlite3.connect(console_db)) as conn, conn:
         conn.execute("UPDATE meeting_series SET rrule = 'FREQ=SECONDLY'")
@@ -266,7 +266,7 @@ def test_a_rule_smuggled_into_the_database_cannot_hang_the_schedule(tmp_path: Pa
     with closing(sqlite3.connect(console_db)) as conn, conn:
         conn.execute("UPDATE meeting_series SET rrule = 'FREQ=WEEKLY;INTERVAL=6;BYDAY=TU'")
     later = run("schedule", "--days", "1", db=console_db).stdout
-    assert "2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 day." in later
+    assert "2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins tomorrow." in later
 
 
 def test_the_readme_states_the_limits_the_code_has() -> None:

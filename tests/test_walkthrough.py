@@ -217,14 +217,15 @@ def in_days(n: int) -> tuple[str, str]:
 def begins_in(start: datetime, now: datetime) -> tuple[str, str]:
     hours, rest = divmod(start.astimezone(UTC) - now.astimezone(UTC), timedelta(hours=1))
     assert not rest and 0 < hours <= 24, "pick instants whole hours before a meeting"
-    if hours == 24:
-        de, es = "1 Tag", "1 día"
+    next_day = (start.astimezone(BERLIN).date() - now.astimezone(BERLIN).date()).days == 1
+    if next_day and hours >= 6:  # the next day where the group is, as people say it
+        de, es = "morgen", "mañana"
     else:
-        de = "1 Stunde" if hours == 1 else f"{hours} Stunden"
-        es = "1 hora" if hours == 1 else f"{hours} horas"
+        de = "in 1 Stunde" if hours == 1 else f"in {hours} Stunden"
+        es = "dentro de 1 hora" if hours == 1 else f"dentro de {hours} horas"
     return (
-        f"⏰ Virtuelles Treffen Bonn – La Paz beginnt in {de}.",
-        f"⏰ Reunión virtual Bonn – La Paz comienza dentro de {es}.",
+        f"⏰ Virtuelles Treffen Bonn – La Paz beginnt {de}.",
+        f"⏰ Reunión virtual Bonn – La Paz comienza {es}.",
     )
 
 

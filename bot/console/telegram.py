@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.model.clock import Clock, SystemClock
-from bot.telegram.html import HtmlError, to_plain_text
+from bot.telegram.html import HtmlError, parse, to_plain_text
 from bot.telegram.limits import MAX_CALLBACK_BYTES, MAX_TEXT
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "partnerbot", "username": "partnerbot"}
@@ -237,11 +237,9 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message to edit not found")
         update = self._text_and_markup(params)
         old = self.messages[key]
-        if old.get("text") == update["text"] and old.get("reply_markup") == update.get(
-            "reply_markup"
-        ):
+        if all(old.get(k) == update.get(k) for k in ("text", "entities", "reply_markup")):
             raise ApiError(400, "Bad Request: message is not modified")
-        message = {k: v for k, v in old.items() if k != "reply_markup"} | update
+        message = {k: v for k, v in old.items() if k not in ("reply_markup", "entities")} | update
         self.messages[key] = message
         return message
 
@@ -294,17 +292,20 @@ class FakeBotApi:
         return int(self.clock.now().timestamp())
 
     def _text_and_markup(self, params: JSON) -> JSON:
-        text = params.get("text", "")
+        text, entities = params.get("text", ""), []
         if params.get("parse_mode") == "HTML":
             try:
-                text = to_plain_text(text)
+                parsed = parse(text)
             except HtmlError as exc:
                 raise ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+            text, entities = parsed.text, parsed.entities
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if _utf16_len(text) > MAX_TEXT:
             raise ApiError(400, "Bad Request: message is too long")
         out: JSON = {"text": text}
+        if entities:  # as Telegram answers: only the date_time ones are kept here
+            out["entities"] = entities
         markup = params.get("reply_markup")
         if markup:
             for row in markup.get("inline_keyboard", []):

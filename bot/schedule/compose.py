@@ -25,16 +25,10 @@ from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
 from bot.telegram.limits import fit
-from bot.text import cldr
-from bot.text.dates import (
-    clock_time,
-    date_range,
-    day_with_weekday,
-    days_until,
-    partial_date,
-    time_in,
-)
+from bot.text.dates import date_range, days_until, partial_date, starts_in
 from bot.text.i18n import I18n, Translator
+from bot.text.markup import fill
+from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
 from bot.views.common import KIND_ICONS, KIND_LABELS
 
@@ -164,34 +158,31 @@ def _change(
     view = views.get(series.partnership_id)
     was = change.occurrence.replace(tzinfo=zone_of_series)
     title = series.title.get(tr.lang)
-    old = f"{day_with_weekday(tr, was.astimezone(zone))}, {time_in(tr, was, zone)}"
+    old = when(tr, was, zone)
     if change.moved_to is None:
-        return (
-            "❌ <b>"
-            + escape(tr.gettext("Cancelled: {title} on {when}").format(title=title, when=old))
-            + "</b>"
-        )
+        cancelled = tr.gettext("Cancelled: {title} on {when}")
+        return "❌ <b>" + fill(cancelled, title=escape(title), when=old) + "</b>"
     start = change.moved_to.replace(tzinfo=zone_of_series)
     occ = Occurrence(series, change.occurrence, start, start, moved=True)
     return "\n".join(
         [
             "🔁 <b>" + escape(tr.gettext("Moved: {title}").format(title=title)) + "</b>",
             _when(occ, view, tr, zone),
-            escape(tr.gettext("(instead of {when})").format(when=old)),
+            fill(tr.gettext("(instead of {when})"), when=old),
         ]
     )
 
 
 def _when(occ: Occurrence, view: PartnershipView | None, tr: Translator, zone: ZoneInfo) -> str:
-    local = occ.start.astimezone(zone)
-    text = f"{day_with_weekday(tr, local)}, {time_in(tr, occ.start, zone)}"
+    """HTML: the reader's day and time, then each town's time (both stay on the post)."""
+    text = when(tr, occ.start, zone)
     if view is not None:
         towns = [
-            time_in(tr, occ.start, ZoneInfo(t.timezone), t.name.get(tr.lang))
+            time_there(tr, occ.start, ZoneInfo(t.timezone), t.name.get(tr.lang))
             for t in (view.north, view.south)
         ]
         text += "\n" + " · ".join(towns)
-    return escape(text)
+    return text
 
 
 def _invitation(
@@ -241,19 +232,17 @@ def _clock_change(
     notes = []
     for town in (view.north, view.south):
         there = ZoneInfo(town.timezone)
-        now_local, then_local = occ.start.astimezone(there), before.astimezone(there)
         if _gap(occ.start, there, home) != _gap(before, there, home):
+            said = tr.gettext(
+                "The clocks changed: in {town} the meeting is now at {time} (last time {before})."
+            )
             notes.append(
                 "⚠️ "
-                + escape(
-                    tr.gettext(
-                        "The clocks changed: in {town} the meeting is now at {time} "
-                        "(last time {before})."
-                    ).format(
-                        town=town.name.get(tr.lang),
-                        time=clock_time(tr, now_local),
-                        before=clock_time(tr, then_local),
-                    )
+                + fill(
+                    said,
+                    town=escape(town.name.get(tr.lang)),
+                    time=clock_there(tr, occ.start, there),
+                    before=clock_there(tr, before, there),
                 )
             )
     return notes
@@ -267,7 +256,7 @@ def _meeting_reminder(
     zone: ZoneInfo,
     now: datetime,
 ) -> str:
-    left = cldr.relative(occ.start - now, tr.lang)
+    left = starts_in(tr, occ.start, now, zone)
     lines = [
         "⏰ <b>"
         + escape(
@@ -306,10 +295,8 @@ def _event(
         + "</b>",
         escape(event.title.get(tr.lang)),
     ]
-    when = date_range(tr, event.starts, event.ends)
-    if start is not None:
-        when = f"{day_with_weekday(tr, start.astimezone(zone))}, {time_in(tr, start, zone)}"
-    lines.append("📅 " + escape(when))
+    dated = escape(date_range(tr, event.starts, event.ends))
+    lines.append("📅 " + (when(tr, start, zone) if start is not None else dated))
     if event.online:
         lines.append("📍 " + escape(tr.gettext("online")))
     elif event.place is not None:

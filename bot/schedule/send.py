@@ -242,7 +242,7 @@ class Dispatcher:
             self.hold_until = until
 
     async def _reader(self, chat_id: int) -> Reader:
-        prefs = await self.storage.preferences.chat(chat_id)
+        prefs = await self.storage.preferences.for_posts(chat_id)
         zone = ZoneInfo(prefs.timezone) if prefs.timezone else self.home
         return Reader.of(prefs.languages, zone, self.i18n)
 

@@ -17,9 +17,10 @@ from bot.model.domain import PartnershipView, Phase, Programme
 from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row, page_of
-from bot.text.dates import date_range, day_with_weekday, days_until, time_in
+from bot.text.dates import date_range, days_until
 from bot.text.i18n import Translator
 from bot.text.markup import escape
+from bot.text.moments import time_there, when
 from bot.text.search import terms
 from bot.views.common import KIND_ICONS, KIND_LABELS, example_label
 
@@ -88,20 +89,22 @@ def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now:
 def _when(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:
     if item.start is None:
         text = escape(date_range(tr, item.starts, item.ends))
+        if item.starts.year is None and (item.ends is None or item.ends.year is None):
+            text += f" ({escape(tr.gettext('year not given'))})"  # as /milestones says it
         first = item.starts.as_date()
         if first is not None and item.is_upcoming(now, zone):
             text += f" ({escape(days_until(tr, first, now.astimezone(zone).date()))})"
         return text
     local = item.start.astimezone(zone)
-    text = f"{escape(day_with_weekday(tr, local))}, {escape(time_in(tr, item.start, zone))}"
+    text = when(tr, item.start, zone)
     if item.is_upcoming(now, zone):
         text += f" ({escape(days_until(tr, local.date(), now.astimezone(zone).date()))})"
     if item.partnership_id and (view := ctx.partnerships.get(item.partnership_id)):
         towns = [
-            time_in(tr, item.start, ZoneInfo(town.timezone), town.name.get(tr.lang))
+            time_there(tr, item.start, ZoneInfo(town.timezone), town.name.get(tr.lang))
             for town in (view.north, view.south)
         ]
-        text += "\n     " + escape(" · ".join(towns))
+        text += "\n     " + " · ".join(towns)
     return text
 
 

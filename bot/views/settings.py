@@ -12,8 +12,8 @@ from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import PickLanguage, button
 from bot.telegram.limits import Keyboard, fit
 from bot.text import cldr
-from bot.text.dates import clock_time
 from bot.text.i18n import Translator
+from bot.text.moments import clock_there
 
 
 def language_name(lang: str) -> str:
@@ -61,12 +61,12 @@ def zone_status(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
     return tr.gettext(
         "Times are shown in {zone} (now {time} there). Change it with /timezone and a zone "
         "or a town, for example /timezone America/La_Paz or /timezone Mtwara."
-    ).format(zone=escape(zone.key), time=escape(clock_time(tr, now.astimezone(zone))))
+    ).format(zone=escape(zone.key), time=clock_there(tr, now, zone))
 
 
 def zone_set(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
     return tr.gettext("Done: times are now shown in {zone} (now {time} there).").format(
-        zone=escape(zone.key), time=escape(clock_time(tr, now.astimezone(zone)))
+        zone=escape(zone.key), time=clock_there(tr, now, zone)
     )
 
 

@@ -10,6 +10,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from bot.model.chats import TargetKind
+from bot.model.country_languages import languages_of
 from bot.model.domain import PartnershipView, Phase, Programme
 from bot.model.reminders import ReminderSettings
 from bot.telegram.callbacks import Subscribe, TargetCode, Unsubscribe, button
@@ -17,6 +18,7 @@ from bot.telegram.limits import Keyboard, fit
 from bot.text.i18n import Translator
 from bot.text.search import fold
 from bot.views.milestones import find_phase
+from bot.views.settings import language_in_text
 
 CODES = {
     TargetKind.PARTNERSHIP: TargetCode.PARTNERSHIP,
@@ -84,6 +86,25 @@ def describe(
     if kind == TargetKind.PARTNERSHIP and target_id in views:
         return views[target_id].pair_name(tr.lang)
     return target_id
+
+
+def default_languages(views: Sequence[PartnershipView], admins: str) -> tuple[str, ...]:
+    """A partnership's two towns' languages (Bonn – La Paz: de, es), else the admin's. The
+    admin's first when it is one of them: a group's replies come in its first language."""
+    towns = languages_of(town.country for v in views for town in (v.north, v.south))
+    if admins in towns:
+        return (admins, *(lang for lang in towns if lang != admins))
+    return towns or (admins,)
+
+
+def default_languages_note(languages: Sequence[str], tr: Translator) -> str:
+    """Said once, at /subscribe: which languages the chat's posts come in, and how to change."""
+    names = ", ".join(language_in_text(lang, tr) for lang in languages)
+    return escape(
+        tr.gettext("My posts here will be in {languages}. Change that with /language.").format(
+            languages=names
+        )
+    )
 
 
 def not_in_network(tr: Translator) -> str:
