@@ -16,7 +16,7 @@ from bot.telegram.callbacks import (
     button,
     on_press,
 )
-from bot.telegram.commands import names
+from bot.telegram.commands import command, names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import compact_query, page_of
@@ -39,9 +39,9 @@ async def partner_command(update: Update, context: BotContext) -> None:
             update,
             escape(
                 reader.tr.gettext(
-                    "Type a town, country, topic or phase after /partner, for example "
-                    "/partner kedougou, or browse:"
-                )
+                    "Type a town, country, topic or phase after /{cmd_partner}, for example "
+                    "/{cmd_partner} kedougou, or browse:"
+                ).format(cmd_partner=command("partner").name_in(reader.tr.lang))
             ),
             view.browse_keyboard(reader.tr),
         )
@@ -53,8 +53,8 @@ async def partner_command(update: Update, context: BotContext) -> None:
             escape(
                 reader.tr.gettext(
                     "Please type letters or numbers: a town, country, topic or phase, for example "
-                    "/partner kedougou."
-                )
+                    "/{cmd_partner} kedougou."
+                ).format(cmd_partner=command("partner").name_in(reader.tr.lang))
             ),
         )
         return

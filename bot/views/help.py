@@ -33,8 +33,9 @@ def help_text(tr: Translator, languages: tuple[str, ...], zone: str, bot_name: s
         tr.gettext("In any chat, type @{bot} and a town to share a partnership card there.").format(
             bot=escape(bot_name)
         ),
-        tr.gettext("I reply in {language}. Change it with /language.").format(
-            language=escape(", ".join(language_in_text(lang, tr) for lang in languages))
+        tr.gettext("I reply in {language}. Change it with /{cmd_language}.").format(
+            language=escape(", ".join(language_in_text(lang, tr) for lang in languages)),
+            cmd_language=command("language").name_in(tr.lang),
         ),
         tr.gettext("Times are shown in the time zone {zone}.").format(zone=escape(zone)),
         tr.gettext("In a group chat, only the group's administrators can change its settings."),

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
 from bot.telegram.callbacks import PhaseMilestones, button
+from bot.telegram.commands import command
 from bot.telegram.limits import Keyboard, fit
 from bot.text.dates import days_until, partial_date
 from bot.text.i18n import Translator
@@ -123,7 +124,13 @@ def render_overview(
         lines = [phase_heading(phase, programmes.get(phase.programme_id), tr)]
         lines += [milestone_line(m, tr, today) for m in open_ones[:OPEN_SHOWN]]
         parts.append("\n".join(lines))
-    parts.append(escape(tr.gettext("All milestones of a phase: /milestones 4, or pick one:")))
+    parts.append(
+        escape(
+            tr.gettext("All milestones of a phase: /{cmd_milestones} 4, or pick one:").format(
+                cmd_milestones=command("milestones").name_in(tr.lang)
+            )
+        )
+    )
     return fit("\n\n".join(parts))
 
 
@@ -131,8 +138,13 @@ def unknown_phase(text: str, phases: Sequence[Phase], tr: Translator) -> str:
     names = ", ".join(escape(p.name.get(tr.lang)) for p in phases)
     return fit(
         tr.gettext(
-            "I know no phase “{given}”. Type a number such as /milestones 4, or pick one: {phases}"
-        ).format(given=escape(text[:40]), phases=names)
+            "I know no phase “{given}”. Type a number such as /{cmd_milestones} 4, or pick one: "
+            "{phases}"
+        ).format(
+            given=escape(text[:40]),
+            phases=names,
+            cmd_milestones=command("milestones").name_in(tr.lang),
+        )
     )
 
 
