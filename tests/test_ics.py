@@ -112,6 +112,8 @@ def test_the_zone_is_described_over_the_whole_rule(i18n: I18n) -> None:
     ics = series_ics(SERIES["weekly, ends by UNTIL"], i18n.translator("en"), NOW)
     [zone] = icalendar.Calendar.from_ical(ics).walk("VTIMEZONE")
     assert zone["TZID"] == "America/La_Paz"
+    [event] = icalendar.Calendar.from_ical(ics).walk("VEVENT")  # UNTIL in UTC, as RFC 5545 says
+    assert event["RRULE"]["UNTIL"] == [datetime(2029, 1, 1, 4, tzinfo=UTC)]
     ics = series_ics(BONN, i18n.translator("en"), NOW)  # no end: twenty years of changes
     [zone] = icalendar.Calendar.from_ical(ics).walk("VTIMEZONE")
     text = zone.to_ical().decode().replace("\r\n ", "")  # DTSTART and RDATE, unfolded

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -66,6 +66,14 @@ def event_ics(event: Event, tr: Translator, now: datetime) -> bytes | None:
     return _finish(calendar, first, last)
 
 
+def _utc(until: date | datetime, zone: ZoneInfo) -> datetime:
+    if not isinstance(until, datetime):  # a date: through the end of that day
+        until = datetime.combine(until, datetime.max.time().replace(microsecond=0))
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=zone)
+    return until.astimezone(UTC)
+
+
 SERIES_HORIZON_YEARS = 20
 """A rule without an end: its VTIMEZONE lists the zone's changes this far ahead."""
 
@@ -87,6 +95,8 @@ def series_ics(
     first, held = next_start(series, now)
     if "COUNT" in rule and held:
         rule["COUNT"] = [max(1, int(rule["COUNT"][0]) - held)]
+    if "UNTIL" in rule:  # stored as local time; RFC 5545 wants UTC beside a TZID'd DTSTART
+        rule["UNTIL"] = [_utc(u, zone) for u in rule["UNTIL"]]
     vevent = icalendar.Event()
     vevent.add("uid", f"series-{series.id}@partnerbot")
     vevent.add("dtstamp", now)
