@@ -113,6 +113,7 @@ def register(application: BotApplication) -> None:
     topics.register(application)
     settings.register(application)
     start.register(application)
+    partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)
     application.add_error_handler(errors.on_error)
 
@@ -147,13 +148,14 @@ async def _post_shutdown(application: BotApplication) -> None:
 
 
 async def _publish_commands(application: BotApplication) -> None:
-    """Telegram's command menu, per language; English also as the default for everyone else."""
+    """Telegram's command menu, per language with that language's names; English also as the
+    default for everyone else."""
     i18n = application.bot_data.i18n
     assert i18n is not None
     try:
         for lang in (None, *LANGUAGES):
             tr = i18n.translator(lang or FALLBACK)
-            commands = [BotCommand(c.name, tr.gettext(c.description)) for c in COMMANDS]
+            commands = [BotCommand(c.name_in(tr.lang), tr.gettext(c.description)) for c in COMMANDS]
             await application.bot.set_my_commands(commands, language_code=lang)
     except TelegramError:
         log.warning("could not publish the command list; the bot works without it", exc_info=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
@@ -21,9 +20,10 @@ from bot.telegram.callbacks import (
     Period,
     on_press,
 )
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import compact_query
-from bot.text.i18n import I18n
+from bot.text.keywords import Tense, tense_words
 from bot.text.reader import Reader
 from bot.text.search import fold
 from bot.views import exchanges as view
@@ -34,15 +34,10 @@ from storage.cache import NETWORK
 async def exchanges_command(update: Update, context: BotContext) -> None:
     words = joined_args(context.args)
     first, _, rest = words.partition(" ")
-    past = fold(first) in _past_words(context.i18n)
-    query = compact_query(rest if past else words, ExchangePage.room())
+    tense = tense_words(context.i18n).get(fold(first))  # "past", "vergangene", "próximos"
+    past = tense is Tense.PAST
+    query = compact_query(rest if tense else words, ExchangePage.room())
     await _show(update, context, page=0, past=past, filter_=query)
-
-
-@cache
-def _past_words(i18n: I18n) -> frozenset[str]:
-    """'past' in every language, folded: the catalogs do not change while the bot runs."""
-    return frozenset({fold(i18n.translator(lang).gettext("past")) for lang in LANGUAGES} | {"past"})
 
 
 async def page_button(update: Update, context: BotContext, data: ExchangePage) -> None:
@@ -200,7 +195,7 @@ async def ics_button(update: Update, context: BotContext, data: CalendarFile) ->
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("exchanges", exchanges_command))
+    application.add_handler(CommandHandler(names("exchanges"), exchanges_command))
     application.add_handler(on_press(ExchangePage, page_button))
     application.add_handler(on_press(CalendarFile, ics_button))
     application.add_handler(on_press(PartnerExchanges, partnership_button))

@@ -9,11 +9,12 @@ from telegram import Chat, ChatMember, ChatMemberUpdated, Update
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.model.chats import TargetKind
-from bot.model.reminders import parse_reminders
 from bot.telegram.callbacks import Subscribe, Unsubscribe, on_press
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
+from bot.text.keywords import read_reminders
 from bot.views import subscriptions as view
 from handlers.common import follow_here, here, joined_args, show
 
@@ -216,15 +217,14 @@ async def reminders_command(update: Update, context: BotContext) -> None:
     if args:
         if not await allowed_to_change(update, context):
             return
-        parsed = parse_reminders(args)
+        parsed = read_reminders(context.i18n, args)
         if parsed is None:
             await show(
                 update,
                 escape(
-                    reader.tr.gettext(
-                        "I did not understand that. For deadlines send whole days, for example "
-                        "/reminders 14 3 1; for meetings send /reminders meetings 1d 1h."
-                    )
+                    reader.tr.gettext("I did not understand that.")
+                    + "\n"
+                    + view.reminders_usage(reader.tr)
                 ),
             )
             return
@@ -276,10 +276,10 @@ async def migrated(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("subscribe", subscribe_command))
-    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
-    application.add_handler(CommandHandler("subscriptions", subscriptions_command))
-    application.add_handler(CommandHandler("reminders", reminders_command))
+    application.add_handler(CommandHandler(names("subscribe"), subscribe_command))
+    application.add_handler(CommandHandler(names("unsubscribe"), unsubscribe_command))
+    application.add_handler(CommandHandler(names("subscriptions"), subscriptions_command))
+    application.add_handler(CommandHandler(names("reminders"), reminders_command))
     application.add_handler(on_press(Subscribe, subscribe_button))
     application.add_handler(on_press(Unsubscribe, unsubscribe_button))
     application.add_handler(ChatMemberHandler(member_update, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -8,9 +8,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from bot.telegram.callbacks import PhaseMilestones, on_press
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import fit
 from bot.text.i18n import Translator
+from bot.text.keywords import find_phase
 from bot.text.markup import escape
 from bot.views import milestones as view
 from handlers.common import joined_args, kept_reply, show
@@ -45,7 +47,7 @@ async def _render(
     if not wanted:
         pending = view.open_phases(phases, milestones, today)
         return view.render_overview(pending, programmes, tr, today), keyboard
-    phase = view.phase_by_id(phases, wanted) if exact else view.find_phase(phases, wanted)
+    phase = view.phase_by_id(phases, wanted) if exact else find_phase(phases, wanted)
     if phase is None:
         return view.unknown_phase(wanted, phases, tr), keyboard
     text = view.render_phase(phase, programmes.get(phase.programme_id), milestones, tr, today)
@@ -63,6 +65,6 @@ async def phases_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("milestones", milestones_command))
-    application.add_handler(CommandHandler("phases", phases_command))
+    application.add_handler(CommandHandler(names("milestones"), milestones_command))
+    application.add_handler(CommandHandler(names("phases"), phases_command))
     application.add_handler(on_press(PhaseMilestones, phase_button))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import CommandHandler, InlineQueryHandler
+from telegram.ext import CommandHandler, InlineQueryHandler, MessageHandler, filters
 
 from bot.telegram import answers
 from bot.telegram.callbacks import (
@@ -16,12 +16,14 @@ from bot.telegram.callbacks import (
     button,
     on_press,
 )
+from bot.telegram.commands import command, names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import compact_query, page_of
 from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.text.search import country_name
+from bot.views import help as help_view
 from bot.views import partners as view
 from handlers.common import Reply, here, joined_args, kept_reply, show
 
@@ -37,9 +39,9 @@ async def partner_command(update: Update, context: BotContext) -> None:
             update,
             escape(
                 reader.tr.gettext(
-                    "Type a town, country, topic or phase after /partner, for example "
-                    "/partner kedougou, or browse:"
-                )
+                    "Type a town, country, topic or phase after /{cmd_partner}, for example "
+                    "/{cmd_partner} kedougou, or browse:"
+                ).format(cmd_partner=command("partner").name_in(reader.tr.lang))
             ),
             view.browse_keyboard(reader.tr),
         )
@@ -51,12 +53,43 @@ async def partner_command(update: Update, context: BotContext) -> None:
             escape(
                 reader.tr.gettext(
                     "Please type letters or numbers: a town, country, topic or phase, for example "
-                    "/partner kedougou."
-                )
+                    "/{cmd_partner} kedougou."
+                ).format(cmd_partner=command("partner").name_in(reader.tr.lang))
             ),
         )
         return
     await _list(update, context, PartnerList(0, ListBy.QUERY, query))
+
+
+async def plain_text(update: Update, context: BotContext) -> None:
+    """Text that is no command, in a private chat: a /partner search when it finds
+    partnerships or a close name ("Mtwara", "mtwra"), else a one-line hint ("hola")."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    query = compact_query(message.text, SOURCE_ROOM)
+    reader = await context.reader(update)
+    if query:
+        wanted = PartnerList(0, ListBy.QUERY, query)
+        reply = await kept_reply(
+            context,
+            ("partner-typed", wanted, reader.tr.lang),
+            lambda: _render_typed(context, reader.tr, wanted),
+        )
+        if reply is not None:
+            await show(update, *reply)
+            return
+    await show(update, escape(help_view.plain_text_hint(reader.tr)))
+
+
+async def _render_typed(context: BotContext, tr: Translator, wanted: PartnerList) -> Reply | None:
+    """The /partner answer when it has something to offer; None when it has not."""
+    network = context.storage.network
+    if (await network.search.search(wanted.value, 1))[1] == 0 and not (
+        await network.search.suggest(wanted.value, tr.lang)
+    ):
+        return None
+    return await _render_list(context, tr, wanted)
 
 
 async def list_button(update: Update, context: BotContext, data: PartnerList) -> None:
@@ -96,6 +129,10 @@ async def _render_list(context: BotContext, tr: Translator, wanted: PartnerList)
         shown_ids, total = list(shown), len(everything)
     else:
         return None
+    if total == 0 and kind is not ListBy.QUERY:  # a phase or country button: say so plainly
+        what = await _describe(context, kind, value, tr.lang)
+        text = tr.gettext("No partnership is in “{what}” yet.").format(what=what)
+        return fit(escape(text)), view.browse_keyboard(tr)
     if total == 0:
         return await _nothing_found(context, value, tr)
     if total == 1 and kind is ListBy.QUERY:
@@ -122,7 +159,7 @@ async def _describe(context: BotContext, kind: ListBy, value: str, lang: str) ->
 
 
 async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Reply:
-    close = await context.storage.network.search.suggest(typed)
+    close = await context.storage.network.search.suggest(typed, tr.lang)
     text = tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
         text += " " + tr.gettext("Did you mean {names}?").format(names=", ".join(close))
@@ -167,7 +204,11 @@ async def browse_button(update: Update, context: BotContext, data: Browse) -> No
     else:
         text = reader.tr.gettext("Partnerships by phase:")
         await show(
-            update, escape(text), view.phase_list_keyboard(await network.phases(), reader.tr)
+            update,
+            escape(text),
+            view.phase_list_keyboard(
+                await network.phases(), await network.phase_counts(), reader.tr
+            ),
         )
 
 
@@ -198,8 +239,15 @@ async def inline_query(update: Update, context: BotContext) -> None:
     await query.answer(results, cache_time=60, is_personal=True)
 
 
+def register_plain_text(application: BotApplication) -> None:
+    """After every other message handler (a pending question's answer comes first)."""
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, plain_text)
+    )
+
+
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("partner", partner_command))
+    application.add_handler(CommandHandler(names("partner"), partner_command))
     application.add_handler(on_press(PartnerList, list_button))
     application.add_handler(on_press(PartnerCard, card_button))
     application.add_handler(on_press(Browse, browse_button))

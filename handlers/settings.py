@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import PickLanguage, answer_unusable, on_press
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.permissions import allowed_to_change
 from bot.text.i18n import supported_language
@@ -91,6 +92,6 @@ async def timezone_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("timezone", timezone_command))
-    application.add_handler(CommandHandler("language", language_command))
+    application.add_handler(CommandHandler(names("timezone"), timezone_command))
+    application.add_handler(CommandHandler(names("language"), language_command))
     application.add_handler(on_press(PickLanguage, language_button))

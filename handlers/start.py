@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.views import help as view
 from handlers.common import show
@@ -23,5 +24,5 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler(names("start"), start))
+    application.add_handler(CommandHandler(names("help"), help_command))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.permissions import allowed_to_change
 from bot.views import topics as view
@@ -31,4 +32,4 @@ async def topic_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler("topic", topic_command))
+    application.add_handler(CommandHandler(names("topic"), topic_command))

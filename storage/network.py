@@ -226,6 +226,12 @@ class NetworkRepository:
         async with self.db.conn.execute(sql) as cur:
             return [(row[0], row[1]) for row in await cur.fetchall()]
 
+    async def phase_counts(self) -> dict[str, int]:
+        """How many partnerships each phase has (phases without any are left out)."""
+        sql = "SELECT phase_id, count(*) FROM partnerships WHERE phase_id IS NOT NULL GROUP BY 1"
+        async with self.db.conn.execute(sql) as cur:
+            return {row[0]: row[1] for row in await cur.fetchall()}
+
     async def partnership_ids(
         self, *, country: str | None = None, phase_id: str | None = None
     ) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.model.domain import PartnershipView
+from bot.model.domain import LANGUAGES, PartnershipView
 from bot.text.search import Names, document, fts_query
 from storage.cache import NETWORK
 from storage.db import Database
@@ -125,20 +125,21 @@ class SearchIndex:
             )
         return self._reader is not None
 
-    async def suggest(self, text: str) -> list[str]:
-        """Names close to what was typed (see bot.text.search.Names), from a name index kept
-        until the data changes: here (a save) or in another process (an import)."""
+    async def suggest(self, text: str, lang: str | None = None) -> list[str]:
+        """Names close to what was typed, as a reader of `lang` is shown them (see
+        bot.text.search.Names), from a name index kept until the data changes: here (a
+        save) or in another process (an import)."""
         # The network's epoch moves with its data only, not with the outbox's writes (a
         # post sent must not cost a rebuild); without one, SQLite's own counter.
         epoch = self.db.network_epoch()
         version = (self._saves, epoch if epoch is not None else await self.db.data_version())
         if self._names is not None and self._names[0] == version:
-            return self._names[1].suggest(text)
+            return self._names[1].suggest(text, lang)
         building = self._building.get(version)
         if building is None:  # one build per version, however many typos arrive meanwhile
             building = self._building[version] = asyncio.ensure_future(self._build(version))
             building.add_done_callback(lambda _: self._building.pop(version, None))
-        return (await asyncio.shield(building)).suggest(text)
+        return (await asyncio.shield(building)).suggest(text, lang)
 
     async def _build(self, version: tuple[int, int]) -> Names:
         mark = self.db.read_mark()
@@ -149,16 +150,21 @@ class SearchIndex:
             self._names = (version, names)
         return names
 
-    async def _candidates(self) -> list[str]:
-        """Every variant of every town's and topic's name, towns first, in insertion order."""
+    async def _candidates(self) -> list[tuple[str, str | None]]:
+        """Every town's and topic's name as each language shows it (None: one name for
+        all), towns first, in insertion order."""
         rows = await self.db.conn.execute_fetchall(
             "SELECT name FROM (SELECT name, 0 AS kind, rowid AS n FROM municipalities "
             "UNION ALL SELECT name, 1, rowid FROM topics) ORDER BY kind, n"
         )
-        names: list[str] = []
+        names: list[tuple[str, str | None]] = []
         for (stored,) in rows:  # a JSON text, or a JSON object of language to text
             value = json.loads(stored)
-            names.extend(value.values() if isinstance(value, dict) else [value])
+            if isinstance(value, dict):  # as LocalizedText.get: else the original, the first
+                original = next(iter(value.values()))
+                names.extend((value.get(lang, original), lang) for lang in LANGUAGES)
+            else:
+                names.append((value, None))
         return names
 
 

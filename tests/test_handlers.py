@@ -9,6 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import CommandHandler
 
+from bot.telegram.commands import command
 from handlers import fallback
 from tests.conftest import COORDINATOR, Driver
 
@@ -25,7 +26,8 @@ WELCOME = {
 async def test_start_answers_in_the_telegram_language(bot: Driver, lang: str) -> None:
     [reply] = await bot.send("/start", user=bot.user(language_code=lang))
     assert reply["text"].startswith(WELCOME[lang])
-    assert "/language" in reply["text"] and "/help" in reply["text"]
+    shown = {f"/{command(name).name_in(lang)} – " for name in ("language", "help")}
+    assert all(name in reply["text"] for name in shown)  # the reader's own names
 
 
 async def test_unsupported_telegram_language_falls_back_to_english(bot: Driver) -> None:
@@ -109,7 +111,7 @@ async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> N
 async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver) -> None:
     [reply] = await bot.send("/frobnicate now", user=bot.user(language_code="de"))
     assert reply["text"] == (
-        "Den Befehl /frobnicate kenne ich nicht. Senden Sie /help, um zu sehen, was ich kann."
+        "Den Befehl /frobnicate kenne ich nicht. Senden Sie /hilfe, um zu sehen, was ich kann."
     )
     group = bot.group(-1002)
     assert await bot.send("/otherbots_command", chat=group) == []
@@ -124,11 +126,12 @@ async def test_commands_are_published_per_language(bot: Driver) -> None:
         if c.method == "setMyCommands"
     }
     assert set(published) == {None, "en", "de", "es", "fr", "pt"}
-    names = [c["command"] for c in published["de"]]
-    assert names[:5] == ["milestones", "phases", "exchanges", "partner", "timezone"]
-    assert {"subscribe", "unsubscribe", "subscriptions", "reminders", "language"} <= set(names)
+    names = [c["command"] for c in published["de"]]  # each language's own names
+    assert names[:5] == ["meilensteine", "phasen", "austausch", "partner", "zeitzone"]
+    assert {"abonnieren", "abbestellen", "abos", "erinnerungen", "sprache"} <= set(names)
     by_name = {c["command"]: c["description"] for c in published["fr"]}
-    assert by_name["language"] == "Choisir la langue de mes réponses"
+    assert by_name["langue"] == "Choisir la langue de mes réponses"
+    assert [c["command"] for c in published["en"]][:3] == ["milestones", "phases", "exchanges"]
     assert published["es"][3]["description"] == "Buscar alianzas por ciudad, país o tema"
     assert published[None] == published["en"]
 

@@ -10,7 +10,8 @@ from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import PartialDate
 from bot.text.dates import days_until
 from bot.text.i18n import I18n
-from bot.views.milestones import find_phase, is_done, is_open
+from bot.text.keywords import find_phase
+from bot.views.milestones import is_done, is_open
 from storage.store import seed_yaml
 from tests.conftest import Driver
 

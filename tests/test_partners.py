@@ -361,3 +361,60 @@ async def test_an_in_memory_database_is_searched_through_its_one_connection() ->
     [card] = await network.search.cards(["passau-kedougou"])
     assert card.south.name.original == "Département Kédougou"
     await db.close()
+
+
+async def test_every_phase_button_lists_its_partnerships_or_says_none(bot: Driver) -> None:
+    """Each phase button leads to that phase: its partnerships, or a plain "none yet";
+    never a search for its id, an id, or a suggestion in another language."""
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    phases = await storage.network.phases()
+    spanish = bot.user(language_code="es")
+    [start] = await bot.send("/partner", user=spanish)
+    [listing] = await bot.press(start, "pb:p", user=spanish)
+    buttons = [k for row in listing["reply_markup"]["inline_keyboard"] for k in row]
+    assert len(buttons) == len(phases) >= 7
+    for phase, key in zip(phases, buttons, strict=True):
+        in_phase = await storage.network.partnership_ids(phase_id=phase.id)
+        assert key["text"] == f"{phase.name.get('es')} ({len(in_phase)})"
+        [reply] = await bot.press(listing, key["callback_data"], user=spanish)
+        text = reply["text"]
+        assert phase.name.get("es") in text and f"«{phase.id}»" not in text
+        assert f"“{phase.id}”" not in text and "coincide" not in text
+        if in_phase:
+            assert text.startswith(f"{len(in_phase)} alianza")
+        else:
+            assert text == f"Ninguna alianza está en «{phase.name.get('es')}» todavía."
+
+
+def test_suggestions_are_names_the_reader_is_shown() -> None:
+    names = Names(
+        [
+            ("Îlots de chaleur", "fr"),
+            ("Islas de calor", "es"),
+            ("Ilhas de calor", "pt"),
+            "Mtwara",
+        ]
+    )
+    assert names.suggest("ilots", "es") == [] and names.suggest("ilots", "fr") == [
+        "Îlots de chaleur"
+    ]
+    assert names.suggest("islas de calr", "es") == ["Islas de calor"]
+    assert names.suggest("ilhas de calr", "pt") == ["Ilhas de calor"]
+    assert names.suggest("islas", "fr") == [] and names.suggest("islas", "de") == []
+    assert names.suggest("mtwra", "de") == ["Mtwara"]  # a town: every language's name
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "es", "fr", "pt"])
+async def test_did_you_mean_offers_only_the_readers_language(bot: Driver, lang: str) -> None:
+    topics = dataset_from_yaml(seed_yaml()).topics
+    shown = {t.name.get(lang) for t in topics}
+    others = {v for t in topics for code, v in t.name.variants if v not in shown}
+    for typed in ("pilot", "ilots", "recyclage", "reciclaje", "biodiversitat", "calor"):
+        [reply] = await bot.send(f"/partner {typed}", user=bot.user(language_code=lang))
+        offered = [
+            k["text"]
+            for row in (reply.get("reply_markup") or {}).get("inline_keyboard", [])
+            for k in row
+        ]
+        assert not set(offered) & others, (lang, typed, offered)

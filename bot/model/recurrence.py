@@ -34,6 +34,7 @@ MAX_STEPS = 100_000
 MAX_PER_WINDOW = 1_000
 """Meetings one expansion gives: the longest window (planning's 90 days, widened by the
 reach of moves) holds some 150 daily ones."""
+_ENDS = re.compile(r"(?:^|;)\s*(?:UNTIL|COUNT)\s*=", re.IGNORECASE)  # a rule that ends
 _ONE_VALUE = ("BYHOUR", "BYMINUTE", "BYSECOND")  # more than one: several meetings a day
 # RFC 5545's rule parts: dateutil knows more (BYEASTER), calendars do not
 _PARTS = frozenset(
@@ -158,3 +159,29 @@ def _walk(rule: rrule, low: datetime, high: datetime) -> list[datetime]:
             if len(found) == MAX_PER_WINDOW:
                 break
     return found
+
+
+def next_start(series: MeetingSeries, now: datetime) -> tuple[datetime, int]:
+    """The rule's first start (naive local) of a meeting not over by `now`, and how many
+    came before it; the last start if all are over, the first if the rule gives none
+    (bounded by MAX_STEPS, as every walk)."""
+    if not _usable(series.rrule):
+        return series.dtstart, 0
+    # A meeting still running counts as ahead: an hour-long one at 15:00 at 15:30.
+    last = None
+    for held, local in enumerate(islice(parsed_rule(series), MAX_STEPS)):
+        if _at(series, local)[1] > now:
+            return local, held
+        last = (local, held)
+    return last or (series.dtstart, 0)
+
+
+def last_start(series: MeetingSeries, after: datetime) -> datetime | None:
+    """The rule's last start (naive local) when it ends (UNTIL or COUNT) within MAX_STEPS
+    starts; None for a rule without an end."""
+    if not _usable(series.rrule) or not _ENDS.search(series.rrule):
+        return None
+    last = None
+    for local in islice(parsed_rule(series), MAX_STEPS):
+        last = local
+    return last if last is not None and last >= after else after

@@ -1,7 +1,12 @@
-"""The bot's commands, in one list: /help, /start and Telegram's command menu read it."""
+"""The bot's commands, in one table: /help, /start, the handlers and Telegram's command
+menu read it. A command is one row: its English name, what it does (translated where
+shown), and its name in the other languages (ASCII, lower case, no accents: Telegram
+takes [a-z0-9_] only). Every name of every language is accepted in every chat; each
+language's menu and help show its own."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.text.i18n import N_
@@ -10,22 +15,119 @@ from bot.text.i18n import N_
 @dataclass(frozen=True)
 class CommandSpec:
     name: str
+    """The English name, also the command's identity."""
     description: str
     """Marked for translation; translated where shown."""
+    de: str | None = None
+    es: str | None = None
+    fr: str | None = None
+    pt: str | None = None
+
+    def name_in(self, lang: str) -> str:
+        """The name a reader of `lang` is shown (English where none is given)."""
+        localized: str | None = getattr(self, lang) if lang in ("de", "es", "fr", "pt") else None
+        return localized or self.name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it is accepted by, English first."""
+        return tuple(dict.fromkeys(n for n in (self.name, self.de, self.es, self.fr, self.pt) if n))
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("milestones", N_("Milestones and deadlines of the phases")),
-    CommandSpec("phases", N_("The phases of the network")),
-    CommandSpec("exchanges", N_("Upcoming visits, workshops and meetings")),
-    CommandSpec("partner", N_("Find partnerships by town, country or topic")),
-    CommandSpec("timezone", N_("Set the time zone for times I show")),
-    CommandSpec("subscribe", N_("Link this chat to a partnership, phase or programme")),
-    CommandSpec("subscriptions", N_("What this chat follows")),
-    CommandSpec("unsubscribe", N_("Stop following something")),
-    CommandSpec("topic", N_("Choose the topic for my posts (send it inside that topic)")),
-    CommandSpec("reminders", N_("When reminders come before deadlines and meetings")),
-    CommandSpec("language", N_("Choose the language of my replies")),
-    CommandSpec("help", N_("How to use the bot")),
-    CommandSpec("start", N_("Welcome and what I can do")),
+    CommandSpec(
+        "milestones",
+        N_("Milestones and deadlines of the phases"),
+        de="meilensteine",
+        es="hitos",
+        fr="jalons",
+        pt="marcos",
+    ),
+    CommandSpec("phases", N_("The phases of the network"), de="phasen", es="fases", pt="fases"),
+    CommandSpec(
+        "exchanges",
+        N_("Upcoming visits, workshops and meetings"),
+        de="austausch",
+        es="intercambios",
+        fr="echanges",
+        pt="intercambios",
+    ),
+    CommandSpec(
+        "partner",
+        N_("Find partnerships by town, country or topic"),
+        es="socio",
+        fr="partenaire",
+        pt="parceiro",
+    ),
+    CommandSpec(
+        "timezone",
+        N_("Set the time zone for times I show"),
+        de="zeitzone",
+        es="zonahoraria",
+        fr="fuseau",
+        pt="fusohorario",
+    ),
+    CommandSpec(
+        "subscribe",
+        N_("Link this chat to a partnership, phase or programme"),
+        de="abonnieren",
+        es="suscribir",
+        fr="abonner",
+        pt="assinar",
+    ),
+    CommandSpec(
+        "subscriptions",
+        N_("What this chat follows"),
+        de="abos",
+        es="suscripciones",
+        fr="abonnements",
+        pt="assinaturas",
+    ),
+    CommandSpec(
+        "unsubscribe",
+        N_("Stop following something"),
+        de="abbestellen",
+        es="desuscribir",
+        fr="desabonner",
+        pt="desassinar",
+    ),
+    CommandSpec(
+        "topic",
+        N_("Choose the topic for my posts (send it inside that topic)"),
+        de="thema",
+        es="tema",
+        fr="sujet",
+        pt="topico",
+    ),
+    CommandSpec(
+        "reminders",
+        N_("When reminders come before deadlines and meetings"),
+        de="erinnerungen",
+        es="recordatorios",
+        fr="rappels",
+        pt="lembretes",
+    ),
+    CommandSpec(
+        "language",
+        N_("Choose the language of my replies"),
+        de="sprache",
+        es="idioma",
+        fr="langue",
+        pt="idioma",
+    ),
+    CommandSpec("help", N_("How to use the bot"), de="hilfe", es="ayuda", fr="aide", pt="ajuda"),
+    CommandSpec("start", N_("Welcome and what I can do"), es="inicio", fr="demarrer", pt="iniciar"),
 )
+
+VALID_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_BY_NAME = {spec.name: spec for spec in COMMANDS}
+
+
+def command(name: str) -> CommandSpec:
+    """The row of a command, by its English name."""
+    return _BY_NAME[name]
+
+
+def names(name: str) -> tuple[str, ...]:
+    """Every name of a command, for its CommandHandler."""
+    return command(name).names

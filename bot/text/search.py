@@ -99,8 +99,12 @@ def document(
 
 
 class Names:
-    """Names a typo may have meant (towns and topics in every language), for "Did you mean
-    …?" when nothing matched.
+    """Names a typo may have meant (towns and topics as each language shows them), for
+    "Did you mean …?" when nothing matched.
+
+    Each name comes with the language that shows it, or None for a name every language
+    shows alike (a town without translations): a reader is offered only names in their
+    language or such neutral ones, never a French topic in a Spanish reply.
 
     difflib against every name takes half a second at 20,000 towns, so a trigram index
     first picks the names sharing the most of the typo's rarer trigrams, and difflib only
@@ -110,12 +114,14 @@ class Names:
     SHORTLIST = 50
     GRAM_BUDGET = 2000  # postings counted per typo: the rarest trigrams say the most
 
-    def __init__(self, names: Iterable[str]) -> None:
-        self.by_fold: dict[str, str] = {}
-        for name in names:
-            self.by_fold.setdefault(fold(name), name)
+    def __init__(self, names: Iterable[str | tuple[str, str | None]]) -> None:
+        # folded key -> language (None: every language) -> the name as shown
+        self.by_fold: dict[str, dict[str | None, str]] = {}
+        for entry in names:
+            name, lang = (entry, None) if isinstance(entry, str) else entry
+            self.by_fold.setdefault(fold(name), {}).setdefault(lang, name)
             for word in terms(name):  # "Mtwara" inside "Njombe District": single words too
-                self.by_fold.setdefault(word, name)
+                self.by_fold.setdefault(word, {}).setdefault(lang, name)
         self.keys = list(self.by_fold)
         grams: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(self.keys):
@@ -123,15 +129,27 @@ class Names:
                 grams[gram].append(i)
         self.grams = dict(grams)
 
-    def suggest(self, text: str, limit: int = 3) -> list[str]:
+    def suggest(self, text: str, lang: str | None = None, limit: int = 3) -> list[str]:
+        """Up to `limit` names close to `text`, as a reader of `lang` is shown them (any
+        language's when `lang` is None)."""
         wanted = " ".join(terms(text))
         if not wanted:
             return []
-        close = difflib.get_close_matches(wanted, self.shortlist(wanted), n=limit * 3, cutoff=0.72)
-        return list(dict.fromkeys(self.by_fold[c] for c in close))[:limit]
+        shown = dict(self.shortlist(wanted, lang))
+        close = difflib.get_close_matches(wanted, list(shown), n=limit * 3, cutoff=0.72)
+        return list(dict.fromkeys(shown[c] for c in close))[:limit]
 
-    def shortlist(self, wanted: str) -> list[str]:
-        """The folded names sharing the most trigrams with `wanted`, rarest trigrams first."""
+    def _shown(self, key: str, lang: str | None) -> str | None:
+        names = self.by_fold[key]
+        if None in names:
+            return names[None]
+        if lang is None:
+            return next(iter(names.values()))
+        return names.get(lang)
+
+    def shortlist(self, wanted: str, lang: str | None = None) -> list[tuple[str, str]]:
+        """The folded names a reader of `lang` is shown, with the name shown, sharing the
+        most trigrams with `wanted`, rarest trigrams first."""
         counts: Counter[int] = Counter()
         spent = 0
         for gram in sorted(set(trigrams(wanted)), key=lambda g: len(self.grams.get(g, ()))):
@@ -140,7 +158,13 @@ class Names:
                 break
             counts.update(posting)
             spent += len(posting)
-        return [self.keys[i] for i, _ in counts.most_common(self.SHORTLIST)]
+        found: list[tuple[str, str]] = []
+        for i, _ in counts.most_common():
+            if (name := self._shown(self.keys[i], lang)) is not None:
+                found.append((self.keys[i], name))
+                if len(found) == self.SHORTLIST:
+                    break
+        return found
 
 
 def trigrams(key: str) -> set[str]:

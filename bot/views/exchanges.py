@@ -15,10 +15,12 @@ from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
 from bot.model.domain import PartnershipView, Phase, Programme
 from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
+from bot.telegram.commands import command
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row, page_of
 from bot.text.dates import date_range, days_until
 from bot.text.i18n import Translator
+from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape
 from bot.text.moments import time_there, when
 from bot.text.search import terms
@@ -183,7 +185,11 @@ def nothing_found(tr: Translator, past: bool, filter_text: str) -> str:
         )
     if past:
         return escape(tr.gettext("No past exchanges are recorded."))
-    return escape(tr.gettext("No upcoming exchanges are planned. See /exchanges past."))
+    return escape(
+        tr.gettext("No upcoming exchanges are planned. See /{exchanges} {past}.").format(
+            exchanges=command("exchanges").name_in(tr.lang), past=TENSES.word(tr, Tense.PAST)
+        )
+    )
 
 
 def partnerships_referred(items: Iterable[Exchange]) -> list[str]:

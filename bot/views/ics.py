@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from bot.model.domain import Event, MeetingChange, MeetingSeries
+from bot.model.recurrence import last_start, next_start
 from bot.text.i18n import Translator
 
 PRODID = "-//partnerbot//climate partnerships//EN"
@@ -23,9 +24,10 @@ def _calendar() -> icalendar.Calendar:
 
 
 def _finish(calendar: icalendar.Calendar, first: date, last: date) -> bytes:
-    # VTIMEZONE for every TZID used, limited to the years that matter (keeps the file small).
+    # VTIMEZONE for every TZID used, over the span of what the file holds (a year either
+    # side), not more: it keeps the file small.
     calendar.add_missing_timezones(
-        first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 3, 1, 1)
+        first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
     )
     return bytes(calendar.to_ical())
 
@@ -64,31 +66,63 @@ def event_ics(event: Event, tr: Translator, now: datetime) -> bytes | None:
     return _finish(calendar, first, last)
 
 
+def _utc(until: date | datetime, zone: ZoneInfo) -> datetime:
+    if not isinstance(until, datetime):  # a date: through the end of that day
+        until = datetime.combine(until, datetime.max.time().replace(microsecond=0))
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=zone)
+    return until.astimezone(UTC)
+
+
+SERIES_HORIZON_YEARS = 20
+"""A rule without an end: its VTIMEZONE lists the zone's changes this far ahead."""
+
+
 def series_ics(
     series: MeetingSeries,
     tr: Translator,
     now: datetime,
     changes: Iterable[MeetingChange] = (),
 ) -> bytes:
-    """The whole series as one recurring event: DTSTART in its zone and its RRULE."""
+    """The series from its next meeting on as one recurring event: DTSTART in its zone,
+    its RRULE (a COUNT reduced by the meetings already held), the changes as EXDATE and
+    RDATE, the join link and the note. SEQUENCE counts the series' recorded changes: each
+    cancelled or moved meeting adds one, so a calendar that imported an older file takes
+    the newer one as an update of the same UID."""
     zone = ZoneInfo(series.timezone)
+    mine = [c for c in changes if c.series_id == series.id]
+    rule = icalendar.vRecur.from_ical(series.rrule)
+    first, held = next_start(series, now)
+    if "COUNT" in rule and held:
+        rule["COUNT"] = [max(1, int(rule["COUNT"][0]) - held)]
+    if "UNTIL" in rule:  # stored as local time; RFC 5545 wants UTC beside a TZID'd DTSTART
+        rule["UNTIL"] = [_utc(u, zone) for u in rule["UNTIL"]]
     vevent = icalendar.Event()
     vevent.add("uid", f"series-{series.id}@partnerbot")
     vevent.add("dtstamp", now)
+    vevent.add("sequence", len(mine))
     vevent.add("summary", series.title.get(tr.lang))
-    vevent.add("dtstart", series.dtstart.replace(tzinfo=zone))
+    vevent.add("dtstart", first.replace(tzinfo=zone))
     vevent.add("duration", timedelta(minutes=series.duration_minutes))
-    vevent.add("rrule", icalendar.vRecur.from_ical(series.rrule))
-    mine = [c for c in changes if c.series_id == series.id]
+    vevent.add("rrule", rule)
     # A cancelled or moved meeting leaves the rule (EXDATE); a moved one comes back at its
-    # new time (RDATE), so the phone's calendar shows what will really happen.
-    if mine:
-        vevent.add("exdate", [c.occurrence.replace(tzinfo=zone) for c in mine])
-    if moved := [c.moved_to.replace(tzinfo=zone) for c in mine if c.moved_to]:
+    # new time (RDATE), so the phone's calendar shows what will really happen. Changes
+    # before the new DTSTART are no longer part of the rule.
+    ahead = [c for c in mine if c.occurrence >= first]
+    if ahead:
+        vevent.add("exdate", [c.occurrence.replace(tzinfo=zone) for c in ahead])
+    if moved := [c.moved_to.replace(tzinfo=zone) for c in ahead if c.moved_to]:
         vevent.add("rdate", moved)
     vevent.add("location", series.join_url or tr.gettext("online"))
     if series.join_url:
         vevent.add("url", series.join_url)
+    description = [series.note.get(tr.lang)] if series.note else []
+    if series.join_url:
+        description.append(series.join_url)
+    if description:
+        vevent.add("description", "\n\n".join(description))
     calendar = _calendar()
     calendar.add_component(vevent)
-    return _finish(calendar, min(series.dtstart.date(), now.date()), now.date())
+    last = last_start(series, first) or first.replace(year=first.year + SERIES_HORIZON_YEARS)
+    latest = max([last, *(c.moved_to for c in ahead if c.moved_to)])
+    return _finish(calendar, first.date(), latest.date())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -10,17 +9,14 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
 from bot.telegram.callbacks import PhaseMilestones, button
+from bot.telegram.commands import command
 from bot.telegram.limits import Keyboard, fit
 from bot.text.dates import days_until, partial_date
 from bot.text.i18n import Translator
 from bot.text.markup import escape
-from bot.text.search import fold
 from bot.views.common import example_label
 
 PHASES_PER_ROW = 3
-# "8", "phase 8", "fase 8" after folding ("⑧" is "8" then): ASCII digits, few of them, so
-# int() never meets a Unicode digit or thousands of digits ("⑳" × 2,200).
-_PHASE_NUMBER = re.compile(r"(?:\w+\s+)?([0-9]{1,4})")
 OPEN_SHOWN = 2  # in the overview, the next two open milestones of each phase
 
 
@@ -36,19 +32,6 @@ def is_done(due: PartialDate, today: date) -> bool:
 
 def phase_by_id(phases: Iterable[Phase], phase_id: str) -> Phase | None:
     return next((p for p in phases if p.id == phase_id), None)
-
-
-def find_phase(phases: Iterable[Phase], text: str) -> Phase | None:
-    """'4', 'phase 4', 'Fase 4', 'p4', 'pilot', 'Pilotphase', 'fase piloto' -> that phase."""
-    wanted = fold(text).strip()
-    number = _PHASE_NUMBER.fullmatch(wanted)
-    for phase in phases:
-        if number and phase.number == int(number[1]):
-            return phase
-        names = {fold(v) for _lang, v in phase.name.variants} | {phase.id}
-        if wanted in names:
-            return phase
-    return None
 
 
 def open_phases(
@@ -141,7 +124,13 @@ def render_overview(
         lines = [phase_heading(phase, programmes.get(phase.programme_id), tr)]
         lines += [milestone_line(m, tr, today) for m in open_ones[:OPEN_SHOWN]]
         parts.append("\n".join(lines))
-    parts.append(escape(tr.gettext("All milestones of a phase: /milestones 4, or pick one:")))
+    parts.append(
+        escape(
+            tr.gettext("All milestones of a phase: /{cmd_milestones} 4, or pick one:").format(
+                cmd_milestones=command("milestones").name_in(tr.lang)
+            )
+        )
+    )
     return fit("\n\n".join(parts))
 
 
@@ -149,8 +138,13 @@ def unknown_phase(text: str, phases: Sequence[Phase], tr: Translator) -> str:
     names = ", ".join(escape(p.name.get(tr.lang)) for p in phases)
     return fit(
         tr.gettext(
-            "I know no phase “{given}”. Type a number such as /milestones 4, or pick one: {phases}"
-        ).format(given=escape(text[:40]), phases=names)
+            "I know no phase “{given}”. Type a number such as /{cmd_milestones} 4, or pick one: "
+            "{phases}"
+        ).format(
+            given=escape(text[:40]),
+            phases=names,
+            cmd_milestones=command("milestones").name_in(tr.lang),
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardMarkup
 
@@ -116,8 +116,13 @@ def country_keyboard(countries: Sequence[tuple[str, int]], tr: Translator) -> In
     return Keyboard(rows)
 
 
-def phase_list_keyboard(phases: Sequence[Phase], tr: Translator) -> InlineKeyboardMarkup:
+def phase_list_keyboard(
+    phases: Sequence[Phase], counts: Mapping[str, int], tr: Translator
+) -> InlineKeyboardMarkup:
+    """Every phase with how many partnerships it has, as countries show theirs: a phase
+    with none still leads to a plain "none yet"."""
     buttons: list[Button] = [
-        button(p.name.get(tr.lang), PartnerList(0, ListBy.PHASE, p.id)) for p in phases
+        button(f"{p.name.get(tr.lang)} ({counts.get(p.id, 0)})", PartnerList(0, ListBy.PHASE, p.id))
+        for p in phases
     ]
     return Keyboard([buttons[i : i + 3] for i in range(0, len(buttons), 3)])

@@ -12,12 +12,13 @@ from telegram import InlineKeyboardMarkup
 from bot.model.chats import TargetKind
 from bot.model.country_languages import languages_of
 from bot.model.domain import PartnershipView, Phase, Programme
-from bot.model.reminders import ReminderSettings
+from bot.model.reminders import ReminderSetting, ReminderSettings
 from bot.telegram.callbacks import Subscribe, TargetCode, Unsubscribe, button
+from bot.telegram.commands import command
 from bot.telegram.limits import Keyboard, fit
 from bot.text.i18n import Translator
+from bot.text.keywords import INVITE_WHEN, REMINDER_KINDS, UNITS, InviteWhen, TimeUnit, find_phase
 from bot.text.search import fold
-from bot.views.milestones import find_phase
 from bot.views.settings import language_in_text
 
 CODES = {
@@ -148,12 +149,27 @@ def offsets_text(settings: ReminderSettings, tr: Translator) -> str:
         else tr.gettext("Invitations: {days} before the meeting.").format(
             days=days([settings.invite_days])
         ),
-        tr.gettext(
-            "Change them with /reminders 14 3 1 (deadlines), /reminders meetings 1d 1h, "
-            "/reminders events 7 or /reminders invite 3 (or: invite after)."
-        ),
+        reminders_usage(tr),
     ]
     return escape("\n".join(lines))
+
+
+def reminders_usage(tr: Translator) -> str:
+    """How to change them, with the command and its words as this reader is shown them
+    (bot.text.keywords accepts each back)."""
+    kinds = {k: REMINDER_KINDS.word(tr, k) for k in ReminderSetting}
+    return tr.gettext(
+        "Change them with /{reminders} 14 3 1, /{reminders} {meetings} 1{d} 1{h}, "
+        "/{reminders} {events} 7 or /{reminders} {invitations} 3 (or: {invitations} {after})."
+    ).format(
+        reminders=command("reminders").name_in(tr.lang),
+        meetings=kinds[ReminderSetting.MEETINGS],
+        events=kinds[ReminderSetting.EVENTS],
+        invitations=kinds[ReminderSetting.INVITE],
+        after=INVITE_WHEN.word(tr, InviteWhen.AFTER),
+        d=UNITS.word(tr, TimeUnit.DAY),
+        h=UNITS.word(tr, TimeUnit.HOUR),
+    )
 
 
 def _duration(minutes: int, tr: Translator) -> str:

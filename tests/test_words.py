@@ -1,0 +1,166 @@
+"""Words typed back: every name and keyword the bot shows is accepted as input, in the five
+languages; commands by their names in every language; plain text in a private chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.model.dataset import dataset_from_yaml
+from bot.model.domain import LANGUAGES
+from bot.model.reminders import ReminderSetting, ReminderSettings
+from bot.telegram.commands import COMMANDS, VALID_NAME, command
+from bot.text.i18n import I18n
+from bot.text.keywords import (
+    INVITE_WHEN,
+    REMINDER_KINDS,
+    TENSES,
+    UNITS,
+    Tense,
+    find_phase,
+    read_durations,
+    read_reminders,
+    tense_words,
+    unit_words,
+)
+from bot.views.milestones import phase_keyboard
+from bot.views.subscriptions import _duration
+from storage.store import seed_yaml
+from tests.conftest import Driver
+
+ADMIN = 41
+PHASES = dataset_from_yaml(seed_yaml()).phases
+
+
+def test_every_command_name_is_valid_and_means_one_command() -> None:
+    seen: dict[str, str] = {}
+    for spec in COMMANDS:
+        for name in spec.names:
+            assert VALID_NAME.fullmatch(name), name
+            assert seen.setdefault(name, spec.name) == spec.name, (name, seen[name], spec.name)
+        for lang in LANGUAGES:
+            assert spec.name_in(lang) in spec.names
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_each_languages_command_names_are_answered(bot: Driver, lang: str) -> None:
+    user = bot.user(language_code=lang)
+    for spec in COMMANDS:
+        replies = await bot.send(f"/{spec.name_in(lang)}", user=user)
+        assert replies, spec.name
+        [hint] = await bot.send("/frobnicate", user=user)
+        assert all(hint["text"] != r["text"] for r in replies), (lang, spec.name)
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang"),
+    [
+        ("/ayuda", "es"),
+        ("/hitos", "es"),
+        ("/jalons", "fr"),
+        ("/marcos", "pt"),
+        ("/meilensteine", "de"),
+    ],
+)
+async def test_the_issues_commands_are_known(bot: Driver, typed: str, lang: str) -> None:
+    [reply] = await bot.send(typed, user=bot.user(language_code=lang))
+    [hint] = await bot.send("/frobnicate", user=bot.user(language_code=lang))
+    assert reply["text"] != hint["text"] and "frobnicate" not in reply["text"]
+
+
+async def test_help_shows_the_readers_command_names(bot: Driver) -> None:
+    [reply] = await bot.send("/ayuda", user=bot.user(language_code="es"))
+    assert "/hitos – " in reply["text"] and "/ayuda – " in reply["text"]
+    assert "/milestones – " not in reply["text"] and "con /idioma." in reply["text"]
+    [overview] = await bot.send("/jalons", user=bot.user(language_code="fr"))
+    assert "/jalons 4" in overview["text"] and "/milestones" not in overview["text"]
+
+
+def test_every_shown_phase_name_is_accepted_back(i18n: I18n) -> None:
+    """What the phase buttons show in each language, without "Fase"/"Phase", the number
+    and the id: each finds its phase."""
+    for lang in LANGUAGES:
+        keyboard = phase_keyboard(PHASES, i18n.translator(lang))
+        labels = [k.text for row in keyboard.inline_keyboard for k in row]
+        for phase, label in zip(PHASES, labels, strict=True):
+            bare = " ".join(w for w in label.split() if w.lower() not in ("fase", "phase"))
+            typed = [label, phase.id, bare, label.lower(), label.upper()]
+            if phase.number is not None:
+                typed += [str(phase.number), f"fase {phase.number}"]
+            for text in typed:
+                found = find_phase(PHASES, text)
+                assert found is not None and found.id == phase.id, (lang, text)
+    for text in ("piloto", "pilote", "Pilot", "Fase piloto", "Phase pilote", "Pilotphase"):
+        found = find_phase(PHASES, text)
+        assert found is not None and found.id == "pilot", text
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang"), [("piloto", "es"), ("pilote", "fr"), ("Fase piloto", "pt")]
+)
+async def test_milestones_of_a_phase_named_as_shown(bot: Driver, typed: str, lang: str) -> None:
+    [reply] = await bot.send(f"/milestones {typed}", user=bot.user(language_code=lang))
+    pilot = next(p for p in PHASES if p.id == "pilot")
+    assert reply["text"].startswith(f"<b>{pilot.name.get(lang)}</b>") or reply["text"].startswith(
+        pilot.name.get(lang)
+    ), reply["text"][:80]
+
+
+def test_every_shown_keyword_is_read_back(i18n: I18n) -> None:
+    for lang in LANGUAGES:
+        tr = i18n.translator(lang)
+        for table in (REMINDER_KINDS, INVITE_WHEN, TENSES, UNITS):
+            for key in table.shown:
+                assert table.read(i18n, table.word(tr, key)) is key, (lang, key)
+        for key in ReminderSetting:  # shown as "/reminders reuniones 1d 1h" and read back
+            word = REMINDER_KINDS.word(tr, key)
+            args = [word, "3"] if key is not ReminderSetting.MEETINGS else [word, "1d", "1h"]
+            parsed = read_reminders(i18n, args)
+            assert parsed is not None and parsed[0] is key, (lang, args)
+        d, h = (UNITS.word(tr, u) for u in UNITS.shown if u.name in ("DAY", "HOUR"))
+        assert read_durations(i18n, f"1{d} 1{h}") == [1440, 60], lang
+        for minutes in (1440, 2880, 60, 120, 1, 15):  # as /reminders lists them
+            assert read_durations(i18n, _duration(minutes, tr)) == [minutes], (lang, minutes)
+        for label, tense in (
+            ("Past exchanges", Tense.PAST),
+            ("Upcoming exchanges", Tense.UPCOMING),
+        ):
+            first = tr.gettext(label).split()[0]  # "Vergangene", "Próximos"
+            if tense_words(i18n).get(first.lower()) is None:  # the noun comes first
+                continue
+            assert tense_words(i18n)[first.lower()] is tense, (lang, first)
+    assert unit_words(i18n)["dias"] == UNITS.read(i18n, "d")
+
+
+async def test_reminder_words_in_five_languages(bot: Driver) -> None:
+    group = bot.group(-2106, {ADMIN: "administrator"})
+    for text in ("/reminders reuniones 1d 1h", "/recordatorios plazos 7 1"):
+        [reply] = await bot.send(text, user=bot.user(ADMIN, "es"), chat=group)
+        assert not reply["text"].startswith("No lo he entendido"), reply["text"]
+    await bot.send("/erinnerungen Veranstaltungen 10", user=bot.user(ADMIN, "de"), chat=group)
+    await bot.send("/rappels invitations après", user=bot.user(ADMIN, "fr"), chat=group)
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    settings = await storage.subscriptions.reminder_settings(-2106)
+    assert settings == ReminderSettings((7, 1), (1440, 60), (10,), None)
+    [usage] = await bot.send("/lembretes reuniões 3x", user=bot.user(ADMIN, "pt"), chat=group)
+    assert "/lembretes reuniões 1d 1h" in usage["text"]
+
+
+async def test_past_exchanges_in_other_words(bot: Driver) -> None:
+    [english] = await bot.send("/exchanges past")
+    for typed, lang in (("vergangene", "de"), ("pasados", "es"), ("passés", "fr")):
+        [reply] = await bot.send(f"/exchanges {typed}", user=bot.user(language_code=lang))
+        count = english["text"].split()[0]
+        assert reply["text"].startswith(count) and "«" not in reply["text"].split("\n")[0], reply
+
+
+async def test_plain_text_in_private_searches_or_hints(bot: Driver) -> None:
+    [card] = await bot.send("Mtwara", user=bot.user(language_code="es"))
+    assert card["text"].startswith("🤝 <b>Pforzheim – Mtwara</b>") or card["text"].startswith(
+        "🤝 Pforzheim – Mtwara"
+    )
+    [hint] = await bot.send("hola", user=bot.user(language_code="es"))
+    assert "/hitos" in hint["text"] and "/socio" in hint["text"] and "/ayuda" in hint["text"]
+    group = bot.group(-2107)
+    assert await bot.send("Mtwara", chat=group) == []  # groups talk among themselves
+    assert command("partner").name_in("es") == "socio"
