@@ -35,7 +35,7 @@ async def test_new_lead_times_after_the_3_day_reminder_went_send_it_not_again(
 ) -> None:
     group = bot.group(-820, {ADMIN: "administrator"})
     await follow(bot, -820, kind="phase", target="example-phase", languages=("en",))
-    await bot.send("/subscribe example", user=bot.user(ADMIN), chat=group)
+    await bot.send("/subscribe example-phase", user=bot.user(ADMIN), chat=group)
     await send_due(bot)
     clock.set(datetime(2026, 11, 30, 9, 5, tzinfo=BERLIN))  # the 3-day reminder's time
     await send_due(bot)
