@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.telegram.context import BotApplication, BotContext
+from bot.text.dates import zone_city
 from bot.views import help as view
 from handlers.common import show
 
@@ -18,7 +19,13 @@ async def start(update: Update, context: BotContext) -> None:
 async def help_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     await show(
-        update, view.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
+        update,
+        view.help_text(
+            reader.tr,
+            reader.languages,
+            zone_city(reader.zone, reader.tr.lang),
+            context.bot.username,
+        ),
     )
 
 

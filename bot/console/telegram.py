@@ -306,7 +306,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message is too long")
         out: JSON = {"text": text}
         markup = params.get("reply_markup")
-        if markup:
+        if markup and "inline_keyboard" in markup:  # a reply keyboard is not echoed back
             for row in markup.get("inline_keyboard", []):
                 for key in row:
                     if len(key.get("callback_data", "").encode()) > MAX_CALLBACK_BYTES:

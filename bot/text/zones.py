@@ -1,37 +1,183 @@
-"""Which time zone a reader means: an IANA name, or a town of the network, or a zone's city."""
+"""Which time zone a reader means: a town of the network (short or full name), a zone's
+city in any of our languages, a country with one zone, an abbreviation, an IANA name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.model.domain import Municipality
+from bot.model import territories
+from bot.model.domain import LANGUAGES, Municipality
+from bot.text import places
 from bot.text.search import fold
+
+MAX_TYPED = 64
+
+# Words that name what kind of place a town is, not which: "Département Kédougou" is
+# "Kédougou" to the people there. Folded; only taken off at either end of a name.
+ADMINISTRATIVE = frozenset(
+    {
+        "landkreis",
+        "kreis",
+        "gemeinde",
+        "stadt",
+        "markt",
+        "departement",
+        "district",
+        "town",
+        "city",
+        "area council",
+        "council",
+        "municipality",
+        "municipio",
+        "municipalidad",
+        "commune",
+        "region",
+        "province",
+        "provincia",
+        "county",
+    }
+)
+
+# Abbreviations people write for a zone, where one zone answers for all who use it.
+# CET and its German name: the network's default zone, Berlin (Central Europe keeps one
+# time). EST, CST, IST and the like are left out: each means more than one region.
+ABBREVIATIONS = {
+    "utc": "UTC",
+    "gmt": "UTC",
+    "z": "UTC",
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "mez": "Europe/Berlin",
+    "mesz": "Europe/Berlin",
+    "wet": "Europe/Lisbon",
+    "west": "Europe/Lisbon",
+    "eet": "Europe/Athens",
+    "eest": "Europe/Athens",
+    "wat": "Africa/Lagos",
+    "cat": "Africa/Maputo",
+    "eat": "Africa/Nairobi",
+    "bot": "America/La_Paz",
+    "pet": "America/Lima",
+    "brt": "America/Sao_Paulo",
+    "art": "America/Argentina/Buenos_Aires",
+}
+
+_OFFSET = re.compile(r"^(?:utc|gmt) ?([+-]) ?(\d{1,2})(?::?00)?$")
+
+
+@dataclass(frozen=True)
+class OneZone:
+    zone: ZoneInfo
+    town: Municipality | None = None
+    """The network's town the name was, if it was one."""
+
+
+@dataclass(frozen=True)
+class SeveralZones:
+    """A country that keeps more than one time: the reader must name a city."""
+
+    country: str
+    zones: tuple[str, ...]
+
+
+Resolved = OneZone | SeveralZones
+
+
+def normalize(text: str) -> str:
+    """Folded, '_' as a space, one space between words: 'America/La_Paz ' -> 'america/la paz'."""
+    return " ".join(fold(text).replace("_", " ").replace("\u2019", "'").split())
+
+
+def short_names(name: str) -> tuple[str, ...]:
+    """A town's name as typed in full and without its administrative words, folded:
+    'Mubende Town' -> ('mubende town', 'mubende'), 'Landkreis Gießen' -> (…, 'giessen')."""
+    full = normalize(name)
+    found = [full]
+    words = full.split()
+    for at_start in (True, False):
+        for size in (2, 1):  # "area council" before "council"
+            if len(words) > size:
+                part, rest = (
+                    (words[:size], words[size:]) if at_start else (words[-size:], words[:-size])
+                )
+                if " ".join(part) in ADMINISTRATIVE:
+                    found.append(" ".join(rest))
+                    break
+    return tuple(dict.fromkeys(found))
+
+
+def town_matches(town: Municipality, wanted: str) -> bool:
+    """Whether the (normalized) `wanted` is one of the town's names, full or short."""
+    return any(wanted in short_names(name) for _lang, name in town.name.variants)
 
 
 @cache
-def _zones_by_folded_name() -> dict[str, str]:
+def _zones_by_name() -> dict[str, str]:
+    """IANA keys and CLDR's cities in our five languages, folded -> the zone's key."""
     zones: dict[str, str] = {}
-    for key in sorted(available_timezones()):
+    known = available_timezones()
+    for key in sorted(known):
         if key.startswith(("Etc/", "SystemV/")) or "/" not in key:
             continue
-        zones.setdefault(fold(key), key)
-        zones.setdefault(fold(key.rsplit("/", 1)[-1].replace("_", " ")), key)
-    for key in ("UTC",):
-        zones[fold(key)] = key
+        zones.setdefault(normalize(key), key)
+    for key, names in places.all_cities(LANGUAGES).items():
+        if key in known:
+            for name in names:
+                zones.setdefault(normalize(name), key)
+    for key in sorted(known):  # an alias's city ('Calcutta') after every current one
+        if "/" in key and not key.startswith(("Etc/", "SystemV/")):
+            zones.setdefault(normalize(places.fallback_city(key)), key)
     return zones
 
 
-def resolve_zone(text: str, towns: Iterable[Municipality]) -> ZoneInfo | None:
-    """'America/La_Paz', 'la paz', 'Mtwara', 'berlin' -> the zone; None if nothing fits."""
-    wanted = " ".join(fold(text).replace("_", " ").split())
-    if not wanted or len(wanted) > 64:
+@cache
+def _countries_by_name() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for code in sorted(territories.NAMES):
+        if territories.is_country(code) and places.country_zones(code):
+            for name in (code, *territories.names(code)):
+                found.setdefault(normalize(name), code)
+    return found
+
+
+def resolve_zone(text: str, towns: Iterable[Municipality]) -> Resolved | None:
+    """'Kédougou', 'Département Kédougou', 'Berlín', 'Bolivia', 'CET', 'UTC+3',
+    'America/La_Paz' -> the zone; a country with several zones -> those; None if nothing."""
+    wanted = normalize(text)
+    if not wanted or len(wanted) > MAX_TYPED:
         return None
     for town in towns:  # the network's own towns first: "Bonn" is not a zone's city
-        if any(fold(name) == wanted for _lang, name in town.name.variants):
-            return ZoneInfo(town.timezone)
-    key = _zones_by_folded_name().get(wanted) or _zones_by_folded_name().get(
-        wanted.replace(" ", "_")
-    )
-    return ZoneInfo(key) if key else None
+        if town_matches(town, wanted):
+            return OneZone(ZoneInfo(town.timezone), town)
+    if key := ABBREVIATIONS.get(wanted) or _zones_by_name().get(wanted):
+        return OneZone(ZoneInfo(key))
+    if offset := _OFFSET.match(wanted):
+        sign, hours = offset.groups()
+        if int(hours) <= (14 if sign == "+" else 12):
+            # Etc/GMT's sign is POSIX's, the reverse of what people write: UTC+3 is GMT-3.
+            flipped = "-" if sign == "+" else "+"
+            return OneZone(
+                ZoneInfo("UTC" if hours.strip("0") == "" else f"Etc/GMT{flipped}{int(hours)}")
+            )
+    if code := _countries_by_name().get(wanted):
+        zones = places.country_zones(code)
+        if len(zones) == 1:
+            return OneZone(ZoneInfo(zones[0]))
+        return SeveralZones(code, zones)
+    return None
+
+
+def zone_at(latitude: float, longitude: float) -> ZoneInfo | None:
+    """The zone of a point on Earth, offline (tzfpy's boundaries, shipped in its wheel).
+    The first call loads them: about 0.5 s and 33 MiB, so a caller in the event loop runs
+    it in a thread, and a bot no one sends a location to never pays for it."""
+    import tzfpy
+
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    key = tzfpy.get_tz(longitude, latitude)
+    return ZoneInfo(key) if key in available_timezones() else None

@@ -17,7 +17,7 @@ from bot.model.domain import PartnershipView, Phase, Programme
 from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row, page_of
-from bot.text.dates import date_range, day_with_weekday, days_until, time_in
+from bot.text.dates import date_range, day_with_weekday, days_until, time_in, zone_city
 from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.text.search import terms
@@ -147,7 +147,11 @@ def render_page(
         if has_calendar_file(item):
             ics_buttons.append(button(f"📎 {number} .ics", calendar_file(item)))
     blocks.append(
-        escape(tr.gettext("Times in {zone}. Change with /timezone.").format(zone=zone.key))
+        escape(
+            tr.gettext("Times in {zone}. Change with /timezone.").format(
+                zone=zone_city(zone, tr.lang)
+            )
+        )
     )
     rows = [ics_buttons] if ics_buttons else []
     period = Period.PAST if past else Period.UPCOMING
