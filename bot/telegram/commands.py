@@ -20,6 +20,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("exchanges", N_("Upcoming visits, workshops and meetings")),
     CommandSpec("partner", N_("Find partnerships by town, country or topic")),
     CommandSpec("timezone", N_("Set the time zone for times I show")),
+    CommandSpec("iam", N_("Tell me which town you belong to")),
     CommandSpec("subscribe", N_("Link this chat to a partnership, phase or programme")),
     CommandSpec("subscriptions", N_("What this chat follows")),
     CommandSpec("unsubscribe", N_("Stop following something")),

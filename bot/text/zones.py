@@ -181,3 +181,24 @@ def zone_at(latitude: float, longitude: float) -> ZoneInfo | None:
         return None
     key = tzfpy.get_tz(longitude, latitude)
     return ZoneInfo(key) if key in available_timezones() else None
+
+
+def towns_named(text: str, towns: Iterable[Municipality], lang: str) -> list[Municipality]:
+    """The towns a typed name may mean, best first: a full or short name, then a name that
+    starts with it, then one that holds it ('ked' -> Département Kédougou)."""
+    wanted = normalize(text)
+    if not wanted or len(wanted) > MAX_TYPED:
+        return []
+    ranked: list[tuple[int, str, Municipality]] = []
+    for town in towns:
+        names = [n for _lang, name in town.name.variants for n in short_names(name)]
+        if wanted in names:
+            rank = 0
+        elif any(n.startswith(wanted) or f" {wanted}" in f" {n}" for n in names):
+            rank = 1
+        elif any(wanted in n for n in names):
+            rank = 2
+        else:
+            continue
+        ranked.append((rank, fold(town.name.get(lang)), town))
+    return [town for _rank, _name, town in sorted(ranked, key=lambda r: r[:2])]
