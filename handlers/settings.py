@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, ReplyKeyboardRemove, Update
@@ -13,7 +12,8 @@ from bot.telegram.callbacks import PickLanguage, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.permissions import allowed_to_change
 from bot.text.i18n import supported_language
-from bot.text.zones import SeveralZones, resolve_zone, zone_at
+from bot.text.where import zone_at
+from bot.text.zones import SeveralZones, resolve_zone
 from bot.views import settings as view
 from handlers.common import joined_args
 
@@ -97,7 +97,7 @@ async def location_message(update: Update, context: BotContext) -> None:
     if message is None or message.location is None:
         return
     where = message.location
-    zone = await asyncio.to_thread(zone_at, where.latitude, where.longitude)
+    zone = await zone_at(where.latitude, where.longitude)
     if zone is None:
         reader = await context.reader(update)
         await message.reply_text(

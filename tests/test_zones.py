@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram import Update
 
-from bot.text.zones import short_names, zone_at
+from bot.text.where import zone_at
+from bot.text.zones import short_names
 from harness.fake_telegram import as_update
 from tests.conftest import Driver
 
@@ -90,9 +91,10 @@ async def test_a_shared_location_in_private_sets_the_zone(
     assert city in status["text"]
 
 
-def test_zone_at_refuses_what_is_no_place() -> None:
-    assert zone_at(91.0, 0.0) is None
-    assert zone_at(-16.5, -68.15) == ZoneInfo("America/La_Paz")
+async def test_zone_at_refuses_what_is_no_place() -> None:
+    assert await zone_at(91.0, 0.0) is None
+    assert await zone_at(-16.5, -68.15) == ZoneInfo("America/La_Paz")
+    assert await zone_at(0.0, -30.0) == ZoneInfo("Etc/GMT+2")  # the open Atlantic
 
 
 def test_short_names_drop_administrative_words_only_at_the_ends() -> None:

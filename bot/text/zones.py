@@ -119,7 +119,7 @@ def town_matches(town: Municipality, wanted: str) -> bool:
 def _zones_by_name() -> dict[str, str]:
     """IANA keys and CLDR's cities in our five languages, folded -> the zone's key."""
     zones: dict[str, str] = {}
-    known = available_timezones()
+    known = known_zones()
     for key in sorted(known):
         if key.startswith(("Etc/", "SystemV/")) or "/" not in key:
             continue
@@ -171,16 +171,10 @@ def resolve_zone(text: str, towns: Iterable[Municipality]) -> Resolved | None:
     return None
 
 
-def zone_at(latitude: float, longitude: float) -> ZoneInfo | None:
-    """The zone of a point on Earth, offline (tzfpy's boundaries, shipped in its wheel).
-    The first call loads them: about 0.5 s and 33 MiB, so a caller in the event loop runs
-    it in a thread, and a bot no one sends a location to never pays for it."""
-    import tzfpy
-
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        return None
-    key = tzfpy.get_tz(longitude, latitude)
-    return ZoneInfo(key) if key in available_timezones() else None
+@cache
+def known_zones() -> frozenset[str]:
+    """The zones tzdata has (listing them reads a directory: once)."""
+    return frozenset(available_timezones())
 
 
 def towns_named(text: str, towns: Iterable[Municipality], lang: str) -> list[Municipality]:
