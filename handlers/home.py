@@ -20,7 +20,6 @@ from bot.telegram.callbacks import PickTown, SkipTown, TownPage, answer_unusable
 from bot.telegram.context import BotApplication, BotContext
 from bot.text import places
 from bot.text.i18n import supported_language
-from bot.text.zones import towns_named
 from bot.views import home as view
 from handlers.common import joined_args, show
 
@@ -34,13 +33,13 @@ async def ask_town(update: Update, context: BotContext, typed: str | None = None
     if user is None or message is None:
         return
     reader = await context.reader(update)
-    towns = await context.storage.network.municipalities()
+    towns = await context.storage.network.town_index()
     current = await context.storage.preferences.user_town(user.id)
     if typed:
-        shown = towns_named(typed, towns, reader.tr.lang)
+        shown = towns.named(typed, reader.tr.lang)
         text, keyboard = view.town_question(reader.tr, shown, current=current, typed=typed)
     else:
-        ordered = view.in_order(towns, reader.tr.lang)
+        ordered = towns.in_order(reader.tr.lang)
         page = view.page_with(ordered, current)
         text, keyboard = view.town_question(reader.tr, ordered, page, current)
     if context.user_data is not None:
@@ -68,15 +67,15 @@ async def typed_name(update: Update, context: BotContext) -> None:
 async def town_page(update: Update, context: BotContext, data: TownPage) -> None:
     reader = await context.reader(update)
     user = update.effective_user
-    towns = view.in_order(await context.storage.network.municipalities(), reader.tr.lang)
+    towns = (await context.storage.network.town_index()).in_order(reader.tr.lang)
     current = await context.storage.preferences.user_town(user.id) if user else None
     await show(update, *view.town_question(reader.tr, towns, data.page, current))
 
 
 async def pick_town(update: Update, context: BotContext, data: PickTown) -> None:
     user = update.effective_user
-    towns = {t.id: t for t in await context.storage.network.municipalities()}
-    town = towns.get(data.municipality_id)
+    towns = await context.storage.network.town_index()
+    town = towns.by_id.get(data.municipality_id)
     if user is None or town is None:  # forged, or the town left the network
         await answer_unusable(update, context)
         return

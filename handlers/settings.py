@@ -80,7 +80,7 @@ async def timezone_command(update: Update, context: BotContext) -> None:
             view.zone_status(reader.tr, reader.zone, now, private), reply_markup=location
         )
         return
-    found = resolve_zone(typed, await context.storage.network.municipalities())
+    found = resolve_zone(typed, await context.storage.network.town_index())
     if found is None:
         await message.reply_text(
             view.unknown_zone(reader.tr, typed, private), reply_markup=location

@@ -17,7 +17,6 @@ from bot.text import cldr
 from bot.text.dates import clock_time, zone_city
 from bot.text.i18n import Translator
 from bot.text.markup import escape
-from bot.text.zones import short_names
 
 PAGE_SIZE = 8  # four rows of two: the keyboard stays within a phone's screen
 
@@ -31,11 +30,6 @@ def flag(country: str) -> str:
 
 def town_label(town: Municipality, lang: str) -> str:
     return f"{flag(town.country)} {town.name.get(lang)}".strip()
-
-
-def in_order(towns: Sequence[Municipality], lang: str) -> list[Municipality]:
-    """By the name people use: "Département Kédougou" under K, beside Kidira."""
-    return sorted(towns, key=lambda t: short_names(t.name.get(lang))[-1])
 
 
 def page_with(towns: Sequence[Municipality], town_id: str | None) -> int:
