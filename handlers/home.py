@@ -44,7 +44,7 @@ async def ask_town(update: Update, context: BotContext, typed: str | None = None
         text, keyboard = view.town_question(reader.tr, ordered, page, current)
     if context.user_data is not None:
         context.user_data[ASKED] = context.clock.now()
-    await message.reply_text(text, reply_markup=keyboard)
+    await show(update, text, keyboard)
 
 
 async def iam_command(update: Update, context: BotContext) -> None:
@@ -84,7 +84,7 @@ async def pick_town(update: Update, context: BotContext, data: PickTown) -> None
     language = _language_for(town, before.language, user.language_code)
     await prefs.set_user_town(user.id, town.id, language)
     _close(context)
-    reader = await context.reader(update)  # as before the choice: read it anew
+    reader = await context.reader(update)  # as it was: a language set now is not in it
     tr = context.i18n.translator(language) if language else reader.tr
     zone = before.timezone or town.timezone
     await show(update, view.town_set(tr, town, ZoneInfo(zone), context.clock.now(), language))

@@ -102,3 +102,21 @@ def test_short_names_drop_administrative_words_only_at_the_ends() -> None:
     assert short_names("Mansakonko Area Council") == ("mansakonko area council", "mansakonko")
     assert short_names("Ennepe-Ruhr-Kreis") == ("ennepe-ruhr-kreis",)
     assert short_names("Town") == ("town",)  # a name that is only such a word stays whole
+
+
+async def test_in_a_group_names_work_and_a_location_is_left_alone(bot: Driver) -> None:
+    admin = bot.user(20, language_code="es")
+    group = bot.group(-120, admins={20: "administrator"})
+    [done] = await bot.send("/timezone Kédougou", user=admin, chat=group)
+    assert "Dakar" in done["text"]
+    assert "keyboard" not in (bot.api.sent()[-1].get("reply_markup") or {})  # no 📍 in groups
+    raw = bot.api.user_message(admin, group, "x")
+    del raw["message"]["text"]
+    raw["message"]["location"] = {"latitude": -16.5, "longitude": -68.15}
+    before = len(bot.api.calls)
+    await bot.app.process_update(as_update(raw, bot.app.bot))
+    assert bot.replies(before) == []
+    [status] = await bot.send("/timezone", user=admin, chat=group)
+    assert "Dakar" in status["text"] and "keyboard" not in (
+        bot.api.sent()[-1].get("reply_markup") or {}
+    )
