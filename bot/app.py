@@ -35,6 +35,7 @@ from handlers import (
     exchanges,
     fallback,
     groups,
+    home,
     milestones,
     partners,
     rsvp,
@@ -104,7 +105,9 @@ def paced() -> Pacer:
 def register(application: BotApplication) -> None:
     """All handlers, in the order they are tried: PTB asks each in turn whether an update
     is its own, so the busiest come first (no two claim the same update, except the
-    unknown-command hint, which takes any command and so comes last)."""
+    unknown-command hint, which takes any command and so comes last). The town question's
+    answer comes first: it claims plain text only while that user's question is open."""
+    home.register(application)
     partners.register(application)
     exchanges.register(application)
     milestones.register(application)

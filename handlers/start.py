@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import CommandHandler
 
 from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
+from bot.text.dates import zone_city
 from bot.views import help as view
 from handlers.common import show
+from handlers.home import ask_town
 
 
 async def start(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     await show(update, view.welcome(reader.tr))
+    chat = update.effective_chat
+    if chat is not None and chat.type == Chat.PRIVATE:
+        await ask_town(update, context)  # its own message, with its own buttons
 
 
 async def help_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     await show(
-        update, view.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
+        update,
+        view.help_text(
+            reader.tr,
+            reader.languages,
+            zone_city(reader.zone, reader.tr.lang),
+            context.bot.username,
+        ),
     )
 
 

@@ -27,6 +27,7 @@ from bot.model.domain import (
     Programme,
     Topic,
 )
+from bot.text.zones import TownIndex
 from storage.cache import NETWORK
 from storage.db import SEEDED_KEY, Database
 from storage.records import fetch
@@ -216,6 +217,15 @@ class NetworkRepository:
     async def municipalities(self) -> list[Municipality]:
         sql = "SELECT * FROM municipalities ORDER BY rowid"
         return await fetch(self.db.conn, Municipality, "municipalities", sql)
+
+    async def town_index(self) -> TownIndex:
+        """The towns by every name (/timezone, the town question), kept until the network
+        changes."""
+
+        async def load() -> TownIndex:
+            return TownIndex(await self.municipalities())
+
+        return await self.db.cache.get(("town-index",), load, (NETWORK,))
 
     async def countries(self) -> list[tuple[str, int]]:
         """Countries with how many partnerships have a town there, most first."""

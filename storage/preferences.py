@@ -89,6 +89,26 @@ class PreferencesRepository:
                 (user_id, zone),
             )
 
+    async def user_town(self, user_id: int) -> str | None:
+        """The municipality the user said they belong to (/start, /iam)."""
+        async with self.db.conn.execute(
+            "SELECT municipality_id FROM users WHERE id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
+    async def set_user_town(
+        self, user_id: int, municipality_id: str | None, language: str | None = None
+    ) -> None:
+        """The user's town (its zone is their default), and a language if one is given."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, municipality_id, language) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET municipality_id = excluded.municipality_id, "
+                "language = coalesce(excluded.language, users.language)",
+                (user_id, municipality_id, language),
+            )
+
     async def set_chat_timezone(
         self, chat_id: int, chat_type: str, title: str | None, zone: str
     ) -> None:

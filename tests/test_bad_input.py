@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.model.dataset import dataset_to_yaml
 from tests.conftest import Driver
 
-COMMANDS = ["/partner", "/milestones", "/exchanges", "/timezone", "/language", "/phases"]
+COMMANDS = ["/partner", "/milestones", "/exchanges", "/timezone", "/iam", "/language", "/phases"]
 NASTY = [
     "",
     "   ",

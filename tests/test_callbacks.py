@@ -22,9 +22,12 @@ from bot.telegram.callbacks import (
     Period,
     PhaseMilestones,
     PickLanguage,
+    PickTown,
     Rsvp,
+    SkipTown,
     Subscribe,
     TargetCode,
+    TownPage,
     Unsubscribe,
 )
 from bot.telegram.limits import MAX_CALLBACK_BYTES
@@ -32,6 +35,9 @@ from bot.telegram.limits import MAX_CALLBACK_BYTES
 # What buttons already posted in chats carry: the wire format must not change under them.
 ON_THE_WIRE = [
     (PickLanguage("es"), "lang:es"),
+    (PickTown("kedougou"), "iam:kedougou"),
+    (TownPage(2), "iamp:2"),
+    (SkipTown(), "iam0"),
     (PhaseMilestones("p4"), "ms:p4"),
     (PartnerCard("bonn-la-paz"), "pa:bonn-la-paz"),
     (PartnerList(2, ListBy.QUERY, "bonn la"), "pl:2:q:bonn la"),

@@ -264,7 +264,7 @@ async def test_a_cancelled_meeting_gets_a_correction_and_no_invitation(bot: Driv
     await follow(bot, -520, languages=("es",))
     await plan_and_send(bot)
     texts = [m["text"] for m in sent_to(bot, -520)]
-    assert "❌ Cancelada: Reunión virtual Bonn – La Paz del mar, 24 nov 2026, 15:00 Berlin" in texts
+    assert "❌ Cancelada: Reunión virtual Bonn – La Paz del mar, 24 nov 2026, 15:00 Berlín" in texts
     assert any(t.startswith("📅 Invitación") and "5 ene 2027" in t for t in texts)
     assert not any(t.startswith("📅 Invitación") and "24 nov 2026" in t for t in texts)
     # the calendar file leaves the cancelled meeting out

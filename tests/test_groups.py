@@ -116,7 +116,7 @@ async def test_group_zone_and_languages_need_an_admin(bot: Driver) -> None:
     [refusal] = await bot.send("/timezone America/La_Paz", user=bot.user(MEMBER), chat=group)
     assert refusal["text"] == "Only the group's administrators can change this setting."
     [done] = await bot.send("/timezone la paz", user=bot.user(ADMIN), chat=group)
-    assert done["text"].startswith("Done: times are now shown in America/La_Paz")
+    assert done["text"].startswith("Done: times are now shown in La Paz")
     prefs = await storage(bot).preferences.chat(-2007)
     assert prefs.timezone == "America/La_Paz"
 

@@ -129,7 +129,7 @@ def upcoming(instant: datetime) -> list[Listed]:
     for start in (next(series), next(series)):  # the next two meetings of the series
         distance = (start.date() - day).days
         relative = {0: r"\(hoy\)", 1: r"\(mañana\)"}.get(distance, r"\(dentro de \d+ \w+\)")
-        when = re.escape(f"{format_skeleton('yMMMEd', start, locale='es')}, 15:00 Berlin ")
+        when = re.escape(f"{format_skeleton('yMMMEd', start, locale='es')}, 15:00 Berlín ")
         shown.append(
             Listed(
                 start,
@@ -143,7 +143,7 @@ def upcoming(instant: datetime) -> list[Listed]:
         Listed(
             workshop,
             "🛠 Taller · Fase de ejemplo · 🧪 ejemplo",
-            re.escape(f"{format_skeleton('yMMMEd', workshop, locale='es')}, 15:00 Berlin")
+            re.escape(f"{format_skeleton('yMMMEd', workshop, locale='es')}, 15:00 Berlín")
             + re.escape(" (dentro de 8 días)"),
             "example-workshop.ics",
         )
@@ -181,7 +181,7 @@ def test_a_newcomer_in_a_private_chat(instant: datetime, tmp_path: Path) -> None
     assert [item.splitlines()[0] for item in items] == [x.heading for x in expected]
     for item, shown in zip(items, expected, strict=True):
         assert re.search(f"\n  📅 {shown.when}\n", item), (shown.when, item)
-    assert "Horas en Europe/Berlin. Cámbielo con /timezone." in listing
+    assert "Horas en Berlín. Cámbielo con /timezone." in listing
 
     # "1" presses the first 📎 button: the calendar file of the first exchange listed
     sent = re.search(r"bot sent a file: (\S+) \(\d+ bytes\), saved as (.+)", out)

@@ -307,7 +307,7 @@ class FakeBotApi:
         if entities:  # as Telegram answers: only the date_time ones are kept here
             out["entities"] = entities
         markup = params.get("reply_markup")
-        if markup:
+        if markup and "inline_keyboard" in markup:  # a reply keyboard is not echoed back
             for row in markup.get("inline_keyboard", []):
                 for key in row:
                     if len(key.get("callback_data", "").encode()) > MAX_CALLBACK_BYTES:

@@ -53,7 +53,7 @@ class UserPrefs:
     language: str | None = None
     timezone: str | None = None
     home_timezone: str | None = None
-    """The zone of the user's own partner town, when a coordinator recorded it."""
+    """The zone of the user's own partner town, when they named it (/start, /iam)."""
 
 
 @dataclass(frozen=True)

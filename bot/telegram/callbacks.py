@@ -273,3 +273,20 @@ class Unsubscribe(CallbackData, prefix="unsub"):
 class Rsvp(CallbackData, prefix="rsvp"):
     answer: Answer
     delivery_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PickTown(CallbackData, prefix="iam"):
+    """The town a user belongs to (the /start question, /iam)."""
+
+    municipality_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TownPage(CallbackData, prefix="iamp"):
+    page: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SkipTown(CallbackData, prefix="iam0"):
+    """No town: the question is put away (/iam asks again)."""

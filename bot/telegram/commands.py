@@ -68,6 +68,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="fusohorario",
     ),
     CommandSpec(
+        "iam",
+        N_("Tell me which town you belong to"),
+        de="meinestadt",
+        es="miciudad",
+        fr="maville",
+        pt="minhacidade",
+    ),
+    CommandSpec(
         "subscribe",
         N_("Link this chat to a partnership, phase or programme"),
         de="abonnieren",

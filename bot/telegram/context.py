@@ -102,7 +102,7 @@ async def resolve_reader(context: BotContext, update: object) -> Reader:
         chat_prefs.languages, user_prefs.language, user.language_code if user else None
     )
     # In a group: its zone, else the network's. In private: the user's choice, else the
-    # zone of their partner town (users.municipality_id, set by coordinators), else the
+    # zone of their partner town (users.municipality_id: /start asks, /iam), else the
     # network's.
     zone_name = (
         chat_prefs.timezone if in_group else (user_prefs.timezone or user_prefs.home_timezone)

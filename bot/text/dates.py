@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.model.domain import PartialDate
-from bot.text import cldr
+from bot.text import cldr, places
 from bot.text.i18n import Translator
 
 LEAP_YEAR = 2000  # stands in for an unknown year when a day and month are given
@@ -14,10 +14,10 @@ SOON = timedelta(hours=6)
 """A meeting closer than this is 'in 3 hours', even when it is tomorrow already."""
 
 
-def zone_city(zone: ZoneInfo | str) -> str:
-    """'Europe/Berlin' -> 'Berlin', 'America/La_Paz' -> 'La Paz': short enough for a phone."""
-    key = zone.key if isinstance(zone, ZoneInfo) else zone
-    return key.rsplit("/", 1)[-1].replace("_", " ")
+def zone_city(zone: ZoneInfo | str, lang: str) -> str:
+    """The zone as people say it, CLDR's exemplar city in `lang`: 'Europe/Berlin' ->
+    'Berlín' in Spanish, 'America/La_Paz' -> 'La Paz'. Short enough for a phone."""
+    return places.city(zone, lang)
 
 
 def partial_date(tr: Translator, day: PartialDate) -> str:
@@ -74,7 +74,7 @@ def clock_time(tr: Translator, moment: datetime) -> str:
 
 def time_in(tr: Translator, moment: datetime, zone: ZoneInfo, place: str | None = None) -> str:
     """'15:00 Berlin': the wall-clock time there, named by the place."""
-    return f"{clock_time(tr, moment.astimezone(zone))} {place or zone_city(zone)}"
+    return f"{clock_time(tr, moment.astimezone(zone))} {place or zone_city(zone, tr.lang)}"
 
 
 def days_until(tr: Translator, day: date, today: date) -> str:

@@ -18,7 +18,7 @@ from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Perio
 from bot.telegram.commands import command
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row, page_of
-from bot.text.dates import date_range, days_until
+from bot.text.dates import date_range, days_until, zone_city
 from bot.text.i18n import Translator
 from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape
@@ -152,7 +152,11 @@ def render_page(
         if has_calendar_file(item):
             ics_buttons.append(button(f"📎 {number} .ics", calendar_file(item)))
     blocks.append(
-        escape(tr.gettext("Times in {zone}. Change with /timezone.").format(zone=zone.key))
+        escape(
+            tr.gettext("Times in {zone}. Change with /timezone.").format(
+                zone=zone_city(zone, tr.lang)
+            )
+        )
     )
     rows = [ics_buttons] if ics_buttons else []
     period = Period.PAST if past else Period.UPCOMING

@@ -6,12 +6,14 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
+from bot.model import territories
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import PickLanguage, button
 from bot.telegram.limits import Keyboard, fit
 from bot.text import cldr
+from bot.text.dates import zone_city
 from bot.text.i18n import Translator
 from bot.text.moments import clock_there
 
@@ -57,21 +59,54 @@ def one_language_in_private(tr: Translator) -> str:
     return tr.gettext("In a private chat I reply in one language. Send, for example, /language es.")
 
 
-def zone_status(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
-    return tr.gettext(
-        "Times are shown in {zone} (now {time} there). Change it with /timezone and a zone "
-        "or a town, for example /timezone America/La_Paz or /timezone Mtwara."
-    ).format(zone=escape(zone.key), time=clock_there(tr, now, zone))
+def zone_status(tr: Translator, zone: ZoneInfo, now: datetime, private: bool) -> str:
+    text = tr.gettext(
+        "Times are shown for {zone} (now {time} there). To change it, send /timezone and a "
+        "town, a country or a city, for example /timezone Mtwara."
+    ).format(zone=escape(zone_city(zone, tr.lang)), time=clock_there(tr, now, zone))
+    return text + ("\n" + location_hint(tr) if private else "")
 
 
 def zone_set(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
     return tr.gettext("Done: times are now shown in {zone} (now {time} there).").format(
-        zone=escape(zone.key), time=clock_there(tr, now, zone)
+        zone=escape(zone_city(zone, tr.lang)), time=clock_there(tr, now, zone)
     )
 
 
-def unknown_zone(tr: Translator, given: str) -> str:
-    return tr.gettext(
-        "I do not know the time zone “{given}”. Send a zone such as America/La_Paz or a "
-        "town of the network such as Mtwara."
+def unknown_zone(tr: Translator, given: str, private: bool) -> str:
+    text = tr.gettext(
+        "I do not know “{given}”. Send a town, a country or a city, for example "
+        "/timezone Mtwara or /timezone Bolivia."
     ).format(given=escape(given[:40]))
+    return text + ("\n" + location_hint(tr) if private else "")
+
+
+def several_zones(tr: Translator, country: str, zones: tuple[str, ...]) -> str:
+    """A country that keeps several times: a few of its cities, and how to pick one."""
+    cities = [zone_city(zone, tr.lang) for zone in zones[:MAX_CITIES]]
+    return tr.gettext(
+        "{country} has several time zones, for example {cities}. Send a city: /timezone {city}"
+    ).format(
+        country=escape(territories.name(country, tr.lang)),
+        cities=escape(", ".join(cities)),
+        city=escape(cities[0]),
+    )
+
+
+def location_hint(tr: Translator) -> str:
+    return tr.gettext("Or share your location with the button below.")
+
+
+def location_keyboard(tr: Translator) -> ReplyKeyboardMarkup:
+    """The reply keyboard with Telegram's location button (private chats only)."""
+    share = KeyboardButton(tr.gettext("📍 Share my location"), request_location=True)
+    return ReplyKeyboardMarkup([[share]], resize_keyboard=True, one_time_keyboard=True)
+
+
+def location_unknown(tr: Translator) -> str:
+    return tr.gettext(
+        "I cannot tell the time zone of that place. Send, for example, /timezone Mtwara."
+    )
+
+
+MAX_CITIES = 4
