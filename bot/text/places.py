@@ -10,6 +10,7 @@ tests/test_places.py checks it against Babel itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,11 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.text.places_data import ALIASES, CITIES, COUNTRY_LANGUAGE, COUNTRY_ZONES
 
-__all__ = ["all_cities", "city", "country_language", "country_zones", "generated"]
+__all__ = ["all_cities", "city", "country_language", "country_zones", "generated", "languages_of"]
+
+READ_BY = 10.0
+"""Percent of a country's people who read a language of ours, for it to be that country's
+when none of ours is official there (CLDR's territory data)."""
 
 
 def _canonical(key: str) -> str:
@@ -55,6 +60,12 @@ def country_zones(code: str) -> tuple[str, ...]:
     return COUNTRY_ZONES.get(code, ())
 
 
+def languages_of(countries: Iterable[str]) -> tuple[str, ...]:
+    """Each country's language once, in order: Bonn – La Paz reads ('de', 'es')."""
+    found = (country_language(code) for code in countries)
+    return tuple(dict.fromkeys(lang for lang in found if lang is not None))
+
+
 def country_language(code: str) -> str | None:
     """The country's official language among ours: 'fr' for Senegal, None for Ethiopia."""
     return COUNTRY_LANGUAGE.get(code)
@@ -90,7 +101,7 @@ def generated() -> dict[str, Any]:
     """What places_data should hold, from the Babel installed now."""
     from babel import Locale
     from babel.core import get_global
-    from babel.languages import get_official_languages
+    from babel.languages import get_official_languages, get_territory_language_info
 
     from bot.model.domain import LANGUAGES
 
@@ -125,9 +136,18 @@ def generated() -> dict[str, Any]:
             )
     languages = {}
     for code in country_zones:
+        # An official language of ours first (Uganda: English, though few speak it at
+        # home); else the one most people read there, if any reads it (Ethiopia: English).
         ours = [x for x in get_official_languages(code, de_facto=True) if x in LANGUAGES]
-        if ours:
-            languages[code] = ours[0]
+        spoken = {
+            x: float(info["population_percent"] or 0)
+            for x, info in get_territory_language_info(code).items()
+        }
+        read = sorted(
+            (x for x in spoken if x in LANGUAGES and spoken[x] >= READ_BY), key=lambda x: -spoken[x]
+        )
+        if ours or read:
+            languages[code] = (ours or read)[0]
     return {
         "ALIASES": aliases,
         "CITIES": cities,

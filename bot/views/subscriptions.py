@@ -10,7 +10,6 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from bot.model.chats import TargetKind
-from bot.model.country_languages import languages_of
 from bot.model.domain import PartnershipView, Phase, Programme
 from bot.model.reminders import ReminderSetting, ReminderSettings
 from bot.telegram.callbacks import Subscribe, TargetCode, Unsubscribe, button
@@ -18,6 +17,7 @@ from bot.telegram.commands import command
 from bot.telegram.limits import Keyboard, fit
 from bot.text.i18n import Translator
 from bot.text.keywords import INVITE_WHEN, REMINDER_KINDS, UNITS, InviteWhen, TimeUnit, find_phase
+from bot.text.places import languages_of
 from bot.text.search import fold
 from bot.views.settings import language_in_text
 
