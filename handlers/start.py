@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.telegram.callbacks import HelpPage, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.views import help as view
 from handlers.common import show
@@ -12,16 +13,24 @@ from handlers.common import show
 
 async def start(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
-    await show(update, view.welcome(reader.tr))
+    await show(update, *view.welcome(reader.tr))
 
 
 async def help_command(update: Update, context: BotContext) -> None:
+    await _help(update, context, 0)
+
+
+async def help_button(update: Update, context: BotContext, data: HelpPage) -> None:
+    await _help(update, context, data.page)
+
+
+async def _help(update: Update, context: BotContext, page: int) -> None:
     reader = await context.reader(update)
-    await show(
-        update, view.help_text(reader.tr, reader.languages, reader.zone.key, context.bot.username)
-    )
+    languages, zone = reader.languages, reader.zone.key
+    await show(update, *view.help_page(reader.tr, languages, zone, context.bot.username, page))
 
 
 def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(on_press(HelpPage, help_button))

@@ -10,7 +10,7 @@ from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
 from bot.telegram.limits import Keyboard
-from bot.text.i18n import Translator
+from bot.text.i18n import N_, Translator
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
     Answer.YES: RsvpAnswer.YES,
@@ -21,6 +21,11 @@ ICONS: Mapping[RsvpAnswer, str] = {
     RsvpAnswer.YES: "✅",
     RsvpAnswer.NO: "❌",
     RsvpAnswer.MAYBE: "❔",
+}
+WORDS: Mapping[RsvpAnswer, str] = {
+    RsvpAnswer.YES: N_("yes"),
+    RsvpAnswer.NO: N_("no"),
+    RsvpAnswer.MAYBE: N_("maybe"),
 }
 
 
@@ -34,6 +39,12 @@ def rsvp_keyboard(
     ]
     ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
     return Keyboard([answers, [ics]])
+
+
+def recorded(tr: Translator, answer: RsvpAnswer) -> str:
+    """The pop-up after a press: what was recorded, in words (the icon alone said little)."""
+    said = tr.gettext(WORDS[answer])
+    return f"{ICONS[answer]} " + tr.gettext("You answered: {answer}").format(answer=said)
 
 
 def closed(tr: Translator) -> str:

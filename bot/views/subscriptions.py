@@ -92,11 +92,11 @@ def not_in_network(tr: Translator) -> str:
 
 
 def choice_keyboard(targets: Sequence[Choice]) -> InlineKeyboardMarkup:
-    return Keyboard([[button(t.label[:60], Subscribe(CODES[t.kind], t.id))] for t in targets])
+    return Keyboard([[button(t.label, Subscribe(CODES[t.kind], t.id))] for t in targets])
 
 
 def unsubscribe_keyboard(labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    return Keyboard([[button("✖ " + label[:60], Unsubscribe(sub_id))] for sub_id, label in labels])
+    return Keyboard([[button("✖ " + label, Unsubscribe(sub_id))] for sub_id, label in labels])
 
 
 def subscription_list(labels: Sequence[str], tr: Translator) -> str:
