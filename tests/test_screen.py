@@ -130,3 +130,15 @@ async def test_names_from_the_data_and_typed_words_are_not_leaks(bot: Driver) ->
     assert check.leaked("<b>Phase 8</b>", "de") == set()
     assert check.leaked("No partnership matches “Bonn”.", "fr") == {"partnership", "matches"}
     assert check.leaked("« partnership »", "fr", typed="/partner partnership") == set()
+
+
+async def test_a_long_name_on_a_button_ends_at_a_word(bot: Driver) -> None:
+    """Defect 9: '✖ TANDEM – alianzas climáticas franco-alemanas para la transic'."""
+    admin = bot.user(1, "es")
+    group = bot.group(-700, admins={1: "creator"})
+    await bot.send("/language es", user=admin, chat=group)
+    await bot.send("/subscribe tandem", user=admin, chat=group)
+    [reply] = await bot.send("/unsubscribe", user=admin, chat=group)
+    [[key]] = reply["reply_markup"]["inline_keyboard"]
+    assert key["text"] == "✖ TANDEM – alianzas climáticas…"
+    assert len(key["text"]) <= LINE_WIDTH
