@@ -125,7 +125,7 @@ async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> N
 
     coordinator = bot.user(COORDINATOR, "en")
     [done] = await bot.send("/language es de", user=coordinator, chat=group)
-    assert done["text"] == "Listo: responderé en español, alemán."
+    assert done["text"] == "Listo: responderé en español y alemán."
 
 
 async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver) -> None:

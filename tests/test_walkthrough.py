@@ -339,7 +339,7 @@ def test_a_group_in_german_and_spanish(instant: datetime, tmp_path: Path) -> Non
     result = partnerbot("console", db=tmp_path / "g.sqlite3", stdin=GROUP_WALK, clock_start=instant)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     out = result.stdout
-    assert "Erledigt: Ich antworte auf Deutsch, Spanisch." in out
+    assert "Erledigt: Ich antworte auf Deutsch und Spanisch." in out
     at_bonn, at_phase, on_the_way = group_posts(instant)
 
     shown = posts_after(out, "/subscribe bonn")

@@ -62,7 +62,7 @@ def help_page(
             bot=escape(bot_name)
         ),
         tr.gettext("I reply in {language}. Change it with /language.").format(
-            language=escape(", ".join(language_in_text(lang, tr) for lang in languages))
+            language=escape(tr.format_list([language_in_text(lang, tr) for lang in languages]))
         ),
         tr.gettext("Times are shown in the time zone {zone}.").format(zone=escape(zone)),
         tr.gettext("In a group chat, only the group's administrators can change its settings."),

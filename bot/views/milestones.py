@@ -200,7 +200,7 @@ def _short_heading(phase: Phase, tr: Translator) -> str:
 
 
 def unknown_phase(text: str, phases: Sequence[Phase], tr: Translator) -> str:
-    names = ", ".join(escape(p.name.get(tr.lang)) for p in phases)
+    names = tr.format_list([escape(p.name.get(tr.lang)) for p in phases], "or")
     return fit(
         tr.gettext(
             "I know no phase “{given}”. Type a number such as /milestones 4, or pick one: {phases}"
