@@ -230,3 +230,34 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
             )
         for other in LANGUAGES:
             assert language_in_text(other, tr) == Locale.parse(other).get_display_name(lang)
+
+
+# European Portuguese forms, each with the Brazilian one the pt catalog uses instead.
+EUROPEAN = {
+    r"\bjá não\b": "não … mais",
+    r"\bficheiro": "arquivo",
+    r"\bpartilh": "compartilhar",
+    r"\becrã": "tela",
+    r"\butilizador": "usuário",
+    r"\bregistad": "registrado",
+    r"\bnum(a|as|os)?\b": "em um",
+    r"\btelemóvel": "celular",
+    r"\bequipa\b": "equipe",
+    r"\bestou a \w+r\b": "estou …ndo",
+    r"\bcontacto": "contato",
+    r"\bfacto\b": "fato",
+    r"\b(os|as) (seus|suas)\b": "seus, suas",
+}
+
+
+def test_portuguese_is_brazilian_throughout() -> None:
+    with (ROOT / "locales/pt/LC_MESSAGES/messages.po").open("rb") as f:
+        catalog = read_po(f)
+    texts = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else [message.string])
+    ]
+    found = {(pattern, text) for text in texts for pattern in EUROPEAN if re.search(pattern, text)}
+    assert not found
