@@ -171,11 +171,14 @@ def _buttons(call: Any) -> list[tuple[str, str]]:
 
 
 async def walk_posts(
-    app: BotApplication, languages: Sequence[str] = LANGUAGES
+    app: BotApplication,
+    languages: Sequence[str] = LANGUAGES,
+    together: Sequence[tuple[str, ...]] = (),
 ) -> AsyncIterator[Seen]:
     """One post of each kind the scheduler plans for a group following Bonn – La Paz and the
     example phase (and a moved and a cancelled meeting), composed in each language, sent
-    on time and sent late."""
+    on time and sent late; and for a group reading several languages at once (`together`,
+    e.g. ("de", "es")), the one post that holds them all."""
     storage, data = app.bot_data.storage, app.bot_data
     assert storage is not None and data.settings is not None and data.i18n is not None
     now = data.clock.now()
@@ -208,8 +211,8 @@ async def walk_posts(
                 moved.isoformat(timespec="minutes"),
             )
         )
-    for lang in languages:
-        reader = Reader.of((lang,), home, data.i18n)
+    for chosen in [(lang,) for lang in languages] + list(together):
+        reader = Reader.of(chosen, home, data.i18n)
         for payload in payloads:
             for late in (False, True):
                 due = now - timedelta(days=1) if late else now
@@ -218,4 +221,4 @@ async def walk_posts(
                 except ObsoletePostError:
                     continue
                 name = f"post {payload.kind.value}" + (" (late)" if late else "")
-                yield Seen(name, lang, ChatKind.GROUP, "sendMessage", text, None)
+                yield Seen(name, "+".join(chosen), ChatKind.GROUP, "sendMessage", text, None)
