@@ -90,6 +90,7 @@ async def test_invitation_in_both_languages_with_rsvp_buttons(bot: Driver) -> No
     rows = post["reply_markup"]["inline_keyboard"]
     assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0"]
     assert rows[1][0]["callback_data"] == "ics:s:bonn-la-paz-virtual"
+    assert rows[1][0]["text"] == "📎 In den Kalender"  # says what it does, not ".ics"
     assert await plan_and_send(bot) == 0  # nothing twice
 
 

@@ -30,14 +30,17 @@ WORDS: Mapping[RsvpAnswer, str] = {
 
 
 def rsvp_keyboard(
-    delivery_id: int, invitation: Invitation, tally: Mapping[RsvpAnswer, int]
+    delivery_id: int, invitation: Invitation, tally: Mapping[RsvpAnswer, int], tr: Translator
 ) -> InlineKeyboardMarkup:
-    """Yes / no / maybe with the tally on the buttons: readable in every language."""
+    """Yes / no / maybe with the tally on the buttons (readable in every language), and the
+    calendar file in the chat's first language."""
     answers = [
         button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id))
         for code, answer in ANSWERS.items()
     ]
-    ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
+    ics = button(
+        "📎 " + tr.gettext("Add to calendar"), CalendarFile(CalendarOf.SERIES, invitation.series_id)
+    )
     return Keyboard([answers, [ics]])
 
 
