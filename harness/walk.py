@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from bot.model.chats import TargetKind
+from bot.model.chats import RsvpAnswer, TargetKind
 from bot.model.domain import LANGUAGES, ChangeStatus, MeetingChange
 from bot.model.posts import Invitation, MeetingCorrection, PostKind
 from bot.schedule.compose import ObsoletePostError, compose
@@ -27,6 +27,7 @@ from bot.telegram.callbacks import PickLanguage
 from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication
 from bot.text.reader import Reader
+from bot.views.rsvp import recorded, rsvp_keyboard
 from harness.fake_telegram import JSON, OfflineTelegram, as_update
 
 ARGUMENTS: Mapping[str, Sequence[str]] = {
@@ -221,4 +222,19 @@ async def walk_posts(
                 except ObsoletePostError:
                     continue
                 name = f"post {payload.kind.value}" + (" (late)" if late else "")
-                yield Seen(name, "+".join(chosen), ChatKind.GROUP, "sendMessage", text, None)
+                said = "+".join(chosen)
+                markup = None
+                if isinstance(payload, Invitation):  # its RSVP and calendar buttons
+                    markup = rsvp_keyboard(0, payload, {}, reader.tr).to_dict()
+                yield Seen(name, said, ChatKind.GROUP, "sendMessage", text, markup)
+            if isinstance(payload, Invitation):  # the pop-up after each answer
+                for answer in RsvpAnswer:
+                    popup = recorded(reader.tr, answer)
+                    yield Seen(
+                        f"post invite → {answer.value}",
+                        said,
+                        ChatKind.GROUP,
+                        "answerCallbackQuery",
+                        popup,
+                        None,
+                    )
