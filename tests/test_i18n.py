@@ -154,6 +154,16 @@ def test_lists_are_joined_as_the_language_joins_them(
     assert tr.format_list(names) == three
 
 
+def test_spanish_lists_say_e_before_i_and_u_before_o(i18n: I18n) -> None:
+    es = i18n.translator("es")
+    assert es.format_list(["alemán", "inglés"]) == "alemán e inglés"
+    assert es.format_list(["francés", "alemán", "inglés"]) == "francés, alemán e inglés"
+    assert es.format_list(["agua", "hierro"]) == "agua y hierro"  # /je/, not /i/
+    assert es.format_list(["siete", "ocho"], "or") == "siete u ocho"
+    assert es.format_list(["Bélgica", "Holanda"], "or") == "Bélgica u Holanda"
+    assert i18n.translator("pt").format_list(["alemão", "inglês"]) == "alemão e inglês"
+
+
 def test_lists_read_as_babel_writes_them(i18n: I18n) -> None:
     from babel.lists import format_list
 

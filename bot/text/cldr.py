@@ -148,11 +148,28 @@ def join(items: Sequence[str], lang: str, style: str = "standard") -> str:
         return items[0]
     patterns = DATA[lang]["lists"][style]
     if len(items) == 2 and "2" in patterns:
-        return _fill(patterns["2"], items[0], items[1])
+        return _fill(_before(patterns["2"], items[1], lang), items[0], items[1])
     result = _fill(patterns["start"], items[0], items[1])
     for item in items[2:-1]:
         result = _fill(patterns["middle"], result, item)
-    return _fill(patterns["end"], result, items[-1])
+    return _fill(_before(patterns["end"], items[-1], lang), result, items[-1])
+
+
+# Spanish says "e" for "y" before an /i/ sound and "u" for "o" before an /o/ sound
+# ("alemán e inglés", "siete u ocho"); CLDR's list patterns do not.
+_SPANISH_BEFORE = (
+    (re.compile(r"(?i)h?[iíì](?![aeoáéó])"), " y {1}", " e {1}"),
+    (re.compile(r"(?i)h?[oó]"), " o {1}", " u {1}"),
+)
+
+
+def _before(pattern: str, last: str, lang: str) -> str:
+    if lang != "es":
+        return pattern
+    for sound, plain, changed in _SPANISH_BEFORE:
+        if pattern.endswith(plain) and sound.match(last):
+            return pattern[: -len(plain)] + changed
+    return pattern
 
 
 def _fill(pattern: str, first: str, second: str) -> str:
