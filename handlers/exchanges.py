@@ -99,8 +99,6 @@ async def _render(
             translators = [context.i18n.translator(lang) for lang in LANGUAGES]
             items = [i for i in items if view.matches(i, filter_, ctx, translators)]
         label = filter_
-    if followed is not None:  # in a group: its own partnerships and phases first
-        items = view.first_for(items, followed)
     if not items:
         return view.nothing_found(reader.tr, past, label), None
     return view.render_page(
@@ -113,6 +111,7 @@ async def _render(
         past=past,
         suffix=filter_,
         heading=view.heading(reader.tr, past, len(items), label),
+        followed=followed or frozenset(),  # in a group: its own marked, not moved up
     )
 
 

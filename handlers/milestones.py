@@ -7,13 +7,11 @@ from datetime import date
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
-from bot.telegram.callbacks import PhaseMilestones, on_press
+from bot.telegram.callbacks import MilestonePage, PhaseMilestones, on_press
 from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.limits import fit
 from bot.text.i18n import Translator
 from bot.text.keywords import find_phase
-from bot.text.markup import escape
 from bot.views import milestones as view
 from handlers.common import joined_args, kept_reply, show
 
@@ -26,19 +24,25 @@ async def phase_button(update: Update, context: BotContext, data: PhaseMilestone
     await _show(update, context, data.phase_id, exact=True)
 
 
-async def _show(update: Update, context: BotContext, wanted: str, exact: bool = False) -> None:
+async def page_button(update: Update, context: BotContext, data: MilestonePage) -> None:
+    await _show(update, context, data.phase_id, exact=True, page=data.page)
+
+
+async def _show(
+    update: Update, context: BotContext, wanted: str, exact: bool = False, page: int = 0
+) -> None:
     reader = await context.reader(update)
     today = context.clock.now().astimezone(reader.zone).date()
     # The same question in the same language on the same day reads the same until a commit.
-    key = ("milestones", wanted, exact, reader.tr.lang, today)
+    key = ("milestones", wanted, exact, page, reader.tr.lang, today)
     text, keyboard = await kept_reply(
-        context, key, lambda: _render(context, reader.tr, wanted, exact, today)
+        context, key, lambda: _render(context, reader.tr, wanted, exact, today, page)
     )
     await show(update, text, keyboard)
 
 
 async def _render(
-    context: BotContext, tr: Translator, wanted: str, exact: bool, today: date
+    context: BotContext, tr: Translator, wanted: str, exact: bool, today: date, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     network = context.storage.network
     phases, milestones = await network.phases(), await network.milestones()
@@ -46,25 +50,30 @@ async def _render(
     keyboard = view.phase_keyboard(phases, tr)
     if not wanted:
         pending = view.open_phases(phases, milestones, today)
-        return view.render_overview(pending, programmes, tr, today), keyboard
+        return view.render_overview(pending, tr, today), keyboard
     phase = view.phase_by_id(phases, wanted) if exact else find_phase(phases, wanted)
     if phase is None:
         return view.unknown_phase(wanted, phases, tr), keyboard
-    text = view.render_phase(phase, programmes.get(phase.programme_id), milestones, tr, today)
-    return text, keyboard
+    text, nav = view.render_phase(
+        phase, programmes.get(phase.programme_id), milestones, tr, today, page
+    )
+    return text, view.phase_keyboard(phases, tr, nav)
 
 
 async def phases_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     network = context.storage.network
     phases = await network.phases()
-    programmes = {p.id: p for p in await network.programmes()}
-    parts = [escape(reader.tr.gettext("Phases of the network (pick one for its milestones):"))]
-    parts += [view.phase_heading(p, programmes.get(p.programme_id), reader.tr) for p in phases]
-    await show(update, fit("\n\n".join(parts)), view.phase_keyboard(phases, reader.tr))
+    programmes = await network.programmes()
+    await show(
+        update,
+        view.phase_list(phases, programmes, reader.tr),
+        view.phase_keyboard(phases, reader.tr),
+    )
 
 
 def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler(names("milestones"), milestones_command))
     application.add_handler(CommandHandler(names("phases"), phases_command))
     application.add_handler(on_press(PhaseMilestones, phase_button))
+    application.add_handler(on_press(MilestonePage, page_button))

@@ -162,7 +162,7 @@ async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Rep
     close = await context.storage.network.search.suggest(typed, tr.lang)
     text = tr.gettext("No partnership matches “{what}”.").format(what=typed)
     if close:
-        text += " " + tr.gettext("Did you mean {names}?").format(names=", ".join(close))
+        text += " " + tr.gettext("Did you mean {names}?").format(names=tr.format_list(close, "or"))
         keyboard = Keyboard(
             [
                 [

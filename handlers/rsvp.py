@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
 from bot.telegram.callbacks import Rsvp, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
-from bot.views.rsvp import ANSWERS, ICONS, closed, rsvp_keyboard
+from bot.views.rsvp import ANSWERS, closed, recorded, rsvp_keyboard
 
 
 async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
@@ -33,9 +33,10 @@ async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
     rsvps = context.storage.rsvps
     await rsvps.answer(chat.id, invitation, query.from_user.id, answer, context.clock.now())
     tally = await rsvps.tally(chat.id, invitation)
-    await query.answer(ICONS[answer])
+    tr = (await context.reader(update)).tr
+    await query.answer(recorded(tr, answer))
     try:
-        await query.edit_message_reply_markup(rsvp_keyboard(delivery.id, invitation, tally))
+        await query.edit_message_reply_markup(rsvp_keyboard(delivery.id, invitation, tally, tr))
     except BadRequest as exc:  # the same answer again: the tally did not change
         if "not modified" not in exc.message.lower():
             raise

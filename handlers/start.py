@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.ext import CommandHandler
 
+from bot.telegram.callbacks import HelpPage, on_press
 from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.text.dates import zone_city
@@ -15,25 +16,27 @@ from handlers.home import ask_town
 
 async def start(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
-    await show(update, view.welcome(reader.tr))
+    await show(update, *view.welcome(reader.tr))
     chat = update.effective_chat
     if chat is not None and chat.type == Chat.PRIVATE:
         await ask_town(update, context)  # its own message, with its own buttons
 
 
 async def help_command(update: Update, context: BotContext) -> None:
+    await _help(update, context, 0)
+
+
+async def help_button(update: Update, context: BotContext, data: HelpPage) -> None:
+    await _help(update, context, data.page)
+
+
+async def _help(update: Update, context: BotContext, page: int) -> None:
     reader = await context.reader(update)
-    await show(
-        update,
-        view.help_text(
-            reader.tr,
-            reader.languages,
-            zone_city(reader.zone, reader.tr.lang),
-            context.bot.username,
-        ),
-    )
+    languages, zone = reader.languages, zone_city(reader.zone, reader.tr.lang)
+    await show(update, *view.help_page(reader.tr, languages, zone, context.bot.username, page))
 
 
 def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler(names("start"), start))
     application.add_handler(CommandHandler(names("help"), help_command))
+    application.add_handler(on_press(HelpPage, help_button))

@@ -94,6 +94,21 @@ class Driver:
         await self.app.process_update(as_update(update, self.app.bot))
         return self.replies(before)
 
+    async def pages(
+        self, first: dict[str, Any], user: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """A paged reply: the first page and each one ▶ leads to, in turn."""
+        pages = [first]
+        while nav := [
+            key
+            for row in pages[-1].get("reply_markup", {}).get("inline_keyboard", [])
+            for key in row
+            if key["text"] == "▶"
+        ]:
+            [page] = await self.press(pages[-1], nav[0]["callback_data"], user)
+            pages.append(page)
+        return pages
+
     def replies(self, since: int) -> list[dict[str, Any]]:
         return [
             call.result

@@ -15,7 +15,9 @@ from bot.telegram.callbacks import (
     CallbackData,
     CallbackDataError,
     ExchangePage,
+    HelpPage,
     ListBy,
+    MilestonePage,
     PartnerCard,
     PartnerExchanges,
     PartnerList,
@@ -50,6 +52,8 @@ ON_THE_WIRE = [
     (Subscribe(TargetCode.PHASE, "p8"), "sub:h:p8"),
     (Unsubscribe(12), "unsub:12"),
     (Rsvp(Answer.MAYBE, 345), "rsvp:m:345"),
+    (HelpPage(1), "help:1"),
+    (MilestonePage("p4", 1), "msp:p4:1"),
 ]
 
 

@@ -90,6 +90,7 @@ async def test_invitation_in_both_languages_with_rsvp_buttons(bot: Driver) -> No
     rows = post["reply_markup"]["inline_keyboard"]
     assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0"]
     assert rows[1][0]["callback_data"] == "ics:s:bonn-la-paz-virtual"
+    assert rows[1][0]["text"] == "📎 In den Kalender"  # says what it does, not ".ics"
     assert await plan_and_send(bot) == 0  # nothing twice
 
 
@@ -104,7 +105,9 @@ async def test_rsvp_tally_updates_in_place(bot: Driver) -> None:
     assert {int(c.params["message_id"]) for c in edits} == {post["message_id"]}
     final = bot.api.messages[(-501, post["message_id"])]["reply_markup"]["inline_keyboard"][0]
     assert [k["text"] for k in final] == ["✅ 1", "❌ 1", "❔ 1"]
-    assert bot.alerts() == ["✅", "✅", "❌", "❔"]
+    # What was recorded, in the group's first language (German here), not an icon alone.
+    said = ["✅ Ihre Antwort: ja", "✅ Ihre Antwort: ja", "❌ Ihre Antwort: nein"]
+    assert bot.alerts() == [*said, "❔ Ihre Antwort: vielleicht"]
 
 
 async def test_clock_change_warning_on_the_first_invitation_after_it(

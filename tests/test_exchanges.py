@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -15,6 +16,7 @@ from bot.model.domain import PartialDate
 from bot.model.recurrence import occurrences
 from bot.text.dates import date_range
 from bot.text.i18n import I18n
+from harness.screen import SCREEN_LINES, screen_lines
 from storage.store import seed_yaml
 from tests.conftest import Driver
 
@@ -25,6 +27,11 @@ BERLIN, LA_PAZ = ZoneInfo("Europe/Berlin"), ZoneInfo("America/La_Paz")
 def plain_spaces(text: str) -> str:
     """CLDR puts narrow and thin spaces in English times and ranges ('3:00\u202fPM')."""
     return text.replace("\u202f", " ").replace("\u2009", " ")
+
+
+async def all_text(bot: Driver, command: str, user: Any = None) -> str:
+    [first] = await bot.send(command, user=user)
+    return "\n\n".join(p["text"] for p in await bot.pages(first, user))
 
 
 def test_six_weekly_meeting_stays_at_15_berlin_across_two_years_of_dst() -> None:
@@ -51,9 +58,23 @@ async def test_upcoming_soonest_first_with_both_towns_times(bot: Driver) -> None
     assert "💻 Virtual meeting · Bonn – La Paz" in first
     assert "Tue, Nov 24, 2026, 3:00 PM Berlin (tomorrow)" in first
     assert "3:00 PM Bonn · 10:00 AM La Paz" in first
-    assert "📍 online" in first
+    assert "📍" not in first  # 💻 says "online" already
+    assert "Virtual meeting Bonn – La Paz" not in first  # its title: what the first line says
     assert "🧪 example" in text.split("\n\n")[2]
-    assert "Times in Berlin" in text
+
+
+async def test_pages_fit_a_phone_screen_and_have_no_idle_counter(bot: Driver) -> None:
+    user = bot.user(language_code="es")
+    [first] = await bot.send("/exchanges past", user=user)
+    pages = await bot.pages(first, user)
+    assert len(pages) > 1
+    for page in pages:
+        assert screen_lines(page["text"]) <= SCREEN_LINES
+        labels = [k["text"] for row in page["reply_markup"]["inline_keyboard"] for k in row]
+        assert not any("/" in label for label in labels), labels  # no inert "1/2"
+        assert all(label.endswith(": añadir al calendario") for label in labels if "📎" in label), (
+            labels
+        )
 
 
 async def test_times_follow_the_readers_zone(bot: Driver) -> None:
@@ -84,21 +105,22 @@ async def test_after_berlins_clock_change_la_paz_sees_nine(
     ],
 )
 async def test_filters(bot: Driver, words: str, expected: str, absent: str) -> None:
-    [reply] = await bot.send(f"/exchanges {words}")
-    assert expected in reply["text"] and absent not in reply["text"]
+    text = await all_text(bot, f"/exchanges {words}")
+    assert expected in text and absent not in text
 
 
 async def test_past_exchanges_are_paged_in_place(bot: Driver) -> None:
     [first] = await bot.send("/exchanges past")
     assert first["text"].startswith("5 past exchanges")
     assert "Delegation from La Paz visits Bonn" in first["text"]
-    assert "Sep 27 – 29, 2023" in plain_spaces(first["text"])  # Puebla, a range of days
     nav = first["reply_markup"]["inline_keyboard"][-2]
-    assert [k["text"] for k in nav] == ["1/2", "▶"]
-    [second] = await bot.press(first, nav[1]["callback_data"])
-    assert second["message_id"] == first["message_id"]
-    text = plain_spaces(second["text"])
-    assert "5. 🚀 Kick-off · Phase 8" in text
+    assert [k["text"] for k in nav] == ["▶"]
+    pages = await bot.pages(first)
+    assert {p["message_id"] for p in pages} == {first["message_id"]}
+    assert next(k["text"] for k in pages[1]["reply_markup"]["inline_keyboard"][-2]) == "◀"
+    text = plain_spaces("\n\n".join(p["text"] for p in pages))
+    assert "Sep 27 – 29, 2023" in text  # Puebla, a range of days
+    assert "5. 🚀 Phase 8\nKick-off workshop of phase 8" in text  # the kind: in the title
     # year-less: shown as given, said so (as /milestones does), no relative hint
     assert "📅 Nov 24 – 25 (year not given)\n" in text
 
@@ -110,6 +132,7 @@ async def test_nothing_matching_tells_what_to_type(bot: Driver) -> None:
 
 async def test_series_ics_is_one_recurring_event_in_its_zone(bot: Driver) -> None:
     [reply] = await bot.send("/exchanges bonn")
+    assert "📎 1: add to calendar" in str(reply["reply_markup"])
     ics = next(
         k
         for row in reply["reply_markup"]["inline_keyboard"]
@@ -145,7 +168,7 @@ async def test_event_ics_timed_and_all_day(bot: Driver) -> None:
     assert "Bonn" in str(visit["LOCATION"])
 
 
-async def test_group_sees_its_own_partnership_first(bot: Driver) -> None:
+async def test_group_sees_its_own_marked_in_date_order(bot: Driver) -> None:
     group = bot.group(-3001)
     storage = bot.app.bot_data.storage
     assert storage is not None
@@ -155,9 +178,10 @@ async def test_group_sees_its_own_partnership_first(bot: Driver) -> None:
         "VALUES (-3001, 'phase', 'example-phase', '2026-11-23')"
     )
     [reply] = await bot.send("/exchanges", chat=group)
-    blocks = reply["text"].split("\n\n")
-    assert "Example phase" in blocks[1] and "Example phase" in blocks[2]
-    assert "Bonn – La Paz" in blocks[3]
+    blocks = [b for p in await bot.pages(reply) for b in p["text"].split("\n\n")]
+    assert blocks[1].startswith("1. 💻 Virtual meeting · Bonn – La Paz")  # the soonest
+    assert blocks[2] == "⭐ followed by this chat"
+    assert blocks[4].startswith("2. ⭐ 🛠 Example phase")  # followed: marked, not moved up
 
 
 def test_event_without_end_time_stays_upcoming_through_its_days(i18n: object) -> None:
@@ -206,8 +230,7 @@ async def test_the_kept_calendar_gives_way_to_a_change_of_the_network(bot: Drive
     async with storage.db.transaction() as conn:
         await conn.execute("UPDATE events SET title = ?", ('"Renamed in the network"',))
     storage.db.replies.drop_all()
-    [changed] = await bot.send("/exchanges")
-    assert "Renamed in the network" in changed["text"]
+    assert "Renamed in the network" in await all_text(bot, "/exchanges")
 
 
 async def test_one_calendar_is_kept_per_period_and_zone_the_newest_minute(

@@ -85,15 +85,15 @@ async def test_unsubscribe_with_buttons(bot: Driver) -> None:
 async def test_reminder_offsets_are_set_by_admins_and_checked(bot: Driver) -> None:
     group = bot.group(-2006, {ADMIN: "administrator"})
     [shown] = await bot.send("/reminders", user=bot.user(MEMBER, "pt"), chat=group)
-    assert shown["text"].startswith("Antes dos prazos: 14 dias, 3 dias, 1 dia.")
+    assert shown["text"].startswith("Antes dos prazos: 14 dias, 3 dias e 1 dia.")
     [refusal] = await bot.send("/reminders 7", user=bot.user(MEMBER, "pt"), chat=group)
     assert refusal["text"] == "Só os administradores do grupo podem alterar esta configuração."
     [done] = await bot.send("/reminders 7 2 2", user=bot.user(ADMIN, "en"), chat=group)
-    assert done["text"].startswith("Before deadlines: 7 days, 2 days.")
+    assert done["text"].startswith("Before deadlines: 7 days and 2 days.")
     [done] = await bot.send("/reminders meetings 2h 30m", user=bot.user(ADMIN), chat=group)
-    assert "Before meetings: 2 hours, 30 minutes." in done["text"]
+    assert "Before meetings: 2 hours and 30 minutes." in done["text"]
     [done] = await bot.send("/reminders events 10 1", user=bot.user(ADMIN), chat=group)
-    assert "Before events: 10 days, 1 day." in done["text"]
+    assert "Before events: 10 days and 1 day." in done["text"]
     [done] = await bot.send("/reminders invite 3", user=bot.user(ADMIN), chat=group)
     assert "Invitations: 3 days before the meeting." in done["text"]
     for bad in (

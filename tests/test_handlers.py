@@ -9,7 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import CommandHandler
 
-from bot.telegram.commands import command
+from bot.telegram.commands import COMMANDS, command
 from handlers import fallback
 from tests.conftest import COORDINATOR, Driver
 
@@ -26,8 +26,19 @@ WELCOME = {
 async def test_start_answers_in_the_telegram_language(bot: Driver, lang: str) -> None:
     reply, _town = await bot.send("/start", user=bot.user(language_code=lang))
     assert reply["text"].startswith(WELCOME[lang])
-    shown = {f"/{command(name).name_in(lang)} – " for name in ("language", "help")}
-    assert all(name in reply["text"] for name in shown)  # the reader's own names
+    assert f"/{command('help').name_in(lang)}" in reply["text"]  # the reader's own name
+    keys = [k for row in reply["reply_markup"]["inline_keyboard"] for k in row]
+    assert [k["callback_data"] for k in keys] == ["ms:", "ex:0:u:", "pb:c", "help:0"]
+
+
+async def test_each_welcome_button_opens_what_it_says(bot: Driver) -> None:
+    welcome, _town = await bot.send("/start")
+    keys = [k for row in welcome["reply_markup"]["inline_keyboard"] for k in row]
+    opened = [(await bot.press(welcome, k["callback_data"]))[0]["text"] for k in keys]
+    assert opened[0].startswith("Open milestones:")
+    assert "upcoming exchange" in opened[1]
+    assert opened[2] == "Partnerships by country:"
+    assert opened[3].startswith("How to use partnerbot\n\n/milestones")
 
 
 async def test_unsupported_telegram_language_falls_back_to_english(bot: Driver) -> None:
@@ -36,9 +47,18 @@ async def test_unsupported_telegram_language_falls_back_to_english(bot: Driver) 
 
 
 async def test_help_names_language_and_zone(bot: Driver) -> None:
-    [reply] = await bot.send("/help", user=bot.user(language_code="pt-br"))
-    assert "Respondo em português" in reply["text"]
-    assert "Berlim" in reply["text"] and "Europe/Berlin" not in reply["text"]
+    """A screen at a time: ▶ leads on, ◀ back; every command and note is on one page."""
+    user = bot.user(language_code="pt-br")
+    [page] = await bot.send("/help", user=user)
+    pages = [page]
+    while (nav := page["reply_markup"]["inline_keyboard"][0]) and nav[-1]["text"] == "▶":
+        [page] = await bot.press(page, nav[-1]["callback_data"], user=user)
+        pages.append(page)
+    assert len(pages) > 1 and all(p["text"].startswith("Como usar o partnerbot\n") for p in pages)
+    assert [k["text"] for k in page["reply_markup"]["inline_keyboard"][0]] == ["◀"]
+    text = "\n".join(p["text"] for p in pages)
+    assert all(text.count(f"/{c.name_in('pt')} – ") == 1 for c in COMMANDS)
+    assert "Respondo em português" in text and "Berlim" in text and "Europe/Berlin" not in text
 
 
 async def test_language_keyboard_choice_is_stored_and_used(bot: Driver) -> None:
@@ -105,7 +125,7 @@ async def test_group_language_only_for_admins_and_coordinators(bot: Driver) -> N
 
     coordinator = bot.user(COORDINATOR, "en")
     [done] = await bot.send("/language es de", user=coordinator, chat=group)
-    assert done["text"] == "Listo: responderé en español, alemán."
+    assert done["text"] == "Listo: responderé en español y alemán."
 
 
 async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver) -> None:

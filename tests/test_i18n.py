@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.model.domain import LANGUAGES
+from bot.text.dates import day_with_weekday
 from bot.text.i18n import CatalogMissingError, I18n, choose_languages, supported_language
 from tests.conftest import ROOT
 
@@ -114,9 +115,71 @@ def test_the_cldr_table_is_what_babel_gives() -> None:
     assert cldr.generated() == cldr.DATA
 
 
+FRENCH_FIRST = re.compile(r"(?<![\d])1(?=[ \u00a0\u202f–-])")
+
+
+def as_written(text: str, lang: str) -> str:
+    """Babel's date as we write it: French says "1er" for the first of a month."""
+    return FRENCH_FIRST.sub("1er", text) if lang == "fr" else text
+
+
+def test_french_writes_the_first_of_a_month_as_an_ordinal(i18n: I18n) -> None:
+    fr = i18n.translator("fr")
+    assert fr.format_date(date(2026, 12, 1)) == "1er décembre 2026"
+    assert fr.format_date(date(2026, 12, 11)) == "11 décembre 2026"
+    assert fr.format_date(date(2026, 12, 21)) == "21 décembre 2026"
+    tuesday = datetime(2026, 12, 1, 15, tzinfo=UTC)
+    assert day_with_weekday(fr, tuesday) == "mar. 1er déc. 2026"
+    assert i18n.translator("es").format_date(date(2026, 12, 1)) == "1 de diciembre de 2026"
+
+
+@pytest.mark.parametrize(
+    ("lang", "two", "three"),
+    [
+        ("de", "Deutsch und Spanisch", "Deutsch, Spanisch und Französisch"),
+        ("en", "German and Spanish", "German, Spanish, and French"),
+        ("es", "alemán y español", "alemán, español y francés"),
+        ("fr", "allemand et espagnol", "allemand, espagnol et français"),
+        ("pt", "alemão e espanhol", "alemão, espanhol e francês"),
+    ],
+)
+def test_lists_are_joined_as_the_language_joins_them(
+    i18n: I18n, lang: str, two: str, three: str
+) -> None:
+    from bot.views.settings import language_in_text
+
+    tr = i18n.translator(lang)
+    names = [language_in_text(code, tr) for code in ("de", "es", "fr")]
+    assert tr.format_list(names[:2]) == two
+    assert tr.format_list(names) == three
+
+
+def test_spanish_lists_say_e_before_i_and_u_before_o(i18n: I18n) -> None:
+    es = i18n.translator("es")
+    assert es.format_list(["alemán", "inglés"]) == "alemán e inglés"
+    assert es.format_list(["francés", "alemán", "inglés"]) == "francés, alemán e inglés"
+    assert es.format_list(["agua", "hierro"]) == "agua y hierro"  # /je/, not /i/
+    assert es.format_list(["siete", "ocho"], "or") == "siete u ocho"
+    assert es.format_list(["Bélgica", "Holanda"], "or") == "Bélgica u Holanda"
+    assert i18n.translator("pt").format_list(["alemão", "inglês"]) == "alemão e inglês"
+
+
+def test_lists_read_as_babel_writes_them(i18n: I18n) -> None:
+    from babel.lists import format_list
+
+    from bot.model.domain import LANGUAGES
+
+    items = ["Bonn", "La Paz", "{1} Mtwara", "Kédougou", "Mubende"]
+    for lang in LANGUAGES:
+        for style in ("standard", "or"):
+            for n in range(len(items) + 1):
+                expected = format_list(items[:n], style=style, locale=lang)  # type: ignore[arg-type]
+                assert i18n.translator(lang).format_list(items[:n], style) == expected
+
+
 def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
     """bot.text.dates formats from the CLDR table, without opening Babel's locales: each
-    must read exactly as Babel formats it."""
+    must read exactly as Babel formats it (with French's "1er", which CLDR lacks)."""
     from datetime import UTC, date, datetime, timedelta
     from zoneinfo import ZoneInfo
 
@@ -137,21 +200,24 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
             assert ours.clock_time(tr, moment) == babel_dates.format_time(
                 moment, "short", locale=lang
             )
-            assert ours.day_with_weekday(tr, moment) == babel_dates.format_skeleton(
-                "yMMMEd", moment, locale=lang
+            assert ours.day_with_weekday(tr, moment) == as_written(
+                babel_dates.format_skeleton("yMMMEd", moment, locale=lang), lang
             )
         for days in range(0, 400, 3):
             day = first_day + timedelta(days=days)
-            assert tr.format_date(day) == babel_dates.format_date(day, "long", locale=lang)
+            assert tr.format_date(day) == as_written(
+                babel_dates.format_date(day, "long", locale=lang), lang
+            )
             assert tr.format_month(day) == babel_dates.format_skeleton("yMMMM", day, locale=lang)
             same_year = PartialDate(None, day.month, day.day)
-            assert ours.partial_date(tr, same_year) == babel_dates.format_skeleton(
-                "MMMMd", date(2000, day.month, day.day), locale=lang
+            assert ours.partial_date(tr, same_year) == as_written(
+                babel_dates.format_skeleton("MMMMd", date(2000, day.month, day.day), locale=lang),
+                lang,
             )
             assert ours.date_range(
                 tr, PartialDate.parse(first_day.isoformat()), PartialDate.parse(day.isoformat())
             ) == (
-                babel_dates.format_interval(first_day, day, "yMMMMd", locale=lang)
+                as_written(babel_dates.format_interval(first_day, day, "yMMMMd", locale=lang), lang)
                 if days
                 else tr.format_date(day)
             )
@@ -174,3 +240,34 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
             )
         for other in LANGUAGES:
             assert language_in_text(other, tr) == Locale.parse(other).get_display_name(lang)
+
+
+# European Portuguese forms, each with the Brazilian one the pt catalog uses instead.
+EUROPEAN = {
+    r"\bjá não\b": "não … mais",
+    r"\bficheiro": "arquivo",
+    r"\bpartilh": "compartilhar",
+    r"\becrã": "tela",
+    r"\butilizador": "usuário",
+    r"\bregistad": "registrado",
+    r"\bnum(a|as|os)?\b": "em um",
+    r"\btelemóvel": "celular",
+    r"\bequipa\b": "equipe",
+    r"\bestou a \w+r\b": "estou …ndo",
+    r"\bcontacto": "contato",
+    r"\bfacto\b": "fato",
+    r"\b(os|as) (seus|suas)\b": "seus, suas",
+}
+
+
+def test_portuguese_is_brazilian_throughout() -> None:
+    with (ROOT / "locales/pt/LC_MESSAGES/messages.po").open("rb") as f:
+        catalog = read_po(f)
+    texts = [
+        text
+        for message in catalog
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else [message.string])
+    ]
+    found = {(pattern, text) for text in texts for pattern in EUROPEAN if re.search(pattern, text)}
+    assert not found

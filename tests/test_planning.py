@@ -267,7 +267,7 @@ async def test_a_press_on_a_pruned_invitation_gets_a_polite_answer(bot: Driver) 
     ]
     yes = invite["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     await bot.press(invite, yes, user=bot.user(2))
-    assert bot.alerts() == ["✅"]
+    assert bot.alerts() == ["✅ Su respuesta: sí"]
     store = bot.app.bot_data.storage
     assert store is not None
     assert await prune(store, bot.app.bot_data.clock.now() + timedelta(days=60)) > 0

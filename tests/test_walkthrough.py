@@ -142,7 +142,7 @@ def upcoming(instant: datetime) -> list[Listed]:
     shown.append(
         Listed(
             workshop,
-            "🛠 Taller · Fase de ejemplo · 🧪 ejemplo",
+            "🛠 Fase de ejemplo · 🧪 ejemplo",  # "Taller": the title says it
             re.escape(f"{format_skeleton('yMMMEd', workshop, locale='es')}, 15:00 Berlín")
             + re.escape(" (dentro de 8 días)"),
             "example-workshop.ics",
@@ -152,7 +152,7 @@ def upcoming(instant: datetime) -> list[Listed]:
     shown.append(
         Listed(
             datetime.combine(first, time(0), LA_PAZ),  # all day, where it happens
-            "🧭 Envío de expertos · Fase de ejemplo · 🧪 ejemplo",
+            "🧭 Fase de ejemplo · 🧪 ejemplo",  # "Envío de expertos": the title says it
             re.escape(
                 f"{format_interval(first, last, 'yMMMMd', locale='es')} (dentro de 3 semanas)"
             ),
@@ -177,11 +177,13 @@ def test_a_newcomer_in_a_private_chat(instant: datetime, tmp_path: Path) -> None
     listing = out.split("you> /exchanges\n")[1].split("you> 1\n")[0]
     expected = upcoming(instant)
     assert f"  {len(expected)} próximos intercambios\n" in listing
+    # The first page: as many as fit on a phone's screen, soonest first.
     items = re.split(r"^  \d+\. ", listing, flags=re.M)[1:]
-    assert [item.splitlines()[0] for item in items] == [x.heading for x in expected]
-    for item, shown in zip(items, expected, strict=True):
+    assert items and [item.splitlines()[0] for item in items] == [
+        x.heading for x in expected[: len(items)]
+    ]
+    for item, shown in zip(items, expected, strict=False):
         assert re.search(f"\n  📅 {shown.when}\n", item), (shown.when, item)
-    assert "Horas en Berlín. Cámbielo con /timezone." in listing
 
     # "1" presses the first 📎 button: the calendar file of the first exchange listed
     sent = re.search(r"bot sent a file: (\S+) \(\d+ bytes\), saved as (.+)", out)
@@ -338,7 +340,7 @@ def test_a_group_in_german_and_spanish(instant: datetime, tmp_path: Path) -> Non
     result = partnerbot("console", db=tmp_path / "g.sqlite3", stdin=GROUP_WALK, clock_start=instant)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     out = result.stdout
-    assert "Erledigt: Ich antworte auf Deutsch, Spanisch." in out
+    assert "Erledigt: Ich antworte auf Deutsch und Spanisch." in out
     at_bonn, at_phase, on_the_way = group_posts(instant)
 
     shown = posts_after(out, "/subscribe bonn")

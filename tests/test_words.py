@@ -68,11 +68,13 @@ async def test_the_issues_commands_are_known(bot: Driver, typed: str, lang: str)
 
 
 async def test_help_shows_the_readers_command_names(bot: Driver) -> None:
-    [reply] = await bot.send("/ayuda", user=bot.user(language_code="es"))
-    assert "/hitos – " in reply["text"] and "/ayuda – " in reply["text"]
-    assert "/milestones – " not in reply["text"] and "con /idioma." in reply["text"]
-    [overview] = await bot.send("/jalons", user=bot.user(language_code="fr"))
-    assert "/jalons 4" in overview["text"] and "/milestones" not in overview["text"]
+    user = bot.user(language_code="es")
+    [first] = await bot.send("/ayuda", user=user)
+    text = "\n".join(page["text"] for page in await bot.pages(first, user))
+    assert "/hitos – " in text and "/ayuda – " in text
+    assert "/milestones – " not in text and "con /idioma." in text
+    [unknown] = await bot.send("/jalons atlantide", user=bot.user(language_code="fr"))
+    assert "/jalons 4" in unknown["text"] and "/milestones" not in unknown["text"]
 
 
 def test_every_shown_phase_name_is_accepted_back(i18n: I18n) -> None:

@@ -192,7 +192,7 @@ class Dispatcher:
             log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
             await self.storage.outbox.mark_skipped(delivery.id, str(why))
             return Outcome.SKIPPED
-        keyboard = await self._keyboard(delivery)
+        keyboard = await self._keyboard(delivery, reader)
         if self.hold_until is not None and now < self.hold_until:  # another send was refused
             await self.storage.outbox.retry_at(delivery.id, self.hold_until, "held back")
             return Outcome.STOP
@@ -246,12 +246,12 @@ class Dispatcher:
         zone = ZoneInfo(prefs.timezone) if prefs.timezone else self.home
         return Reader.of(prefs.languages, zone, self.i18n)
 
-    async def _keyboard(self, delivery: Delivery) -> InlineKeyboardMarkup | None:
+    async def _keyboard(self, delivery: Delivery, reader: Reader) -> InlineKeyboardMarkup | None:
         """An invitation carries the RSVP buttons with this chat's tally so far."""
         if not isinstance(delivery.payload, Invitation):
             return None
         tally = await self.storage.rsvps.tally(delivery.chat_id, delivery.payload)
-        return rsvp_keyboard(delivery.id, delivery.payload, tally)
+        return rsvp_keyboard(delivery.id, delivery.payload, tally, reader.tr)
 
     async def _refused(self, delivery: Delivery, exc: TelegramError, now: datetime) -> Outcome:
         """What Telegram's refusal means for this row, for the chat, and for the run."""

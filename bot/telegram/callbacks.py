@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.telegram.context import BotContext
-from bot.telegram.limits import MAX_CALLBACK_BYTES, Button
+from bot.telegram.limits import MAX_CALLBACK_BYTES, Button, shorten
 from bot.text.i18n import Translator
 
 _NUMBER = re.compile(r"[0-9]{1,18}")  # not "²", not beyond SQLite's 64-bit integers
@@ -129,7 +129,8 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
 
 
 def button(label: str, data: CallbackData) -> Button:
-    return Button(label, callback_data=_packed(data))
+    """A button; a label longer than a row ends at a whole word with "…"."""
+    return Button(shorten(label), callback_data=_packed(data))
 
 
 @lru_cache(maxsize=4096)
@@ -276,6 +277,13 @@ class Rsvp(CallbackData, prefix="rsvp"):
 
 
 @dataclasses.dataclass(frozen=True)
+class HelpPage(CallbackData, prefix="help"):
+    """A page of /help: the commands and notes, a screen at a time."""
+
+    page: int
+
+
+@dataclasses.dataclass(frozen=True)
 class PickTown(CallbackData, prefix="iam"):
     """The town a user belongs to (the /start question, /iam)."""
 
@@ -284,6 +292,14 @@ class PickTown(CallbackData, prefix="iam"):
 
 @dataclasses.dataclass(frozen=True)
 class TownPage(CallbackData, prefix="iamp"):
+    page: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MilestonePage(CallbackData, prefix="msp"):
+    """A further page of one phase's milestones (the first is PhaseMilestones)."""
+
+    phase_id: str
     page: int
 
 

@@ -4,14 +4,25 @@ the keyboard that serialises itself once."""
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
+# One phone screen (issue 14): 15 lines of 38 characters. Replies are built to fit in
+# SCREEN_ROOM lines, leaving room for a longer translation or zone name.
+SCREEN_LINES = 15
+LINE_WIDTH = 38
+SCREEN_ROOM = 13
+LABEL_ROOM = 38
+"""A button's text at most: one line of the screen (longer ones Telegram cuts anywhere)."""
+_TAG = re.compile(r"<[^>]*>")
 
 
 def fit(text: str) -> str:
@@ -19,6 +30,22 @@ def fit(text: str) -> str:
     if len(text) > MAX_TEXT:
         raise ValueError(f"message of {len(text)} characters exceeds Telegram's {MAX_TEXT}")
     return text
+
+
+def screen_lines(html: str) -> int:
+    """The lines an HTML text takes on a phone: each of its lines ceil(length / 38)."""
+    text = unescape(_TAG.sub("", html))
+    return sum(max(1, math.ceil(len(line) / LINE_WIDTH)) for line in text.split("\n"))
+
+
+def shorten(label: str, room: int = LABEL_ROOM) -> str:
+    """`label` within `room` characters, cut after a whole word and ended with "…"."""
+    if len(label) <= room:
+        return label
+    cut = label[: room - 1]
+    if label[room - 1] != " " and " " in cut:  # mid-word: back to the last whole word
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" –-·,:;") + "…"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from bot.telegram.callbacks import CallbackData, button
@@ -19,14 +19,32 @@ def page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int,
     return items[page * size : (page + 1) * size], page, pages
 
 
+def page_by_lines(
+    items: Iterable[T], lines: Callable[[T], int], room: int, page: int
+) -> tuple[list[T], int, bool]:
+    """The items of `page` when each page holds as many as fit in `room` screen lines (one
+    at least), that page (clamped to the last), and whether another page follows.
+
+    Items are measured only up to the page asked for and one more."""
+    shown: list[T] = []
+    used, current = 0, 0
+    for item in items:
+        height = lines(item)
+        if shown and used + height > room:
+            if current == max(page, 0):
+                return shown, current, True
+            shown, used, current = [], 0, current + 1
+        shown.append(item)
+        used += height
+    return shown, current, False
+
+
 def nav_row(page_data: Callable[[int], CallbackData], page: int, pages: int) -> list[Button]:
-    """◀ 2/5 ▶ as buttons carrying `page_data(n)`; empty when one page is all."""
-    if pages <= 1:
-        return []
+    """◀ ▶ as buttons carrying `page_data(n)`; empty when one page is all. No counter
+    button: pressing it did nothing, and the numbered items say where the reader is."""
     row = []
     if page > 0:
         row.append(button("◀", page_data(page - 1)))
-    row.append(button(f"{page + 1}/{pages}", page_data(page)))
     if page < pages - 1:
         row.append(button("▶", page_data(page + 1)))
     return row

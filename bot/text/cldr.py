@@ -12,6 +12,7 @@ the pinned Babel by `python -m bot.text.cldr` (which rewrites that file; then
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,10 @@ PLURALS_KNOWN = 400  # plural forms are tabled for 0..399; beyond, "other"
 # days and hours again, and looking one up costs a tenth of writing it.
 KEPT = 2048
 FIELD_ORDER = "yMd"  # largest first: an interval differs first in one of these
+FIRST_OF_MONTH = {"fr": "1er"}
+"""French writes the first of a month as an ordinal ("1er décembre"); CLDR's patterns
+(and so Babel) write "1 décembre"."""
+LIST_STYLES = ("standard", "or")
 
 
 def apply(pattern: Pattern, value: date | time, lang: str) -> str:
@@ -56,7 +61,9 @@ def apply(pattern: Pattern, value: date | time, lang: str) -> str:
             month = value.month  # type: ignore[union-attr]
             out.append(f"{month:0{count}d}" if count < 3 else names[letter][count][month - 1])
         elif letter == "d":
-            out.append(f"{value.day:0{count}d}")  # type: ignore[union-attr]
+            day = value.day  # type: ignore[union-attr]
+            first = FIRST_OF_MONTH.get(lang) if day == 1 and count == 1 else None
+            out.append(first or f"{day:0{count}d}")
         elif letter == "E":
             weekday = value.weekday()  # type: ignore[union-attr]
             out.append(names["E"][max(count, 3)][weekday])
@@ -133,6 +140,43 @@ def relative(
     return ""
 
 
+def join(items: Sequence[str], lang: str, style: str = "standard") -> str:
+    """Babel's format_list(items, style, locale): 'español y alemán', 'A, B ou C'."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    patterns = DATA[lang]["lists"][style]
+    if len(items) == 2 and "2" in patterns:
+        return _fill(_before(patterns["2"], items[1], lang), items[0], items[1])
+    result = _fill(patterns["start"], items[0], items[1])
+    for item in items[2:-1]:
+        result = _fill(patterns["middle"], result, item)
+    return _fill(_before(patterns["end"], items[-1], lang), result, items[-1])
+
+
+# Spanish says "e" for "y" before an /i/ sound and "u" for "o" before an /o/ sound
+# ("alemán e inglés", "siete u ocho"); CLDR's list patterns do not.
+_SPANISH_BEFORE = (
+    (re.compile(r"(?i)h?[iíì](?![aeoáéó])"), " y {1}", " e {1}"),
+    (re.compile(r"(?i)h?[oó]"), " o {1}", " u {1}"),
+)
+
+
+def _before(pattern: str, last: str, lang: str) -> str:
+    if lang != "es":
+        return pattern
+    for sound, plain, changed in _SPANISH_BEFORE:
+        if pattern.endswith(plain) and sound.match(last):
+            return pattern[: -len(plain)] + changed
+    return pattern
+
+
+def _fill(pattern: str, first: str, second: str) -> str:
+    """'{0} y {1}' filled in one pass (an item may itself hold '{1}')."""
+    return re.sub(r"\{([01])\}", lambda m: first if m[1] == "0" else second, pattern)
+
+
 def language_name(lang: str, in_lang: str) -> str | None:
     """The name of `lang` in `in_lang` ('Spanisch'), as Locale.get_display_name gives it."""
     found = DATA.get(in_lang, {}).get("languages", {}).get(lang)
@@ -203,6 +247,7 @@ def generated() -> dict[str, dict[str, Any]]:
             },
             "plurals": tuple(locale.plural_form(n) for n in range(PLURALS_KNOWN)),
             "languages": {other: Locale.parse(other).get_display_name(lang) for other in LANGUAGES},
+            "lists": {style: dict(locale.list_patterns[style]) for style in LIST_STYLES},
         }
     return data
 

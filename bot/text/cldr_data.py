@@ -546,6 +546,20 @@ DATA: dict[str, dict[str, Any]] = {
             "fr": "French",
             "pt": "Portuguese",
         },
+        "lists": {
+            "standard": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0}, and {1}",
+                "2": "{0} and {1}",
+            },
+            "or": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0}, or {1}",
+                "2": "{0} or {1}",
+            },
+        },
     },
     "de": {
         "skeletons": {
@@ -1093,6 +1107,20 @@ DATA: dict[str, dict[str, Any]] = {
             "fr": "Französisch",
             "pt": "Portugiesisch",
         },
+        "lists": {
+            "standard": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} und {1}",
+                "2": "{0} und {1}",
+            },
+            "or": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} oder {1}",
+                "2": "{0} oder {1}",
+            },
+        },
     },
     "es": {
         "skeletons": {
@@ -1635,6 +1663,15 @@ DATA: dict[str, dict[str, Any]] = {
             "fr": "francés",
             "pt": "portugués",
         },
+        "lists": {
+            "standard": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} y {1}",
+                "2": "{0} y {1}",
+            },
+            "or": {"start": "{0}, {1}", "middle": "{0}, {1}", "end": "{0} o {1}", "2": "{0} o {1}"},
+        },
     },
     "fr": {
         "skeletons": {
@@ -2173,6 +2210,20 @@ DATA: dict[str, dict[str, Any]] = {
             "es": "espagnol",
             "fr": "français",
             "pt": "portugais",
+        },
+        "lists": {
+            "standard": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} et {1}",
+                "2": "{0} et {1}",
+            },
+            "or": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} ou {1}",
+                "2": "{0} ou {1}",
+            },
         },
     },
     "pt": {
@@ -2726,6 +2777,20 @@ DATA: dict[str, dict[str, Any]] = {
             "es": "espanhol",
             "fr": "francês",
             "pt": "português",
+        },
+        "lists": {
+            "standard": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} e {1}",
+                "2": "{0} e {1}",
+            },
+            "or": {
+                "start": "{0}, {1}",
+                "middle": "{0}, {1}",
+                "end": "{0} ou {1}",
+                "2": "{0} ou {1}",
+            },
         },
     },
 }

@@ -49,6 +49,10 @@ class Translator:
         """A full date as people write it: '15. August 2014', '15 de agosto de 2014'."""
         return cldr.long_date(day, self.lang)
 
+    def format_list(self, items: Sequence[str], style: str = "standard") -> str:
+        """Items joined as the language joins them: 'español y alemán', 'A, B ou C' ("or")."""
+        return cldr.join(items, self.lang, style)
+
     def format_month(self, day: date) -> str:
         """A month-precision date: 'März 2015', 'marzo de 2015'."""
         return cldr.skeleton("yMMMM", day, self.lang)

@@ -13,12 +13,12 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
-from bot.model.domain import PartnershipView, Phase, Programme
+from bot.model.domain import EventKind, PartnershipView, Phase, Programme
 from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
 from bot.telegram.commands import command
-from bot.telegram.limits import Keyboard, fit
-from bot.telegram.paging import nav_row, page_of
-from bot.text.dates import date_range, days_until, zone_city
+from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
+from bot.telegram.paging import nav_row, page_by_lines
+from bot.text.dates import date_range, days_until
 from bot.text.i18n import Translator
 from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape
@@ -26,7 +26,6 @@ from bot.text.moments import time_there, when
 from bot.text.search import terms
 from bot.views.common import KIND_ICONS, KIND_LABELS, example_label
 
-PAGE_SIZE = 4
 PARTNERSHIP_FILTER = "@"
 """A filter of '@' and a partnership id lists that partnership's exchanges."""
 
@@ -74,16 +73,27 @@ def subject(item: Exchange, ctx: References, lang: str) -> str | None:
 
 
 def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:
-    """A few lines per exchange: kind and for whom, title, when (in each zone), where."""
-    head = f"{KIND_ICONS[item.kind]} <b>{escape(tr.gettext(KIND_LABELS[item.kind]))}</b>"
-    if (who := subject(item, ctx, tr.lang)) is not None:
-        head += f" · {escape(who)}"
+    """A few lines per exchange: kind and for whom, title, when (in each zone), where; what
+    one line says is not said again on the next."""
+    kind = tr.gettext(KIND_LABELS[item.kind])
+    who = subject(item, ctx, tr.lang)
+    title = item.title.get(tr.lang)
+    kind_words, title_words = set(terms(kind)), set(terms(title))
+    show_title = not title_words <= kind_words | set(terms(who or ""))
+    head = KIND_ICONS[item.kind]
+    if not (show_title and kind_words <= title_words):  # "Workshop" / "Online workshop on…"
+        head += f" <b>{escape(kind)}</b>"
+    if who is not None:
+        head += f" · {escape(who)}" if head != KIND_ICONS[item.kind] else f" {escape(who)}"
     if item.example:
         head += " · " + example_label(tr)
-    lines = [head, escape(item.title.get(tr.lang)), "📅 " + _when(item, ctx, tr, zone, now)]
-    if item.online:
+    lines = [head]
+    if show_title:  # not "Virtual meeting Bonn – La Paz" under that very head
+        lines.append(escape(title))
+    lines.append("📅 " + _when(item, ctx, tr, zone, now))
+    if item.online and item.kind is not EventKind.VIRTUAL_MEETING:  # 💻 says it already
         lines.append("📍 " + escape(tr.gettext("online")))
-    elif item.place is not None:
+    elif item.place is not None and not item.online:
         lines.append("📍 " + escape(item.place.get(tr.lang)))
     return "\n".join(lines)
 
@@ -110,18 +120,13 @@ def _when(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: 
     return text
 
 
-def first_for(items: Sequence[Exchange], followed: AbstractSet[Target]) -> list[Exchange]:
-    """A group's own partnerships and phases first, otherwise soonest first (stable)."""
-
-    def followed_first(item: Exchange) -> int:
-        mine = (
-            (TargetKind.PARTNERSHIP, item.partnership_id) in followed
-            or (TargetKind.PHASE, item.phase_id) in followed
-            or (TargetKind.PROGRAMME, item.programme_id) in followed
-        )
-        return 0 if mine else 1
-
-    return sorted(items, key=followed_first)
+def is_followed(item: Exchange, followed: AbstractSet[Target]) -> bool:
+    """Whether a group follows the exchange's partnership, phase or programme."""
+    return (
+        (TargetKind.PARTNERSHIP, item.partnership_id) in followed
+        or (TargetKind.PHASE, item.phase_id) in followed
+        or (TargetKind.PROGRAMME, item.programme_id) in followed
+    )
 
 
 def has_calendar_file(item: Exchange) -> bool:
@@ -143,29 +148,46 @@ def render_page(
     past: bool,
     suffix: str,
     heading: str,
+    followed: AbstractSet[Target] = frozenset(),
 ) -> tuple[str, InlineKeyboardMarkup]:
-    shown, page, pages = page_of(items, page, PAGE_SIZE)
-    blocks = [heading]
-    ics_buttons = []
-    for number, item in enumerate(shown, start=page * PAGE_SIZE + 1):
-        blocks.append(f"<b>{number}.</b> " + render(item, ctx, tr, zone, now))
-        if has_calendar_file(item):
-            ics_buttons.append(button(f"📎 {number} .ics", calendar_file(item)))
-    blocks.append(
-        escape(
-            tr.gettext("Times in {zone}. Change with /timezone.").format(
-                zone=zone_city(zone, tr.lang)
-            )
-        )
+    """A screen of exchanges in date order: as many as fit, a group's own marked ⭐.
+    (No line naming the zone: each time names its town already.)"""
+    footer = []
+    if any(is_followed(item, followed) for item in items):
+        footer.append(escape(tr.gettext("⭐ followed by this chat")))
+    room = SCREEN_ROOM - screen_lines(heading) - sum(screen_lines(f) + 1 for f in footer)
+    blocks = (
+        (number, item, _numbered(number, item, ctx, tr, zone, now, followed))
+        for number, item in enumerate(items, start=1)
     )
-    rows = [ics_buttons] if ics_buttons else []
+    # Each block and the empty line before it.
+    shown, page, more = page_by_lines(blocks, lambda b: screen_lines(b[2]) + 1, room, page)
+    rows = [
+        [button("📎 " + tr.gettext("{number}: add to calendar").format(number=n), calendar_file(i))]
+        for n, i, _text in shown
+        if has_calendar_file(i)
+    ]
     period = Period.PAST if past else Period.UPCOMING
-    if nav := nav_row(lambda n: ExchangePage(n, period, suffix), page, pages):
+    if nav := nav_row(lambda n: ExchangePage(n, period, suffix), page, page + 1 + more):
         rows.append(nav)
     toggle = tr.gettext("Upcoming exchanges") if past else tr.gettext("Past exchanges")
     other = Period.UPCOMING if past else Period.PAST
     rows.append([button(toggle, ExchangePage(0, other, suffix))])
-    return fit("\n\n".join(blocks)), Keyboard(rows)
+    text = "\n\n".join([heading, *(b for _n, _i, b in shown), *footer])
+    return fit(text), Keyboard(rows)
+
+
+def _numbered(
+    number: int,
+    item: Exchange,
+    ctx: References,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    followed: AbstractSet[Target],
+) -> str:
+    mark = "⭐ " if is_followed(item, followed) else ""
+    return f"<b>{number}.</b> {mark}" + render(item, ctx, tr, zone, now)
 
 
 def heading(tr: Translator, past: bool, count: int, filter_text: str) -> str:

@@ -4,43 +4,80 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.telegram.commands import COMMANDS, command
-from bot.telegram.limits import fit
+from telegram import InlineKeyboardMarkup
+
+from bot.telegram.callbacks import (
+    Browse,
+    BrowseBy,
+    ExchangePage,
+    HelpPage,
+    Period,
+    PhaseMilestones,
+    button,
+)
+from bot.telegram.commands import COMMANDS, CommandSpec, command
+from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
+from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.i18n import Translator
 from bot.views.settings import language_in_text
 
 
+def command_line(spec: CommandSpec, tr: Translator) -> str:
+    return f"/{spec.name_in(tr.lang)} – {escape(tr.gettext(spec.description))}"
+
+
 def command_list(tr: Translator) -> str:
-    return "\n".join(
-        f"/{c.name_in(tr.lang)} – {escape(tr.gettext(c.description))}" for c in COMMANDS
-    )
+    return "\n".join(command_line(c, tr) for c in COMMANDS)
 
 
-def welcome(tr: Translator) -> str:
+def welcome(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """Who the bot is, in a few lines; what it does is behind the buttons and /help."""
     intro = tr.gettext(
-        "Hello! I am <b>partnerbot</b>, the assistant of the network of municipal climate "
-        "partnerships. Between meetings I keep the partner towns up to date: phase "
-        "milestones and deadlines, upcoming exchanges, and who is partnered with whom."
+        "Hello! I am <b>partnerbot</b>. I keep the towns of the municipal climate "
+        "partnerships up to date: milestones, exchanges, and who is partnered with whom."
     )
-    heading = tr.gettext("Commands:")
-    return fit(f"{intro}\n\n{heading}\n{command_list(tr)}")
+    hint = tr.gettext("Send /{help} for all commands, or pick:").format(
+        help=command("help").name_in(tr.lang)
+    )
+    keyboard = Keyboard(
+        [
+            [
+                button("📌 " + tr.gettext("Milestones"), PhaseMilestones("")),
+                button("📅 " + tr.gettext("Exchanges"), ExchangePage(0, Period.UPCOMING, "")),
+            ],
+            [
+                button("🤝 " + tr.gettext("Partnerships"), Browse(BrowseBy.COUNTRY)),
+                button("❔ " + tr.gettext("Help"), HelpPage(0)),
+            ],
+        ]
+    )
+    return fit(f"{intro}\n\n{escape(hint)}"), keyboard
 
 
-def help_text(tr: Translator, languages: tuple[str, ...], zone: str, bot_name: str) -> str:
-    parts = [
-        tr.gettext("<b>How to use partnerbot</b>"),
-        command_list(tr),
+def help_page(
+    tr: Translator, languages: tuple[str, ...], zone: str, bot_name: str, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/help a screen at a time: the commands, then how languages, zones and groups work."""
+    title = tr.gettext("<b>How to use partnerbot</b>")
+    notes = [
         tr.gettext("In any chat, type @{bot} and a town to share a partnership card there.").format(
             bot=escape(bot_name)
         ),
         tr.gettext("I reply in {language}. Change it with /{cmd_language}.").format(
-            language=escape(", ".join(language_in_text(lang, tr) for lang in languages)),
+            language=escape(tr.format_list([language_in_text(lang, tr) for lang in languages])),
             cmd_language=command("language").name_in(tr.lang),
         ),
         tr.gettext("Times are shown in the time zone {zone}.").format(zone=escape(zone)),
         tr.gettext("In a group chat, only the group's administrators can change its settings."),
     ]
-    return fit("\n\n".join(parts))
+    # Commands one to a line; each note after an empty line.
+    blocks = [command_line(c, tr) for c in COMMANDS] + ["\n" + note for note in notes]
+    room = SCREEN_ROOM - screen_lines(title) - 1
+    shown, page, more = page_by_lines(blocks, screen_lines, room, page)
+    shown[0] = shown[0].removeprefix("\n")
+    text = title + "\n\n" + "\n".join(shown)
+    nav = nav_row(HelpPage, page, page + 1 + more)
+    return fit(text), Keyboard([nav]) if nav else None
 
 
 def unknown_command(tr: Translator, typed: str) -> str:

@@ -8,9 +8,10 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
-from bot.telegram.callbacks import PhaseMilestones, button
+from bot.telegram.callbacks import MilestonePage, PhaseMilestones, button
 from bot.telegram.commands import command
-from bot.telegram.limits import Keyboard, fit
+from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
+from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import days_until, partial_date
 from bot.text.i18n import Translator
 from bot.text.markup import escape
@@ -78,39 +79,69 @@ def phase_heading(phase: Phase, programme: Programme | None, tr: Translator) -> 
     return head + ("\n" + " · ".join(details) if details else "")
 
 
+def phase_list(phases: Sequence[Phase], programmes: Sequence[Programme], tr: Translator) -> str:
+    """/phases: each programme's name once, then its phases a line each (their regions and
+    milestones are behind the buttons)."""
+    parts = []
+    known = {p.id for p in programmes}
+    for programme in [*programmes, None]:
+        mine = [
+            p
+            for p in phases
+            if (p.programme_id == programme.id if programme else p.programme_id not in known)
+        ]
+        if not mine:
+            continue
+        lines = [f"<b>{escape(programme.name.get(tr.lang))}</b>"] if programme else []
+        if programme is not None and programme.example:
+            lines[0] += " · " + example_label(tr)
+        lines += [_phase_line(p, tr) for p in mine]
+        parts.append("\n".join(lines))
+    parts.append(escape(tr.gettext("Pick a phase for its milestones:")))
+    return fit("\n\n".join(parts))
+
+
+def _phase_line(phase: Phase, tr: Translator) -> str:
+    """'Phase 2 · 2012 – 2014': the years only, one line on a phone."""
+    years = [d.year for d in (phase.starts, phase.ends) if d is not None and d.year is not None]
+    span = " – ".join(str(y) for y in dict.fromkeys(years))
+    return escape(phase.name.get(tr.lang)) + (f" · {span}" if span else "")
+
+
 def render_phase(
     phase: Phase,
     programme: Programme | None,
     milestones: Sequence[Milestone],
     tr: Translator,
     today: date,
-) -> str:
-    lines = [phase_heading(phase, programme, tr), ""]
+    page: int = 0,
+) -> tuple[str, list[Button]]:
+    """A phase and a screen of its milestones, and the ◀ ▶ row to the others."""
+    head = phase_heading(phase, programme, tr)
     mine = sorted((m for m in milestones if m.phase_id == phase.id), key=lambda m: m.position)
-    lines += [milestone_line(m, tr, today) for m in mine] or [
+    lines = [milestone_line(m, tr, today) for m in mine] or [
         escape(tr.gettext("The documents name no milestones for this phase."))
     ]
+    tail = []
     if phase.example:
-        lines += [
-            "",
-            "<i>"
-            + escape(
-                tr.gettext(
-                    "Example data, dated from today so there is something upcoming to see; "
-                    "it is not part of the documented network."
-                )
-            )
-            + "</i>",
-        ]
-    return fit("\n".join(lines))
+        note = tr.gettext(
+            "Example data, dated from today so there is something upcoming to see; "
+            "it is not part of the documented network."
+        )
+        tail = ["<i>" + escape(note) + "</i>"]
+    room = SCREEN_ROOM - screen_lines(head) - 1 - sum(screen_lines(t) + 1 for t in tail)
+    shown, page, more = page_by_lines(lines, screen_lines, room, page)
+    text = "\n\n".join([head, "\n".join(shown), *tail])
+    return fit(text), nav_row(lambda n: MilestonePage(phase.id, n), page, page + 1 + more)
 
 
 def render_overview(
     pending: Sequence[tuple[Phase, Sequence[Milestone]]],
-    programmes: dict[str, Programme],
     tr: Translator,
     today: date,
 ) -> str:
+    """The next open milestones of the phases whose deadlines come first: as many phases
+    as fit on the screen (the buttons lead to every phase)."""
     if not pending:
         return fit(
             escape(
@@ -119,23 +150,40 @@ def render_overview(
                 )
             )
         )
-    parts = [escape(tr.gettext("Open milestones:"))]
-    for phase, open_ones in pending:
-        lines = [phase_heading(phase, programmes.get(phase.programme_id), tr)]
-        lines += [milestone_line(m, tr, today) for m in open_ones[:OPEN_SHOWN]]
-        parts.append("\n".join(lines))
-    parts.append(
-        escape(
-            tr.gettext("All milestones of a phase: /{cmd_milestones} 4, or pick one:").format(
-                cmd_milestones=command("milestones").name_in(tr.lang)
-            )
-        )
-    )
-    return fit("\n\n".join(parts))
+    first = escape(tr.gettext("Open milestones:"))
+    last = escape(tr.gettext("Pick a phase for its milestones:"))
+    # Each phase's next milestone first, then its second where room is left; a phase's
+    # heading goes with its first, after an empty line.
+    room = SCREEN_ROOM - screen_lines(first) - screen_lines(last) - 1
+    headings = [_short_heading(phase, tr) for phase, _ in pending]  # the rest is a press away
+    chosen: set[tuple[int, int]] = set()
+    for rank in range(OPEN_SHOWN):
+        for index, (_phase, open_ones) in enumerate(pending):
+            if rank >= len(open_ones):
+                continue
+            line = milestone_line(open_ones[rank], tr, today)
+            height = screen_lines(line) + (screen_lines(headings[index]) + 1 if rank == 0 else 0)
+            if height > room and chosen:
+                continue
+            if rank == 0 or (index, 0) in chosen:
+                chosen.add((index, rank))
+                room -= height
+    shown = [
+        (f"\n{headings[index]}\n" if rank == 0 else "") + milestone_line(m, tr, today)
+        for index, (_phase, open_ones) in enumerate(pending)
+        for rank, m in enumerate(open_ones[:OPEN_SHOWN])
+        if (index, rank) in chosen
+    ]
+    return fit("\n".join([first, *shown, "", last]))
+
+
+def _short_heading(phase: Phase, tr: Translator) -> str:
+    head = f"<b>{escape(phase.name.get(tr.lang))}</b>"
+    return head + (" · " + example_label(tr) if phase.example else "")
 
 
 def unknown_phase(text: str, phases: Sequence[Phase], tr: Translator) -> str:
-    names = ", ".join(escape(p.name.get(tr.lang)) for p in phases)
+    names = tr.format_list([escape(p.name.get(tr.lang)) for p in phases], "or")
     return fit(
         tr.gettext(
             "I know no phase “{given}”. Type a number such as /{cmd_milestones} 4, or pick one: "
@@ -148,7 +196,10 @@ def unknown_phase(text: str, phases: Sequence[Phase], tr: Translator) -> str:
     )
 
 
-def phase_keyboard(phases: Sequence[Phase], tr: Translator) -> InlineKeyboardMarkup:
+def phase_keyboard(
+    phases: Sequence[Phase], tr: Translator, nav: Sequence[Button] = ()
+) -> InlineKeyboardMarkup:
+    """A button per phase (and ◀ ▶ above them when a phase's milestones take pages)."""
     buttons = [button(p.name.get(tr.lang), PhaseMilestones(p.id)) for p in phases]
     rows = [buttons[i : i + PHASES_PER_ROW] for i in range(0, len(buttons), PHASES_PER_ROW)]
-    return Keyboard(rows)
+    return Keyboard([list(nav), *rows] if nav else rows)

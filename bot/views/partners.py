@@ -50,7 +50,7 @@ def card(view: PartnershipView, tr: Translator) -> str:
     if since is not None:
         lines.append("🗓 " + escape(tr.gettext("Since {date}").format(date=partial_date(tr, since))))
     if view.topics:
-        names = ", ".join(t.name.get(tr.lang) for t in view.topics)
+        names = tr.format_list([t.name.get(tr.lang) for t in view.topics])
         lines.append("🌱 " + escape(names))
     if view.partnership.note is not None:
         lines.append("<i>" + escape(view.partnership.note.get(tr.lang)) + "</i>")

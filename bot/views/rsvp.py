@@ -10,7 +10,7 @@ from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
 from bot.telegram.limits import Keyboard
-from bot.text.i18n import Translator
+from bot.text.i18n import N_, Translator
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
     Answer.YES: RsvpAnswer.YES,
@@ -22,18 +22,32 @@ ICONS: Mapping[RsvpAnswer, str] = {
     RsvpAnswer.NO: "❌",
     RsvpAnswer.MAYBE: "❔",
 }
+WORDS: Mapping[RsvpAnswer, str] = {
+    RsvpAnswer.YES: N_("yes"),
+    RsvpAnswer.NO: N_("no"),
+    RsvpAnswer.MAYBE: N_("maybe"),
+}
 
 
 def rsvp_keyboard(
-    delivery_id: int, invitation: Invitation, tally: Mapping[RsvpAnswer, int]
+    delivery_id: int, invitation: Invitation, tally: Mapping[RsvpAnswer, int], tr: Translator
 ) -> InlineKeyboardMarkup:
-    """Yes / no / maybe with the tally on the buttons: readable in every language."""
+    """Yes / no / maybe with the tally on the buttons (readable in every language), and the
+    calendar file in the chat's first language."""
     answers = [
         button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id))
         for code, answer in ANSWERS.items()
     ]
-    ics = button("📎 .ics", CalendarFile(CalendarOf.SERIES, invitation.series_id))
+    ics = button(
+        "📎 " + tr.gettext("Add to calendar"), CalendarFile(CalendarOf.SERIES, invitation.series_id)
+    )
     return Keyboard([answers, [ics]])
+
+
+def recorded(tr: Translator, answer: RsvpAnswer) -> str:
+    """The pop-up after a press: what was recorded, in words (the icon alone said little)."""
+    said = tr.gettext(WORDS[answer])
+    return f"{ICONS[answer]} " + tr.gettext("You answered: {answer}").format(answer=said)
 
 
 def closed(tr: Translator) -> str:

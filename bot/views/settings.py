@@ -42,7 +42,7 @@ def language_keyboard(current: tuple[str, ...]) -> InlineKeyboardMarkup:
 
 
 def language_set(tr: Translator, languages: tuple[str, ...]) -> str:
-    names = ", ".join(language_in_text(lang, tr) for lang in languages)
+    names = tr.format_list([language_in_text(lang, tr) for lang in languages])
     return tr.gettext("Done: I will reply in {language}.").format(language=escape(names))
 
 

@@ -114,11 +114,11 @@ def not_in_network(tr: Translator) -> str:
 
 
 def choice_keyboard(targets: Sequence[Choice]) -> InlineKeyboardMarkup:
-    return Keyboard([[button(t.label[:60], Subscribe(CODES[t.kind], t.id))] for t in targets])
+    return Keyboard([[button(t.label, Subscribe(CODES[t.kind], t.id))] for t in targets])
 
 
 def unsubscribe_keyboard(labels: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    return Keyboard([[button("✖ " + label[:60], Unsubscribe(sub_id))] for sub_id, label in labels])
+    return Keyboard([[button("✖ " + label, Unsubscribe(sub_id))] for sub_id, label in labels])
 
 
 def subscription_list(labels: Sequence[str], tr: Translator) -> str:
@@ -136,12 +136,12 @@ def subscription_list(labels: Sequence[str], tr: Translator) -> str:
 
 def offsets_text(settings: ReminderSettings, tr: Translator) -> str:
     def days(values: Sequence[int]) -> str:
-        return ", ".join(tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in values)
+        return tr.format_list([tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in values])
 
     lines = [
         tr.gettext("Before deadlines: {days}.").format(days=days(settings.deadline_days)),
         tr.gettext("Before meetings: {times}.").format(
-            times=", ".join(_duration(m, tr) for m in settings.meeting_minutes)
+            times=tr.format_list([_duration(m, tr) for m in settings.meeting_minutes])
         ),
         tr.gettext("Before events: {days}.").format(days=days(settings.event_days)),
         tr.gettext("Invitations: when the previous meeting is over.")

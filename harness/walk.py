@@ -1,0 +1,240 @@
+"""Every command, in a private chat and in a group, in every language, and every button of
+each reply pressed once: what the bot said, for checks over all of it (one screen, no
+English in another language, every time as a `tg-time` entity, ...).
+
+The commands come from bot/telegram/commands.py, so a new one is walked as soon as it is
+listed there (bare; add its typical arguments to ARGUMENTS). Posts are walked too: one of
+each kind the scheduler plans for a group, composed in each language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html import escape
+from typing import Any
+
+from bot.model.chats import RsvpAnswer, TargetKind
+from bot.model.domain import LANGUAGES, ChangeStatus, MeetingChange
+from bot.model.posts import Invitation, MeetingCorrection, PostKind
+from bot.schedule.compose import ObsoletePostError, compose
+from bot.schedule.plan import partnership_ids
+from bot.schedule.replan import load_network, replan
+from bot.telegram.callbacks import PickLanguage
+from bot.telegram.commands import COMMANDS
+from bot.telegram.context import BotApplication
+from bot.text.reader import Reader
+from bot.views.rsvp import recorded, rsvp_keyboard
+from harness.fake_telegram import JSON, OfflineTelegram, as_update
+
+ARGUMENTS: Mapping[str, Sequence[str]] = {
+    "milestones": ("4", "pilot", "zzz"),
+    "exchanges": ("past", "workshop", "bonn", "zzz"),
+    "partner": ("kedougou", "bolivia", "mtwara energy", "zzz"),
+    "timezone": ("Mtwara", "zzz", "America/La_Paz"),
+    "subscribe": ("tandem", "example phase", "zzz", "bonn"),
+    "reminders": ("14 3 1", "meetings 1d 1h", "zzz"),
+    "language": ("zzz", "{lang}"),
+}
+"""Typical arguments per command, besides none at all ('{lang}': the walk's language).
+A command not named here is walked bare."""
+ADMIN = 1
+GROUP_ID = -1001
+
+
+class ChatKind(enum.Enum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One thing the bot said: a message sent or edited, a pop-up, a file's caption."""
+
+    command: str
+    """What was typed, then ' → ' and the label of the button pressed, if one was."""
+    lang: str
+    """The language it should be in."""
+    chat: ChatKind
+    method: str
+    html: str
+    """As sent: HTML for messages, plain text for pop-ups and captions."""
+    markup: JSON | None
+
+
+def _user(lang: str) -> JSON:
+    return {"id": ADMIN, "is_bot": False, "first_name": "Ana", "language_code": lang}
+
+
+def _chat(kind: ChatKind, user: JSON) -> JSON:
+    if kind is ChatKind.PRIVATE:
+        return {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+    return {"id": GROUP_ID, "type": "supergroup", "title": "Bonn – La Paz"}
+
+
+def typed_commands(lang: str) -> list[str]:
+    """Each command bare, then with each of its typical arguments."""
+    found = []
+    for spec in COMMANDS:
+        found.append(f"/{spec.name}")
+        found += [f"/{spec.name} {a.format(lang=lang)}" for a in ARGUMENTS.get(spec.name, ())]
+    return found
+
+
+async def walk(
+    app: BotApplication,
+    api: OfflineTelegram,
+    languages: Sequence[str] = LANGUAGES,
+    kinds: Sequence[ChatKind] = tuple(ChatKind),
+) -> AsyncIterator[Seen]:
+    """Every command and the buttons one level deep, per language and kind of chat."""
+    for lang in languages:
+        for kind in kinds:
+            user = _user(lang)
+            chat = _chat(kind, user)
+            api.add_chat(chat, {ADMIN: "creator"} if kind is ChatKind.GROUP else {})
+            await _say(app, api, user, chat, f"/language {lang}")
+            if kind is ChatKind.GROUP:  # a group that follows something, as most do
+                await _say(app, api, user, chat, "/subscribe bonn")
+            for typed in typed_commands(lang):
+                replies = await _say(app, api, user, chat, typed)
+                for call in replies:
+                    yield _seen(typed, lang, kind, call)
+                for call in replies:
+                    for label, data in _buttons(call):
+                        pressed = await _press(app, api, user, call.result, data)
+                        # A language button answers in the language it picks.
+                        picked = PickLanguage.unpack(data)
+                        said = picked.language if picked is not None else lang
+                        for answer in pressed:
+                            yield _seen(f"{typed} → {label}", said, kind, answer)
+                        if picked is not None:
+                            await _say(app, api, user, chat, f"/language {lang}")
+
+
+async def _say(
+    app: BotApplication, api: OfflineTelegram, user: JSON, chat: JSON, text: str
+) -> list[Any]:
+    before = len(api.calls)
+    await app.process_update(as_update(api.user_message(user, chat, text), app.bot))
+    return _said(api, before)
+
+
+async def _press(
+    app: BotApplication, api: OfflineTelegram, user: JSON, message: JSON, data: str
+) -> list[Any]:
+    before = len(api.calls)
+    await app.process_update(as_update(api.button_press(user, message, data), app.bot))
+    return _said(api, before)
+
+
+SAYING = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendDocument")
+
+
+def _said(api: OfflineTelegram, since: int) -> list[Any]:
+    return [
+        c
+        for c in api.calls[since:]
+        if c.method in SAYING
+        and c.error is None
+        and (c.method != "answerCallbackQuery" or c.params.get("text"))
+    ]
+
+
+def _seen(typed: str, lang: str, kind: ChatKind, call: Any) -> Seen:
+    params = call.params
+    html = params.get("text") or params.get("caption") or ""
+    if params.get("parse_mode") != "HTML" and call.method in ("sendMessage", "editMessageText"):
+        html = escape(html, quote=False)
+    markup = params.get("reply_markup")
+    return Seen(typed, lang, kind, call.method, html, markup if isinstance(markup, dict) else None)
+
+
+def _buttons(call: Any) -> list[tuple[str, str]]:
+    """The callback buttons under a message the bot sent or edited."""
+    if call.method not in ("sendMessage", "editMessageText") or not isinstance(call.result, dict):
+        return []
+    markup = call.params.get("reply_markup")
+    if not isinstance(markup, dict):
+        return []
+    return [
+        (button["text"], button["callback_data"])
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+        if "callback_data" in button
+    ]
+
+
+# -- posts -------------------------------------------------------------------------------------
+
+
+async def walk_posts(
+    app: BotApplication,
+    languages: Sequence[str] = LANGUAGES,
+    together: Sequence[tuple[str, ...]] = (),
+) -> AsyncIterator[Seen]:
+    """One post of each kind the scheduler plans for a group following Bonn – La Paz and the
+    example phase (and a moved and a cancelled meeting), composed in each language, sent
+    on time and sent late; and for a group reading several languages at once (`together`,
+    e.g. ("de", "es")), the one post that holds them all."""
+    storage, data = app.bot_data.storage, app.bot_data
+    assert storage is not None and data.settings is not None and data.i18n is not None
+    now = data.clock.now()
+    followed = ((TargetKind.PARTNERSHIP, "bonn-la-paz"), (TargetKind.PHASE, "example-phase"))
+    for kind, target in followed:
+        await storage.subscriptions.add(GROUP_ID, "supergroup", "walk", kind, target, ADMIN, now)
+    home = data.settings.timezone
+    await replan(storage, now, data.settings.timezone)
+    net = await load_network(storage)
+    ids = list(partnership_ids(net))
+    views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
+    first: dict[PostKind, Any] = {}
+    for row in await storage.outbox.pending_until(now + timedelta(days=90)):
+        if row.chat_id == GROUP_ID:
+            first.setdefault(row.payload.kind, row.payload)
+    payloads = list(first.values())
+    invitation = next((p for p in payloads if isinstance(p, Invitation)), None)
+    if invitation is not None:  # a correction needs a change in the data: made up here
+        series = next(s for s in net.series if s.id == invitation.series_id)
+        occurrence = datetime.fromisoformat(invitation.occurrence)
+        moved = occurrence + timedelta(days=2, hours=1)
+        changes = (MeetingChange("walk-moved", series.id, occurrence, ChangeStatus.MOVED, moved),)
+        net = dataclasses.replace(net, changes=changes)
+        payloads.append(
+            MeetingCorrection(
+                "walk-moved",
+                series.id,
+                occurrence.isoformat(timespec="minutes"),
+                ChangeStatus.MOVED,
+                moved.isoformat(timespec="minutes"),
+            )
+        )
+    for chosen in [(lang,) for lang in languages] + list(together):
+        reader = Reader.of(chosen, home, data.i18n)
+        for payload in payloads:
+            for late in (False, True):
+                due = now - timedelta(days=1) if late else now
+                try:
+                    text = compose(payload, due, net, views, reader, data.i18n, now, home)
+                except ObsoletePostError:
+                    continue
+                name = f"post {payload.kind.value}" + (" (late)" if late else "")
+                said = "+".join(chosen)
+                markup = None
+                if isinstance(payload, Invitation):  # its RSVP and calendar buttons
+                    markup = rsvp_keyboard(0, payload, {}, reader.tr).to_dict()
+                yield Seen(name, said, ChatKind.GROUP, "sendMessage", text, markup)
+            if isinstance(payload, Invitation):  # the pop-up after each answer
+                for answer in RsvpAnswer:
+                    popup = recorded(reader.tr, answer)
+                    yield Seen(
+                        f"post invite → {answer.value}",
+                        said,
+                        ChatKind.GROUP,
+                        "answerCallbackQuery",
+                        popup,
+                        None,
+                    )

@@ -1,0 +1,149 @@
+"""Issue 14's phone screen, checked over everything the bot says: every command of
+bot/telegram/commands.py (bare and with typical arguments), in a private chat and in a
+group, in all five languages, each button of each reply pressed once, and one post of
+each kind. Nothing may take more than 15 lines of 38 characters, and no English word may
+appear in a reply in another language (names from the data and what the user typed aside).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from bot.model.domain import LANGUAGES
+from bot.model.posts import PostKind
+from bot.telegram.commands import COMMANDS
+from bot.text.i18n import I18n
+from bot.views.exchanges import heading
+from harness.screen import (
+    LINE_WIDTH,
+    SCREEN_LINES,
+    LeakCheck,
+    localized_texts,
+    screen_lines,
+    visible,
+)
+from harness.walk import ChatKind, Seen, walk, walk_posts
+from tests.conftest import ROOT, Driver
+
+LOCALES = ROOT / "locales"
+
+
+def labels(seen: Seen) -> list[str]:
+    rows = (seen.markup or {}).get("inline_keyboard", [])
+    return [key["text"] for row in rows for key in row]
+
+
+async def leak_check(bot: Driver) -> LeakCheck:
+    assert bot.app.bot_data.storage is not None
+    dataset = await bot.app.bot_data.storage.network.load(examples=True)
+    return LeakCheck(LOCALES, localized_texts(dataset))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_command_and_button_fits_a_screen_in_its_language(
+    bot: Driver, lang: str
+) -> None:
+    seen = [s async for s in walk(bot.app, bot.api, [lang])]
+    # The walk reached every command in both kinds of chat, and pressed buttons.
+    for kind in ChatKind:
+        answered = {s.command.split()[0] for s in seen if s.chat is kind}
+        assert answered >= {f"/{c.name}" for c in COMMANDS}, kind
+    assert sum("→" in s.command for s in seen) > 50
+
+    too_long = {
+        (s.command, s.chat.value): lines
+        for s in seen
+        if (lines := screen_lines(visible(s.html))) > SCREEN_LINES
+    }
+    assert not too_long
+    # A button's label fits a row of the screen (defect 9: cut by Telegram, anywhere).
+    cut = {label for s in seen for label in labels(s) if len(label) > LINE_WIDTH}
+    assert not cut
+
+    check = await leak_check(bot)
+    leaked = {
+        (s.command, s.chat.value): found
+        for s in seen
+        if (found := check.leaked(" ".join([s.html, *labels(s)]), s.lang, s.command))
+    }
+    assert not leaked
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_kind_of_post_fits_a_screen_in_its_language(bot: Driver, lang: str) -> None:
+    posts = [s async for s in walk_posts(bot.app, [lang])]
+    assert {s.command.split()[1] for s in posts} == {kind.value for kind in PostKind}
+    assert any(s.method == "answerCallbackQuery" for s in posts)  # the RSVP pop-ups too
+    too_long = {
+        s.command: lines for s in posts if (lines := screen_lines(visible(s.html))) > SCREEN_LINES
+    }
+    assert not too_long
+    check = await leak_check(bot)
+    assert not {
+        s.command: found
+        for s in posts
+        if (found := check.leaked(" ".join([s.html, *labels(s)]), s.lang))
+    }
+
+
+# -- the measures themselves --------------------------------------------------------------
+
+
+def test_a_screen_counts_what_the_reader_sees() -> None:
+    assert visible("<b>3 &lt; 4</b> &amp; <i>so</i>") == "3 < 4 & so"
+    assert screen_lines("a" * 38) == 1
+    assert screen_lines("a" * 39) == 2  # wraps
+    assert screen_lines("one\n\nthree") == 3  # an empty line takes a line
+    assert screen_lines(visible("<b>" + "a" * 38 + "</b>")) == 1  # tags take no room
+
+
+def untranslated(tmp_path: Path, lang: str, msgid: str) -> I18n:
+    """The catalogs with one message of `lang` left untranslated (gettext shows English)."""
+    for po_path in LOCALES.glob("*/LC_MESSAGES/messages.po"):
+        code = po_path.parent.parent.name
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=code)
+        if code == lang:
+            message = catalog.get(msgid)
+            assert message is not None
+            message.string = ("", "") if isinstance(message.string, tuple) else ""
+        target = tmp_path / code / "LC_MESSAGES" / "messages.mo"
+        target.parent.mkdir(parents=True)
+        with target.open("wb") as f:
+            write_mo(f, catalog)
+    return I18n.load(tmp_path)
+
+
+async def test_the_leak_check_finds_an_untranslated_string(bot: Driver, tmp_path: Path) -> None:
+    check = await leak_check(bot)
+    broken = untranslated(tmp_path, "es", "{count} upcoming exchange")
+    english = heading(broken.translator("es"), False, 3, "")
+    assert visible(english) == "3 upcoming exchanges"
+    assert check.leaked(english, "es") == {"upcoming", "exchanges"}
+    spanish = heading(bot.app.bot_data.i18n.translator("es"), False, 3, "")  # type: ignore[union-attr]
+    assert visible(spanish) == "3 próximos intercambios"
+    assert check.leaked(spanish, "es") == set()
+
+
+async def test_names_from_the_data_and_typed_words_are_not_leaks(bot: Driver) -> None:
+    check = await leak_check(bot)
+    # "Phase 8" is a German name in the data, and English too: fine in a German reply.
+    assert check.leaked("<b>Phase 8</b>", "de") == set()
+    assert check.leaked("No partnership matches “Bonn”.", "fr") == {"partnership", "matches"}
+    assert check.leaked("« partnership »", "fr", typed="/partner partnership") == set()
+
+
+async def test_a_long_name_on_a_button_ends_at_a_word(bot: Driver) -> None:
+    """Defect 9: '✖ TANDEM – alianzas climáticas franco-alemanas para la transic'."""
+    admin = bot.user(1, "es")
+    group = bot.group(-700, admins={1: "creator"})
+    await bot.send("/language es", user=admin, chat=group)
+    await bot.send("/subscribe tandem", user=admin, chat=group)
+    [reply] = await bot.send("/unsubscribe", user=admin, chat=group)
+    [[key]] = reply["reply_markup"]["inline_keyboard"]
+    assert key["text"] == "✖ TANDEM – alianzas climáticas…"
+    assert len(key["text"]) <= LINE_WIDTH
