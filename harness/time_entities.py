@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from html import unescape
 from typing import Any
 
 CLOCK_TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])(?:[\s\u202f]?[AaPp]\.?\s?[Mm]\.?)?")
@@ -46,3 +47,14 @@ def entity_text(text: str, entity: Mapping[str, Any]) -> str:
     units = text.encode("utf-16-le")
     start, length = 2 * entity["offset"], 2 * entity["length"]
     return units[start : start + length].decode("utf-16-le")
+
+
+_TG_TIME = re.compile(r"<tg-time\b[^>]*>.*?</tg-time>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def unwrapped_times_in_html(html: str) -> list[str]:
+    """The same check on a message as the bot sends it (HTML): the clock times outside any
+    `<tg-time>` element. For the walks over everything the bot says (harness/walk.py)."""
+    outside = _TAG.sub("", _TG_TIME.sub(" ", html))
+    return CLOCK_TIME.findall(unescape(outside))

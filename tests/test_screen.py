@@ -1,8 +1,10 @@
 """Issue 14's phone screen, checked over everything the bot says: every command of
 bot/telegram/commands.py (bare and with typical arguments), in a private chat and in a
 group, in all five languages, each button of each reply pressed once, and one post of
-each kind. Nothing may take more than 15 lines of 38 characters, and no English word may
-appear in a reply in another language (names from the data and what the user typed aside).
+each kind. Nothing may take more than 15 lines of 38 characters, no English word may
+appear in a reply in another language (names from the data and what the user typed aside),
+and every clock time a message shows is Telegram's date_time entity (`<tg-time>`), so each
+reader's app shows it in the reader's zone.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from harness.screen import (
     screen_lines,
     visible,
 )
+from harness.time_entities import unwrapped_times_in_html
 from harness.walk import ChatKind, Seen, walk, walk_posts
 from tests.conftest import ROOT, Driver
 
@@ -71,6 +74,18 @@ async def test_every_command_and_button_fits_a_screen_in_its_language(
         if (found := check.leaked(" ".join([s.html, *labels(s)]), s.lang, s.command))
     }
     assert not leaked
+    assert not unwrapped(seen)
+    assert any("<tg-time" in s.html for s in seen)  # the walk reached times at all
+
+
+def unwrapped(seen: list[Seen]) -> dict[tuple[str, str], list[str]]:
+    """Clock times in messages (pop-ups and captions carry no entities) outside a tg-time."""
+    return {
+        (s.command, s.chat.value): found
+        for s in seen
+        if s.method in ("sendMessage", "editMessageText")
+        and (found := unwrapped_times_in_html(s.html))
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -88,6 +103,7 @@ async def test_every_kind_of_post_fits_a_screen_in_its_language(bot: Driver, lan
         for s in posts
         if (found := check.leaked(" ".join([s.html, *labels(s)]), s.lang))
     }
+    assert not unwrapped(posts)
 
 
 # -- the measures themselves --------------------------------------------------------------
@@ -147,3 +163,10 @@ async def test_a_long_name_on_a_button_ends_at_a_word(bot: Driver) -> None:
     [[key]] = reply["reply_markup"]["inline_keyboard"]
     assert key["text"] == "✖ TANDEM – alianzas climáticas…"
     assert len(key["text"]) <= LINE_WIDTH
+
+
+def test_the_time_check_finds_a_bare_time() -> None:
+    wrapped = '<tg-time unix="1795532400" format="wDt">Tue, Nov 24, 3:00 PM Berlin</tg-time>'
+    assert unwrapped_times_in_html(f"📅 {wrapped}") == []
+    assert unwrapped_times_in_html(f"📅 {wrapped} · 10:00 La Paz") == ["10:00"]
+    assert unwrapped_times_in_html("<b>15:00</b> Bonn") == ["15:00"]

@@ -14,9 +14,10 @@ from bot.telegram.callbacks import PickTown, SkipTown, TownPage, button
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import nav_row, page_of
 from bot.text import cldr
-from bot.text.dates import clock_time, zone_city
+from bot.text.dates import zone_city
 from bot.text.i18n import Translator
 from bot.text.markup import escape
+from bot.text.moments import clock_there
 
 PAGE_SIZE = 8  # four rows of two: the keyboard stays within a phone's screen
 
@@ -79,7 +80,7 @@ def town_set(
         ),
         tr.gettext("Times are shown for {zone} (now {time} there).").format(
             zone=escape(zone_city(zone, tr.lang)),
-            time=escape(clock_time(tr, now.astimezone(zone))),
+            time=clock_there(tr, now, zone),
         ),
     ]
     if language:
