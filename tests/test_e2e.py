@@ -342,7 +342,7 @@ async def test_down_for_two_hours_over_a_reminder_it_comes_late_once(
     assert await bot.stop() == 0  # its catch-up has run: nothing was sent twice
     [late] = reminders(server, chat)
     assert "beginnt in 40 Minuten" in late
-    assert "(Verspätet gesendet: Ich war offline, als dies fällig war.)" in late
+    assert late.endswith("🕓 Verspätet gesendet · Enviado con retraso")
 
 
 # -- webhook mode --------------------------------------------------------------------------

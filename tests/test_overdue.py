@@ -35,7 +35,7 @@ MEETING = "meeting:bonn-la-paz-virtual:2026-11-24T15:00:"
 """The seed's meeting of 24 Nov 2026, 15:00 Berlin (14:00 UTC): its 1-day reminder is due
 23 Nov 14:00 UTC, its 1-hour reminder 24 Nov 13:00 UTC."""
 HOUR_REMINDER = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
-LATE = "(Sent late: I was offline when this was due.)"
+LATE = "🕓 Sent late"
 
 
 async def rows(bot: Driver, chat_id: int, key_start: str) -> dict[str, tuple[str, str | None]]:

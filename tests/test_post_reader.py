@@ -18,7 +18,7 @@ from bot.text.i18n import I18n
 from tests.conftest import Driver
 
 ADMIN = 31
-SEPARATOR = "\n\n— — —\n\n"
+from bot.schedule.compose import SEPARATOR
 
 
 def storage(bot: Driver) -> Any:

@@ -170,3 +170,17 @@ def test_the_time_check_finds_a_bare_time() -> None:
     assert unwrapped_times_in_html(f"📅 {wrapped}") == []
     assert unwrapped_times_in_html(f"📅 {wrapped} · 10:00 La Paz") == ["10:00"]
     assert unwrapped_times_in_html("<b>15:00</b> Bonn") == ["15:00"]
+
+
+async def test_a_post_in_a_partnerships_two_languages_fits_a_screen(bot: Driver) -> None:
+    """A group linked to a partnership reads its two towns' languages by default (German and
+    Spanish, French or English): one post holds both, and still fits, late or not."""
+    pairs = [("de", "es"), ("de", "fr"), ("de", "en"), ("es", "de")]
+    posts = [s async for s in walk_posts(bot.app, [], together=pairs)]
+    assert {s.lang for s in posts if s.method == "sendMessage"} >= {"+".join(p) for p in pairs}
+    too_long = {
+        (s.lang, s.command): lines
+        for s in posts
+        if (lines := screen_lines(visible(s.html))) > SCREEN_LINES
+    }
+    assert not too_long

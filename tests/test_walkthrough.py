@@ -242,10 +242,10 @@ def invitation(start: datetime, previous: datetime) -> Post:
     now_hour, then_hour = start.astimezone(LA_PAZ), previous.astimezone(LA_PAZ)
     if now_hour.time() != then_hour.time():
         german.append(
-            "⚠️ Die Uhren wurden umgestellt: In La Paz ist das Treffen jetzt um "
-            f"{now_hour:%H:%M} (letztes Mal {then_hour:%H:%M})."
+            "⚠️ Zeitumstellung: in La Paz jetzt um "
+            f"{now_hour:%H:%M} (zuletzt {then_hour:%H:%M})."
         )
-    german.append("Nehmen Sie teil? Antworten Sie mit den Knöpfen unten.")
+    german.append("Nehmen Sie teil? Antworten Sie unten.")
     return Post("", tuple(german), "📅 Invitación: Reunión virtual Bonn – La Paz")
 
 
@@ -318,7 +318,7 @@ def posts_after(out: str, typed: str) -> list[Post]:
             at = clock[1]
         elif block.startswith("bot in "):
             text = [line[2:] for line in block.splitlines()[1:] if not line.startswith("  [")]
-            german, _, spanish = "\n".join(text).partition("\n— — —\n\n")
+            german, _, spanish = "\n".join(text).partition("\n— — —\n")
             lines = german.splitlines()
             posts.append(Post(at, tuple(lines), (spanish.splitlines() or [""])[0]))
         elif block.strip():  # an edit, a pop-up, a file: none is expected here

@@ -24,7 +24,7 @@ from bot.model.posts import (
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
-from bot.telegram.limits import fit
+from bot.telegram.limits import SCREEN_LINES, fit, screen_lines
 from bot.text.dates import date_range, days_until, partial_date, starts_in
 from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
@@ -32,7 +32,8 @@ from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
 from bot.views.common import KIND_ICONS, KIND_LABELS
 
-SEPARATOR = "\n\n— — —\n\n"
+SEPARATOR = "\n— — —\n"
+"""Between the languages of one post: one line, so that two languages fit a phone screen."""
 
 
 class ObsoletePostError(Exception):
@@ -51,18 +52,23 @@ def compose(
 ) -> str:
     """The post in each of the reader's languages in turn, or ObsoletePostError."""
     late = now - due_at > LATE_AFTER
-    parts = []
+    parts: list[str] = []
+    said: set[str] = set()
     for lang in reader.languages:
         tr = i18n.translator(lang)
         body = _body(payload, net, views, tr, reader.zone, now, home)
-        if late:
-            body += (
-                "\n<i>"
-                + escape(tr.gettext("(Sent late: I was offline when this was due.)"))
-                + "</i>"
-            )
-        parts.append(body)
-    return fit(SEPARATOR.join(parts))
+        lines = body.split("\n")
+        # A line the same in every language (both towns' times, a join link) is said once.
+        parts.append("\n".join(line for line in lines if line not in said))
+        said.update(lines)
+    late_note = ""
+    if late:  # one line for every language: "🕓 Verspätet · Con retraso"
+        notes = (escape(i18n.translator(lang).gettext("Sent late")) for lang in reader.languages)
+        late_note = "\n<i>🕓 " + " · ".join(notes) + "</i>"
+    text = SEPARATOR.join(parts) + late_note
+    if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
+        text = "\n".join(parts) + late_note
+    return fit(text)
 
 
 def _body(
@@ -202,7 +208,7 @@ def _invitation(
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     lines += _clock_change(series, occ, view, tr, changes)
-    lines.append(escape(tr.gettext("Will you take part? Answer with the buttons below.")))
+    lines.append(escape(tr.gettext("Will you take part? Answer below.")))
     return "\n".join(lines)
 
 
@@ -234,7 +240,7 @@ def _clock_change(
         there = ZoneInfo(town.timezone)
         if _gap(occ.start, there, home) != _gap(before, there, home):
             said = tr.gettext(
-                "The clocks changed: in {town} the meeting is now at {time} (last time {before})."
+                "Clock change: in {town} now at {time} (last time {before})."
             )
             notes.append(
                 "⚠️ "
