@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.model.clock import MovableClock
+from bot.schedule.compose import SEPARATOR
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.text import cldr
@@ -18,7 +19,6 @@ from bot.text.i18n import I18n
 from tests.conftest import Driver
 
 ADMIN = 31
-from bot.schedule.compose import SEPARATOR
 
 
 def storage(bot: Driver) -> Any:

@@ -242,8 +242,7 @@ def invitation(start: datetime, previous: datetime) -> Post:
     now_hour, then_hour = start.astimezone(LA_PAZ), previous.astimezone(LA_PAZ)
     if now_hour.time() != then_hour.time():
         german.append(
-            "⚠️ Zeitumstellung: in La Paz jetzt um "
-            f"{now_hour:%H:%M} (zuletzt {then_hour:%H:%M})."
+            f"⚠️ Zeitumstellung: in La Paz jetzt um {now_hour:%H:%M} (zuletzt {then_hour:%H:%M})."
         )
     german.append("Nehmen Sie teil? Antworten Sie unten.")
     return Post("", tuple(german), "📅 Invitación: Reunión virtual Bonn – La Paz")
