@@ -239,9 +239,7 @@ def _clock_change(
     for town in (view.north, view.south):
         there = ZoneInfo(town.timezone)
         if _gap(occ.start, there, home) != _gap(before, there, home):
-            said = tr.gettext(
-                "Clock change: in {town} now at {time} (last time {before})."
-            )
+            said = tr.gettext("Clock change: in {town} now at {time} (last time {before}).")
             notes.append(
                 "⚠️ "
                 + fill(
