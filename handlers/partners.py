@@ -13,7 +13,7 @@ from bot.telegram.callbacks import (
     ListBy,
     PartnerCard,
     PartnerList,
-    button,
+    grid,
     on_press,
 )
 from bot.telegram.commands import command, names
@@ -164,12 +164,13 @@ async def _nothing_found(context: BotContext, typed: str, tr: Translator) -> Rep
     if close:
         text += " " + tr.gettext("Did you mean {names}?").format(names=tr.format_list(close, "or"))
         keyboard = Keyboard(
-            [
+            grid(
                 [
-                    button(name, PartnerList(0, ListBy.QUERY, compact_query(name, SOURCE_ROOM)))
+                    (name, PartnerList(0, ListBy.QUERY, compact_query(name, SOURCE_ROOM)))
                     for name in close
-                ]
-            ]
+                ],
+                len(close),
+            )
         )
         return fit(escape(text)), keyboard
     text += " " + tr.gettext("Try a town, a country or a topic, or browse:")

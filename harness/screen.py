@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from babel.messages.pofile import read_po
 
@@ -21,6 +22,9 @@ from bot.text.cldr_data import DATA
 
 SCREEN_LINES = 15
 LINE_WIDTH = 38
+BUTTON_MARGIN = 2
+"""Characters of a row a button's edges take: Telegram shares a row equally among its
+buttons and cuts a label that overflows its share, wherever it falls."""
 _TAG = re.compile(r"<[^>]*>")
 _URL = re.compile(r"\S+://\S+|\S+@\S+|\S+\.ics\b")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
@@ -39,6 +43,18 @@ def visible(html: str) -> str:
 def screen_lines(text: str) -> int:
     """Lines on a phone: each line of the text takes ceil(len / 38) lines, an empty one one."""
     return sum(max(1, math.ceil(len(line) / LINE_WIDTH)) for line in text.split("\n"))
+
+
+def row_room(buttons: int) -> int:
+    """The characters a label has in a row of `buttons` buttons (36 alone, 17 of two, 10 of
+    three)."""
+    return LINE_WIDTH // buttons - BUTTON_MARGIN
+
+
+def cut_labels(markup: Mapping[str, Any] | None) -> list[str]:
+    """The labels of an inline keyboard longer than their row's share of the screen."""
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [key["text"] for row in rows for key in row if len(key["text"]) > row_room(len(row))]
 
 
 def words(text: str) -> set[str]:

@@ -17,13 +17,17 @@ from babel.messages.pofile import read_po
 
 from bot.model.domain import LANGUAGES
 from bot.model.posts import PostKind
+from bot.telegram.callbacks import PickTown, grid
 from bot.telegram.commands import COMMANDS
+from bot.telegram.limits import Keyboard, label_room, row_sizes, shorten
 from bot.text.i18n import I18n
 from bot.views.exchanges import heading
 from harness.screen import (
     LINE_WIDTH,
     SCREEN_LINES,
     LeakCheck,
+    cut_labels,
+    row_room,
     localized_texts,
     screen_lines,
     visible,
@@ -63,8 +67,8 @@ async def test_every_command_and_button_fits_a_screen_in_its_language(
         if (lines := screen_lines(visible(s.html))) > SCREEN_LINES
     }
     assert not too_long
-    # A button's label fits a row of the screen (defect 9: cut by Telegram, anywhere).
-    cut = {label for s in seen for label in labels(s) if len(label) > LINE_WIDTH}
+    # A button's label fits its share of its row (defect 9: cut by Telegram, anywhere).
+    cut = {(s.command, label) for s in seen for label in cut_labels(s.markup)}
     assert not cut
 
     check = await leak_check(bot)
@@ -97,6 +101,7 @@ async def test_every_kind_of_post_fits_a_screen_in_its_language(bot: Driver, lan
         s.command: lines for s in posts if (lines := screen_lines(visible(s.html))) > SCREEN_LINES
     }
     assert not too_long
+    assert not {(s.command, label) for s in posts for label in cut_labels(s.markup)}
     check = await leak_check(bot)
     assert not {
         s.command: found
@@ -184,3 +189,26 @@ async def test_a_post_in_a_partnerships_two_languages_fits_a_screen(bot: Driver)
         if (lines := screen_lines(visible(s.html))) > SCREEN_LINES
     }
     assert not too_long
+
+
+def test_a_label_gets_its_share_of_the_row() -> None:
+    """Defect 9 with several buttons a row: Telegram cuts each at its share (some 17
+    characters of two, 10 of three), so the bot cuts there first, at a word, or gives a long
+    name fewer neighbours."""
+    assert [row_room(n) for n in (1, 2, 3)] == [label_room(n) for n in (1, 2, 3)] == [36, 17, 10]
+    assert shorten("Fase de implementación (3)", label_room(2)) == "Fase de…"
+    assert shorten("Fase piloto", label_room(3)) == "Fase…"
+    assert shorten("🇧🇴 Bolivia", label_room(3)) == "🇧🇴 Bolivia"
+    # Short names share a row; a long one takes a row alone, uncut.
+    names = ["🇧🇴 Bolivia", "🇩🇪 Bonn", "🇸🇳 Département Kédougou", "🇹🇿 Mtwara", "🇺🇬 Mubende"]
+    assert row_sizes(names, 3) == [2, 1, 2]
+    rows = grid([(name, PickTown(str(i))) for i, name in enumerate(names)], 3)
+    markup = Keyboard(rows).to_dict()
+    assert [[key["text"] for key in row] for row in markup["inline_keyboard"]] == [
+        names[:2],
+        names[2:3],
+        names[3:],
+    ]
+    assert cut_labels(markup) == []
+    squeezed = {"inline_keyboard": [[{"text": n, "callback_data": "x"} for n in names[:3]]]}
+    assert cut_labels(squeezed) == ["🇸🇳 Département Kédougou"]

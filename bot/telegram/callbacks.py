@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar, get_type_hints
@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.telegram.context import BotContext
-from bot.telegram.limits import MAX_CALLBACK_BYTES, Button, shorten
+from bot.telegram.limits import MAX_CALLBACK_BYTES, Button, label_room, row_sizes, shorten
 from bot.text.i18n import Translator
 
 _NUMBER = re.compile(r"[0-9]{1,18}")  # not "²", not beyond SQLite's 64-bit integers
@@ -128,9 +128,21 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, Any], ...]:
     return _FIELDS[cls]
 
 
-def button(label: str, data: CallbackData) -> Button:
-    """A button; a label longer than a row ends at a whole word with "…"."""
-    return Button(shorten(label), callback_data=_packed(data))
+def button(label: str, data: CallbackData, per_row: int = 1) -> Button:
+    """A button in a row of `per_row`; a label longer than its share of the row ends at a
+    whole word with "…"."""
+    return Button(shorten(label, label_room(per_row)), callback_data=_packed(data))
+
+
+def grid(labelled: Sequence[tuple[str, CallbackData]], most: int) -> list[list[Button]]:
+    """Buttons in rows of up to `most`, in order: short labels share a row, a long one takes
+    fewer neighbours (or a row alone), so none is cut (`row_sizes`)."""
+    rows: list[list[Button]] = []
+    start = 0
+    for size in row_sizes([label for label, _data in labelled], most):
+        rows.append([button(label, data, size) for label, data in labelled[start : start + size]])
+        start += size
+    return rows
 
 
 @lru_cache(maxsize=4096)

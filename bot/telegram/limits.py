@@ -20,8 +20,9 @@ MAX_CALLBACK_BYTES = 64
 SCREEN_LINES = 15
 LINE_WIDTH = 38
 SCREEN_ROOM = 13
-LABEL_ROOM = 38
-"""A button's text at most: one line of the screen (longer ones Telegram cuts anywhere)."""
+LABEL_MARGIN = 2
+"""Characters of a row a button's edges take. Telegram shares a row equally among its
+buttons and cuts a longer label anywhere, mid-word: labels are kept within their share."""
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -38,8 +39,32 @@ def screen_lines(html: str) -> int:
     return sum(max(1, math.ceil(len(line) / LINE_WIDTH)) for line in text.split("\n"))
 
 
-def shorten(label: str, room: int = LABEL_ROOM) -> str:
-    """`label` within `room` characters, cut after a whole word and ended with "…"."""
+def label_room(per_row: int = 1) -> int:
+    """The characters a label has in a row of `per_row` buttons: 36 alone, 17 of two, 10 of
+    three."""
+    return LINE_WIDTH // max(per_row, 1) - LABEL_MARGIN
+
+
+def row_sizes(labels: Sequence[str], most: int) -> list[int]:
+    """How many buttons each row takes, in order, at most `most` a row: as many as still
+    leave each label its whole room, so long names get a row of their own, not a cut."""
+    sizes: list[int] = []
+    longest = 0
+    for label in labels:
+        wider = max(longest, len(label))
+        if sizes and sizes[-1] < most and wider <= label_room(sizes[-1] + 1):
+            sizes[-1] += 1
+            longest = wider
+        else:
+            sizes.append(1)
+            longest = len(label)
+    return sizes
+
+
+def shorten(label: str, room: int | None = None) -> str:
+    """`label` within `room` characters (a row's whole width if None), cut after a whole
+    word and ended with "…"."""
+    room = label_room() if room is None else room
     if len(label) <= room:
         return label
     cut = label[: room - 1]

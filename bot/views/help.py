@@ -13,7 +13,7 @@ from bot.telegram.callbacks import (
     HelpPage,
     Period,
     PhaseMilestones,
-    button,
+    grid,
 )
 from bot.telegram.commands import COMMANDS, CommandSpec, command
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
@@ -40,16 +40,15 @@ def welcome(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
         help=command("help").name_in(tr.lang)
     )
     keyboard = Keyboard(
-        [
+        grid(
             [
-                button("📌 " + tr.gettext("Milestones"), PhaseMilestones("")),
-                button("📅 " + tr.gettext("Exchanges"), ExchangePage(0, Period.UPCOMING, "")),
+                ("📌 " + tr.gettext("Milestones"), PhaseMilestones("")),
+                ("📅 " + tr.gettext("Exchanges"), ExchangePage(0, Period.UPCOMING, "")),
+                ("🤝 " + tr.gettext("Partnerships"), Browse(BrowseBy.COUNTRY)),
+                ("❔ " + tr.gettext("Help"), HelpPage(0)),
             ],
-            [
-                button("🤝 " + tr.gettext("Partnerships"), Browse(BrowseBy.COUNTRY)),
-                button("❔ " + tr.gettext("Help"), HelpPage(0)),
-            ],
-        ]
+            2,
+        )
     )
     return fit(f"{intro}\n\n{escape(hint)}"), keyboard
 

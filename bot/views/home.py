@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model import territories
 from bot.model.domain import Municipality
-from bot.telegram.callbacks import PickTown, SkipTown, TownPage, button
+from bot.telegram.callbacks import PickTown, SkipTown, TownPage, button, grid
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import nav_row, page_of
 from bot.text import cldr
@@ -19,7 +19,8 @@ from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.text.moments import clock_there
 
-PAGE_SIZE = 8  # four rows of two: the keyboard stays within a phone's screen
+PAGE_SIZE = 8  # four rows of two at most: the keyboard stays within a phone's screen
+TOWNS_PER_ROW = 2  # a long name takes a row alone
 
 
 def flag(country: str) -> str:
@@ -58,11 +59,13 @@ def town_question(
             typed=escape(typed[:40])
         )
     shown, page, pages = page_of(towns, page, PAGE_SIZE)
-    buttons = [
-        button(("✓ " if t.id == current else "") + town_label(t, tr.lang), PickTown(t.id))
-        for t in shown
-    ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = grid(
+        [
+            (("✓ " if t.id == current else "") + town_label(t, tr.lang), PickTown(t.id))
+            for t in shown
+        ],
+        TOWNS_PER_ROW,
+    )
     if typed is None and (nav := nav_row(TownPage, page, pages)):
         rows.append(nav)
     rows.append([button(tr.gettext("Skip"), SkipTown())])

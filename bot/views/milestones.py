@@ -8,7 +8,7 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
-from bot.telegram.callbacks import MilestonePage, PhaseMilestones, button
+from bot.telegram.callbacks import CallbackData, MilestonePage, PhaseMilestones, grid
 from bot.telegram.commands import command
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
@@ -17,7 +17,7 @@ from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.views.common import example_label
 
-PHASES_PER_ROW = 3
+PHASES_PER_ROW = 3  # at most: longer names take fewer neighbours
 OPEN_SHOWN = 2  # in the overview, the next two open milestones of each phase
 
 
@@ -200,6 +200,8 @@ def phase_keyboard(
     phases: Sequence[Phase], tr: Translator, nav: Sequence[Button] = ()
 ) -> InlineKeyboardMarkup:
     """A button per phase (and ◀ ▶ above them when a phase's milestones take pages)."""
-    buttons = [button(p.name.get(tr.lang), PhaseMilestones(p.id)) for p in phases]
-    rows = [buttons[i : i + PHASES_PER_ROW] for i in range(0, len(buttons), PHASES_PER_ROW)]
+    labelled: list[tuple[str, CallbackData]] = [
+        (p.name.get(tr.lang), PhaseMilestones(p.id)) for p in phases
+    ]
+    rows = grid(labelled, PHASES_PER_ROW)
     return Keyboard([list(nav), *rows] if nav else rows)

@@ -10,14 +10,16 @@ from bot.model.domain import Municipality, PartnershipView, Phase
 from bot.telegram.callbacks import (
     Browse,
     BrowseBy,
+    CallbackData,
     ListBy,
     PartnerCard,
     PartnerExchanges,
     PartnerList,
     PhaseMilestones,
     button,
+    grid,
 )
-from bot.telegram.limits import Button, Keyboard, fit
+from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import nav_row
 from bot.text.dates import partial_date
 from bot.text.i18n import Translator
@@ -25,7 +27,8 @@ from bot.text.markup import escape
 from bot.text.search import country_name
 
 PAGE_SIZE = 5
-COUNTRIES_PER_ROW = 3
+COUNTRIES_PER_ROW = 3  # at most: longer names take fewer neighbours
+PHASES_PER_ROW = 3
 
 
 def flag(country: str) -> str:
@@ -58,11 +61,11 @@ def card(view: PartnershipView, tr: Translator) -> str:
 
 
 def card_keyboard(view: PartnershipView, tr: Translator) -> InlineKeyboardMarkup:
-    row = []
+    row: list[tuple[str, CallbackData]] = []
     if view.phase is not None:
-        row.append(button("📌 " + tr.gettext("Milestones"), PhaseMilestones(view.phase.id)))
-    row.append(button("📅 " + tr.gettext("Exchanges"), PartnerExchanges(view.partnership.id)))
-    return Keyboard([row])
+        row.append(("📌 " + tr.gettext("Milestones"), PhaseMilestones(view.phase.id)))
+    row.append(("📅 " + tr.gettext("Exchanges"), PartnerExchanges(view.partnership.id)))
+    return Keyboard(grid(row, 2))
 
 
 def result_list(
@@ -95,25 +98,25 @@ def list_keyboard(
 
 def browse_keyboard(tr: Translator) -> InlineKeyboardMarkup:
     return Keyboard(
-        [
+        grid(
             [
-                button("🌍 " + tr.gettext("By country"), Browse(BrowseBy.COUNTRY)),
-                button("📌 " + tr.gettext("By phase"), Browse(BrowseBy.PHASE)),
-            ]
-        ]
+                ("🌍 " + tr.gettext("By country"), Browse(BrowseBy.COUNTRY)),
+                ("📌 " + tr.gettext("By phase"), Browse(BrowseBy.PHASE)),
+            ],
+            2,
+        )
     )
 
 
 def country_keyboard(countries: Sequence[tuple[str, int]], tr: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        button(
+    labelled: list[tuple[str, CallbackData]] = [
+        (
             f"{flag(code)} {country_name(code, tr.lang)} ({count})",
             PartnerList(0, ListBy.COUNTRY, code),
         )
         for code, count in countries
     ]
-    rows = [buttons[i : i + COUNTRIES_PER_ROW] for i in range(0, len(buttons), COUNTRIES_PER_ROW)]
-    return Keyboard(rows)
+    return Keyboard(grid(labelled, COUNTRIES_PER_ROW))
 
 
 def phase_list_keyboard(
@@ -121,8 +124,8 @@ def phase_list_keyboard(
 ) -> InlineKeyboardMarkup:
     """Every phase with how many partnerships it has, as countries show theirs: a phase
     with none still leads to a plain "none yet"."""
-    buttons: list[Button] = [
-        button(f"{p.name.get(tr.lang)} ({counts.get(p.id, 0)})", PartnerList(0, ListBy.PHASE, p.id))
+    labelled: list[tuple[str, CallbackData]] = [
+        (f"{p.name.get(tr.lang)} ({counts.get(p.id, 0)})", PartnerList(0, ListBy.PHASE, p.id))
         for p in phases
     ]
-    return Keyboard([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    return Keyboard(grid(labelled, PHASES_PER_ROW))

@@ -35,7 +35,7 @@ def rsvp_keyboard(
     """Yes / no / maybe with the tally on the buttons (readable in every language), and the
     calendar file in the chat's first language."""
     answers = [
-        button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id))
+        button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id), len(ANSWERS))
         for code, answer in ANSWERS.items()
     ]
     ics = button(

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.model import territories
 from bot.model.domain import LANGUAGES
-from bot.telegram.callbacks import PickLanguage, button
+from bot.telegram.callbacks import CallbackData, PickLanguage, grid
 from bot.telegram.limits import Keyboard, fit
 from bot.text import cldr
 from bot.text.dates import zone_city
@@ -34,11 +34,11 @@ def language_prompt(tr: Translator) -> str:
 
 
 def language_keyboard(current: tuple[str, ...]) -> InlineKeyboardMarkup:
-    buttons = [
-        button(("✓ " if lang in current else "") + language_name(lang), PickLanguage(lang))
+    labelled: list[tuple[str, CallbackData]] = [
+        (("✓ " if lang in current else "") + language_name(lang), PickLanguage(lang))
         for lang in LANGUAGES
     ]
-    return Keyboard([buttons[:3], buttons[3:]])
+    return Keyboard(grid(labelled, 3))
 
 
 def language_set(tr: Translator, languages: tuple[str, ...]) -> str:
