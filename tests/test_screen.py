@@ -27,8 +27,8 @@ from harness.screen import (
     SCREEN_LINES,
     LeakCheck,
     cut_labels,
-    row_room,
     localized_texts,
+    row_room,
     screen_lines,
     visible,
 )
