@@ -6,6 +6,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, InlineQueryHandler, MessageHandler, filters
 
+from bot.model import territories
 from bot.telegram import answers
 from bot.telegram.callbacks import (
     Browse,
@@ -22,7 +23,6 @@ from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import compact_query, page_of
 from bot.text.i18n import Translator
 from bot.text.markup import escape
-from bot.text.search import country_name
 from bot.views import help as help_view
 from bot.views import partners as view
 from handlers.common import Reply, here, joined_args, kept_reply, show
@@ -151,7 +151,7 @@ async def _render_list(context: BotContext, tr: Translator, wanted: PartnerList)
 async def _describe(context: BotContext, kind: ListBy, value: str, lang: str) -> str:
     """What a list is of, as the reader says it: the words, the country, the phase."""
     if kind is ListBy.COUNTRY:
-        return country_name(value, lang)
+        return territories.name(value, lang)
     if kind is ListBy.PHASE:
         phase = await context.storage.network.phase(value)
         return phase.name.get(lang) if phase else value
@@ -229,7 +229,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
             id=v.partnership.id,
             title=v.pair_name(reader.tr.lang),
             description=" · ".join(
-                country_name(t.country, reader.tr.lang) for t in (v.north, v.south)
+                territories.name(t.country, reader.tr.lang) for t in (v.north, v.south)
             ),
             input_message_content=InputTextMessageContent(
                 view.card(v, reader.tr), parse_mode=ParseMode.HTML

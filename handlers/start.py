@@ -8,7 +8,7 @@ from telegram.ext import CommandHandler
 from bot.telegram.callbacks import HelpPage, on_press
 from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
-from bot.text.dates import zone_city
+from bot.text import places
 from bot.views import help as view
 from handlers.common import show
 from handlers.home import ask_town
@@ -32,7 +32,7 @@ async def help_button(update: Update, context: BotContext, data: HelpPage) -> No
 
 async def _help(update: Update, context: BotContext, page: int) -> None:
     reader = await context.reader(update)
-    languages, zone = reader.languages, zone_city(reader.zone, reader.tr.lang)
+    languages, zone = reader.languages, places.city(reader.zone, reader.tr.lang)
     await show(update, *view.help_page(reader.tr, languages, zone, context.bot.username, page))
 
 

@@ -146,10 +146,10 @@ def test_french_writes_the_first_of_a_month_as_an_ordinal(i18n: I18n) -> None:
 def test_lists_are_joined_as_the_language_joins_them(
     i18n: I18n, lang: str, two: str, three: str
 ) -> None:
-    from bot.views.settings import language_in_text
+    from bot.views.common import languages_in_text
 
     tr = i18n.translator(lang)
-    names = [language_in_text(code, tr) for code in ("de", "es", "fr")]
+    names = [languages_in_text([code], tr) for code in ("de", "es", "fr")]
     assert tr.format_list(names[:2]) == two
     assert tr.format_list(names) == three
 
@@ -189,7 +189,7 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
     from bot.model.domain import LANGUAGES, PartialDate
     from bot.text import cldr
     from bot.text import dates as ours
-    from bot.views.settings import language_in_text
+    from bot.views.common import languages_in_text
 
     start = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)  # across a DST change in Europe
     first_day = date(2026, 12, 20)
@@ -239,7 +239,7 @@ def test_dates_and_times_read_as_babel_writes_them(i18n: I18n) -> None:
                 delta, add_direction=True, locale=lang
             )
         for other in LANGUAGES:
-            assert language_in_text(other, tr) == Locale.parse(other).get_display_name(lang)
+            assert languages_in_text([other], tr) == Locale.parse(other).get_display_name(lang)
 
 
 # European Portuguese forms, each with the Brazilian one the pt catalog uses instead.

@@ -10,7 +10,7 @@ from babel.dates import get_timezone_location
 
 from bot.model.domain import LANGUAGES
 from bot.text import places, places_data
-from bot.text.dates import time_in, zone_city
+from bot.text.dates import time_in
 from bot.text.i18n import I18n
 
 
@@ -41,12 +41,12 @@ def test_every_zones_city_in_every_language_is_babels() -> None:
 
 
 def test_cities_as_people_say_them() -> None:
-    assert [zone_city("Europe/Berlin", lang) for lang in LANGUAGES] == [
+    assert [places.city("Europe/Berlin", lang) for lang in LANGUAGES] == [
         "Berlin", "Berlin", "Berlín", "Berlin", "Berlim"
     ]  # fmt: skip
-    assert zone_city(ZoneInfo("Africa/Addis_Ababa"), "fr") == "Addis-Abeba"
-    assert zone_city("Asia/Calcutta", "en") == "Kolkata"  # an old name: its current city
-    assert zone_city("Etc/GMT-3", "de") == "UTC+3"  # POSIX's sign turned the way people write it
+    assert places.city(ZoneInfo("Africa/Addis_Ababa"), "fr") == "Addis-Abeba"
+    assert places.city("Asia/Calcutta", "en") == "Kolkata"  # an old name: its current city
+    assert places.city("Etc/GMT-3", "de") == "UTC+3"  # POSIX's sign turned the way people write it
 
 
 def test_time_in_names_the_city_in_the_readers_language(i18n: I18n) -> None:

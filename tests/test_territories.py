@@ -5,7 +5,8 @@ from __future__ import annotations
 from babel import Locale
 
 from bot.model import territories
-from bot.text.search import country_name, country_names
+from bot.model.territories import name as country_name
+from bot.model.territories import names as country_names
 
 
 def test_the_table_is_babels() -> None:

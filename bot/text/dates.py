@@ -14,12 +14,6 @@ SOON = timedelta(hours=6)
 """A meeting closer than this is 'in 3 hours', even when it is tomorrow already."""
 
 
-def zone_city(zone: ZoneInfo | str, lang: str) -> str:
-    """The zone as people say it, CLDR's exemplar city in `lang`: 'Europe/Berlin' ->
-    'Berlín' in Spanish, 'America/La_Paz' -> 'La Paz'. Short enough for a phone."""
-    return places.city(zone, lang)
-
-
 def partial_date(tr: Translator, day: PartialDate) -> str:
     """A date as exactly as it is known: '15 August 2014', 'March 2015', '2013', '24 November'."""
     if day.precision == "year":
@@ -74,7 +68,7 @@ def clock_time(tr: Translator, moment: datetime) -> str:
 
 def time_in(tr: Translator, moment: datetime, zone: ZoneInfo, place: str | None = None) -> str:
     """'15:00 Berlin': the wall-clock time there, named by the place."""
-    return f"{clock_time(tr, moment.astimezone(zone))} {place or zone_city(zone, tr.lang)}"
+    return f"{clock_time(tr, moment.astimezone(zone))} {place or places.city(zone, tr.lang)}"
 
 
 def days_until(tr: Translator, day: date, today: date) -> str:

@@ -39,7 +39,9 @@ def fallback_city(key: str) -> str:
 
 
 def city(zone: ZoneInfo | str, lang: str) -> str:
-    """'Europe/Berlin' -> 'Berlín' in Spanish, 'Berlim' in Portuguese."""
+    """The zone as people say it, CLDR's exemplar city in `lang`: 'Europe/Berlin' ->
+    'Berlín' in Spanish, 'Berlim' in Portuguese, 'America/La_Paz' -> 'La Paz'. Short
+    enough for a phone."""
     key = _canonical(zone.key if isinstance(zone, ZoneInfo) else zone)
     return CITIES.get(lang, {}).get(key) or fallback_city(key)
 

@@ -41,15 +41,6 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def country_names(code: str) -> tuple[str, ...]:
-    """The country's name in each of our languages, from CLDR (bot.model.territories)."""
-    return territories.names(code)
-
-
-def country_name(code: str, lang: str) -> str:
-    return territories.name(code, lang)
-
-
 def _all_variants(texts: Iterable[LocalizedText | None]) -> str:
     return " ".join(dict.fromkeys(v for t in texts if t for _lang, v in t.variants))
 
@@ -62,7 +53,7 @@ def _folded(text: LocalizedText) -> str:
 
 @cache
 def _folded_countries(code: str) -> str:
-    return fold(" ".join(country_names(code)))
+    return fold(" ".join(territories.names(code)))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""Texts every view shares: the example-data mark and the names and icons of exchanges."""
+"""Texts every view shares: the example-data mark, the names and icons of exchanges, flags,
+and languages named inside a sentence."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.model.domain import EventKind
+from bot.text import cldr
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape
 
@@ -30,3 +32,18 @@ def example_label(tr: Translator) -> str:
     """Marks demo data wherever it is shown."""
     label = tr.gettext("example")
     return f"<i>🧪 {escape(label)}</i>"
+
+
+def flag(country: str) -> str:
+    """The flag emoji of an ISO 3166 code, from regional indicator letters; none for
+    anything that is not two letters A–Z."""
+    code = country.upper()
+    if len(code) != 2 or not all("A" <= c <= "Z" for c in code):
+        return ""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code)
+
+
+def languages_in_text(languages: Sequence[str], tr: Translator) -> str:
+    """Languages named inside a sentence of the reader's, joined as the reader's language
+    joins a list: 'español y alemán', 'Spanisch und Deutsch'."""
+    return tr.format_list([cldr.language_name(lang, tr.lang) or lang for lang in languages])

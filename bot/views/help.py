@@ -19,7 +19,7 @@ from bot.telegram.commands import COMMANDS, CommandSpec, command
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.i18n import Translator
-from bot.views.settings import language_in_text
+from bot.views.common import languages_in_text
 
 
 def command_line(spec: CommandSpec, tr: Translator) -> str:
@@ -63,7 +63,7 @@ def help_page(
             bot=escape(bot_name)
         ),
         tr.gettext("I reply in {language}. Change it with /{cmd_language}.").format(
-            language=escape(tr.format_list([language_in_text(lang, tr) for lang in languages])),
+            language=escape(languages_in_text(languages, tr)),
             cmd_language=command("language").name_in(tr.lang),
         ),
         tr.gettext("Times are shown in the time zone {zone}.").format(zone=escape(zone)),

@@ -13,21 +13,14 @@ from bot.model.domain import Municipality
 from bot.telegram.callbacks import PickTown, SkipTown, TownPage, button, grid
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import nav_row, page_of
-from bot.text import cldr
-from bot.text.dates import zone_city
+from bot.text import places
 from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.text.moments import clock_there
+from bot.views.common import flag, languages_in_text
 
 PAGE_SIZE = 8  # four rows of two at most: the keyboard stays within a phone's screen
 TOWNS_PER_ROW = 2  # a long name takes a row alone
-
-
-def flag(country: str) -> str:
-    """The country's flag emoji from its ISO code (regional indicator letters)."""
-    if len(country) != 2 or not country.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in country.upper())
 
 
 def town_label(town: Municipality, lang: str) -> str:
@@ -82,14 +75,15 @@ def town_set(
             country=escape(territories.name(town.country, tr.lang)),
         ),
         tr.gettext("Times are shown for {zone} (now {time} there).").format(
-            zone=escape(zone_city(zone, tr.lang)),
+            zone=escape(places.city(zone, tr.lang)),
             time=clock_there(tr, now, zone),
         ),
     ]
     if language:
-        name = cldr.language_name(language, tr.lang) or language
         lines.append(
-            tr.gettext("I reply in {language}: /language changes it.").format(language=escape(name))
+            tr.gettext("I reply in {language}: /language changes it.").format(
+                language=escape(languages_in_text([language], tr))
+            )
         )
     lines.append(tr.gettext("Another town: /iam"))
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardMarkup
 
+from bot.model import territories
 from bot.model.domain import Municipality, PartnershipView, Phase
 from bot.telegram.callbacks import (
     Browse,
@@ -24,20 +25,15 @@ from bot.telegram.paging import nav_row
 from bot.text.dates import partial_date
 from bot.text.i18n import Translator
 from bot.text.markup import escape
-from bot.text.search import country_name
+from bot.views.common import flag
 
 PAGE_SIZE = 5
 COUNTRIES_PER_ROW = 3  # at most: longer names take fewer neighbours
 PHASES_PER_ROW = 3
 
 
-def flag(country: str) -> str:
-    """The flag emoji of an ISO 3166 code, from regional indicator letters."""
-    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in country.upper() if "A" <= c <= "Z")
-
-
 def _town(town: Municipality, tr: Translator) -> str:
-    return f"{flag(town.country)} {escape(country_name(town.country, tr.lang))}"
+    return f"{flag(town.country)} {escape(territories.name(town.country, tr.lang))}"
 
 
 def card(view: PartnershipView, tr: Translator) -> str:
@@ -111,7 +107,7 @@ def browse_keyboard(tr: Translator) -> InlineKeyboardMarkup:
 def country_keyboard(countries: Sequence[tuple[str, int]], tr: Translator) -> InlineKeyboardMarkup:
     labelled: list[tuple[str, CallbackData]] = [
         (
-            f"{flag(code)} {country_name(code, tr.lang)} ({count})",
+            f"{flag(code)} {territories.name(code, tr.lang)} ({count})",
             PartnerList(0, ListBy.COUNTRY, code),
         )
         for code, count in countries

@@ -12,21 +12,16 @@ from bot.model import territories
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import CallbackData, PickLanguage, grid
 from bot.telegram.limits import Keyboard, fit
-from bot.text import cldr
-from bot.text.dates import zone_city
+from bot.text import cldr, places
 from bot.text.i18n import Translator
 from bot.text.moments import clock_there
+from bot.views.common import languages_in_text
 
 
 def language_name(lang: str) -> str:
     """The language's own name for a button: 'Deutsch', 'Español', 'Français'."""
     name = cldr.language_name(lang, lang) or lang
     return name[:1].upper() + name[1:]
-
-
-def language_in_text(lang: str, tr: Translator) -> str:
-    """The language's name inside a sentence of the reader's: 'español', 'Spanisch'."""
-    return cldr.language_name(lang, tr.lang) or lang
 
 
 def language_prompt(tr: Translator) -> str:
@@ -42,8 +37,9 @@ def language_keyboard(current: tuple[str, ...]) -> InlineKeyboardMarkup:
 
 
 def language_set(tr: Translator, languages: tuple[str, ...]) -> str:
-    names = tr.format_list([language_in_text(lang, tr) for lang in languages])
-    return tr.gettext("Done: I will reply in {language}.").format(language=escape(names))
+    return tr.gettext("Done: I will reply in {language}.").format(
+        language=escape(languages_in_text(languages, tr))
+    )
 
 
 def unknown_language(tr: Translator, given: str) -> str:
@@ -63,13 +59,13 @@ def zone_status(tr: Translator, zone: ZoneInfo, now: datetime, private: bool) ->
     text = tr.gettext(
         "Times are shown for {zone} (now {time} there). To change it, send /timezone and a "
         "town, a country or a city, for example /timezone Mtwara."
-    ).format(zone=escape(zone_city(zone, tr.lang)), time=clock_there(tr, now, zone))
+    ).format(zone=escape(places.city(zone, tr.lang)), time=clock_there(tr, now, zone))
     return text + ("\n" + location_hint(tr) if private else "")
 
 
 def zone_set(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
     return tr.gettext("Done: times are now shown in {zone} (now {time} there).").format(
-        zone=escape(zone_city(zone, tr.lang)), time=clock_there(tr, now, zone)
+        zone=escape(places.city(zone, tr.lang)), time=clock_there(tr, now, zone)
     )
 
 
@@ -83,12 +79,12 @@ def unknown_zone(tr: Translator, given: str, private: bool) -> str:
 
 def several_zones(tr: Translator, country: str, zones: tuple[str, ...]) -> str:
     """A country that keeps several times: a few of its cities, and how to pick one."""
-    cities = [zone_city(zone, tr.lang) for zone in zones[:MAX_CITIES]]
+    cities = [places.city(zone, tr.lang) for zone in zones[:MAX_CITIES]]
     return tr.gettext(
         "{country} has several time zones, for example {cities}. Send a city: /timezone {city}"
     ).format(
         country=escape(territories.name(country, tr.lang)),
-        cities=escape(", ".join(cities)),
+        cities=escape(tr.format_list(cities, "or")),
         city=escape(cities[0]),
     )
 

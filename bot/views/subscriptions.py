@@ -19,7 +19,7 @@ from bot.text.i18n import Translator
 from bot.text.keywords import INVITE_WHEN, REMINDER_KINDS, UNITS, InviteWhen, TimeUnit, find_phase
 from bot.text.places import languages_of
 from bot.text.search import fold
-from bot.views.settings import language_in_text
+from bot.views.common import languages_in_text
 
 CODES = {
     TargetKind.PARTNERSHIP: TargetCode.PARTNERSHIP,
@@ -100,10 +100,9 @@ def default_languages(views: Sequence[PartnershipView], admins: str) -> tuple[st
 
 def default_languages_note(languages: Sequence[str], tr: Translator) -> str:
     """Said once, at /subscribe: which languages the chat's posts come in, and how to change."""
-    names = ", ".join(language_in_text(lang, tr) for lang in languages)
     return escape(
         tr.gettext("My posts here will be in {languages}. Change that with /language.").format(
-            languages=names
+            languages=languages_in_text(languages, tr)
         )
     )
 
