@@ -10,7 +10,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filt
 
 from bot.model.chats import TargetKind
 from bot.telegram.callbacks import Subscribe, Unsubscribe, on_press
-from bot.telegram.commands import names
+from bot.telegram.commands import command_names, names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
@@ -30,9 +30,9 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
             update,
             escape(
                 reader.tr.gettext(
-                    "Send /subscribe and a partnership, phase or programme, for example "
-                    "/subscribe Bonn, /subscribe phase 8 or /subscribe kkp."
-                )
+                    "Send /{cmd_subscribe} and a partnership, phase or programme, for example "
+                    "/{cmd_subscribe} Bonn, /{cmd_subscribe} phase 8 or /{cmd_subscribe} kkp."
+                ).format(**command_names(reader.tr.lang))
             ),
         )
         return
@@ -119,11 +119,12 @@ async def _subscribe(
         text = tr.gettext("This chat already follows {what}.")
     elif elsewhere:  # General of a forum whose posts go to a topic chosen before
         text = tr.gettext(
-            "Done: this chat now follows {what}. Reminders go to the topic chosen with /topic."
+            "Done: this chat now follows {what}. Reminders go to the topic chosen with "
+            "/{cmd_topic}."
         )
     else:
         text = tr.gettext("Done: this chat now follows {what}. Reminders will come here.")
-    text = escape(text.format(what=label))
+    text = escape(text.format(what=label, **command_names(tr.lang)))
     if (chosen := await _default_languages(context, update, kind, target_id)) is not None:
         text += "\n" + view.default_languages_note(chosen, tr)
     await show(update, text)
@@ -255,9 +256,9 @@ async def member_update(update: Update, context: BotContext) -> None:
                 tr.gettext(
                     "Hello! I am partnerbot. I post deadline reminders and meeting invitations for "
                     "the network of climate partnerships here. An administrator links this group "
-                    "with /subscribe and a partnership, phase or programme, for example "
-                    "/subscribe Bonn; /language es de sets the languages of my posts."
-                )
+                    "with /{cmd_subscribe} and a partnership, phase or programme, for example "
+                    "/{cmd_subscribe} Bonn; /{cmd_language} es de sets the languages of my posts."
+                ).format(**command_names(tr.lang))
             ),
         )
     elif was and not now_in:

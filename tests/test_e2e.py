@@ -438,7 +438,7 @@ async def test_a_forum_group_gets_its_posts_in_its_topic_then_in_general_when_it
     ]
     told, reminder = server.sent(chat["id"])[before + 2 :]
     assert "Das Thema für meine Beiträge wurde geschlossen oder gelöscht" in told["text"]
-    assert "El tema de mis publicaciones" in told["text"] and "/topic" in told["text"]
+    assert "El tema de mis publicaciones" in told["text"] and "/tema" in told["text"]
     assert "beginnt in 1 Stunde" in reminder["text"]
     assert "message_thread_id" not in told and "message_thread_id" not in reminder
     assert await bot.stop() == 0

@@ -26,7 +26,7 @@ async def test_added_to_a_group_the_bot_introduces_itself(bot: Driver) -> None:
     group = bot.group(-2001, {ADMIN: "creator"})
     [hello] = await feed(bot, bot.api.member_change(group, bot.user(ADMIN, "fr"), "left", "member"))
     assert hello["text"].startswith("Bonjour\u202f! Je suis partnerbot.")
-    assert "/subscribe Bonn" in hello["text"]
+    assert "/abonner Bonn" in hello["text"]
 
 
 async def test_only_admins_and_coordinators_subscribe(bot: Driver) -> None:

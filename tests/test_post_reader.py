@@ -72,7 +72,7 @@ async def test_a_group_gets_the_languages_of_its_partnership(bot: Driver) -> Non
     [done] = await bot.send("/subscribe bonn", user=bot.user(ADMIN, "es"), chat=group)
     assert done["text"].startswith("Listo: este chat ahora sigue Bonn – La Paz.")
     assert "alemán" in done["text"] and "español" in done["text"]
-    assert "/language" in done["text"]
+    assert "/idioma" in done["text"]
     # the admin's language first: the group's replies keep coming in it
     assert (await storage(bot).preferences.chat(-3001)).languages == ("es", "de")
     [listing] = await bot.send("/subscriptions", user=bot.user(ADMIN, "es"), chat=group)
@@ -96,7 +96,7 @@ async def test_other_partnerships_default_to_their_towns_languages(bot: Driver) 
 async def test_a_phase_group_defaults_to_the_admins_language(bot: Driver) -> None:
     group = bot.group(-3004, {ADMIN: "administrator"})
     [done] = await bot.send("/subscribe fase 8", user=bot.user(ADMIN, "fr"), chat=group)
-    assert "/language" in done["text"]
+    assert "/langue" in done["text"]
     assert (await storage(bot).preferences.chat(-3004)).languages == ("fr",)
 
 

@@ -3,7 +3,10 @@ languages; commands by their names in every language; plain text in a private ch
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import LANGUAGES
@@ -26,7 +29,7 @@ from bot.views.help import unknown_command
 from bot.views.milestones import phase_keyboard
 from bot.views.subscriptions import _duration
 from storage.store import seed_yaml
-from tests.conftest import Driver
+from tests.conftest import ROOT, Driver
 
 ADMIN = 41
 PHASES = dataset_from_yaml(seed_yaml()).phases
@@ -157,9 +160,56 @@ async def test_past_exchanges_in_other_words(bot: Driver) -> None:
 
 async def test_plain_text_in_private_searches_or_hints(bot: Driver) -> None:
     [card] = await bot.send("Mtwara", user=bot.user(language_code="es"))
-    assert card["text"].startswith("🤝 <b>Pforzheim – Mtwara</b>"), card["text"][:80]
+    assert card["text"].startswith("🤝 Pforzheim – Mtwara\n"), card["text"][:80]
     [hint] = await bot.send("hola", user=bot.user(language_code="es"))
     assert "/hitos" in hint["text"] and "/socio" in hint["text"] and "/ayuda" in hint["text"]
     group = bot.group(-2107)
     assert await bot.send("Mtwara", chat=group) == []  # groups talk among themselves
     assert command("partner").name_in("es") == "socio"
+
+
+_COMMAND = re.compile(r"(?<![<\w])/([a-z_]+)")
+
+
+def test_no_text_names_a_command_by_a_fixed_name() -> None:
+    """A text that tells the reader to send a command names it as the reader's own menu
+    does (a placeholder such as /{cmd_iam}, filled per language), never as /iam."""
+    every_name = {name for spec in COMMANDS for name in spec.names}
+    fixed = set()
+    for po_file in sorted((ROOT / "locales").glob("*/LC_MESSAGES/messages.po")):
+        with po_file.open("rb") as f:
+            catalog = read_po(f)
+        for message in catalog:
+            texts = [message.id, message.string]
+            for text in (
+                t for value in texts for t in (value if isinstance(value, tuple) else (value,))
+            ):
+                for name in _COMMAND.findall(text or ""):
+                    if name in every_name:
+                        fixed.add((po_file.parent.parent.name, f"/{name}", (text or "")[:50]))
+    assert sorted(fixed) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "lang", "said"),
+    [
+        ("/zonahoraria zzz", "es", "/zonahoraria Mtwara"),
+        ("/suscribir", "es", "/suscribir Bonn"),
+        ("/fuseau zzz", "fr", "/fuseau Bolivie"),
+        ("/sprache xx", "de", "Senden Sie /sprache"),
+    ],
+)
+async def test_a_text_names_commands_as_the_reader_does(
+    bot: Driver, typed: str, lang: str, said: str
+) -> None:
+    group = bot.group(-2108, {ADMIN: "administrator"})
+    [reply] = await bot.send(typed, user=bot.user(ADMIN, lang), chat=group)
+    assert said in reply["text"], reply["text"]
+
+
+async def test_the_town_question_names_iam_as_the_reader_does(bot: Driver) -> None:
+    user = bot.user(language_code="pt")
+    question = (await bot.send("/start", user=user))[-1]  # after the welcome
+    skip = question["reply_markup"]["inline_keyboard"][-1][0]
+    said = "\n".join(r["text"] for r in await bot.press(question, skip["callback_data"], user=user))
+    assert "/minhacidade" in said and "/iam" not in said, said

@@ -55,7 +55,7 @@ async def test_a_country_with_several_zones_names_some_of_their_cities(bot: Driv
 
 async def test_unknown_name_gives_an_example_and_the_location_button(bot: Driver) -> None:
     [reply] = await bot.send("/timezone Atlantis", user=bot.user(4, language_code="es"))
-    assert "Atlantis" in reply["text"] and "/timezone Mtwara" in reply["text"]
+    assert "Atlantis" in reply["text"] and "/zonahoraria Mtwara" in reply["text"]
     [[key]] = bot.api.sent()[-1]["reply_markup"]["keyboard"]
     assert key["request_location"] is True
 

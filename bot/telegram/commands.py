@@ -7,7 +7,10 @@ language's menu and help show its own."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 
 from bot.text.i18n import N_
 
@@ -134,6 +137,14 @@ _BY_NAME = {spec.name: spec for spec in COMMANDS}
 def command(name: str) -> CommandSpec:
     """The row of a command, by its English name."""
     return _BY_NAME[name]
+
+
+@cache
+def command_names(lang: str) -> Mapping[str, str]:
+    """Each command's name for a reader of `lang`, keyed `cmd_` and its English name: what
+    a text's placeholders such as /{cmd_iam} are filled with (a text never names a command
+    in one language for every reader)."""
+    return MappingProxyType({f"cmd_{spec.name}": spec.name_in(lang) for spec in COMMANDS})
 
 
 def names(name: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
 from bot.model.domain import EventKind, PartnershipView, Phase, Programme
 from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
-from bot.telegram.commands import command
+from bot.telegram.commands import command, command_names
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import date_range, days_until
@@ -206,8 +206,8 @@ def nothing_found(tr: Translator, past: bool, filter_text: str) -> str:
         return escape(
             tr.gettext(
                 "No exchanges match “{words}”. Try a town, a country or a kind such as workshop, "
-                "or send /exchanges alone."
-            ).format(words=filter_text)
+                "or send /{cmd_exchanges} alone."
+            ).format(words=filter_text, **command_names(tr.lang))
         )
     if past:
         return escape(tr.gettext("No past exchanges are recorded."))

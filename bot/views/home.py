@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup
 from bot.model import territories
 from bot.model.domain import Municipality
 from bot.telegram.callbacks import PickTown, SkipTown, TownPage, button, grid
+from bot.telegram.commands import command_names
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import nav_row, page_of
 from bot.text import places
@@ -81,17 +82,21 @@ def town_set(
     ]
     if language:
         lines.append(
-            tr.gettext("I reply in {language}: /language changes it.").format(
-                language=escape(languages_in_text([language], tr))
+            tr.gettext("I reply in {language}: /{cmd_language} changes it.").format(
+                language=escape(languages_in_text([language], tr)), **command_names(tr.lang)
             )
         )
-    lines.append(tr.gettext("Another town: /iam"))
+    lines.append(tr.gettext("Another town: /{cmd_iam}").format(**command_names(tr.lang)))
     return "\n".join(lines)
 
 
 def town_skipped(tr: Translator) -> str:
-    return tr.gettext("All right. To tell me your town later, send /iam.")
+    return tr.gettext("All right. To tell me your town later, send /{cmd_iam}.").format(
+        **command_names(tr.lang)
+    )
 
 
 def only_in_private(tr: Translator) -> str:
-    return tr.gettext("Tell me your town in a private chat with me: send /iam there.")
+    return tr.gettext("Tell me your town in a private chat with me: send /{cmd_iam} there.").format(
+        **command_names(tr.lang)
+    )

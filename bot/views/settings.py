@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from bot.model import territories
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import CallbackData, PickLanguage, grid
+from bot.telegram.commands import command_names
 from bot.telegram.limits import Keyboard, fit
 from bot.text import cldr, places
 from bot.text.i18n import Translator
@@ -46,20 +47,26 @@ def unknown_language(tr: Translator, given: str) -> str:
     codes = " ".join(LANGUAGES)
     return fit(
         tr.gettext(
-            "I do not speak “{given}”. Send /language and pick one, or type one of: {codes}."
-        ).format(given=escape(given[:40]), codes=codes)
+            "I do not speak “{given}”. Send /{cmd_language} and pick one, or type one of: {codes}."
+        ).format(given=escape(given[:40]), codes=codes, **command_names(tr.lang))
     )
 
 
 def one_language_in_private(tr: Translator) -> str:
-    return tr.gettext("In a private chat I reply in one language. Send, for example, /language es.")
+    return tr.gettext(
+        "In a private chat I reply in one language. Send, for example, /{cmd_language} es."
+    ).format(**command_names(tr.lang))
 
 
 def zone_status(tr: Translator, zone: ZoneInfo, now: datetime, private: bool) -> str:
     text = tr.gettext(
-        "Times are shown for {zone} (now {time} there). To change it, send /timezone and a "
-        "town, a country or a city, for example /timezone Mtwara."
-    ).format(zone=escape(places.city(zone, tr.lang)), time=clock_there(tr, now, zone))
+        "Times are shown for {zone} (now {time} there). To change it, send /{cmd_timezone} and a "
+        "town, a country or a city, for example /{cmd_timezone} Mtwara."
+    ).format(
+        zone=escape(places.city(zone, tr.lang)),
+        time=clock_there(tr, now, zone),
+        **command_names(tr.lang),
+    )
     return text + ("\n" + location_hint(tr) if private else "")
 
 
@@ -72,8 +79,8 @@ def zone_set(tr: Translator, zone: ZoneInfo, now: datetime) -> str:
 def unknown_zone(tr: Translator, given: str, private: bool) -> str:
     text = tr.gettext(
         "I do not know “{given}”. Send a town, a country or a city, for example "
-        "/timezone Mtwara or /timezone Bolivia."
-    ).format(given=escape(given[:40]))
+        "/{cmd_timezone} Mtwara or /{cmd_timezone} Bolivia."
+    ).format(given=escape(given[:40]), **command_names(tr.lang))
     return text + ("\n" + location_hint(tr) if private else "")
 
 
@@ -81,11 +88,13 @@ def several_zones(tr: Translator, country: str, zones: tuple[str, ...]) -> str:
     """A country that keeps several times: a few of its cities, and how to pick one."""
     cities = [places.city(zone, tr.lang) for zone in zones[:MAX_CITIES]]
     return tr.gettext(
-        "{country} has several time zones, for example {cities}. Send a city: /timezone {city}"
+        "{country} has several time zones, for example {cities}. Send a city: "
+        "/{cmd_timezone} {city}"
     ).format(
         country=escape(territories.name(country, tr.lang)),
         cities=escape(tr.format_list(cities, "or")),
         city=escape(cities[0]),
+        **command_names(tr.lang),
     )
 
 
@@ -101,8 +110,8 @@ def location_keyboard(tr: Translator) -> ReplyKeyboardMarkup:
 
 def location_unknown(tr: Translator) -> str:
     return tr.gettext(
-        "I cannot tell the time zone of that place. Send, for example, /timezone Mtwara."
-    )
+        "I cannot tell the time zone of that place. Send, for example, /{cmd_timezone} Mtwara."
+    ).format(**command_names(tr.lang))
 
 
 MAX_CITIES = 4

@@ -13,7 +13,7 @@ from bot.model.chats import TargetKind
 from bot.model.domain import PartnershipView, Phase, Programme
 from bot.model.reminders import ReminderSetting, ReminderSettings
 from bot.telegram.callbacks import Subscribe, TargetCode, Unsubscribe, button
-from bot.telegram.commands import command
+from bot.telegram.commands import command, command_names
 from bot.telegram.limits import Keyboard, fit
 from bot.text.i18n import Translator
 from bot.text.keywords import INVITE_WHEN, REMINDER_KINDS, UNITS, InviteWhen, TimeUnit, find_phase
@@ -101,9 +101,9 @@ def default_languages(views: Sequence[PartnershipView], admins: str) -> tuple[st
 def default_languages_note(languages: Sequence[str], tr: Translator) -> str:
     """Said once, at /subscribe: which languages the chat's posts come in, and how to change."""
     return escape(
-        tr.gettext("My posts here will be in {languages}. Change that with /language.").format(
-            languages=languages_in_text(languages, tr)
-        )
+        tr.gettext(
+            "My posts here will be in {languages}. Change that with /{cmd_language}."
+        ).format(languages=languages_in_text(languages, tr), **command_names(tr.lang))
     )
 
 
@@ -124,9 +124,9 @@ def subscription_list(labels: Sequence[str], tr: Translator) -> str:
     if not labels:
         return escape(
             tr.gettext(
-                "This chat follows nothing yet. An administrator links it with /subscribe and a "
-                "partnership, phase or programme, for example /subscribe Bonn."
-            )
+                "This chat follows nothing yet. An administrator links it with /{cmd_subscribe} "
+                "and a partnership, phase or programme, for example /{cmd_subscribe} Bonn."
+            ).format(**command_names(tr.lang))
         )
     lines = [escape(tr.gettext("This chat follows:"))]
     lines += [f"• {escape(label)}" for label in labels]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from bot.telegram.commands import command_names
 from bot.text.i18n import Translator
 
 TOPIC_LOST_SEPARATOR = "\n\n"
@@ -17,14 +18,17 @@ def topic_chosen(tr: Translator) -> str:
 def back_to_general(tr: Translator) -> str:
     return escape(
         tr.gettext(
-            "Done: my posts will come to General again. To choose a topic, send /topic inside it."
-        )
+            "Done: my posts will come to General again. To choose a topic, send /{cmd_topic} "
+            "inside it."
+        ).format(**command_names(tr.lang))
     )
 
 
 def in_general(tr: Translator) -> str:
     return escape(
-        tr.gettext("My posts come to General. To have them in a topic, send /topic inside it.")
+        tr.gettext(
+            "My posts come to General. To have them in a topic, send /{cmd_topic} inside it."
+        ).format(**command_names(tr.lang))
     )
 
 
@@ -39,8 +43,8 @@ def topic_lost(translators: Iterable[Translator]) -> str:
         + escape(
             tr.gettext(
                 "The topic for my posts was closed or deleted, so they come here to General "
-                "now. An administrator can choose a topic again: send /topic inside it."
-            )
+                "now. An administrator can choose a topic again: send /{cmd_topic} inside it."
+            ).format(**command_names(tr.lang))
         )
         for tr in translators
     )
