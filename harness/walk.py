@@ -3,7 +3,8 @@ each reply pressed once: what the bot said, for checks over all of it (one scree
 English in another language, every time as a `tg-time` entity, ...).
 
 The commands come from bot/telegram/commands.py, so a new one is walked as soon as it is
-listed there (bare; add its typical arguments to ARGUMENTS). Posts are walked too: one of
+listed there, by its English name and its name in the walk's language (bare; add its
+typical arguments to ARGUMENTS). Posts are walked too: one of
 each kind the scheduler plans for a group, composed in each language.
 """
 
@@ -20,27 +21,32 @@ from typing import Any
 from bot.model.chats import RsvpAnswer, TargetKind
 from bot.model.domain import LANGUAGES, ChangeStatus, MeetingChange
 from bot.model.posts import Invitation, MeetingCorrection, PostKind
+from bot.model.reminders import ReminderSetting
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import partnership_ids
 from bot.schedule.replan import load_network, replan
 from bot.telegram.callbacks import PickLanguage
 from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication
+from bot.text.i18n import Translator
+from bot.text.keywords import REMINDER_KINDS, TENSES, UNITS, Tense, TimeUnit
 from bot.text.reader import Reader
 from bot.views.rsvp import recorded, rsvp_keyboard
 from harness.fake_telegram import JSON, OfflineTelegram, as_update
 
 ARGUMENTS: Mapping[str, Sequence[str]] = {
     "milestones": ("4", "pilot", "zzz"),
-    "exchanges": ("past", "workshop", "bonn", "zzz"),
+    "exchanges": ("past", "{past}", "workshop", "bonn", "zzz"),
     "partner": ("kedougou", "bolivia", "mtwara energy", "zzz"),
     "timezone": ("Mtwara", "zzz", "America/La_Paz"),
     "subscribe": ("tandem", "example phase", "zzz", "bonn"),
-    "reminders": ("14 3 1", "meetings 1d 1h", "zzz"),
+    "reminders": ("14 3 1", "meetings 1d 1h", "{meetings} 1{d} 1{h}", "{events} 7", "zzz"),
     "language": ("zzz", "{lang}"),
 }
-"""Typical arguments per command, besides none at all ('{lang}': the walk's language).
-A command not named here is walked bare."""
+"""Typical arguments per command, besides none at all. In braces, the walk language's
+word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),
+'{meetings}' ("reuniones"), '{events}', '{d}' and '{h}' (units). A command not named
+here is walked bare."""
 ADMIN = 1
 GROUP_ID = -1001
 
@@ -75,12 +81,23 @@ def _chat(kind: ChatKind, user: JSON) -> JSON:
     return {"id": GROUP_ID, "type": "supergroup", "title": "Bonn – La Paz"}
 
 
-def typed_commands(lang: str) -> list[str]:
-    """Each command bare, then with each of its typical arguments."""
-    found = []
+def typed_commands(tr: Translator) -> list[str]:
+    """Each command by its English name and by its name in the reader's language, bare,
+    then with each of its typical arguments (said in that language where they are words)."""
+    words = {
+        "lang": tr.lang,
+        "past": TENSES.word(tr, Tense.PAST),
+        "meetings": REMINDER_KINDS.word(tr, ReminderSetting.MEETINGS),
+        "events": REMINDER_KINDS.word(tr, ReminderSetting.EVENTS),
+        "d": UNITS.word(tr, TimeUnit.DAY),
+        "h": UNITS.word(tr, TimeUnit.HOUR),
+    }
+    found: list[str] = []
     for spec in COMMANDS:
-        found.append(f"/{spec.name}")
-        found += [f"/{spec.name} {a.format(lang=lang)}" for a in ARGUMENTS.get(spec.name, ())]
+        arguments = dict.fromkeys(a.format(**words) for a in ARGUMENTS.get(spec.name, ()))
+        for name in dict.fromkeys((spec.name, spec.name_in(tr.lang))):
+            found.append(f"/{name}")
+            found += [f"/{name} {a}" for a in arguments]
     return found
 
 
@@ -91,6 +108,8 @@ async def walk(
     kinds: Sequence[ChatKind] = tuple(ChatKind),
 ) -> AsyncIterator[Seen]:
     """Every command and the buttons one level deep, per language and kind of chat."""
+    assert app.bot_data.i18n is not None
+    translator = app.bot_data.i18n.translator
     for lang in languages:
         for kind in kinds:
             user = _user(lang)
@@ -99,7 +118,7 @@ async def walk(
             await _say(app, api, user, chat, f"/language {lang}")
             if kind is ChatKind.GROUP:  # a group that follows something, as most do
                 await _say(app, api, user, chat, "/subscribe bonn")
-            for typed in typed_commands(lang):
+            for typed in typed_commands(translator(lang)):
                 replies = await _say(app, api, user, chat, typed)
                 for call in replies:
                     yield _seen(typed, lang, kind, call)
