@@ -13,15 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler
 
 from bot.model.domain import Municipality
 from bot.telegram.callbacks import PickTown, SkipTown, TownPage, answer_unusable, on_press
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.text import places
 from bot.text.i18n import supported_language
 from bot.views import home as view
-from handlers.common import joined_args, show
+from handlers.common import PRIVATE_TEXT, joined_args, show
 
 ASKED = "town-question"  # in user_data: when the question was put, while it is open
 OPEN_FOR = timedelta(hours=1)
@@ -113,7 +114,7 @@ class TownAnswer(MessageHandler[BotContext, None]):
     """Plain text in a private chat, but only from a user whose town question is open."""
 
     def __init__(self, application: BotApplication) -> None:
-        super().__init__(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_name)
+        super().__init__(PRIVATE_TEXT, typed_name)
         self.application = application
 
     def check_update(self, update: object) -> Any:
@@ -127,7 +128,7 @@ class TownAnswer(MessageHandler[BotContext, None]):
 
 def register(application: BotApplication) -> None:
     application.add_handler(TownAnswer(application))
-    application.add_handler(CommandHandler("iam", iam_command))
+    application.add_handler(CommandHandler(names("iam"), iam_command))
     application.add_handler(on_press(PickTown, pick_town))
     application.add_handler(on_press(TownPage, town_page))
     application.add_handler(on_press(SkipTown, skip_town))

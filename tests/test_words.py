@@ -4,6 +4,7 @@ languages; commands by their names in every language; plain text in a private ch
 from __future__ import annotations
 
 import pytest
+from telegram.ext import CommandHandler
 
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import LANGUAGES
@@ -166,3 +167,15 @@ async def test_plain_text_in_private_searches_or_hints(bot: Driver) -> None:
     group = bot.group(-2107)
     assert await bot.send("Mtwara", chat=group) == []  # groups talk among themselves
     assert command("partner").name_in("es") == "socio"
+
+
+def test_every_name_of_every_command_has_its_handler(bot: Driver) -> None:
+    """The menu of each language lists its own names: each must reach its command."""
+    handled = {
+        name
+        for group in bot.app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    assert {name for spec in COMMANDS for name in spec.names} <= handled
