@@ -2,8 +2,8 @@
 
 The answer is users.municipality_id: the town's zone becomes the user's default, and its
 country's language theirs if they chose none and Telegram's is not one of ours. While the
-question is open (an hour at most), a name typed in that private chat answers it; this
-handler claims no other text, so the plain-text search after it still gets the rest.
+question is open (an hour at most), a town's name typed in that private chat answers it;
+text that names no town gets the private-chat search's answer, and the question stays open.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.telegram.context import BotApplication, BotContext
 from bot.text import places
 from bot.text.i18n import supported_language
 from bot.views import home as view
+from handlers import partners
 from handlers.common import PRIVATE_TEXT, joined_args, show
 
 ASKED = "town-question"  # in user_data: when the question was put, while it is open
@@ -61,8 +62,14 @@ async def iam_command(update: Update, context: BotContext) -> None:
 
 async def typed_name(update: Update, context: BotContext) -> None:
     message = update.effective_message
-    if message is not None and message.text:
+    if message is None or not message.text:
+        return
+    reader = await context.reader(update)
+    towns = await context.storage.network.town_index()
+    if towns.named(message.text, reader.tr.lang):
         await ask_town(update, context, message.text)
+    else:  # "hola", a partnership search: what it gets with no question open
+        await partners.plain_text(update, context)
 
 
 async def town_page(update: Update, context: BotContext, data: TownPage) -> None:
