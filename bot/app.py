@@ -129,6 +129,8 @@ async def _post_init(application: BotApplication) -> None:
         await data.storage.load_example(data.clock.now().astimezone(data.settings.timezone).date())
     else:
         await data.storage.network.delete_examples()
+    if given := await data.storage.preferences.give_groups_their_towns_languages():
+        log.info("%d groups read their partnership's languages from now on", given)
     await _publish_commands(application)
     scheduler = Scheduler(application)
     data.scheduler = scheduler

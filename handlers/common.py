@@ -7,7 +7,7 @@ from typing import TypeVar, cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ExtBot
+from telegram.ext import ExtBot, filters
 
 from bot.telegram import answers
 from bot.telegram.context import BotContext
@@ -16,6 +16,12 @@ from storage.cache import NETWORK
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 R = TypeVar("R", bound=Reply | None)
+
+
+PRIVATE_TEXT = (
+    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+)
+"""Text typed in a private chat. Not an edit: correcting a typo must not be answered twice."""
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

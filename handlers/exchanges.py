@@ -173,12 +173,15 @@ async def ics_button(update: Update, context: BotContext, data: CalendarFile) ->
     payload: bytes | None = None
     if data.of is CalendarOf.EVENT:
         event = await network.event(data.item_id)
-        payload = event_ics(event, reader.tr, now) if event else None
+        if event is not None:
+            revision = await network.event_revision(event.id)
+            payload = event_ics(event, reader.tr, now, sequence=revision)
     else:
         series = await network.series(data.item_id)
-        payload = (
-            series_ics(series, reader.tr, now, await network.meeting_changes()) if series else None
-        )
+        if series is not None:
+            changes = await network.meeting_changes()
+            revision = await network.series_revision(series.id)
+            payload = series_ics(series, reader.tr, now, changes, sequence=revision)
     if payload is None:
         await query.answer(
             reader.tr.gettext("This calendar entry no longer exists."), show_alert=True

@@ -2,8 +2,8 @@
 
 The answer is users.municipality_id: the town's zone becomes the user's default, and its
 country's language theirs if they chose none and Telegram's is not one of ours. While the
-question is open (an hour at most), a name typed in that private chat answers it; this
-handler claims no other text, so the plain-text search after it still gets the rest.
+question is open (an hour at most), a town's name typed in that private chat answers it;
+text that names no town gets the private-chat search's answer, and the question stays open.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler
 
 from bot.model.domain import Municipality
 from bot.telegram.callbacks import PickTown, SkipTown, TownPage, answer_unusable, on_press
+from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.text import places
 from bot.text.i18n import supported_language
 from bot.views import home as view
-from handlers.common import joined_args, show
+from handlers import partners
+from handlers.common import PRIVATE_TEXT, joined_args, show
 
 ASKED = "town-question"  # in user_data: when the question was put, while it is open
 OPEN_FOR = timedelta(hours=1)
@@ -60,8 +62,14 @@ async def iam_command(update: Update, context: BotContext) -> None:
 
 async def typed_name(update: Update, context: BotContext) -> None:
     message = update.effective_message
-    if message is not None and message.text:
+    if message is None or not message.text:
+        return
+    reader = await context.reader(update)
+    towns = await context.storage.network.town_index()
+    if towns.named(message.text, reader.tr.lang):
         await ask_town(update, context, message.text)
+    else:  # "hola", a partnership search: what it gets with no question open
+        await partners.plain_text(update, context)
 
 
 async def town_page(update: Update, context: BotContext, data: TownPage) -> None:
@@ -113,7 +121,7 @@ class TownAnswer(MessageHandler[BotContext, None]):
     """Plain text in a private chat, but only from a user whose town question is open."""
 
     def __init__(self, application: BotApplication) -> None:
-        super().__init__(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, typed_name)
+        super().__init__(PRIVATE_TEXT, typed_name)
         self.application = application
 
     def check_update(self, update: object) -> Any:
@@ -127,7 +135,7 @@ class TownAnswer(MessageHandler[BotContext, None]):
 
 def register(application: BotApplication) -> None:
     application.add_handler(TownAnswer(application))
-    application.add_handler(CommandHandler("iam", iam_command))
+    application.add_handler(CommandHandler(names("iam"), iam_command))
     application.add_handler(on_press(PickTown, pick_town))
     application.add_handler(on_press(TownPage, town_page))
     application.add_handler(on_press(SkipTown, skip_town))

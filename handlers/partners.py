@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import CommandHandler, InlineQueryHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, InlineQueryHandler, MessageHandler
 
 from bot.model import territories
 from bot.telegram import answers
@@ -25,7 +25,7 @@ from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.views import help as help_view
 from bot.views import partners as view
-from handlers.common import Reply, here, joined_args, kept_reply, show
+from handlers.common import PRIVATE_TEXT, Reply, here, joined_args, kept_reply, show
 
 INLINE_RESULTS = 10
 SOURCE_ROOM = PartnerList.room()
@@ -242,9 +242,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
 
 def register_plain_text(application: BotApplication) -> None:
     """After every other message handler (a pending question's answer comes first)."""
-    application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, plain_text)
-    )
+    application.add_handler(MessageHandler(PRIVATE_TEXT, plain_text))
 
 
 def register(application: BotApplication) -> None:

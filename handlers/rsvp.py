@@ -8,6 +8,7 @@ from telegram.error import BadRequest
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
 from bot.telegram.callbacks import Rsvp, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.text.i18n import supported_language
 from bot.views.rsvp import ANSWERS, closed, recorded, rsvp_keyboard
 
 
@@ -33,8 +34,12 @@ async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
     rsvps = context.storage.rsvps
     await rsvps.answer(chat.id, invitation, query.from_user.id, answer, context.clock.now())
     tally = await rsvps.tally(chat.id, invitation)
-    tr = (await context.reader(update)).tr
-    await query.answer(recorded(tr, answer))
+    reader = await context.reader(update)
+    # The pop-up is the presser's alone: in their language when the chat reads it too.
+    theirs = supported_language(query.from_user.language_code)
+    shown = context.i18n.translator(theirs) if theirs in reader.languages else reader.tr
+    await query.answer(recorded(shown, answer))
+    tr = reader.tr
     try:
         await query.edit_message_reply_markup(rsvp_keyboard(delivery.id, invitation, tally, tr))
     except BadRequest as exc:  # the same answer again: the tally did not change

@@ -132,7 +132,10 @@ async def _set_zone(update: Update, context: BotContext, zone: ZoneInfo) -> None
 def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler(names("timezone"), timezone_command))
     application.add_handler(
-        MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, location_message)
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.LOCATION & filters.ChatType.PRIVATE,
+            location_message,
+        )
     )
     application.add_handler(CommandHandler(names("language"), language_command))
     application.add_handler(on_press(PickLanguage, language_button))

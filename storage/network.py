@@ -208,6 +208,21 @@ class NetworkRepository:
     async def series(self, series_id: str) -> MeetingSeries | None:
         return await self._one(MeetingSeries, "meeting_series", series_id)
 
+    async def event_revision(self, event_id: str) -> int:
+        """The event's .ics SEQUENCE: it rose with every change of what the file says
+        (storage/migrations/0008_calendar_revisions.sql) and never falls."""
+        return await self._revision("event", event_id)
+
+    async def series_revision(self, series_id: str) -> int:
+        """The series' .ics SEQUENCE: it rose with every change of the series' rule, times,
+        texts or link, and with every meeting moved, cancelled or given back."""
+        return await self._revision("series", series_id)
+
+    async def _revision(self, kind: str, record_id: str) -> int:
+        sql = "SELECT revision FROM calendar_revisions WHERE kind = ? AND id = ?"
+        rows = list(await self.db.conn.execute_fetchall(sql, (kind, record_id)))
+        return int(rows[0][0]) if rows else 0
+
     async def _one(self, cls: type[T], table: str, record_id: str) -> T | None:
         found = await fetch(
             self.db.conn, cls, table, f"SELECT * FROM {table} WHERE id = ?", [record_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.model.chats import ChatPrefs, Target, TargetKind, UserPrefs
+from bot.text.places import languages_of
 from storage.cache import NETWORK, Party
 from storage.db import Database
 from storage.records import upsert_chat
@@ -137,3 +138,27 @@ class PreferencesRepository:
                 "UPDATE chats SET languages = ? WHERE id = ?",
                 (json.dumps(list(languages)), chat_id),
             )
+
+    async def give_groups_their_towns_languages(self) -> int:
+        """Groups that follow a partnership but never chose languages (they subscribed
+        before /subscribe gave defaults) read its towns' languages, as new ones do; once,
+        at start-up: a chat with languages is never touched. How many were given them."""
+        async with self.db.conn.execute(
+            "SELECT c.id, north.country, south.country FROM chats c "
+            "JOIN subscriptions s ON s.chat_id = c.id AND s.target_kind = 'partnership' "
+            "JOIN partnerships p ON p.id = s.target_id "
+            "JOIN municipalities north ON north.id = p.north_id "
+            "JOIN municipalities south ON south.id = p.south_id "
+            "WHERE c.languages = '[]' AND c.type <> 'private' ORDER BY c.id, s.id"
+        ) as cur:
+            rows = await cur.fetchall()
+        countries: dict[int, list[str]] = {}
+        for chat_id, north, south in rows:
+            countries.setdefault(chat_id, []).extend((north, south))
+        given = {chat_id: languages_of(found) for chat_id, found in countries.items()}
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE chats SET languages = ? WHERE id = ? AND languages = '[]'",
+                [(json.dumps(list(langs)), chat_id) for chat_id, langs in given.items() if langs],
+            )
+        return sum(1 for langs in given.values() if langs)

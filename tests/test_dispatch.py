@@ -106,9 +106,27 @@ async def test_rsvp_tally_updates_in_place(bot: Driver) -> None:
     assert {int(c.params["message_id"]) for c in edits} == {post["message_id"]}
     final = bot.api.messages[(-501, post["message_id"])]["reply_markup"]["inline_keyboard"][0]
     assert [k["text"] for k in final] == ["✅ 1", "❌ 1", "❔ 1"]
-    # What was recorded, in the group's first language (German here), not an icon alone.
+    # What was recorded, not an icon alone; these users' Telegram speaks English, which
+    # the group (German, Spanish) does not read: its first language.
     said = ["✅ Ihre Antwort: ja", "✅ Ihre Antwort: ja", "❌ Ihre Antwort: nein"]
     assert bot.alerts() == [*said, "❔ Ihre Antwort: vielleicht"]
+
+
+async def test_the_rsvp_pop_up_is_in_the_pressers_language_when_the_group_reads_it(
+    bot: Driver,
+) -> None:
+    await follow(bot, -503, languages=("de", "es"))
+    await plan_and_send(bot)
+    [post] = sent_to(bot, -503)
+    yes = post["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    for user, lang in ((1, "es"), (2, "de"), (3, "fr"), (4, None)):
+        await bot.press(post, yes, user=bot.user(user, language_code=lang))
+    assert bot.alerts() == [
+        "✅ Su respuesta: sí",
+        "✅ Ihre Antwort: ja",
+        "✅ Ihre Antwort: ja",  # French: not a language of this group
+        "✅ Ihre Antwort: ja",
+    ]
 
 
 async def test_clock_change_warning_on_the_first_invitation_after_it(

@@ -66,15 +66,37 @@ async def test_a_typed_name_answers_the_open_question_only(
     await bot.send("/start", user=user)
     [found] = await bot.send("Mubende", user=user)
     assert keys(found) == ["iam:mubende", "iam0"]
-    [none] = await bot.send("Atlantis", user=user)
-    assert "Atlantis" in none["text"] and keys(none) == ["iam0"]
-    [skipped] = await bot.press(none, "iam0", user=user)
+    [skipped] = await bot.press(found, "iam0", user=user)
     assert "/iam" in skipped["text"]
     await not_ours("Mubende")  # skipped: closed
     await bot.send("/iam", user=user)
     clock.advance(timedelta(hours=1))
     await not_ours("Mubende")  # an hour on: closed
     assert await _town(bot, 15) is None
+
+
+async def test_text_naming_no_town_is_a_search_and_the_question_stays_open(
+    bot: Driver,
+) -> None:
+    """Typing "hola" or a partnership search while the question is open gets what it gets with no
+    question open (the private-chat search), not "no town matches"."""
+    asked, other = bot.user(18, language_code="es"), bot.user(19, language_code="es")
+    await bot.send("/start", user=asked)
+    for text in ("hola", "bonn la paz", "Atlantis"):
+        [reply] = await bot.send(text, user=asked)
+        [expected] = await bot.send(text, user=other)
+        assert (reply["text"], keys(reply)) == (expected["text"], keys(expected)), text
+        assert "iam0" not in keys(reply)
+    [found] = await bot.send("Mubende", user=asked)  # still open
+    assert keys(found) == ["iam:mubende", "iam0"]
+
+
+async def test_a_typed_name_with_many_towns_says_how_many_more(bot: Driver) -> None:
+    [found] = await bot.send("/iam a", user=bot.user(20, language_code="pt"))
+    towns = [k for k in keys(found) if k.startswith("iam:")]
+    assert len(towns) == 8 and "digite mais letras" in found["text"], found["text"]
+    [few] = await bot.send("/iam ked", user=bot.user(20, language_code="pt"))
+    assert "mais" not in few["text"]
 
 
 async def test_iam_with_a_name_and_in_a_group(bot: Driver) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.model.chats import TargetKind
 from bot.model.clock import MovableClock
 from bot.schedule.compose import SEPARATOR
 from bot.schedule.jobs import scheduler_of
@@ -170,3 +171,23 @@ async def test_a_private_deadline_reminder_comes_at_nine_where_the_user_is(
     await plan_and_send(bot)
     texts = [c.result["text"] for c in bot.api.calls[since:] if c.method == "sendMessage"]
     assert [t for t in texts if t.startswith("⏰ Plazo: mañana")]
+
+
+async def test_a_group_that_followed_before_defaults_reads_its_towns_languages(
+    bot: Driver,
+) -> None:
+    """Subscribed before /subscribe stored defaults: at the next start-up it gets them too;
+    a group that chose its languages, or follows no partnership, keeps what it has."""
+    store = bot.app.bot_data.storage
+    assert store is not None
+    now = bot.app.bot_data.clock.now()
+    subs, prefs = store.subscriptions, store.preferences
+    await subs.add(-901, "supergroup", "old", TargetKind.PARTNERSHIP, "bonn-la-paz", 1, now)
+    await subs.add(-902, "supergroup", "chose", TargetKind.PARTNERSHIP, "bonn-la-paz", 1, now)
+    await prefs.set_chat_languages(-902, "supergroup", "chose", ("fr",))
+    await subs.add(-903, "supergroup", "phase", TargetKind.PHASE, "p4", 1, now)
+    assert await prefs.give_groups_their_towns_languages() == 1
+    assert (await prefs.chat(-901)).languages == ("de", "es")
+    assert (await prefs.chat(-902)).languages == ("fr",)
+    assert (await prefs.chat(-903)).languages == ()
+    assert await prefs.give_groups_their_towns_languages() == 0  # once

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
+from telegram.ext import CommandHandler
 
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import LANGUAGES
@@ -213,3 +214,15 @@ async def test_the_town_question_names_iam_as_the_reader_does(bot: Driver) -> No
     skip = question["reply_markup"]["inline_keyboard"][-1][0]
     said = "\n".join(r["text"] for r in await bot.press(question, skip["callback_data"], user=user))
     assert "/minhacidade" in said and "/iam" not in said, said
+
+
+def test_every_name_of_every_command_has_its_handler(bot: Driver) -> None:
+    """The menu of each language lists its own names: each must reach its command."""
+    handled = {
+        name
+        for group in bot.app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    assert {name for spec in COMMANDS for name in spec.names} <= handled

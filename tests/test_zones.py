@@ -119,3 +119,16 @@ async def test_in_a_group_names_work_and_a_location_is_left_alone(bot: Driver) -
     assert "Dakar" in status["text"] and "keyboard" not in (
         bot.api.sent()[-1].get("reply_markup") or {}
     )
+
+
+async def test_an_edited_location_or_text_is_not_answered_again(bot: Driver) -> None:
+    """A live location sends an edit every few seconds; a corrected typo is an edit too."""
+    user = bot.user(7, language_code="fr")
+    moving = _location(bot, user, -16.5, -68.15).to_dict()
+    typo = bot.api.user_message(user, bot.private(user), "Mtwara")
+    before = len(bot.api.calls)
+    for raw in (moving, typo):
+        raw["edited_message"] = raw.pop("message")
+        raw["edited_message"]["edit_date"] = raw["edited_message"]["date"]
+        await bot.app.process_update(as_update(raw, bot.app.bot))
+    assert bot.api.calls[before:] == []

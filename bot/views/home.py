@@ -53,6 +53,11 @@ def town_question(
             typed=escape(typed[:40])
         )
     shown, page, pages = page_of(towns, page, PAGE_SIZE)
+    if typed is not None and len(towns) > len(shown):  # typed: one page, and a way on
+        more = len(towns) - len(shown)
+        text += "\n" + tr.ngettext(
+            "{count} more: type more letters.", "{count} more: type more letters.", more
+        ).format(count=more)
     rows = grid(
         [
             (("✓ " if t.id == current else "") + town_label(t, tr.lang), PickTown(t.id))

@@ -32,8 +32,11 @@ def _finish(calendar: icalendar.Calendar, first: date, last: date) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def event_ics(event: Event, tr: Translator, now: datetime) -> bytes | None:
-    """An .ics for an event known to the day; None for dates known only to the month."""
+def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> bytes | None:
+    """An .ics for an event known to the day; None for dates known only to the month.
+    `sequence`: the event's revision (storage: it rises whenever what this file says
+    changes, and never falls). An event has no link or note in the dataset, so there is
+    no URL or DESCRIPTION to give."""
     first = event.starts.as_date()
     last = (event.ends or event.starts).as_date()
     if first is None or last is None:
@@ -41,6 +44,7 @@ def event_ics(event: Event, tr: Translator, now: datetime) -> bytes | None:
     vevent = icalendar.Event()
     vevent.add("uid", f"event-{event.id}@partnerbot")
     vevent.add("dtstamp", now)
+    vevent.add("sequence", sequence)
     vevent.add("summary", event.title.get(tr.lang))
     start = event.start_instant()
     if start is not None and event.timezone is not None:
@@ -83,12 +87,16 @@ def series_ics(
     tr: Translator,
     now: datetime,
     changes: Iterable[MeetingChange] = (),
+    *,
+    sequence: int,
 ) -> bytes:
     """The series from its next meeting on as one recurring event: DTSTART in its zone,
     its RRULE (a COUNT reduced by the meetings already held), the changes as EXDATE and
-    RDATE, the join link and the note. SEQUENCE counts the series' recorded changes: each
-    cancelled or moved meeting adds one, so a calendar that imported an older file takes
-    the newer one as an update of the same UID."""
+    RDATE, the join link and the note. `sequence`: the series' revision (storage: it rises
+    with every change of the series or of its moved and cancelled meetings, never falls),
+    so a calendar that imported an older file takes the newer one as an update of the same
+    UID. The file starting later as meetings are held is no revision: the meetings it
+    holds from then on are the same."""
     zone = ZoneInfo(series.timezone)
     mine = [c for c in changes if c.series_id == series.id]
     rule = icalendar.vRecur.from_ical(series.rrule)
@@ -100,7 +108,7 @@ def series_ics(
     vevent = icalendar.Event()
     vevent.add("uid", f"series-{series.id}@partnerbot")
     vevent.add("dtstamp", now)
-    vevent.add("sequence", len(mine))
+    vevent.add("sequence", sequence)
     vevent.add("summary", series.title.get(tr.lang))
     vevent.add("dtstart", first.replace(tzinfo=zone))
     vevent.add("duration", timedelta(minutes=series.duration_minutes))
