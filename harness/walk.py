@@ -137,16 +137,19 @@ async def walk(
 async def _say(
     app: BotApplication, api: OfflineTelegram, user: JSON, chat: JSON, text: str
 ) -> list[Any]:
-    before = len(api.calls)
-    await app.process_update(as_update(api.user_message(user, chat, text), app.bot))
-    return _said(api, before)
+    return await _answered(app, api, api.user_message(user, chat, text))
 
 
 async def _press(
     app: BotApplication, api: OfflineTelegram, user: JSON, message: JSON, data: str
 ) -> list[Any]:
+    return await _answered(app, api, api.button_press(user, message, data))
+
+
+async def _answered(app: BotApplication, api: OfflineTelegram, update: JSON) -> list[Any]:
+    """What the bot said in answer to one update."""
     before = len(api.calls)
-    await app.process_update(as_update(api.button_press(user, message, data), app.bot))
+    await app.process_update(as_update(update, app.bot))
     return _said(api, before)
 
 
