@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
-from typing import TypeVar, cast
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from typing import Any, TypeVar, cast
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ExtBot, filters
+from telegram.ext import CommandHandler, ExtBot, filters
 
 from bot.telegram import answers
+from bot.telegram.commands import names
 from bot.telegram.context import BotContext
 from bot.telegram.limits import Keyboard
 from storage.cache import NETWORK
@@ -22,6 +23,14 @@ PRIVATE_TEXT = (
     filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
 )
 """Text typed in a private chat. Not an edit: correcting a typo must not be answered twice."""
+
+
+def on_command(
+    name: str, callback: Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+) -> CommandHandler[BotContext, None]:
+    """A command by each of its names (bot/telegram/commands.py), sent, not edited: an edited
+    `/subscribe` must not subscribe again."""
+    return CommandHandler(names(name), callback, filters=filters.UpdateType.MESSAGE)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

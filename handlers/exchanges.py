@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import CommandHandler
 
 from bot.model.calendar import Exchange
 from bot.model.chats import Target
@@ -20,14 +19,13 @@ from bot.telegram.callbacks import (
     Period,
     on_press,
 )
-from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import compact_query
 from bot.text.keywords import Tense, tense_words
 from bot.text.reader import Reader
 from bot.text.search import fold
 from bot.views import exchanges as view
-from handlers.common import here, joined_args, kept_reply, show
+from handlers.common import here, joined_args, kept_reply, on_command, show
 from storage.cache import NETWORK
 
 
@@ -197,7 +195,7 @@ async def ics_button(update: Update, context: BotContext, data: CalendarFile) ->
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("exchanges"), exchanges_command))
+    application.add_handler(on_command("exchanges", exchanges_command))
     application.add_handler(on_press(ExchangePage, page_button))
     application.add_handler(on_press(CalendarFile, ics_button))
     application.add_handler(on_press(PartnerExchanges, partnership_button))

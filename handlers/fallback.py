@@ -38,4 +38,6 @@ def register(application: BotApplication) -> None:
     # After every other button handler (bot/app.py registers this module last); the two
     # never compete, as one takes only presses and the other only messages.
     application.add_handler(CallbackQueryHandler(unknown_button))
-    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command)
+    )

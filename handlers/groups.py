@@ -6,17 +6,17 @@ import logging
 from html import escape
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Update
-from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot.model.chats import TargetKind
 from bot.telegram.callbacks import Subscribe, Unsubscribe, on_press
-from bot.telegram.commands import command_names, names
+from bot.telegram.commands import command_names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
 from bot.text.keywords import read_reminders
 from bot.views import subscriptions as view
-from handlers.common import follow_here, here, joined_args, show
+from handlers.common import follow_here, here, joined_args, on_command, show
 
 log = logging.getLogger(__name__)
 PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
@@ -277,10 +277,10 @@ async def migrated(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("subscribe"), subscribe_command))
-    application.add_handler(CommandHandler(names("unsubscribe"), unsubscribe_command))
-    application.add_handler(CommandHandler(names("subscriptions"), subscriptions_command))
-    application.add_handler(CommandHandler(names("reminders"), reminders_command))
+    application.add_handler(on_command("subscribe", subscribe_command))
+    application.add_handler(on_command("unsubscribe", unsubscribe_command))
+    application.add_handler(on_command("subscriptions", subscriptions_command))
+    application.add_handler(on_command("reminders", reminders_command))
     application.add_handler(on_press(Subscribe, subscribe_button))
     application.add_handler(on_press(Unsubscribe, unsubscribe_button))
     application.add_handler(ChatMemberHandler(member_update, ChatMemberHandler.MY_CHAT_MEMBER))

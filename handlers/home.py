@@ -13,17 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, Update
-from telegram.ext import CommandHandler, MessageHandler
+from telegram.ext import MessageHandler
 
 from bot.model.domain import Municipality
 from bot.telegram.callbacks import PickTown, SkipTown, TownPage, answer_unusable, on_press
-from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.text import places
 from bot.text.i18n import supported_language
 from bot.views import home as view
 from handlers import partners
-from handlers.common import PRIVATE_TEXT, joined_args, show
+from handlers.common import PRIVATE_TEXT, joined_args, on_command, show
 
 ASKED = "town-question"  # in user_data: when the question was put, while it is open
 OPEN_FOR = timedelta(hours=1)
@@ -135,7 +134,7 @@ class TownAnswer(MessageHandler[BotContext, None]):
 
 def register(application: BotApplication) -> None:
     application.add_handler(TownAnswer(application))
-    application.add_handler(CommandHandler(names("iam"), iam_command))
+    application.add_handler(on_command("iam", iam_command))
     application.add_handler(on_press(PickTown, pick_town))
     application.add_handler(on_press(TownPage, town_page))
     application.add_handler(on_press(SkipTown, skip_town))

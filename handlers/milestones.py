@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CommandHandler
 
 from bot.telegram.callbacks import MilestonePage, PhaseMilestones, on_press
-from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.text.i18n import Translator
 from bot.text.keywords import find_phase
 from bot.views import milestones as view
-from handlers.common import joined_args, kept_reply, show
+from handlers.common import joined_args, kept_reply, on_command, show
 
 
 async def milestones_command(update: Update, context: BotContext) -> None:
@@ -73,7 +71,7 @@ async def phases_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("milestones"), milestones_command))
-    application.add_handler(CommandHandler(names("phases"), phases_command))
+    application.add_handler(on_command("milestones", milestones_command))
+    application.add_handler(on_command("phases", phases_command))
     application.add_handler(on_press(PhaseMilestones, phase_button))
     application.add_handler(on_press(MilestonePage, page_button))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.ext import CommandHandler, InlineQueryHandler, MessageHandler
+from telegram.ext import InlineQueryHandler, MessageHandler
 
 from bot.model import territories
 from bot.telegram import answers
@@ -17,7 +17,7 @@ from bot.telegram.callbacks import (
     grid,
     on_press,
 )
-from bot.telegram.commands import command, names
+from bot.telegram.commands import command
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import Keyboard, fit
 from bot.telegram.paging import compact_query, page_of
@@ -25,7 +25,7 @@ from bot.text.i18n import Translator
 from bot.text.markup import escape
 from bot.views import help as help_view
 from bot.views import partners as view
-from handlers.common import PRIVATE_TEXT, Reply, here, joined_args, kept_reply, show
+from handlers.common import PRIVATE_TEXT, Reply, here, joined_args, kept_reply, on_command, show
 
 INLINE_RESULTS = 10
 SOURCE_ROOM = PartnerList.room()
@@ -246,7 +246,7 @@ def register_plain_text(application: BotApplication) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("partner"), partner_command))
+    application.add_handler(on_command("partner", partner_command))
     application.add_handler(on_press(PartnerList, list_button))
     application.add_handler(on_press(PartnerCard, card_button))
     application.add_handler(on_press(Browse, browse_button))

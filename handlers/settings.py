@@ -5,18 +5,17 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, ReplyKeyboardRemove, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import PickLanguage, answer_unusable, on_press
-from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.permissions import allowed_to_change
 from bot.text.i18n import supported_language
 from bot.text.where import zone_at
 from bot.text.zones import SeveralZones, resolve_zone
 from bot.views import settings as view
-from handlers.common import joined_args
+from handlers.common import joined_args, on_command
 
 
 async def language_command(update: Update, context: BotContext) -> None:
@@ -130,12 +129,12 @@ async def _set_zone(update: Update, context: BotContext, zone: ZoneInfo) -> None
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("timezone"), timezone_command))
+    application.add_handler(on_command("timezone", timezone_command))
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & filters.LOCATION & filters.ChatType.PRIVATE,
             location_message,
         )
     )
-    application.add_handler(CommandHandler(names("language"), language_command))
+    application.add_handler(on_command("language", language_command))
     application.add_handler(on_press(PickLanguage, language_button))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from telegram import Chat, Update
-from telegram.ext import CommandHandler
 
 from bot.telegram.callbacks import HelpPage, on_press
-from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.text import places
 from bot.views import help as view
-from handlers.common import show
+from handlers.common import on_command, show
 from handlers.home import ask_town
 
 
@@ -37,6 +35,6 @@ async def _help(update: Update, context: BotContext, page: int) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("start"), start))
-    application.add_handler(CommandHandler(names("help"), help_command))
+    application.add_handler(on_command("start", start))
+    application.add_handler(on_command("help", help_command))
     application.add_handler(on_press(HelpPage, help_button))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
-from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.permissions import allowed_to_change
 from bot.views import topics as view
-from handlers.common import here, show
+from handlers.common import here, on_command, show
 
 
 async def topic_command(update: Update, context: BotContext) -> None:
@@ -32,4 +30,4 @@ async def topic_command(update: Update, context: BotContext) -> None:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(CommandHandler(names("topic"), topic_command))
+    application.add_handler(on_command("topic", topic_command))

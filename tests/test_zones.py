@@ -132,3 +132,15 @@ async def test_an_edited_location_or_text_is_not_answered_again(bot: Driver) -> 
         raw["edited_message"]["edit_date"] = raw["edited_message"]["date"]
         await bot.app.process_update(as_update(raw, bot.app.bot))
     assert bot.api.calls[before:] == []
+
+
+async def test_an_edited_command_is_not_run_again(bot: Driver) -> None:
+    """Editing `/subscribe bonn` (or any command) must not subscribe, or answer, twice."""
+    user = bot.user(8, language_code="es")
+    before = len(bot.api.calls)
+    for text in ("/help", "/frobnicate", "/ayuda"):
+        raw = bot.api.user_message(user, bot.private(user), text)
+        raw["edited_message"] = raw.pop("message")
+        raw["edited_message"]["edit_date"] = raw["edited_message"]["date"]
+        await bot.app.process_update(as_update(raw, bot.app.bot))
+    assert bot.api.calls[before:] == []
