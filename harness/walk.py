@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -23,7 +23,7 @@ from bot.model.domain import LANGUAGES, ChangeStatus, MeetingChange
 from bot.model.posts import Invitation, MeetingCorrection, PostKind
 from bot.model.reminders import ReminderSetting
 from bot.schedule.compose import ObsoletePostError, compose
-from bot.schedule.plan import partnership_ids
+from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network, replan
 from bot.telegram.callbacks import PickLanguage
 from bot.telegram.commands import COMMANDS
@@ -197,6 +197,7 @@ async def walk_posts(
     app: BotApplication,
     languages: Sequence[str] = LANGUAGES,
     together: Sequence[tuple[str, ...]] = (),
+    edit: Callable[[Network], Network] = lambda net: net,
 ) -> AsyncIterator[Seen]:
     """One post of each kind the scheduler plans for a group following Bonn – La Paz and the
     example phase (and a moved and a cancelled meeting), composed in each language, sent
@@ -210,7 +211,7 @@ async def walk_posts(
         await storage.subscriptions.add(GROUP_ID, "supergroup", "walk", kind, target, ADMIN, now)
     home = data.settings.timezone
     await replan(storage, now, data.settings.timezone)
-    net = await load_network(storage)
+    net = edit(await load_network(storage))  # `edit`: data no import would give
     ids = list(partnership_ids(net))
     views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
     first: dict[PostKind, Any] = {}

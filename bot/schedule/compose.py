@@ -6,6 +6,7 @@ A post whose subject changed or passed (a moved deadline, a meeting already star
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from html import escape
@@ -57,10 +58,11 @@ def compose(
     for lang in reader.languages:
         tr = i18n.translator(lang)
         body = _body(payload, net, views, tr, reader.zone, now, home)
-        lines = body.split("\n")
         # A line the same in every language (both towns' times, a join link) is said once.
-        parts.append("\n".join(line for line in lines if line not in said))
-        said.update(lines)
+        kept = [line for line, whole in _lines(body) if not (whole and line in said)]
+        said.update(line for line, whole in _lines(body) if whole)
+        if kept:
+            parts.append("\n".join(kept))
     late_note = ""
     if late:  # one line for every language: "🕓 Verspätet · Con retraso"
         notes = (escape(i18n.translator(lang).gettext("Sent late")) for lang in reader.languages)
@@ -69,6 +71,22 @@ def compose(
     if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
         text = "\n".join(parts) + late_note
     return fit(text)
+
+
+_TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
+
+
+def _lines(body: str) -> list[tuple[str, bool]]:
+    """Each line, and whether it stands alone: not blank, and no element open across it (a
+    title from the data may hold a line break inside its <b>). Only such a line may be left
+    out as said already: the HTML stays whole."""
+    found, depth = [], 0
+    for line in body.split("\n"):
+        before = depth
+        for closing, _name in _TAG.findall(line):
+            depth += -1 if closing else 1
+        found.append((line, before == 0 and depth == 0 and bool(line.strip())))
+    return found
 
 
 def _body(
