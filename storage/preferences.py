@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.model.chats import ChatPrefs, Target, TargetKind, UserPrefs
-from bot.text.places import languages_of
+from bot.text.places import group_languages
 from storage.cache import NETWORK, Party
 from storage.db import Database
 from storage.records import upsert_chat
@@ -143,19 +143,23 @@ class PreferencesRepository:
         """Groups that follow a partnership but never chose languages (they subscribed
         before /subscribe gave defaults) read its towns' languages, as new ones do; once,
         at start-up: a chat with languages is never touched. How many were given them."""
+        # As /subscribe would have said: the first partnership followed, and the language
+        # of the admin who linked it first when it is one of the two.
         async with self.db.conn.execute(
-            "SELECT c.id, north.country, south.country FROM chats c "
-            "JOIN subscriptions s ON s.chat_id = c.id AND s.target_kind = 'partnership' "
+            "SELECT c.id, north.country, south.country, u.language FROM chats c "
+            "JOIN subscriptions s ON s.id = (SELECT min(id) FROM subscriptions "
+            "    WHERE chat_id = c.id AND target_kind = 'partnership') "
             "JOIN partnerships p ON p.id = s.target_id "
             "JOIN municipalities north ON north.id = p.north_id "
             "JOIN municipalities south ON south.id = p.south_id "
-            "WHERE c.languages = '[]' AND c.type <> 'private' ORDER BY c.id, s.id"
+            "LEFT JOIN users u ON u.id = s.created_by "
+            "WHERE c.languages = '[]' AND c.type <> 'private'"
         ) as cur:
             rows = await cur.fetchall()
-        countries: dict[int, list[str]] = {}
-        for chat_id, north, south in rows:
-            countries.setdefault(chat_id, []).extend((north, south))
-        given = {chat_id: languages_of(found) for chat_id, found in countries.items()}
+        given = {
+            chat_id: group_languages([north, south], admins)
+            for chat_id, north, south, admins in rows
+        }
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "UPDATE chats SET languages = ? WHERE id = ? AND languages = '[]'",

@@ -186,8 +186,13 @@ async def test_a_group_that_followed_before_defaults_reads_its_towns_languages(
     await subs.add(-902, "supergroup", "chose", TargetKind.PARTNERSHIP, "bonn-la-paz", 1, now)
     await prefs.set_chat_languages(-902, "supergroup", "chose", ("fr",))
     await subs.add(-903, "supergroup", "phase", TargetKind.PHASE, "p4", 1, now)
-    assert await prefs.give_groups_their_towns_languages() == 1
+    # Two partnerships, linked by a Spanish-speaking admin: the first one's pair, theirs first.
+    await prefs.set_user_language(77, "es")
+    await subs.add(-904, "supergroup", "two", TargetKind.PARTNERSHIP, "bonn-la-paz", 77, now)
+    await subs.add(-904, "supergroup", "two", TargetKind.PARTNERSHIP, "passau-kedougou", 77, now)
+    assert await prefs.give_groups_their_towns_languages() == 2
     assert (await prefs.chat(-901)).languages == ("de", "es")
     assert (await prefs.chat(-902)).languages == ("fr",)
     assert (await prefs.chat(-903)).languages == ()
+    assert (await prefs.chat(-904)).languages == ("es", "de")
     assert await prefs.give_groups_their_towns_languages() == 0  # once

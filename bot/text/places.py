@@ -10,7 +10,7 @@ tests/test_places.py checks it against Babel itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,15 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.text.places_data import ALIASES, CITIES, COUNTRY_LANGUAGE, COUNTRY_ZONES
 
-__all__ = ["all_cities", "city", "country_language", "country_zones", "generated", "languages_of"]
+__all__ = [
+    "all_cities",
+    "city",
+    "country_language",
+    "country_zones",
+    "generated",
+    "group_languages",
+    "languages_of",
+]
 
 READ_BY = 10.0
 """Percent of a country's people who read a language of ours, for it to be that country's
@@ -66,6 +74,16 @@ def languages_of(countries: Iterable[str]) -> tuple[str, ...]:
     """Each country's language once, in order: Bonn – La Paz reads ('de', 'es')."""
     found = (country_language(code) for code in countries)
     return tuple(dict.fromkeys(lang for lang in found if lang is not None))
+
+
+def group_languages(countries: Sequence[str], admins: str | None) -> tuple[str, ...]:
+    """A group's languages when nobody chose them: its partnership's towns' (Bonn – La Paz:
+    de, es), the admin's first when it is one of them (a group's replies come in its first
+    language); with no town of ours, the admin's."""
+    towns = languages_of(countries)
+    if admins in towns:
+        return (admins, *(lang for lang in towns if lang != admins))
+    return towns or ((admins,) if admins else ())
 
 
 def country_language(code: str) -> str | None:

@@ -17,7 +17,7 @@ from bot.telegram.commands import command, command_names
 from bot.telegram.limits import Keyboard, fit
 from bot.text.i18n import Translator
 from bot.text.keywords import INVITE_WHEN, REMINDER_KINDS, UNITS, InviteWhen, TimeUnit, find_phase
-from bot.text.places import languages_of
+from bot.text.places import group_languages
 from bot.text.search import fold
 from bot.views.common import languages_in_text
 
@@ -92,10 +92,7 @@ def describe(
 def default_languages(views: Sequence[PartnershipView], admins: str) -> tuple[str, ...]:
     """A partnership's two towns' languages (Bonn – La Paz: de, es), else the admin's. The
     admin's first when it is one of them: a group's replies come in its first language."""
-    towns = languages_of(town.country for v in views for town in (v.north, v.south))
-    if admins in towns:
-        return (admins, *(lang for lang in towns if lang != admins))
-    return towns or (admins,)
+    return group_languages([town.country for v in views for town in (v.north, v.south)], admins)
 
 
 def default_languages_note(languages: Sequence[str], tr: Translator) -> str:

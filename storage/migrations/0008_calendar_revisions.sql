@@ -11,7 +11,8 @@ CREATE TABLE calendar_revisions (
     PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
 
--- What was handed out before: events had no SEQUENCE (0), a series one per recorded change.
+-- Files handed out before carried no SEQUENCE (0): events start there, a series at its
+-- number of recorded changes (never lower than 0).
 INSERT INTO calendar_revisions (kind, id, revision) SELECT 'event', id, 0 FROM events;
 INSERT INTO calendar_revisions (kind, id, revision)
     SELECT 'series', s.id, (SELECT count(*) FROM meeting_changes c WHERE c.series_id = s.id)
