@@ -26,7 +26,9 @@ async def topic_command(update: Update, context: BotContext) -> None:
     if not await allowed_to_change(update, context):
         return
     await subs.set_post_thread(chat.id, chat.type, chat.title, topic)
+    await subs.resume(chat.id)  # posts paused because General was closed may go now
     await show(update, view.topic_chosen(tr) if topic is not None else view.back_to_general(tr))
+    await context.replan(chat.id)  # after the answer, as /subscribe does
 
 
 def register(application: BotApplication) -> None:

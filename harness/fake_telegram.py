@@ -31,6 +31,8 @@ class FakeTelegram(FakeBotApi):
     topics: dict[int, dict[int, bool]] = field(default_factory=dict)
     """Forum supergroups' topics: chat -> thread id -> open (False: closed). A deleted
     topic is gone from here: Telegram answers "message thread not found" for it."""
+    general_closed: set[int] = field(default_factory=set)
+    """Forums whose General topic is closed (closeGeneralForumTopic): nothing goes there."""
 
     # -- forum topics ------------------------------------------------------------------------
     def forum(self, chat_id: int, admins: dict[int, str] | None = None) -> JSON:
@@ -53,6 +55,9 @@ class FakeTelegram(FakeBotApi):
     def delete_topic(self, chat_id: int, thread: int) -> None:
         del self.topics[chat_id][thread]
 
+    def close_general(self, chat_id: int) -> None:
+        self.general_closed.add(chat_id)
+
     def user_message(self, user: JSON, chat: JSON, text: str, thread: int | None = None) -> JSON:
         """As the console's, and inside a forum topic when `thread` is given."""
         update = super().user_message(user, chat, text)
@@ -64,7 +69,11 @@ class FakeTelegram(FakeBotApi):
         """Refuse a send to a topic the way Telegram does: one that is not there (deleted,
         never made, or a chat without topics), or one that is closed."""
         thread = params.get("message_thread_id")
-        if thread is None or not method.startswith(("send", "copy", "forward")):
+        if not method.startswith(("send", "copy", "forward")):
+            return
+        if thread is None:
+            if int(params["chat_id"]) in self.general_closed:
+                raise ApiError(400, "Bad Request: TOPIC_CLOSED")
             return
         topics = self.topics.get(int(params["chat_id"]), {})
         if int(thread) not in topics:

@@ -206,3 +206,30 @@ async def test_a_subscribe_button_pressed_in_a_topic_chooses_that_topic(bot: Dri
         and again["message_thread_id"] == other
     )
     assert await storage(bot).subscriptions.post_thread(FORUM) == other
+
+
+async def test_a_closed_general_pauses_the_posts_until_an_admin_picks_a_topic(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """With General closed and no topic chosen, a post has nowhere to go: the chat is paused
+    and the post kept (not failed), until an admin's /topic inside a topic takes them there."""
+    forum(bot)
+    await in_topic(bot, "/language en", None)
+    await in_topic(bot, "/subscribe bonn", None)  # in General: no topic chosen
+    bot.api.close_general(FORUM)
+    before = len(posts(bot, FORUM))
+    await send_due(bot)  # the invitation, refused: "TOPIC_CLOSED"
+    assert len(posts(bot, FORUM)) == before
+    async with storage(bot).db.conn.execute(
+        "SELECT status FROM deliveries WHERE chat_id = ?", (FORUM,)
+    ) as cur:
+        statuses = {row[0] for row in await cur.fetchall()}
+    assert "failed" not in statuses and "pending" in statuses
+    assert FORUM not in await storage(bot).subscriptions.active_chat_ids([FORUM])
+
+    thread = bot.api.open_topic(FORUM)
+    [chosen] = await in_topic(bot, "/topic", thread)
+    assert chosen["message_thread_id"] == thread
+    await send_due(bot)
+    arrived = posts(bot, FORUM)[before:]
+    assert arrived and all(p["message_thread_id"] == thread for p in arrived)

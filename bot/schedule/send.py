@@ -267,7 +267,9 @@ class Dispatcher:
             await outbox.retry_at(delivery.id, None, "chat migrated")
             log.info("chat %s moved to %s", chat_id, exc.new_chat_id)
             return Outcome.RETRY
-        if isinstance(exc, Forbidden):  # removed or blocked: pause, do not delete
+        if isinstance(exc, Forbidden) or topic_gone(exc):
+            # Removed or blocked, or a forum's General closed with no topic chosen (a topic
+            # gone is handled before): pause, lose nothing; an admin's word resumes it.
             await self.storage.subscriptions.pause(chat_id, exc.message)
             await outbox.retry_at(delivery.id, None, f"paused: {exc.message}")
             log.warning("chat %s refused posts (%s); its subscriptions are paused", chat_id, exc)
