@@ -9,7 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,7 +29,7 @@ from bot.config import Settings
 from bot.model.clock import Clock, SystemClock
 from bot.model.domain import LANGUAGES
 from bot.schedule.jobs import Scheduler
-from bot.telegram.commands import COMMANDS
+from bot.telegram.commands import offered
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.flood_gate import TELEGRAM
 from bot.telegram.ordering import ChatOrder
@@ -153,15 +158,22 @@ async def _post_shutdown(application: BotApplication) -> None:
 
 
 async def _publish_commands(application: BotApplication) -> None:
-    """Telegram's command menu, per language with that language's names; English also as the
-    default for everyone else."""
+    """Telegram's command menu, per language with that language's names (private chats
+    without the group-only commands); English also as the default for everyone else."""
     i18n = application.bot_data.i18n
     assert i18n is not None
     try:
         for lang in (None, *LANGUAGES):
             tr = i18n.translator(lang or FALLBACK)
-            commands = [BotCommand(c.name_in(tr.lang), tr.gettext(c.description)) for c in COMMANDS]
-            await application.bot.set_my_commands(commands, language_code=lang)
+            for scope, private in (
+                (BotCommandScopeAllPrivateChats(), True),
+                (BotCommandScopeAllGroupChats(), False),
+            ):
+                commands = [
+                    BotCommand(c.name_in(tr.lang), tr.gettext(c.description))
+                    for c in offered(private)
+                ]
+                await application.bot.set_my_commands(commands, scope=scope, language_code=lang)
     except TelegramError:
         log.warning("could not publish the command list; the bot works without it", exc_info=True)
 

@@ -31,7 +31,10 @@ async def help_button(update: Update, context: BotContext, data: HelpPage) -> No
 async def _help(update: Update, context: BotContext, page: int) -> None:
     reader = await context.reader(update)
     languages, zone = reader.languages, places.city(reader.zone, reader.tr.lang)
-    await show(update, *view.help_page(reader.tr, languages, zone, context.bot.username, page))
+    private = update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE
+    await show(
+        update, *view.help_page(reader.tr, languages, zone, context.bot.username, page, private)
+    )
 
 
 def register(application: BotApplication) -> None:

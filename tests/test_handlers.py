@@ -9,7 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import CommandHandler
 
-from bot.telegram.commands import COMMANDS, command
+from bot.telegram.commands import command, offered
 from handlers import fallback
 from tests.conftest import COORDINATOR, Driver
 
@@ -57,7 +57,8 @@ async def test_help_names_language_and_zone(bot: Driver) -> None:
     assert len(pages) > 1 and all(p["text"].startswith("Como usar o partnerbot\n") for p in pages)
     assert [k["text"] for k in page["reply_markup"]["inline_keyboard"][0]] == ["◀"]
     text = "\n".join(p["text"] for p in pages)
-    assert all(text.count(f"/{c.name_in('pt')} – ") == 1 for c in COMMANDS)
+    assert all(text.count(f"/{c.name_in('pt')} – ") == 1 for c in offered(private=True))
+    assert "/topico" not in text  # for groups with topics only
     assert "Respondo em português" in text and "Berlim" in text and "Europe/Berlin" not in text
 
 
@@ -140,12 +141,19 @@ async def test_unknown_command_hint_in_private_but_silence_in_groups(bot: Driver
 
 
 async def test_commands_are_published_per_language(bot: Driver) -> None:
-    published = {
-        c.params.get("language_code"): c.params["commands"]
+    scoped = {
+        (c.params["scope"]["type"], c.params.get("language_code")): c.params["commands"]
         for c in bot.api.calls
         if c.method == "setMyCommands"
     }
-    assert set(published) == {None, "en", "de", "es", "fr", "pt"}
+    languages = {None, "en", "de", "es", "fr", "pt"}
+    assert set(scoped) == {
+        (s, lang) for s in ("all_private_chats", "all_group_chats") for lang in languages
+    }
+    # /topic (in German: /thema) only where there are topics: in groups.
+    assert "thema" in {c["command"] for c in scoped["all_group_chats", "de"]}
+    assert "thema" not in {c["command"] for c in scoped["all_private_chats", "de"]}
+    published = {lang: scoped["all_group_chats", lang] for lang in languages}
     names = [c["command"] for c in published["de"]]  # each language's own names
     assert names[:5] == ["meilensteine", "phasen", "austausch", "partner", "zeitzone"]
     assert {"abonnieren", "abbestellen", "abos", "erinnerungen", "sprache"} <= set(names)

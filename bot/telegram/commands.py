@@ -25,6 +25,8 @@ class CommandSpec:
     es: str | None = None
     fr: str | None = None
     pt: str | None = None
+    in_private: bool = True
+    """Offered in private chats too (/help, the menu); /topic is for forum groups only."""
 
     def name_in(self, lang: str) -> str:
         """The name a reader of `lang` is shown (English where none is given)."""
@@ -105,6 +107,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "topic",
         N_("Choose the topic for my posts (send it inside that topic)"),
+        in_private=False,
         de="thema",
         es="tema",
         fr="sujet",
@@ -150,3 +153,8 @@ def command_names(lang: str) -> Mapping[str, str]:
 def names(name: str) -> tuple[str, ...]:
     """Every name of a command, for its CommandHandler."""
     return command(name).names
+
+
+def offered(private: bool) -> tuple[CommandSpec, ...]:
+    """The commands /help and the menu offer in a private chat, or in a group."""
+    return tuple(spec for spec in COMMANDS if spec.in_private or not private)

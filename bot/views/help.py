@@ -15,7 +15,7 @@ from bot.telegram.callbacks import (
     PhaseMilestones,
     grid,
 )
-from bot.telegram.commands import COMMANDS, CommandSpec, command
+from bot.telegram.commands import COMMANDS, CommandSpec, command, offered
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.i18n import Translator
@@ -54,7 +54,12 @@ def welcome(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def help_page(
-    tr: Translator, languages: tuple[str, ...], zone: str, bot_name: str, page: int = 0
+    tr: Translator,
+    languages: tuple[str, ...],
+    zone: str,
+    bot_name: str,
+    page: int = 0,
+    private: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """/help a screen at a time: the commands, then how languages, zones and groups work."""
     title = tr.gettext("<b>How to use partnerbot</b>")
@@ -70,7 +75,7 @@ def help_page(
         tr.gettext("In a group chat, only the group's administrators can change its settings."),
     ]
     # Commands one to a line; each note after an empty line.
-    blocks = [command_line(c, tr) for c in COMMANDS] + ["\n" + note for note in notes]
+    blocks = [command_line(c, tr) for c in offered(private)] + ["\n" + note for note in notes]
     room = SCREEN_ROOM - screen_lines(title) - 1
     shown, page, more = page_by_lines(blocks, screen_lines, room, page)
     shown[0] = shown[0].removeprefix("\n")
