@@ -59,8 +59,9 @@ def compose(
         tr = i18n.translator(lang)
         body = _body(payload, net, views, tr, reader.zone, now, home)
         # A line the same in every language (both towns' times, a join link) is said once.
-        kept = [line for line, whole in _lines(body) if not (whole and line in said)]
-        said.update(line for line, whole in _lines(body) if whole)
+        lines = _lines(body)
+        kept = [line for line, whole in lines if not (whole and line in said)]
+        said.update(line for line, whole in lines if whole)
         if kept:
             parts.append("\n".join(kept))
     late_note = ""

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
+from telegram import Chat
+
 from bot.config import Settings
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
@@ -63,12 +65,15 @@ async def schedule_report(
             lines.append(f"\n{await _chat_line(storage, delivery.chat_id, languages, zone)}")
         reader = Reader.of(prefs.languages[:1], zone, i18n)
         if delivery.status is DeliveryStatus.SKIPPED:
-            summary = f"({delivery.reason or 'skipped'})"
+            summary, a_reason = f"({delivery.reason or 'skipped'})", True
         else:
-            summary = await _summary(storage, delivery, net, views, reader, i18n, now, settings)
-        subject = subject_name(delivery.payload, net, reader.tr.lang)
-        if subject not in summary:  # a deadline's first line says when, not what
-            summary += f" — {subject}"
+            summary, a_reason = await _summary(
+                storage, delivery, net, views, reader, i18n, now, settings
+            )
+        if a_reason or isinstance(delivery.payload, DeadlineReminder | EventReminder):
+            # A reason, or a first line saying when and what kind (a meeting post's names
+            # the meeting): the subject follows.
+            summary += f" — {subject_name(delivery.payload, net, reader.tr.lang)}"
         when = delivery.due_at.astimezone(zone)
         lines.append(f"  {when:%Y-%m-%d %H:%M}  {delivery.kind.value:<9} {summary}")
     if not lines:
@@ -83,7 +88,7 @@ async def _chat_line(storage: Storage, chat_id: int, languages: str, zone: ZoneI
     where = f", topic {thread}" if thread is not None else ""
     if title:
         return f"{title}{where} (chat {chat_id}; {languages}, {zone.key})"
-    named = "private chat" if kind == "private" else "chat"
+    named = "private chat" if kind == Chat.PRIVATE else "chat"
     return f"{named} {chat_id}{where} ({languages}, {zone.key})"
 
 
@@ -124,17 +129,17 @@ async def _summary(
     i18n: I18n,
     now: datetime,
     settings: Settings,
-) -> str:
-    """The post's first line as it would go, or why the dispatcher will skip it."""
+) -> tuple[str, bool]:
+    """The post's first line as it would go, or why the dispatcher will skip it (True)."""
     sent_at = max(now, delivery.due_at)
     if isinstance(delivery.payload, Reminder):
         siblings = await storage.outbox.siblings(delivery)
         if (why := at_sending(delivery, siblings, sent_at, reader.zone)) is not None:
-            return f"(will be {why})"
+            return f"(will be {why})", True
     try:
         text = compose(
             delivery.payload, delivery.due_at, net, views, reader, i18n, sent_at, settings.timezone
         )
     except ObsoletePostError as why:
-        return f"(will be skipped: {why})"
-    return unescape(_TAGS.sub("", text.splitlines()[0]))
+        return f"(will be skipped: {why})", True
+    return unescape(_TAGS.sub("", text.splitlines()[0])), False

@@ -15,7 +15,7 @@ from bot.telegram.callbacks import (
     PhaseMilestones,
     grid,
 )
-from bot.telegram.commands import COMMANDS, CommandSpec, command, offered
+from bot.telegram.commands import CommandSpec, command, offered
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.i18n import Translator
@@ -24,10 +24,6 @@ from bot.views.common import languages_in_text
 
 def command_line(spec: CommandSpec, tr: Translator) -> str:
     return f"/{spec.name_in(tr.lang)} – {escape(tr.gettext(spec.description))}"
-
-
-def command_list(tr: Translator) -> str:
-    return "\n".join(command_line(c, tr) for c in COMMANDS)
 
 
 def welcome(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
