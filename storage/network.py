@@ -75,12 +75,17 @@ class NetworkRepository:
         async with self.db.transaction() as conn:
             if seeded:
                 await self.db.set_meta(SEEDED_KEY, "1")
-            for field_name, table, _cls in TABLES:
-                items = getattr(dataset, field_name)
-                if items:
-                    await _upsert(conn, table, [_row(item) for item in items])
-            await _save_topics(conn, dataset.partnerships)
-            await self.search.reindex(conn, await _affected_partnerships(conn, dataset))
+            await self.write(conn, dataset)
+
+    async def write(self, conn: aiosqlite.Connection, dataset: Dataset) -> None:
+        """Insert or update every record of `dataset` by id, within the caller's
+        transaction (an import's, or an edit's with its audit row)."""
+        for field_name, table, _cls in TABLES:
+            items = getattr(dataset, field_name)
+            if items:
+                await _upsert(conn, table, [_row(item) for item in items])
+        await _save_topics(conn, dataset.partnerships)
+        await self.search.reindex(conn, await _affected_partnerships(conn, dataset))
 
     async def load(self, *, examples: bool = False) -> Dataset:
         """The whole dataset in insertion order; example records only when asked for."""

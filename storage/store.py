@@ -18,10 +18,12 @@ from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset
 from bot.model.example import example_dataset
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
+from storage.edits import EditsRepository
 from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
 from storage.preferences import PreferencesRepository
+from storage.roles import RolesRepository
 from storage.rsvps import RsvpRepository
 from storage.subscriptions import SubscriptionRepository
 
@@ -41,6 +43,8 @@ class Storage:
     subscriptions: SubscriptionRepository
     outbox: OutboxRepository
     rsvps: RsvpRepository
+    roles: RolesRepository
+    edits: EditsRepository
 
     @classmethod
     async def open(
@@ -60,13 +64,16 @@ class Storage:
     @classmethod
     async def _open(cls, path: str | Path, *, seed: bool, lock_wait: float | None) -> Storage:
         db = await Database.open(path, lock_wait=lock_wait)
+        network = NetworkRepository(db)
         store = cls(
             db,
-            NetworkRepository(db),
+            network,
             PreferencesRepository(db),
             SubscriptionRepository(db),
             OutboxRepository(db),
             RsvpRepository(db),
+            RolesRepository(db),
+            EditsRepository(db, network),
         )
         try:
             await db.migrate()

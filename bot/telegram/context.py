@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.model.chats import ChatPrefs, UserPrefs
 from bot.model.clock import Clock, SystemClock
+from bot.model.roles import Roles
 from bot.text.i18n import I18n, choose_languages
 from bot.text.reader import Reader
 from storage.store import Storage
@@ -78,6 +79,16 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         if self._reader is None:
             self._reader = await resolve_reader(self, update)
         return self._reader
+
+    async def roles(self, user_id: int) -> Roles:
+        """What this user may change (bot/model/roles.py)."""
+        return await self.storage.roles.of(user_id, self.settings.admins)
+
+    async def replan_everyone(self) -> None:
+        """The network's data changed (an edit from the chat): every chat's posts are
+        planned anew, so a new, moved or cancelled item reaches them at once."""
+        if self.bot_data.scheduler is not None:
+            await self.bot_data.scheduler.replan(None)
 
     async def replan(self, chat_id: int) -> None:
         """This chat's subscriptions, lead times or zone changed: plan its posts anew (that

@@ -1,0 +1,102 @@
+"""The records editable from the chat, and the audit trail's entries: plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.model.domain import Dataset, Event, MeetingChange, MeetingSeries, Milestone
+
+EditableRecord = Event | Milestone | MeetingSeries | MeetingChange
+
+UNDO_WINDOW = timedelta(minutes=15)
+"""How long the author of a change may take it back."""
+
+
+class RecordKind(StrEnum):
+    """A kind of record editable from the chat; the value is stored in the audit."""
+
+    EVENT = "event"
+    MILESTONE = "milestone"
+    SERIES = "series"
+    CHANGE = "change"
+
+    @property
+    def cls(self) -> type[Any]:
+        return _CLASSES[self]
+
+    @property
+    def section(self) -> str:
+        """The dataset field (and table) holding this kind."""
+        return _SECTIONS[self]
+
+    @classmethod
+    def of(cls, record: EditableRecord) -> RecordKind:
+        for kind, record_cls in _CLASSES.items():
+            if isinstance(record, record_cls):
+                return kind
+        raise TypeError(f"not an editable record: {type(record).__name__}")
+
+
+_CLASSES: dict[RecordKind, type[Any]] = {
+    RecordKind.EVENT: Event,
+    RecordKind.MILESTONE: Milestone,
+    RecordKind.SERIES: MeetingSeries,
+    RecordKind.CHANGE: MeetingChange,
+}
+_SECTIONS = {
+    RecordKind.EVENT: "events",
+    RecordKind.MILESTONE: "milestones",
+    RecordKind.SERIES: "meeting_series",
+    RecordKind.CHANGE: "meeting_changes",
+}
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change: the record before and after, in the dataset file's form (None: it did
+    not exist). `actor` None: a former member, erased at their request."""
+
+    id: int
+    at: datetime
+    actor: int | None
+    kind: RecordKind
+    record_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    undoes: int | None = None
+    undone_by: int | None = None
+
+    @property
+    def action(self) -> Action:
+        if self.before is None:
+            return Action.CREATE
+        return Action.DELETE if self.after is None else Action.UPDATE
+
+    def changed_fields(self) -> list[str]:
+        """The fields whose value differs before and after, in the record's order."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [k for k in keys if before.get(k) != after.get(k) and k != "id"]
+
+    def undoable_by(self, user_id: int, now: datetime) -> bool:
+        return (
+            self.actor == user_id
+            and self.undone_by is None
+            and self.undoes is None
+            and now - self.at <= UNDO_WINDOW
+        )
+
+
+def dataset_of(record: EditableRecord) -> Dataset:
+    """The record as the one record of a dataset: what an import of it would hold."""
+    parts: dict[str, Any] = {RecordKind.of(record).section: (record,)}
+    return Dataset(**parts)

@@ -1,0 +1,183 @@
+"""Changes to the network's records made from the chat: validated as an import is, written
+with their audit row in one transaction, listed, taken back by their author."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.model.audit import AuditEntry, EditableRecord, RecordKind, dataset_of
+from bot.model.codec import from_plain, to_plain
+from bot.model.dataset import check_dataset
+from bot.model.domain import MeetingChange
+from storage.db import Database
+from storage.network import NetworkRepository
+from storage.records import fetch
+
+_COLUMNS = "id, at, actor, kind, record_id, before, after, undoes, undone_by"
+
+
+class EditsRepository:
+    def __init__(self, db: Database, network: NetworkRepository) -> None:
+        self.db = db
+        self.network = network
+
+    async def save(self, record: EditableRecord, actor: int, now: datetime) -> AuditEntry:
+        """Create or update `record` as `actor`: a DatasetError (naming the field) if the
+        import would refuse it, else written with its audit row, in one transaction."""
+        kind = RecordKind.of(record)
+        if isinstance(record, MeetingChange):
+            record = await self._same_meeting(record)
+        await self._check(kind, record)
+        async with self.db.transaction() as conn:
+            before = await self._current(conn, kind, record.id)
+            await self.network.write(conn, dataset_of(record))
+            return await _log(conn, now, actor, kind, record.id, before, to_plain(record))
+
+    async def delete(
+        self, kind: RecordKind, record_id: str, actor: int, now: datetime
+    ) -> AuditEntry | None:
+        """Remove a record (a meeting series takes its moved and cancelled meetings with
+        it, each audited too); None if it was not there."""
+        async with self.db.transaction() as conn:
+            before = await self._current(conn, kind, record_id)
+            if before is None:
+                return None
+            if kind is RecordKind.SERIES:
+                for change in await fetch(
+                    conn,
+                    MeetingChange,
+                    "meeting_changes",
+                    "SELECT * FROM meeting_changes WHERE series_id = ?",
+                    [record_id],
+                ):
+                    await _log(
+                        conn, now, actor, RecordKind.CHANGE, change.id, to_plain(change), None
+                    )
+            await conn.execute(f"DELETE FROM {kind.section} WHERE id = ?", (record_id,))
+            return await _log(conn, now, actor, kind, record_id, before, None)
+
+    async def last_undoable(self, actor: int, now: datetime) -> AuditEntry | None:
+        """The actor's last change, if it is still theirs to take back: within the undo
+        window, not taken back yet, and nobody changed that record since."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE actor = ? ORDER BY id DESC LIMIT 1", (actor,)
+        )
+        entries = [_entry(row) for row in rows]
+        if not entries or not entries[0].undoable_by(actor, now):
+            return None
+        entry = entries[0]
+        later = await self.db.conn.execute_fetchall(
+            "SELECT 1 FROM audit WHERE kind = ? AND record_id = ? AND id > ? LIMIT 1",
+            (entry.kind.value, entry.record_id, entry.id),
+        )
+        return None if list(later) else entry
+
+    async def undo_last(self, actor: int, now: datetime) -> AuditEntry | None:
+        """Take back the actor's last change (see last_undoable); the undo is audited too.
+        None when there is nothing to take back."""
+        entry = await self.last_undoable(actor, now)
+        if entry is None:
+            return None
+        kind = entry.kind
+        restored = None if entry.before is None else from_plain(kind.cls, entry.before, "undo")
+        if restored is not None:
+            await self._check(kind, restored)
+        async with self.db.transaction() as conn:
+            current = await self._current(conn, kind, entry.record_id)
+            if restored is None:
+                await conn.execute(f"DELETE FROM {kind.section} WHERE id = ?", (entry.record_id,))
+            else:
+                await self.network.write(conn, dataset_of(restored))
+            undo = await _log(
+                conn, now, actor, kind, entry.record_id, current, entry.before, undoes=entry.id
+            )
+            await conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (undo.id, entry.id))
+            return undo
+
+    async def history(self, kind: RecordKind, record_id: str, limit: int = 50) -> list[AuditEntry]:
+        """The record's changes, newest first."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE kind = ? AND record_id = ? "
+            "ORDER BY id DESC LIMIT ?",
+            (kind.value, record_id, limit),
+        )
+        return [_entry(row) for row in rows]
+
+    async def entries(self, *, after: int = 0, limit: int = -1) -> list[AuditEntry]:
+        """Every change, oldest first, from the one after id `after` on."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
+        )
+        return [_entry(row) for row in rows]
+
+    async def forget(self, user_id: int) -> int:
+        """The user's changes stay, made by "a former member"; how many named them."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute("UPDATE audit SET actor = NULL WHERE actor = ?", (user_id,))
+            return cur.rowcount
+
+    async def _check(self, kind: RecordKind, record: EditableRecord) -> None:
+        series = {s.id: s for s in await self.network.meeting_series()}
+        check_dataset(dataset_of(record), await self.network.ids(), series=series)
+
+    async def _same_meeting(self, change: MeetingChange) -> MeetingChange:
+        """A meeting has one change at most: a new one replaces the stored one's record."""
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT id FROM meeting_changes WHERE series_id = ? AND occurrence = ?",
+            (change.series_id, change.occurrence.isoformat(timespec="minutes")),
+        )
+        found = [str(row[0]) for row in rows]
+        return replace(change, id=found[0]) if found and found[0] != change.id else change
+
+    async def _current(
+        self, conn: aiosqlite.Connection, kind: RecordKind, record_id: str
+    ) -> dict[str, Any] | None:
+        found = await fetch(
+            conn, kind.cls, kind.section, f"SELECT * FROM {kind.section} WHERE id = ?", [record_id]
+        )
+        return to_plain(found[0]) if found else None
+
+
+async def _log(
+    conn: aiosqlite.Connection,
+    now: datetime,
+    actor: int | None,
+    kind: RecordKind,
+    record_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    undoes: int | None = None,
+) -> AuditEntry:
+    at = now.astimezone(UTC)
+    cur = await conn.execute(
+        "INSERT INTO audit (at, actor, kind, record_id, before, after, undoes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (at.isoformat(), actor, kind.value, record_id, _json(before), _json(after), undoes),
+    )
+    assert cur.lastrowid is not None
+    return AuditEntry(cur.lastrowid, at, actor, kind, record_id, before, after, undoes)
+
+
+def _json(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+def _entry(row: Any) -> AuditEntry:
+    entry_id, at, actor, kind, record_id, before, after, undoes, undone_by = row
+    return AuditEntry(
+        int(entry_id),
+        datetime.fromisoformat(at),
+        None if actor is None else int(actor),
+        RecordKind(kind),
+        str(record_id),
+        None if before is None else json.loads(before),
+        None if after is None else json.loads(after),
+        undoes,
+        undone_by,
+    )
