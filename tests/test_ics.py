@@ -192,7 +192,7 @@ def test_an_event_file_read_by_a_second_implementation(name: str, i18n: I18n) ->
     calendar = icalendar.Calendar.from_ical(ics)
     [vevent] = calendar.walk("VEVENT")
     assert vevent.decoded("SEQUENCE") == 3
-    assert "URL" not in vevent and "DESCRIPTION" not in vevent  # the dataset has neither
+    assert "URL" not in vevent and "DESCRIPTION" not in vevent  # these events have neither
     found = recurring_ical_events.of(calendar).between(
         datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,8 @@ async def test_an_index_without_prefix_indexes_is_rebuilt_on_start(tmp_path: Pat
     path = tmp_path / "old.sqlite3"
     db = await Database.open(path)
     await db.migrate(bundled_migrations()[:3])  # before 0004 added the prefix indexes
-    await NetworkRepository(db).save(dataset_from_yaml(seed_yaml()))
+    # without events: today's code writes their columns of later migrations
+    await NetworkRepository(db).save(replace(dataset_from_yaml(seed_yaml()), events=()))
     await db.close()
     store = await Storage.open(path)
     try:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, get_args, get_type_hints
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
@@ -166,10 +167,12 @@ def check_dataset(
         refer("events", e.id, "phase_id", "phases", [e.phase_id])
         refer("events", e.id, "programme_id", "programmes", [e.programme_id])
         _check_event_times(e)
+        _check_link(f"events[{e.id}].join_url", e.join_url)
     for s in dataset.meeting_series:
         refer("meeting_series", s.id, "partnership_id", "partnerships", [s.partnership_id])
         _check_zone(f"meeting_series[{s.id}].timezone", s.timezone)
         _check_rule(s, rule_syntax)
+        _check_link(f"meeting_series[{s.id}].join_url", s.join_url)
         if not 1 <= s.duration_minutes <= MAX_MEETING_MINUTES:
             raise DatasetError(
                 f"meeting_series[{s.id}].duration_minutes",
@@ -236,6 +239,20 @@ def _check_change(change: MeetingChange, series: MeetingSeries | None) -> None:
         raise DatasetError(
             f"{path}.moved_to", f"a meeting may be moved by at most {MOVE_REACH.days} days"
         )
+
+
+MAX_LINK = 500
+
+
+def _check_link(path: str, link: str | None) -> None:
+    """A join link is a web address people tap: http(s), a host, no spaces."""
+    if link is None:
+        return
+    parts = urlsplit(link) if len(link) <= MAX_LINK else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DatasetError(path, f"expected an http(s) link of at most {MAX_LINK} characters")
+    if any(c.isspace() for c in link):
+        raise DatasetError(path, "a link has no spaces or line breaks")
 
 
 def _check_zone(path: str, name: str) -> None:

@@ -192,6 +192,9 @@ class Event:
     programme_id: str | None = None
     languages: tuple[str, ...] = ()
     example: bool = False
+    join_url: str | None = None
+    """Where to join online (an http or https link)."""
+    note: LocalizedText | None = None
 
     def start_instant(self) -> datetime | None:
         """The start as an aware UTC-convertible instant, when day, time and zone are known."""
@@ -234,6 +237,8 @@ class MeetingChange:
     status: ChangeStatus
     moved_to: datetime | None = None
     """The new naive local start, in the series' zone."""
+    reason: LocalizedText | None = None
+    """Why, as the corrections to the groups say it."""
 
 
 @dataclass(frozen=True)

@@ -184,9 +184,12 @@ def _change(
     was = change.occurrence.replace(tzinfo=zone_of_series)
     title = series.title.get(tr.lang)
     old = when(tr, was, zone)
+    reason = [] if change.reason is None else ["💬 " + escape(change.reason.get(tr.lang))]
     if change.moved_to is None:
         cancelled = tr.gettext("Cancelled: {title} on {when}")
-        return "❌ <b>" + fill(cancelled, title=escape(title), when=old) + "</b>"
+        return "\n".join(
+            ["❌ <b>" + fill(cancelled, title=escape(title), when=old) + "</b>", *reason]
+        )
     start = change.moved_to.replace(tzinfo=zone_of_series)
     occ = Occurrence(series, change.occurrence, start, start, moved=True)
     return "\n".join(
@@ -194,6 +197,7 @@ def _change(
             "🔁 <b>" + escape(tr.gettext("Moved: {title}").format(title=title)) + "</b>",
             _when(occ, view, tr, zone),
             fill(tr.gettext("(instead of {when})"), when=old),
+            *reason,
         ]
     )
 
@@ -326,4 +330,6 @@ def _event(
         lines.append("📍 " + escape(event.place.get(tr.lang)))
     if event.partnership_id and (view := views.get(event.partnership_id)):
         lines.append("🤝 " + escape(view.pair_name(tr.lang)))
+    if event.join_url:
+        lines.append(escape(tr.gettext("Join: {link}").format(link=event.join_url)))
     return "\n".join(lines)

@@ -35,8 +35,7 @@ def _finish(calendar: icalendar.Calendar, first: date, last: date) -> bytes:
 def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> bytes | None:
     """An .ics for an event known to the day; None for dates known only to the month.
     `sequence`: the event's revision (storage: it rises whenever what this file says
-    changes, and never falls). An event has no link or note in the dataset, so there is
-    no URL or DESCRIPTION to give."""
+    changes, and never falls)."""
     first = event.starts.as_date()
     last = (event.ends or event.starts).as_date()
     if first is None or last is None:
@@ -63,8 +62,17 @@ def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> 
         if event.online
         else (event.place.get(tr.lang) if event.place else None)
     )
+    if event.online and event.join_url:
+        location = event.join_url
     if location:
         vevent.add("location", location)
+    if event.join_url:
+        vevent.add("url", event.join_url)
+    description = [event.note.get(tr.lang)] if event.note else []
+    if event.join_url:
+        description.append(event.join_url)
+    if description:
+        vevent.add("description", "\n\n".join(description))
     calendar = _calendar()
     calendar.add_component(vevent)
     return _finish(calendar, first, last)
