@@ -178,7 +178,7 @@ def parse_moment(
             first = _month_in_year(first.month, today, future)
         if future and (first.year, first.month) < (today.year, today.month):
             return Problem.IN_THE_PAST
-        if first > _years_after(today, MAX_YEARS_AHEAD):
+        if first > latest_day(today):
             return Problem.TOO_FAR
         return TypedMoment(first, month_only=True)
     day = value.date()
@@ -204,7 +204,7 @@ def settle(
     than MAX_YEARS_AHEAD years ahead, a time that exists that day in `zone`."""
     if future and day < today:
         return Problem.IN_THE_PAST
-    if day > _years_after(today, MAX_YEARS_AHEAD):
+    if day > latest_day(today):
         return Problem.TOO_FAR
     if at is None:
         return TypedMoment(day)
@@ -243,6 +243,11 @@ def _date_or_none(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def latest_day(today: date) -> date:
+    """The last day a moment may fall on: MAX_YEARS_AHEAD years from `today`."""
+    return _years_after(today, MAX_YEARS_AHEAD)
 
 
 def _years_after(day: date, years: int) -> date:
