@@ -135,7 +135,8 @@ def quarters_screen(tr: Translator, day: date, hour: int) -> Screen:
         for minute in QUARTERS
     ]
     rows = [tuple(row) for row in grid(labelled, len(QUARTERS))]
-    rows.append((button(f"◀ {tr.gettext('Other hour')}", PickDay(_day_code(day))),))
+    other_hour = tr.gettext("Other hour")
+    rows.append((button(f"◀ {other_hour}", PickDay(_day_code(day))),))
     return Screen(_day_heading(tr, day, tr.gettext("What time?")), tuple(rows))
 
 
