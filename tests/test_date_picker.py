@@ -326,3 +326,13 @@ def test_the_examples_in_the_refusals_are_read_as_they_say(lang: str) -> None:
         else:
             found = parse_moment(example[1], lang, TODAY, BERLIN)
             assert isinstance(found, TypedMoment) and found.at == time(15), (lang, example[1])
+
+
+def test_the_asker_adds_its_own_rows_below(tr: Translator) -> None:
+    screen = month_screen(tr, ASKED)
+    cancel = Button("Cancel", callback_data="x")
+    keyboard = screen.keyboard([cancel])
+    rows = keyboard.to_dict()["inline_keyboard"]
+    assert len(rows) == len(screen.rows) + 1
+    assert rows[-1] == [{"text": "Cancel", "callback_data": "x"}]
+    assert rows[0][0] == {"text": "M", "callback_data": "dp0"}

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -223,3 +225,19 @@ def test_settle_checks_a_picked_day_as_a_typed_one() -> None:
 )
 def test_what_dateparser_is_given(typed: str, given: str) -> None:
     assert normalized(typed) == given
+
+
+def test_dateparser_is_imported_only_when_a_date_is_typed() -> None:
+    """The bot, its handlers and the date views load without dateparser (a fresh process:
+    this one has read dates already)."""
+    code = (
+        "import sys, bot.app, bot.views.date_picker, bot.views.typed_moments\n"
+        "assert 'dateparser' not in sys.modules, 'imported at start'\n"
+        "from datetime import date\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from bot.text.typed_dates import parse_moment\n"
+        "parse_moment('morgen', 'de', date(2026, 12, 1), ZoneInfo('Europe/Berlin'))\n"
+        "assert 'dateparser' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
