@@ -179,6 +179,31 @@ def test_numbers_are_day_first_in_every_language() -> None:
         assert parse_moment("3.4.", lang, TODAY, BERLIN) == TypedMoment(date(2027, 4, 3))
 
 
+def test_a_time_typed_with_a_zone_is_that_time_there() -> None:
+    # 15:00 in Bolivia's zone (UTC-4) is 20:00 in Berlin in March (UTC+1).
+    assert parse_moment("15.03.2027 15:00 UTC-4", "de", TODAY, BERLIN) == TypedMoment(
+        MARCH_15, time(20)
+    )
+    # MEZ is UTC+1 whatever the season; La Paz is UTC-4: 15:00 MEZ is 10:00 there.
+    assert parse_moment("15.03.2027 15:00 MEZ", "de", TODAY, LA_PAZ) == TypedMoment(
+        MARCH_15, time(10)
+    )
+    # Late at night there is the next day here.
+    assert parse_moment("15 March 2027 11pm UTC-4", "en", TODAY, BERLIN) == TypedMoment(
+        date(2027, 3, 16), time(4)
+    )
+    # Without a zone, the time is the place's own.
+    assert parse_moment("15.03.2027 15:00", "de", TODAY, LA_PAZ) == TypedMoment(MARCH_15, time(15))
+    # A time alone with a zone: which day it is decides the place's time, so it is refused.
+    assert parse_time("15:00 MEZ", "de") is Problem.ZONE_TYPED
+    assert parse_moment("15:00 MEZ", "de", TODAY, BERLIN) is Problem.NO_DAY
+
+
+def test_numbers_that_cannot_be_day_first_are_read_the_other_way() -> None:
+    # No 15th month: read as 15 March (the confirmation shows it back).
+    assert parse_moment("03/15/2027", "en", TODAY, BERLIN) == TypedMoment(MARCH_15)
+
+
 def test_the_clock_going_forward_leaves_a_gap() -> None:
     # Europe/Berlin, 28 March 2027: 02:00 becomes 03:00.
     assert parse_moment("28.3.2027 2:30", "de", TODAY, BERLIN) is Problem.NO_SUCH_TIME

@@ -24,13 +24,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.model.domain import LANGUAGES
-
-if TYPE_CHECKING:
-    from dateparser.date import DateData
 
 MAX_YEARS_AHEAD = 5
 MAX_TYPED = 100
@@ -46,6 +43,7 @@ class Problem(StrEnum):
     IN_THE_PAST = "in_the_past"
     TOO_FAR = "too_far"  # more than MAX_YEARS_AHEAD years ahead
     NO_SUCH_TIME = "no_such_time"  # the clocks skip it that day (DST gap)
+    ZONE_TYPED = "zone_typed"  # a time alone with a zone: its day decides the place's time
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +117,23 @@ def _languages(lang: str) -> list[str]:
     return [lang, *(other for other in LANGUAGES if other != lang)]
 
 
-def _read(text: str, lang: str, today: date) -> tuple[DateData, bool] | None:
-    """dateparser's reading of `text` (already normalized) from `today`, and whether it
-    names no day (a time alone)."""
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What dateparser read: the value (naive; in UTC where a zone was typed), the parts the
+    text gave, whether it names no day (a time alone), whether it named a zone."""
+
+    value: datetime
+    parts: frozenset[str]
+    only_a_time: bool
+    zone_typed: bool
+
+
+def _read(text: str, lang: str, today: date) -> _Reading | None:
+    """dateparser's reading of `text` (already normalized) from `today`."""
     from dateparser.conf import Settings  # 0.1 s, so only when a date is typed
     from dateparser.date import DateDataParser
     from dateparser.languages.loader import default_loader
+    from dateparser.timezone_parser import pop_tz_offset_from_string
 
     if not text or len(text) > MAX_TYPED:
         return None
@@ -133,7 +142,7 @@ def _read(text: str, lang: str, today: date) -> tuple[DateData, bool] | None:
         "PREFER_DATES_FROM": "future",
         "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": "DMY",
-        "TIMEZONE": "UTC",  # naive wall-clock values; never the machine's zone
+        "TIMEZONE": "UTC",  # naive wall-clock values, a typed zone's converted to UTC
         "RETURN_AS_TIMEZONE_AWARE": False,
         "SKIP_TOKENS": _SKIPPED,
     }
@@ -141,9 +150,15 @@ def _read(text: str, lang: str, today: date) -> tuple[DateData, bool] | None:
     found = parser.get_date_data(text)
     if found.date_obj is None or found.locale is None:
         return None
+    without_zone, typed_zone = pop_tz_offset_from_string(text)
     locale = default_loader.get_locale(found.locale)
-    rendered = locale.translate(text, settings=Settings().replace(**settings))
-    return found, bool(_ONLY_A_TIME.fullmatch(rendered))
+    rendered = locale.translate(without_zone, settings=Settings().replace(**settings))
+    return _Reading(
+        value=found.date_obj,
+        parts=frozenset(found.parts),
+        only_a_time=bool(_ONLY_A_TIME.fullmatch(rendered)),
+        zone_typed=typed_zone is not None,
+    )
 
 
 # -- the entry points -----------------------------------------------------------------------
@@ -160,16 +175,15 @@ def parse_moment(
 ) -> TypedMoment | Problem:
     """What `text` says, as a day (and time) in `zone`, the place's zone. `today` is the
     author's; `future` refuses a day before it and reads a day without a year as the next
-    one; `month_ok` takes a month alone ('März 2027', for a milestone)."""
+    one; `month_ok` takes a month alone ('März 2027', for a milestone). A time typed with
+    a zone ('15:00 MEZ', '3 pm UTC-4') is that time there, given as `zone`'s. A time
+    typed where only a day is needed comes back too: the caller leaves it."""
     read = _read(normalized(text), lang, today)
     if read is None:
         return Problem.NOT_A_DATE
-    found, only_a_time = read
-    if only_a_time:
+    if read.only_a_time:
         return Problem.NO_DAY
-    assert found.date_obj is not None
-    value: datetime = found.date_obj
-    parts = set(found.parts)
+    value, parts = read.value, read.parts
     if "day" not in parts:
         if "month" not in parts or not month_ok:
             return Problem.NO_DAY
@@ -181,6 +195,8 @@ def parse_moment(
         if first > latest_day(today):
             return Problem.TOO_FAR
         return TypedMoment(first, month_only=True)
+    if read.zone_typed and "time" in parts:
+        value = value.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
     day = value.date()
     if "year" not in parts and "month" in parts:
         day = _day_in_year(day.month, day.day, today, future)
@@ -189,12 +205,14 @@ def parse_moment(
 
 
 def parse_time(text: str, lang: str) -> time | Problem:
-    """A time alone ('15:00', '15 Uhr', '15h30', '3 pm', '17'), for a day already known."""
+    """A time alone ('15:00', '15 Uhr', '15h30', '3 pm', '17'), for a day already known: a
+    wall-clock time of the place, so one typed with a zone is refused (ZONE_TYPED)."""
     read = _read(normalized(text, bare_hour=True), lang, date(2001, 1, 1))
-    if read is None or not read[1] or "time" not in read[0].parts:
+    if read is None or not read.only_a_time or "time" not in read.parts:
         return Problem.NOT_A_TIME
-    value: datetime = read[0].date_obj
-    return value.time().replace(second=0, microsecond=0)
+    if read.zone_typed:
+        return Problem.ZONE_TYPED
+    return read.value.time().replace(second=0, microsecond=0)
 
 
 def settle(

@@ -31,12 +31,15 @@ PROBLEMS: Mapping[Problem, str] = {
         "That time does not exist that day in {town}: the clocks go forward. "
         "Please give another time."
     ),
+    Problem.ZONE_TYPED: N_(
+        "Please give the time as the clocks show it in {town}, without a time zone."
+    ),
 }
 
 
 def problem_text(tr: Translator, problem: Problem, zone: ZoneInfo | None = None) -> str:
     """Why the typed or picked moment is refused, politely, in the author's language (HTML).
-    `zone` names the town where a time does not exist."""
+    `zone` names the town whose clocks count."""
     if problem is Problem.TOO_FAR:
         template = tr.ngettext(
             "That is more than {years} year ahead. Please give an earlier day.",
