@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.model.domain import LANGUAGES
 from bot.telegram.callbacks import (
@@ -24,7 +26,7 @@ from bot.telegram.callbacks import (
 from bot.telegram.html import parse
 from bot.telegram.limits import Button, label_room
 from bot.text.i18n import I18n, Translator
-from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time
+from bot.text.typed_dates import Problem, TypedMoment, latest_day, parse_moment, parse_time
 from bot.views.date_picker import Asked, Screen, month_screen, press
 from bot.views.typed_moments import PROBLEMS, confirmation, problem_text
 from harness.time_entities import unwrapped_times
@@ -336,3 +338,24 @@ def test_the_asker_adds_its_own_rows_below(tr: Translator) -> None:
     assert len(rows) == len(screen.rows) + 1
     assert rows[-1] == [{"text": "Cancel", "callback_data": "x"}]
     assert rows[0][0] == {"text": "M", "callback_data": "dp0"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    today=st.dates(min_value=date(2026, 1, 1), max_value=date(2040, 12, 31)),
+    ahead=st.integers(min_value=-2, max_value=64),
+)
+def test_any_month_offers_only_days_that_can_be_picked(
+    tr: Translator, today: date, ahead: int
+) -> None:
+    asked = Asked(today, BERLIN, with_time=False)
+    months = today.year * 12 + today.month - 1 + ahead
+    shown = screen_of(press(tr, asked, PickMonth((months // 12) * 100 + months % 12 + 1)))
+    days = offered_days(shown)
+    assert days, "a month shown offers a day"
+    assert all(today <= day <= latest_day(today) for day in days)
+    for day in days:
+        assert press(tr, asked, PickDay(int(day.strftime("%Y%m%d")))) == TypedMoment(day)
+    # ◀ and ▶ lead only to months that offer days.
+    for step in data_of(shown, PickMonth):
+        assert offered_days(screen_of(press(tr, asked, step)))

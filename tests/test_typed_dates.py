@@ -10,8 +10,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.model.domain import LANGUAGES
+from bot.text import cldr
+from bot.text.i18n import I18n
 from bot.text.typed_dates import (
     Problem,
     TypedMoment,
@@ -266,3 +270,27 @@ def test_dateparser_is_imported_only_when_a_date_is_typed() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=TODAY, max_value=date(2031, 12, 1)))
+def test_the_bots_own_dates_read_back_in_every_language(i18n: I18n, day: date) -> None:
+    """A date as the bot writes it ('15. März 2027', '1er mars 2027', 'Mar 15, 2027') is
+    read back as that day, in each language, and so is its numeric form."""
+    for lang in LANGUAGES:
+        tr = i18n.translator(lang)
+        for written in (tr.format_date(day), cldr.skeleton("yMMMEd", day, lang)):
+            assert parse_moment(written, lang, TODAY, BERLIN) == TypedMoment(day), written
+    assert parse_moment(f"{day.day}.{day.month}.{day.year}", "en", TODAY, BERLIN) == (
+        TypedMoment(day)
+    )
+
+
+def test_the_bots_own_times_read_back_in_every_language() -> None:
+    """A time as the bot writes it ('15:30', '3:30 PM' with CLDR's narrow space) is read
+    back by parse_time in each language."""
+    for lang in LANGUAGES:
+        for hour in range(24):
+            for minute in (0, 30):
+                written = cldr.short_time(time(hour, minute), lang)
+                assert parse_time(written, lang) == time(hour, minute), (lang, written)
