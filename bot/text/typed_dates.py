@@ -6,12 +6,14 @@ only evens out what it reads oddly and checks the result:
 - Clock times written with a word ("15 Uhr", "15h30", "15 h 30", "3 pm", "a las 15") are
   rewritten as "15:00" first: dateparser reads "15 de marzo 15h" as the year 2115, drops
   the time of "morgen 10 Uhr", and the minutes of "15h30" in Portuguese.
-- Articles it does not know ("am 15.3.", "el lunes", "dia 15 de março") are skipped.
+- Articles it does not know ("am 15.3.", "el lunes", "dia 15 de março") are skipped, and
+  "1.12." is a day (it reads the time 1:12).
 - Numeric dates are day first in every language (the network is international, and the
   confirmation shows the date back).
 - Which parts were typed comes from dateparser's `parts`, not from the value, whose
   missing parts are filled from the base ("now"). A year left out is the next one that
   has that day (29 February included); a time alone is not a day.
+- A time typed with a zone ("15:00 MEZ") is that instant, given as the place's wall-clock.
 - The wall-clock time must exist that day in the place's zone (not in a DST gap); one that
   happens twice (a DST fold) is the first, and flagged so the confirmation says so.
 
@@ -67,7 +69,7 @@ class TypedMoment:
 
 _CLOCK = re.compile(
     r"(?<![\d.:/-])(?P<h>[01]?\d|2[0-3])"
-    r"(?:(?P<sep>[:.h])(?P<m>[0-5]\d))?\s*"
+    r"(?:[:.h](?P<m>[0-5]\d))?\s*"
     r"(?:(?P<ampm>[ap])\.?\s?m\.?|uhr|hs|horas?|heures?|h)"
     r"(?:\s?(?P<m2>[0-5]\d)(?!\s*[^\W\d]))?"
     r"(?!\w)",
@@ -94,8 +96,7 @@ _ONLY_A_TIME = re.compile(r"\s*\d{1,2}(?::\d{2}){1,2}\s*")
 
 def _clock(match: re.Match[str]) -> str:
     hour = int(match["h"])
-    minute = match["m"] if match["sep"] != "h" or match["m"] else None
-    minute = minute or match["m2"] or "00"
+    minute = match["m"] or match["m2"] or "00"
     if match["ampm"]:
         if hour > 12 or hour == 0:
             return match[0]  # '15 pm' is no time: left to fail
