@@ -23,7 +23,13 @@ from bot.telegram.callbacks import (
     PartnerList,
     Period,
     PhaseMilestones,
+    PickAllDay,
+    PickDay,
+    PickHour,
     PickLanguage,
+    PickMonth,
+    PickNothing,
+    PickTime,
     PickTown,
     Rsvp,
     SkipTown,
@@ -54,6 +60,12 @@ ON_THE_WIRE = [
     (Rsvp(Answer.MAYBE, 345), "rsvp:m:345"),
     (HelpPage(1), "help:1"),
     (MilestonePage("p4", 1), "msp:p4:1"),
+    (PickMonth(202703), "dpm:202703"),
+    (PickDay(20270315), "dpd:20270315"),
+    (PickHour(20270315, 15), "dph:20270315:15"),
+    (PickTime(20270315, 1530), "dpt:20270315:1530"),
+    (PickAllDay(20270315), "dpa:20270315"),
+    (PickNothing(), "dp0"),
 ]
 
 

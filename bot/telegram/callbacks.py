@@ -318,3 +318,49 @@ class MilestonePage(CallbackData, prefix="msp"):
 @dataclasses.dataclass(frozen=True)
 class SkipTown(CallbackData, prefix="iam0"):
     """No town: the question is put away (/iam asks again)."""
+
+
+# The calendar keyboard (bot/views/date_picker.py): days as yyyymmdd, months as yyyymm,
+# times as hhmm, so a press carries all it needs and the conversation keeps no page.
+
+
+@dataclasses.dataclass(frozen=True)
+class PickMonth(CallbackData, prefix="dpm"):
+    """Show this month's days (◀ ▶, and back from the times)."""
+
+    month: int  # yyyymm
+
+
+@dataclasses.dataclass(frozen=True)
+class PickDay(CallbackData, prefix="dpd"):
+    """This day: the answer, or the times on it."""
+
+    day: int  # yyyymmdd
+
+
+@dataclasses.dataclass(frozen=True)
+class PickHour(CallbackData, prefix="dph"):
+    """This hour of the day: its quarters next."""
+
+    day: int  # yyyymmdd
+    hour: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PickTime(CallbackData, prefix="dpt"):
+    """This time of the day: the answer."""
+
+    day: int  # yyyymmdd
+    time: int  # hhmm
+
+
+@dataclasses.dataclass(frozen=True)
+class PickAllDay(CallbackData, prefix="dpa"):
+    """This day, without a time (where the question allows it)."""
+
+    day: int  # yyyymmdd
+
+
+@dataclasses.dataclass(frozen=True)
+class PickNothing(CallbackData, prefix="dp0"):
+    """A weekday's letter, a day gone by, a blank: answered, nothing changes."""

@@ -238,7 +238,9 @@ def generated() -> dict[str, dict[str, Any]]:
                 "L": {
                     n: tuple(months["stand-alone"][w][i] for i in range(1, 13)) for n, w in _WIDTHS
                 },
-                "E": {n: tuple(days["format"][w][i] for i in range(7)) for n, w in _WIDTHS},
+                "E": {
+                    n: tuple(days["format"][w][i] for i in range(7)) for n, w in (*_WIDTHS, _NARROW)
+                },
                 "a": tuple(locale.day_periods["format"]["abbreviated"][p] for p in ("am", "pm")),
             },
             "relative": {
@@ -253,6 +255,7 @@ def generated() -> dict[str, dict[str, Any]]:
 
 
 _WIDTHS = ((3, "abbreviated"), (4, "wide"))
+_NARROW = (5, "narrow")  # weekdays only: a calendar keyboard's header, one letter a column
 _TABLE = re.compile(r"^DATA: .*?(?:\{\}|^\})\n", re.S | re.M)
 
 

@@ -104,6 +104,7 @@ DATA: dict[str, dict[str, Any]] = {
             "E": {
                 3: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
                 4: ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+                5: ("M", "T", "W", "T", "F", "S", "S"),
             },
             "a": ("AM", "PM"),
         },
@@ -665,6 +666,7 @@ DATA: dict[str, dict[str, Any]] = {
                     "Samstag",
                     "Sonntag",
                 ),
+                5: ("M", "D", "M", "D", "F", "S", "S"),
             },
             "a": ("AM", "PM"),
         },
@@ -1221,6 +1223,7 @@ DATA: dict[str, dict[str, Any]] = {
             "E": {
                 3: ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
                 4: ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+                5: ("L", "M", "X", "J", "V", "S", "D"),
             },
             "a": ("a.\u202fm.", "p.\u202fm."),
         },
@@ -1769,6 +1772,7 @@ DATA: dict[str, dict[str, Any]] = {
             "E": {
                 3: ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
                 4: ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+                5: ("L", "M", "M", "J", "V", "S", "D"),
             },
             "a": ("AM", "PM"),
         },
@@ -2336,6 +2340,7 @@ DATA: dict[str, dict[str, Any]] = {
                     "sábado",
                     "domingo",
                 ),
+                5: ("S", "T", "Q", "Q", "S", "S", "D"),
             },
             "a": ("AM", "PM"),
         },
