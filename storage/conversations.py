@@ -4,7 +4,7 @@ written by bot/telegram/persistence.py) and the draft its author has typed so fa
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,7 +19,9 @@ State = int | str
 
 JsonValue = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 Draft = dict[str, JsonValue]
-"""What the author has typed so far, in a form JSON keeps."""
+"""What the author has typed so far, in a form JSON keeps (as read back)."""
+JsonLike = None | bool | int | float | str | Sequence["JsonLike"] | Mapping[str, "JsonLike"]
+"""What may be put in a draft (tuples come back as lists)."""
 
 DRAFT_BYTES = 64 * 1024
 """A draft holds a few typed answers (a message is at most 4096 characters): more is a bug."""
@@ -72,10 +74,15 @@ class ConversationsRepository:
                     (change.name, key, change.owner, _state_text(change.state), at),
                 )
 
-    async def put_draft(self, user_id: int, name: str, draft: Draft, now: datetime) -> None:
+    # One draft per user and conversation name: a conversation that one user may hold in
+    # two chats at once (a group's and their private one) keeps no draft, or one by chat.
+
+    async def put_draft(
+        self, user_id: int, name: str, draft: Mapping[str, JsonLike], now: datetime
+    ) -> None:
         """Keep `draft` as what `user_id` has typed so far in the conversation `name`."""
-        text = json.dumps(draft, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        if not isinstance(draft, dict) or len(text.encode()) > DRAFT_BYTES:
+        text = json.dumps(dict(draft), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        if len(text.encode()) > DRAFT_BYTES:
             raise ValueError(f"a draft is a JSON object of at most {DRAFT_BYTES} bytes")
         async with self.db.transaction() as conn:
             await conn.execute(
