@@ -94,13 +94,23 @@ def add_survey(application: BotApplication) -> None:
 
 
 def main() -> None:
-    """`partnerbot run` (polling, as bot/cli.py starts it) with the survey added."""
+    """`partnerbot run` (polling or webhook, as bot/cli.py starts them) with the survey."""
     settings = load_settings(os.environ)
     setup_logging(settings.log_level, settings.token, settings.webhook_secret)
     application = build_application(settings, clock=clock_from(settings.clock_start))
     add_survey(application)
     asyncio.set_event_loop(asyncio.new_event_loop())
-    application.run_polling()
+    if settings.webhook_url is None:
+        application.run_polling()
+        return
+    host, port = settings.webhook_listen
+    application.run_webhook(
+        listen=host,
+        port=port,
+        url_path=settings.webhook_path,
+        webhook_url=settings.webhook_url,
+        secret_token=settings.webhook_secret,
+    )
 
 
 if __name__ == "__main__":

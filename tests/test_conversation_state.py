@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
@@ -211,16 +212,45 @@ async def test_drafts_are_per_user_and_conversation_and_bounded(bot: Driver) -> 
     assert await repo.draft(1, "other") is None
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 @pytest.mark.timeout(180)
-async def test_killed_mid_conversation_the_bot_process_resumes_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_killed_mid_conversation_the_bot_process_resumes_it(
+    tmp_path: Path, mode: str
+) -> None:
     """Over HTTP: `partnerbot run` (with the survey) killed -9 between two steps, started
     again on its database, answers the next message as the next step."""
     server = BotApiServer(token=TOKEN)
     await server.start()
     db = tmp_path / "bot.sqlite3"
     bot = BotProcess(server.url, db, tmp_path / "bot.log", command=GUIDED)
+    env: dict[str, str] = {}
+    if mode == "webhook":
+        port = free_port()
+        env = {
+            "PARTNERBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "PARTNERBOT_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+        }
     ana: JSON = {"id": 7, "is_bot": False, "first_name": "Ana", "language_code": "es"}
     chat: JSON = {"id": 7, "type": "private", "first_name": "Ana"}
+
+    async def start() -> None:
+        await bot.start(**env)
+        if mode == "webhook":  # PTB listens just after setWebhook
+            await server.wait_for(lambda: server.api.webhook and accepts(port), within=60)
 
     async def say(text: str) -> str:
         before = len(server.sent(7))
@@ -229,14 +259,14 @@ async def test_killed_mid_conversation_the_bot_process_resumes_it(tmp_path: Path
         return str(server.sent(7)[before]["text"])
 
     try:
-        await bot.start()
+        await start()
         assert await say("/survey") == "Your name?"
         assert await say("Ana") == "Your town, Ana?"
         # The reply goes out as the step's callback returns, the state a write later: a
         # kill in between loses that step (see docs/architecture.md). Killed once it is in.
         await server.wait_for(lambda: stored(db) == {(7, 7): (7, Step.TOWN)}, within=30)
         assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
-        await bot.start()
+        await start()
         assert await say("Bonn") == "Ana from Bonn: noted."
         await server.wait_for(lambda: stored(db) == {}, within=30)  # it ended
         assert await bot.stop(signal.SIGINT) == 0
@@ -245,3 +275,4 @@ async def test_killed_mid_conversation_the_bot_process_resumes_it(tmp_path: Path
             await bot.stop(signal.SIGKILL)
         await server.stop()
     assert TOKEN not in bot.output()
+    assert (server.calls("getUpdates") == []) == (mode == "webhook")
