@@ -2,8 +2,8 @@
 
 The real Application (`bot.app.build_application`) on the in-process Bot API
 (`OfflineTelegram`), a database file in a temp directory, and harness/guided.py's /survey
-(three steps: /survey, a name, a town; each changes the conversation's state, the first
-two write a draft in their callback). Each user's steps go through `process_update`:
+(its first three steps: /survey, a name, a town; each changes the conversation's state
+and writes the draft in its callback). Each user's steps go through `process_update`:
 
 - *with the write*: the bot's (`PersistentApplication.process_update`), which writes the
   new state before it returns;
@@ -139,9 +139,10 @@ def main() -> None:
     added = percentile(figures["with"], 50) - percentile(figures["without"], 50)
     write_p95, idle_p95 = percentile(write, 95), percentile(idle_, 95)
     body = f"""
-{USERS * 2:,} users ({WARM} more to warm up) each go through /survey's three steps in a
-private chat, half through the bot's `process_update` (the state written before it
-returns), half through PTB's own (the state left in memory); the state write alone is the
+{USERS * 2:,} users ({WARM} more to warm up) each go through /survey's first three steps
+(each writes the draft in its callback) in a private chat, half through the bot's
+`process_update` (the state written before it returns), half through PTB's own (the state
+left in memory); the state write alone is the
 persistence's flush of one step. Real Application, in-process Bot API, SQLite file in a
 temp directory (WAL, synchronous=NORMAL). Targets: a step's write p95 ≤ {STEP_TARGET_MS:g} ms;
 an update that changes no conversation pays p95 ≤ {IDLE_TARGET_MS:g} ms.

@@ -26,11 +26,12 @@ from bot.config import Settings
 from bot.model.clock import MovableClock
 from bot.telegram.application import forget_conversations
 from bot.telegram.context import BotApplication
+from bot.telegram.persistence import guided_conversation
 from bot.text.i18n import I18n
 from harness.bot_process import TOKEN, BotProcess
 from harness.botapi_server import BotApiServer
 from harness.fake_telegram import OfflineTelegram
-from harness.guided import NAME, Step, add_survey
+from harness.guided import NAME, YES, Step, add_survey
 from storage.conversations import DRAFT_BYTES
 from tests.conftest import Driver, make_app
 
@@ -104,11 +105,16 @@ async def test_a_crash_after_a_step_resumes_at_the_next_with_the_draft(
     assert drafts(settings.db_path) == {1: {"name": "Ana"}}
 
     again = await lives.start()  # the first is abandoned: no stop, no shutdown
-    assert texts(await again.send("Bonn", ana)) == ["Ana from Bonn: noted."]
+    [question] = await again.send("Bonn", ana)
+    assert question["text"] == "Ana from Bonn?"
+    assert stored(settings.db_path) == {(1, 1): (1, Step.CONFIRM)}
+
+    third = await lives.start()  # and again: the button of the message before still works
+    assert texts(await third.press(question, YES, ana)) == ["Ana from Bonn: noted."]
     # The conversation ended, and its draft with it; the next text is no answer to it.
     assert stored(settings.db_path) == {}
     assert drafts(settings.db_path) == {}
-    assert "noted" not in " ".join(texts(await again.send("Lima", ana)))
+    assert "from Lima" not in " ".join(texts(await third.send("Lima", ana)))
 
 
 async def test_each_user_resumes_their_own_conversation(lives: Lives, settings: Settings) -> None:
@@ -121,8 +127,12 @@ async def test_each_user_resumes_their_own_conversation(lives: Lives, settings: 
 
     again = await lives.start()
     assert texts(await again.send("Ana", ana)) == ["Your town, Ana?"]
-    assert texts(await again.send("La Paz", bea)) == ["Bea from La Paz: noted."]
-    assert texts(await again.send("Bonn", ana)) == ["Ana from Bonn: noted."]
+    assert texts(await again.send("La Paz", bea)) == ["Bea from La Paz?"]
+    assert texts(await again.send("Bonn", ana)) == ["Ana from Bonn?"]
+    assert drafts(settings.db_path) == {
+        1: {"name": "Ana", "town": "Bonn"},
+        2: {"name": "Bea", "town": "La Paz"},
+    }
 
 
 async def test_a_conversation_in_a_group_is_keyed_by_the_group_and_its_user(
@@ -137,10 +147,12 @@ async def test_a_conversation_in_a_group_is_keyed_by_the_group_and_its_user(
     assert stored(settings.db_path) == {(-100, 1): (1, Step.TOWN), (-100, 2): (2, Step.NAME)}
 
     again = await lives.start()
-    assert texts(await again.send("Bonn", ana, group)) == ["Ana in the group from Bonn: noted."]
+    [question] = await again.send("Bonn", ana, group)
+    assert question["text"] == "Ana in the group from Bonn?"
+    assert texts(await again.press(question, YES, ana)) == ["Ana in the group from Bonn: noted."]
     assert stored(settings.db_path) == {(-100, 2): (2, Step.NAME)}
     # Ana's private chat has no conversation of hers: the group's is keyed by the group.
-    assert "noted" not in " ".join(texts(await again.send("Lima", ana)))
+    assert "from Lima" not in " ".join(texts(await again.send("Lima", ana)))
     assert texts(await again.send("Bea", bea, group)) == ["Your town, Bea?"]
 
 
@@ -159,11 +171,11 @@ async def test_forgetting_a_user_ends_their_conversations_here_and_after_a_resta
     assert await forget_conversations(bot.app, 1) == 3
     assert set(stored(settings.db_path)) == {(2, 2)}
     assert set(drafts(settings.db_path)) == {2}
-    assert "noted" not in " ".join(texts(await bot.send("Bonn", ana)))  # ended in memory too
+    assert "from Bonn" not in " ".join(texts(await bot.send("Bonn", ana)))  # ended in memory too
 
     again = await lives.start()
-    assert "noted" not in " ".join(texts(await again.send("Bonn", ana, group)))
-    assert texts(await again.send("Lima", bea)) == ["User2 from Lima: noted."]
+    assert "from Bonn" not in " ".join(texts(await again.send("Bonn", ana, group)))
+    assert texts(await again.send("Lima", bea)) == ["User2 from Lima?"]
 
 
 async def test_a_state_the_conversation_no_longer_has_ends_it_at_start(
@@ -191,6 +203,8 @@ async def test_a_conversation_the_database_cannot_keep_is_refused_at_start(
         async with running(app):
             pass
     assert app.bot_data.storage is None  # nothing was opened, nothing left open
+    with pytest.raises(ValueError, match="neither a number nor a string"):
+        guided_conversation("odd", [command], {1.5: [command]}, [])  # type: ignore[dict-item]
 
 
 async def test_drafts_are_per_user_and_conversation_and_bounded(bot: Driver) -> None:
@@ -231,8 +245,9 @@ def accepts(port: int) -> bool:
 async def test_killed_mid_conversation_the_bot_process_resumes_it(
     tmp_path: Path, mode: str
 ) -> None:
-    """Over HTTP: `partnerbot run` (with the survey) killed -9 between two steps, started
-    again on its database, answers the next message as the next step."""
+    """Over HTTP: `partnerbot run` (with the survey) killed -9 after a step, started again
+    on its database, takes the next message as the next step; killed again, a press on
+    the confirm button sent before the kill ends the conversation with the whole draft."""
     server = BotApiServer(token=TOKEN)
     await server.start()
     db = tmp_path / "bot.sqlite3"
@@ -267,7 +282,18 @@ async def test_killed_mid_conversation_the_bot_process_resumes_it(
         await server.wait_for(lambda: stored(db) == {(7, 7): (7, Step.TOWN)}, within=30)
         assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
         await start()
-        assert await say("Bonn") == "Ana from Bonn: noted."
+        assert await say("Bonn") == "Ana from Bonn?"
+        await server.wait_for(lambda: stored(db) == {(7, 7): (7, Step.CONFIRM)}, within=30)
+        assert await bot.stop(signal.SIGKILL) == -signal.SIGKILL
+        await start()
+        question = server.sent(7)[-1]
+        before = len(server.calls("editMessageText"))
+        await server.deliver(server.api.button_press(ana, question, YES))
+        edits = await server.wait_for(
+            lambda: [c.result for c in server.calls("editMessageText")[before:] if c.result],
+            within=60,
+        )
+        assert [edit["text"] for edit in edits] == ["Ana from Bonn: noted."]
         await server.wait_for(lambda: stored(db) == {}, within=30)  # it ended
         assert await bot.stop(signal.SIGINT) == 0
     finally:

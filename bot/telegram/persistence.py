@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from telegram import Update
 from telegram.ext import BaseHandler, BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData
+from telegram.warnings import PTBUserWarning
 
-from bot.telegram.context import BotData
+from bot.telegram.context import BotContext, BotData
 from storage.conversations import ConversationKey, ConversationsRepository, State, StateChange
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,39 @@ def persistent_conversations(
             raise ValueError(f"conversation {name}: a persistent conversation's handlers block")
         found[name] = Conversation(KeyLayout.of(handler), frozenset(states))
     return found
+
+
+Step = BaseHandler[Update, BotContext, Any]
+
+
+def guided_conversation(
+    name: str,
+    entry_points: Sequence[Step],
+    states: Mapping[State, Sequence[Step]],
+    fallbacks: Sequence[Step],
+    *,
+    allow_reentry: bool = False,
+) -> ConversationHandler[BotContext]:
+    """A ConversationHandler kept in the database: named, persistent, one conversation per
+    chat and user (PTB's default key), checked as initialize will check it.
+
+    PTB warns at once that a button (CallbackQueryHandler) in such a conversation is
+    "not tracked for every message": a press counts for its chat and user, whichever
+    message it is under, which is what is meant here (one conversation of a user in a
+    chat at a time). That warning alone is silenced; the callbacks decide what an old
+    message's button does."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+        handler: ConversationHandler[BotContext] = ConversationHandler(
+            entry_points=list(entry_points),
+            states={state: list(steps) for state, steps in states.items()},
+            fallbacks=list(fallbacks),
+            allow_reentry=allow_reentry,
+            name=name,
+            persistent=True,
+        )
+    persistent_conversations([handler])  # a state or handler it cannot keep fails here
+    return handler
 
 
 class ConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], BotData]):
