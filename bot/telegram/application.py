@@ -67,12 +67,14 @@ class PersistentApplication(
         """PTB's (after each update, every SAFETY_INTERVAL and at shutdown), which hands the
         persistence the changed states, and then their write."""
         await super().update_persistence()
-        # PTB notes every chat and user it saw for chat_data and user_data and clears the
-        # notes only when it keeps those: it keeps neither here.
-        self._chat_ids_to_be_updated_in_persistence.clear()
-        self._user_ids_to_be_updated_in_persistence.clear()
         if self.persistence is None:
             return
+        # PTB notes every chat and user it saw for chat_data and user_data, and clears the
+        # notes only where it keeps those: unkept, they would grow for good.
+        if not self.persistence.store_data.chat_data:
+            self._chat_ids_to_be_updated_in_persistence.clear()
+        if not self.persistence.store_data.user_data:
+            self._user_ids_to_be_updated_in_persistence.clear()
         try:
             await self.persistence.flush()
         except Exception:

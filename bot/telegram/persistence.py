@@ -96,19 +96,21 @@ def persistent_conversations(
                 )
             states.add(state)
         if handler.block is False or any(h.block is False for h in inner):
-            raise ValueError(f"conversation {name}: a persistent conversation's handlers block")
+            raise ValueError(
+                f"conversation {name}: block=False, so its state would be written late"
+            )
         found[name] = Conversation(KeyLayout.of(handler), frozenset(states))
     return found
 
 
-Step = BaseHandler[Update, BotContext, Any]
+StepHandler = BaseHandler[Update, BotContext, Any]
 
 
 def guided_conversation(
     name: str,
-    entry_points: Sequence[Step],
-    states: Mapping[State, Sequence[Step]],
-    fallbacks: Sequence[Step],
+    entry_points: Sequence[StepHandler],
+    states: Mapping[State, Sequence[StepHandler]],
+    fallbacks: Sequence[StepHandler],
     *,
     allow_reentry: bool = False,
 ) -> ConversationHandler[BotContext]:
