@@ -50,6 +50,7 @@ bench: install catalogs
 	$(BIN)/python -m bench.planning
 	$(BIN)/python -m bench.replies
 	$(BIN)/python -m bench.dates
+	$(BIN)/python -m bench.conversations
 
 # For developers: refresh messages.pot and merge new strings into every catalog.
 extract: install

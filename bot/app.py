@@ -29,11 +29,13 @@ from bot.config import Settings
 from bot.model.clock import Clock, SystemClock
 from bot.model.domain import LANGUAGES
 from bot.schedule.jobs import Scheduler
+from bot.telegram.application import PersistentApplication
 from bot.telegram.commands import offered
 from bot.telegram.context import BotApplication, BotContext, BotData
 from bot.telegram.flood_gate import TELEGRAM
 from bot.telegram.ordering import ChatOrder
 from bot.telegram.pacing import Pacer
+from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
     errors,
@@ -48,7 +50,6 @@ from handlers import (
     start,
     topics,
 )
-from storage.store import Storage
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,10 @@ def build_application(
         )
         .rate_limiter(rate_limiter or paced())
         .concurrent_updates(ChatOrder())
+        # Guided conversations keep their state in the database (bot/telegram/persistence.py)
+        # and the application writes it after each update; it opens the storage, too.
+        .application_class(PersistentApplication)
+        .persistence(ConversationPersistence())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -129,7 +134,7 @@ def register(application: BotApplication) -> None:
 async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
     assert data.settings is not None
-    data.storage = await Storage.open(data.settings.db_path)
+    assert data.storage is not None  # opened by PersistentApplication.initialize
     if data.demo:
         await data.storage.load_example(data.clock.now().astimezone(data.settings.timezone).date())
     else:
@@ -150,11 +155,7 @@ async def _post_init(application: BotApplication) -> None:
 
 async def _post_shutdown(application: BotApplication) -> None:
     gc.unfreeze()  # what start-up froze may go now (several apps in one process: tests)
-    storage = application.bot_data.storage
-    application.bot_data.scheduler = None
-    if storage is not None:
-        await storage.close()
-        application.bot_data.storage = None
+    application.bot_data.scheduler = None  # the storage was closed by shutdown
 
 
 async def _publish_commands(application: BotApplication) -> None:

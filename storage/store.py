@@ -17,6 +17,7 @@ import aiosqlite
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset
 from bot.model.example import example_dataset
+from storage.conversations import ConversationsRepository
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
 from storage.edits import EditsRepository
 from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
@@ -45,6 +46,7 @@ class Storage:
     rsvps: RsvpRepository
     roles: RolesRepository
     edits: EditsRepository
+    conversations: ConversationsRepository
 
     @classmethod
     async def open(
@@ -74,6 +76,7 @@ class Storage:
             RsvpRepository(db),
             RolesRepository(db),
             EditsRepository(db, network),
+            ConversationsRepository(db),
         )
         try:
             await db.migrate()

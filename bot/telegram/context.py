@@ -57,7 +57,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def storage(self) -> Storage:
         storage = self.bot_data.storage
         if storage is None:
-            raise RuntimeError("storage is opened in post_init; the application is not running")
+            raise RuntimeError(
+                "the storage is opened by initialize; the application is not running"
+            )
         return storage
 
     @property
