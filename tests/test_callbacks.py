@@ -14,10 +14,15 @@ from bot.telegram.callbacks import (
     CalendarOf,
     CallbackData,
     CallbackDataError,
+    Edit,
+    EditMeeting,
+    EditTarget,
     ExchangePage,
     HelpPage,
+    History,
     ListBy,
     MilestonePage,
+    New,
     PartnerCard,
     PartnerExchanges,
     PartnerList,
@@ -36,6 +41,8 @@ from bot.telegram.callbacks import (
     Subscribe,
     TargetCode,
     TownPage,
+    Translate,
+    UndoEdit,
     Unsubscribe,
 )
 from bot.telegram.limits import MAX_CALLBACK_BYTES
@@ -66,6 +73,12 @@ ON_THE_WIRE = [
     (PickTime(20270315, 1530), "dpt:20270315:1530"),
     (PickAllDay(20270315), "dpa:20270315"),
     (PickNothing(), "dp0"),
+    (Edit(EditTarget.EVENT, "taller-2027"), "ed:e:taller-2027"),
+    (EditMeeting(202703151500, "bonn-la-paz-virtual"), "eo:202703151500:bonn-la-paz-virtual"),
+    (UndoEdit(17), "undo:17"),
+    (New(EditTarget.SERIES), "new:s"),
+    (History(EditTarget.MILESTONE, "p8-m1"), "hist:m:p8-m1"),
+    (Translate(EditTarget.EVENT, "taller"), "tr:e:taller"),
 ]
 
 

@@ -364,3 +364,58 @@ class PickAllDay(CallbackData, prefix="dpa"):
 @dataclasses.dataclass(frozen=True)
 class PickNothing(CallbackData, prefix="dp0"):
     """A weekday's letter, a day gone by, a blank: answered, nothing changes."""
+
+
+class EditTarget(StrEnum):
+    """What a ✏️ button changes."""
+
+    EVENT = "e"
+    MILESTONE = "m"
+    SERIES = "s"
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit(CallbackData, prefix="ed"):
+    """✏️ on an event, a milestone or a meeting series: opens its guided edit."""
+
+    target: EditTarget
+    record_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EditMeeting(CallbackData, prefix="eo"):
+    """✏️ on one meeting of a series: move or cancel it. `start`: its original local
+    start as the rule gives it, YYYYMMDDHHMM."""
+
+    start: int
+    series_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class UndoEdit(CallbackData, prefix="undo"):
+    """↩️ under a saved change: its author takes it back (bot/model/audit.py UNDO_WINDOW)."""
+
+    entry: int
+
+
+@dataclasses.dataclass(frozen=True)
+class New(CallbackData, prefix="new"):
+    """/new's choice: make an event, a milestone or a meeting series."""
+
+    target: EditTarget
+
+
+@dataclasses.dataclass(frozen=True)
+class History(CallbackData, prefix="hist"):
+    """📜 on an item: its changes, newest first."""
+
+    target: EditTarget
+    record_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Translate(CallbackData, prefix="tr"):
+    """🌐 on an item: add a translation of its texts (typed by a person, never a machine)."""
+
+    target: EditTarget
+    record_id: str

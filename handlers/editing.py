@@ -1,0 +1,97 @@
+"""What every edit from the chat does the same way: who may, the save through the import's
+check with its audit row, the re-plan that carries the change to the groups, and ↩️."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.model.audit import AuditEntry, EditableRecord, RecordKind
+from bot.model.codec import DatasetError
+from bot.model.domain import Event, MeetingChange, MeetingSeries
+from bot.telegram.callbacks import UndoEdit, on_press
+from bot.telegram.context import BotApplication, BotContext
+from bot.text.markup import escape
+from bot.views import editing as view
+from bot.views.subscriptions import not_in_network
+from handlers.common import show
+
+
+async def partnership_of(context: BotContext, record: EditableRecord) -> str | None:
+    """The partnership a record belongs to (its focal points may change it); None for a
+    phase's or the network's record (coordinators only)."""
+    if isinstance(record, (Event, MeetingSeries)):
+        return record.partnership_id
+    if isinstance(record, MeetingChange):
+        series = await context.storage.network.series(record.series_id)
+        return series.partnership_id if series is not None else None
+    return None
+
+
+async def may_edit(update: Update, context: BotContext, partnership_id: str | None) -> bool:
+    """Whether the sender may change a record of `partnership_id`; if not, they are told
+    so (a pop-up for a button, a reply for a message) and nothing changes."""
+    user = update.effective_user
+    if user is not None and (await context.roles(user.id)).may_edit(partnership_id):
+        return True
+    tr = (await context.reader(update)).tr
+    if update.callback_query is not None:
+        await update.callback_query.answer(view.refusal(tr), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(view.refusal(tr))
+    return False
+
+
+async def save(update: Update, context: BotContext, record: EditableRecord) -> AuditEntry | None:
+    """Check the sender's right, save with the audit row, re-plan every chat, and say so
+    (with ↩️). A value the import would refuse is named and nothing is saved: None."""
+    user = update.effective_user
+    assert user is not None
+    if not await may_edit(update, context, await partnership_of(context, record)):
+        return None
+    tr = (await context.reader(update)).tr
+    try:
+        entry = await context.storage.edits.save(record, user.id, context.clock.now())
+    except DatasetError as error:
+        await show(update, view.not_saved(tr, error))
+        return None
+    await context.replan_everyone()
+    await show(update, *view.saved(tr, entry))
+    return entry
+
+
+async def remove(
+    update: Update, context: BotContext, kind: RecordKind, record: EditableRecord
+) -> AuditEntry | None:
+    """Remove a record (audited, ↩️ within the window), if the sender may."""
+    user = update.effective_user
+    assert user is not None
+    if not await may_edit(update, context, await partnership_of(context, record)):
+        return None
+    entry = await context.storage.edits.delete(kind, record.id, user.id, context.clock.now())
+    tr = (await context.reader(update)).tr
+    if entry is None:
+        await show(update, escape(not_in_network(tr)))
+        return None
+    await context.replan_everyone()
+    await show(update, *view.saved(tr, entry))
+    return entry
+
+
+async def undo(update: Update, context: BotContext, data: UndoEdit) -> None:
+    """↩️: the author's last change, if it is this one and still theirs to take back."""
+    user = update.effective_user
+    assert user is not None
+    tr = (await context.reader(update)).tr
+    now = context.clock.now()
+    last = await context.storage.edits.last_undoable(user.id, now)
+    if last is None or last.id != data.entry:
+        assert update.callback_query is not None
+        await update.callback_query.answer(view.not_undoable(tr), show_alert=True)
+        return
+    await context.storage.edits.undo_last(user.id, now)
+    await context.replan_everyone()
+    await show(update, view.undone(tr))
+
+
+def register(application: BotApplication) -> None:
+    application.add_handler(on_press(UndoEdit, undo))
