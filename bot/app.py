@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    edit_form,
     editing,
     errors,
     exchanges,
@@ -45,6 +46,7 @@ from handlers import (
     groups,
     home,
     milestones,
+    new,
     partners,
     rsvp,
     settings,
@@ -118,6 +120,7 @@ def register(application: BotApplication) -> None:
     is its own, so the busiest come first (no two claim the same update, except the
     unknown-command hint, which takes any command and so comes last). The town question's
     answer comes first: it claims plain text only while that user's question is open."""
+    edit_form.register(application)  # its typed answers before any other handler of text
     home.register(application)
     partners.register(application)
     exchanges.register(application)
@@ -127,6 +130,8 @@ def register(application: BotApplication) -> None:
     topics.register(application)
     settings.register(application)
     editing.register(application)
+    new.register(application)
+    edit_form.register_late(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

@@ -14,10 +14,16 @@ from bot.telegram.callbacks import (
     CalendarOf,
     CallbackData,
     CallbackDataError,
+    Change,
     Edit,
     EditMeeting,
     EditTarget,
     ExchangePage,
+    Fill,
+    FormAction,
+    FormDo,
+    FormStep,
+    ForWhom,
     HelpPage,
     History,
     ListBy,
@@ -44,6 +50,8 @@ from bot.telegram.callbacks import (
     Translate,
     UndoEdit,
     Unsubscribe,
+    WhomCode,
+    WhomPage,
 )
 from bot.telegram.limits import MAX_CALLBACK_BYTES
 
@@ -79,6 +87,13 @@ ON_THE_WIRE = [
     (New(EditTarget.SERIES), "new:s"),
     (History(EditTarget.MILESTONE, "p8-m1"), "hist:m:p8-m1"),
     (Translate(EditTarget.EVENT, "taller"), "tr:e:taller"),
+    (Fill(FormStep.ZONE, "America/La_Paz"), "fill:z:America/La_Paz"),
+    (Fill(FormStep.NOTE, ""), "fill:n:"),
+    (Change(FormStep.WHEN), "chg:w"),
+    (FormDo(FormAction.SAVE), "form:s"),
+    (ForWhom(WhomCode.PARTNERSHIP, "bonn-la-paz"), "whom:a:bonn-la-paz"),
+    (ForWhom(WhomCode.NETWORK, ""), "whom:n:"),
+    (WhomPage(2), "whomp:2"),
 ]
 
 

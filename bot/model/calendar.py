@@ -41,6 +41,9 @@ class Exchange:
     phase_id: str | None
     programme_id: str | None
     example: bool
+    occurrence: datetime | None = None
+    """A meeting's naive local start as its series' rule gives it (its identity, moved or
+    not); None for an event."""
 
     def last_day(self) -> PartialDate:
         return self.ends or self.starts
@@ -113,6 +116,7 @@ def from_series(
             None,
             None,
             series.example,
+            o.local_start,
         )
         for o in occurrences(series, now, now + SERIES_HORIZON, changes)[:SERIES_SHOWN]
     ]

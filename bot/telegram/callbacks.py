@@ -419,3 +419,75 @@ class Translate(CallbackData, prefix="tr"):
 
     target: EditTarget
     record_id: str
+
+
+# The guided edit of an event or a milestone (handlers/edit_form.py): a press answers the
+# step it was asked for; the draft in the database holds the rest.
+
+
+class FormStep(StrEnum):
+    """A question of the guided edit, as its buttons name it."""
+
+    KIND = "k"
+    TITLE = "t"
+    WHEN = "w"
+    END = "e"
+    PLACE = "p"
+    LINK = "l"
+    ZONE = "z"
+    NOTE = "n"
+    PHASE = "h"
+    DUE = "d"
+    POSITION = "o"
+    FOR = "f"
+
+
+@dataclasses.dataclass(frozen=True)
+class Fill(CallbackData, prefix="fill"):
+    """A button's answer to a step. `value` by step: KIND an EventKind's value, ZONE an
+    IANA zone, PHASE a phase id, PLACE "online"; "" skips an optional step (END, LINK,
+    NOTE) or takes the default (POSITION: after the last)."""
+
+    step: FormStep
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Change(CallbackData, prefix="chg"):
+    """On the summary: ask this step again, then come back to the summary."""
+
+    step: FormStep
+
+
+class FormAction(StrEnum):
+    SAVE = "s"
+    CANCEL = "c"
+    REMOVE = "r"  # asks first
+    REMOVE_SURE = "y"
+    BACK = "b"  # to the summary
+
+
+@dataclasses.dataclass(frozen=True)
+class FormDo(CallbackData, prefix="form"):
+    action: FormAction
+
+
+class WhomCode(StrEnum):
+    PARTNERSHIP = "a"
+    PHASE = "h"
+    NETWORK = "n"
+
+
+@dataclasses.dataclass(frozen=True)
+class ForWhom(CallbackData, prefix="whom"):
+    """Whom an event is for: a partnership, a phase, or the whole network (id "")."""
+
+    whom: WhomCode
+    target_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class WhomPage(CallbackData, prefix="whomp"):
+    """A further page of the partnerships an author may choose."""
+
+    page: int
