@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -71,11 +72,35 @@ async def _show(
     followed = None
     if chat is not None and chat.type != Chat.PRIVATE:
         followed = await context.storage.preferences.subscribed_targets(chat.id)
-    key = ("exchanges", past, filter_, page, reader.tr.lang, reader.zone.key, now, followed)
+    rights = await _rights(update, context)
+    key = ("exchanges", past, filter_, page, reader.tr.lang, reader.zone.key, now, followed, rights)
     text, keyboard = await kept_reply(
-        context, key, lambda: _render(context, reader, now, page, past, filter_, followed)
+        context, key, lambda: _render(context, reader, now, page, past, filter_, followed, rights)
     )
     await _send(update, context, text, keyboard, new_message)
+
+
+async def _rights(update: Update, context: BotContext) -> Rights | None:
+    """What the reader may change, in a private chat (✏️ there only): part of the kept
+    reply's key, so one reader's ✏️ never shows to another."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != Chat.PRIVATE:
+        return None
+    roles = await context.roles(user.id)
+    if not roles.edits_anything:
+        return None
+    return (roles.coordinator, roles.partnerships)
+
+
+Rights = tuple[bool, frozenset[str]]
+"""A coordinator (everything), or the partnerships of a focal point."""
+
+
+def _may_change(rights: Rights | None) -> Callable[[Exchange], bool] | None:
+    if rights is None:
+        return None
+    coordinator, partnerships = rights
+    return lambda item: coordinator or item.partnership_id in partnerships
 
 
 async def _render(
@@ -86,6 +111,7 @@ async def _render(
     past: bool,
     filter_: str,
     followed: frozenset[Target] | None,
+    rights: Rights | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     items, ctx = await _listing(context, now, past, reader.zone)
     if filter_.startswith(view.PARTNERSHIP_FILTER):
@@ -110,6 +136,7 @@ async def _render(
         suffix=filter_,
         heading=view.heading(reader.tr, past, len(items), label),
         followed=followed or frozenset(),  # in a group: its own marked, not moved up
+        editable=_may_change(rights),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardMarkup, Update
 
 from bot.telegram.callbacks import MilestonePage, PhaseMilestones, on_press
 from bot.telegram.context import BotApplication, BotContext
@@ -32,15 +32,30 @@ async def _show(
     reader = await context.reader(update)
     today = context.clock.now().astimezone(reader.zone).date()
     # The same question in the same language on the same day reads the same until a commit.
-    key = ("milestones", wanted, exact, page, reader.tr.lang, today)
+    editable = await _coordinator_in_private(update, context)
+    key = ("milestones", wanted, exact, page, reader.tr.lang, today, editable)
     text, keyboard = await kept_reply(
-        context, key, lambda: _render(context, reader.tr, wanted, exact, today, page)
+        context, key, lambda: _render(context, reader.tr, wanted, exact, today, page, editable)
     )
     await show(update, text, keyboard)
 
 
+async def _coordinator_in_private(update: Update, context: BotContext) -> bool:
+    """Whether ✏️ shows: a coordinator, in private (part of the kept reply's key)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != Chat.PRIVATE:
+        return False
+    return (await context.roles(user.id)).coordinator
+
+
 async def _render(
-    context: BotContext, tr: Translator, wanted: str, exact: bool, today: date, page: int
+    context: BotContext,
+    tr: Translator,
+    wanted: str,
+    exact: bool,
+    today: date,
+    page: int,
+    editable: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
     network = context.storage.network
     phases, milestones = await network.phases(), await network.milestones()
@@ -53,7 +68,7 @@ async def _render(
     if phase is None:
         return view.unknown_phase(wanted, phases, tr), keyboard
     text, nav = view.render_phase(
-        phase, programmes.get(phase.programme_id), milestones, tr, today, page
+        phase, programmes.get(phase.programme_id), milestones, tr, today, page, editable
     )
     return text, view.phase_keyboard(phases, tr, nav)
 

@@ -3,7 +3,7 @@ past/upcoming; and which exchanges a filter matches."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +14,18 @@ from telegram import InlineKeyboardMarkup
 from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
 from bot.model.domain import EventKind, PartnershipView, Phase, Programme
-from bot.telegram.callbacks import CalendarFile, CalendarOf, ExchangePage, Period, button
+from bot.telegram.callbacks import (
+    CalendarFile,
+    CalendarOf,
+    CallbackData,
+    Edit,
+    EditMeeting,
+    EditTarget,
+    ExchangePage,
+    Period,
+    button,
+    grid,
+)
 from bot.telegram.commands import command, command_names
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
@@ -149,8 +160,10 @@ def render_page(
     suffix: str,
     heading: str,
     followed: AbstractSet[Target] = frozenset(),
+    editable: Callable[[Exchange], bool] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A screen of exchanges in date order: as many as fit, a group's own marked ⭐.
+    """A screen of exchanges in date order: as many as fit, a group's own marked ⭐; a row
+    of ✏️ numbered like the items the reader may change (`editable`, in private).
     (No line naming the zone: each time names its town already.)"""
     footer = []
     if any(is_followed(item, followed) for item in items):
@@ -167,6 +180,9 @@ def render_page(
         for n, i, _text in shown
         if has_calendar_file(i)
     ]
+    if editable is not None:
+        pencils = [(f"✏️ {n}", edit_data(i)) for n, i, _text in shown if editable(i)]
+        rows.extend(grid(pencils, EDITS_A_ROW))
     period = Period.PAST if past else Period.UPCOMING
     if nav := nav_row(lambda n: ExchangePage(n, period, suffix), page, page + 1 + more):
         rows.append(nav)
@@ -175,6 +191,16 @@ def render_page(
     rows.append([button(toggle, ExchangePage(0, other, suffix))])
     text = "\n\n".join([heading, *(b for _n, _i, b in shown), *footer])
     return fit(text), Keyboard(rows)
+
+
+EDITS_A_ROW = 5  # "✏️ 12" fits a fifth of the row
+
+
+def edit_data(item: Exchange) -> CallbackData:
+    """✏️ of an event, or of one meeting of a series (by its original local start)."""
+    if item.in_series and item.occurrence is not None:
+        return EditMeeting(int(item.occurrence.strftime("%Y%m%d%H%M")), item.source_id)
+    return Edit(EditTarget.EVENT, item.source_id)
 
 
 def _numbered(

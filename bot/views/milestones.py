@@ -8,7 +8,15 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
-from bot.telegram.callbacks import CallbackData, MilestonePage, PhaseMilestones, grid
+from bot.telegram.callbacks import (
+    CallbackData,
+    Edit,
+    EditTarget,
+    MilestonePage,
+    PhaseMilestones,
+    button,
+    grid,
+)
 from bot.telegram.commands import command
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
@@ -18,6 +26,7 @@ from bot.text.markup import escape
 from bot.views.common import example_label
 
 PHASES_PER_ROW = 3  # at most: longer names take fewer neighbours
+EDITS_A_ROW = 5
 OPEN_SHOWN = 2  # in the overview, the next two open milestones of each phase
 
 
@@ -115,13 +124,16 @@ def render_phase(
     tr: Translator,
     today: date,
     page: int = 0,
+    editable: bool = False,
 ) -> tuple[str, list[Button]]:
-    """A phase and a screen of its milestones, and the ◀ ▶ row to the others."""
+    """A phase and a screen of its milestones, and the ◀ ▶ row to the others; for a
+    coordinator in private (`editable`), a numbered ✏️ for each milestone shown."""
     head = phase_heading(phase, programme, tr)
     mine = sorted((m for m in milestones if m.phase_id == phase.id), key=lambda m: m.position)
-    lines = [milestone_line(m, tr, today) for m in mine] or [
-        escape(tr.gettext("The documents name no milestones for this phase."))
-    ]
+    lines = [
+        (f"{n}. " if editable else "") + milestone_line(m, tr, today)
+        for n, m in enumerate(mine, start=1)
+    ] or [escape(tr.gettext("The documents name no milestones for this phase."))]
     tail = []
     if phase.example:
         note = tr.gettext(
@@ -132,7 +144,15 @@ def render_phase(
     room = SCREEN_ROOM - screen_lines(head) - 1 - sum(screen_lines(t) + 1 for t in tail)
     shown, page, more = page_by_lines(lines, screen_lines, room, page)
     text = "\n\n".join([head, "\n".join(shown), *tail])
-    return fit(text), nav_row(lambda n: MilestonePage(phase.id, n), page, page + 1 + more)
+    nav = nav_row(lambda n: MilestonePage(phase.id, n), page, page + 1 + more)
+    if editable and mine:
+        first = lines.index(shown[0])
+        pencils = [
+            button(f"✏️ {first + i + 1}", Edit(EditTarget.MILESTONE, m.id), EDITS_A_ROW)
+            for i, m in enumerate(mine[first : first + len(shown)])
+        ]
+        nav = [*nav, *pencils]
+    return fit(text), nav
 
 
 def render_overview(
@@ -204,4 +224,6 @@ def phase_keyboard(
         (p.name.get(tr.lang), PhaseMilestones(p.id)) for p in phases
     ]
     rows = grid(labelled, PHASES_PER_ROW)
-    return Keyboard([list(nav), *rows] if nav else rows)
+    # ◀ ▶ and the ✏️ (when a coordinator reads) in rows of up to five, above the phases.
+    above = [list(nav[i : i + EDITS_A_ROW]) for i in range(0, len(nav), EDITS_A_ROW)]
+    return Keyboard([*above, *rows])
