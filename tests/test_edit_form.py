@@ -1,0 +1,238 @@
+"""The guided edit of exchanges and milestones from the private chat (/new, ✏️): through
+the real Application on the offline Telegram, real SQLite, the scheduler's own plan and
+dispatcher; time moved by the MovableClock only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.model.audit import RecordKind
+from bot.model.chats import TargetKind
+from bot.model.clock import MovableClock
+from bot.schedule.jobs import scheduler_of
+from bot.telegram.callbacks import Edit, EditTarget, New
+from bot.text.i18n import I18n
+from tests.conftest import COORDINATOR, Driver
+from tests.test_conversation_state import Lives
+
+JSON = dict[str, Any]
+MEMBER = 77
+GROUP = -4242
+PHASE = "p4"
+NOW = datetime(2027, 1, 20, 10, 0, tzinfo=UTC)  # "15 de marzo" is then 54 days ahead
+
+
+def keys(message: JSON) -> list[tuple[str, str]]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [(key["text"], key["callback_data"]) for row in rows for key in row]
+
+
+def data_of(message: JSON, starts: str) -> str:
+    """The callback data of the first button whose data starts so."""
+    return next(data for _text, data in keys(message) if data.startswith(starts))
+
+
+def storage(bot: Driver) -> Any:
+    assert bot.app.bot_data.storage is not None
+    return bot.app.bot_data.storage
+
+
+async def fill_in_a_workshop(bot: Driver, me: JSON) -> JSON:
+    """/nuevo → exchange → workshop → phase 4 → title → '15 de marzo 15h' → skip the end →
+    'Bonn' → Berlin's clock → skip the note: the summary."""
+    [menu] = await bot.send("/nuevo", me)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [whom] = await bot.press(kind, "fill:k:workshop", me)
+    [_title] = await bot.press(whom, f"whom:h:{PHASE}", me)
+    [when] = await bot.send("Taller de energía solar", me)
+    assert "¿Cuándo empieza?" in when["text"]
+    [until] = await bot.send("15 de marzo 15h", me)
+    [_place] = await bot.press(until, "fill:e:", me)
+    [zone] = await bot.send("Bonn", me)
+    [note] = await bot.press(zone, "fill:z:Europe/Berlin", me)
+    [summary] = await bot.press(note, "fill:n:", me)
+    return summary
+
+
+@pytest.fixture
+def at_now(clock: MovableClock) -> MovableClock:
+    clock.set(NOW)
+    return clock
+
+
+async def test_a_coordinator_adds_a_workshop_that_lists_and_reaches_a_phase_group(
+    at_now: MovableClock, bot: Driver
+) -> None:
+    await storage(bot).subscriptions.add(
+        GROUP, "supergroup", "Fase 4", TargetKind.PHASE, PHASE, COORDINATOR, NOW
+    )
+    me = bot.user(COORDINATOR, "es")
+    events_before = (await bot.rows())["events"]
+    summary = await fill_in_a_workshop(bot, me)
+    assert (await bot.rows())["events"] == events_before  # nothing saved before ✅
+    text = summary["text"]
+    assert "Taller de energía solar" in text and "Fase 4" in text
+    # The day in Spanish, the time as Telegram's date_time entity (15:00 in Berlin).
+    start = int(datetime(2027, 3, 15, 14, 0, tzinfo=UTC).timestamp())
+    [sent] = [c for c in bot.api.calls if c.result is summary]
+    html = f'📅 lun, 15 mar 2027, <tg-time unix="{start}">15:00 Berlín</tg-time>'
+    assert html in sent.params["text"]
+    [saved] = await bot.press(summary, "form:s", me)
+    assert saved["text"].startswith("✅")
+    event = await storage(bot).network.event("taller-de-energia-solar-20270315")
+    assert event is not None
+    assert event.title.variants == (("es", "Taller de energía solar"),)
+    assert event.phase_id == PHASE and event.timezone == "Europe/Berlin"
+    assert str(event.start_time) == "15:00:00"
+    [audit] = await storage(bot).edits.history(RecordKind.EVENT, event.id)
+    assert audit.actor == COORDINATOR
+
+    # A German-reading private chat lists it at once.
+    reader = bot.user(MEMBER, "de")
+    pages = await bot.pages((await bot.send("/austausch", reader))[0], reader)
+    assert any("Taller de energía solar" in page["text"] for page in pages)
+    assert not any(text.startswith("✏️") for page in pages for text, _ in keys(page))
+
+    # The group following phase 4 gets the reminder seven days ahead, planned by the save.
+    calls = len(bot.api.calls)
+    at_now.set(datetime(2027, 3, 8, 9, 30, tzinfo=UTC))
+    await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
+    posts = [
+        c.params["text"]
+        for c in bot.api.calls[calls:]
+        if c.method == "sendMessage" and int(c.params["chat_id"]) == GROUP
+    ]
+    assert any("Taller de energía solar" in post for post in posts), posts
+
+
+async def test_a_plain_member_is_refused_and_nothing_changes(bot: Driver) -> None:
+    member = bot.user(MEMBER, "fr")
+    before = await bot.rows()
+    [refusal] = await bot.send("/nouveau", member)
+    assert "/nommer" in refusal["text"] or "/appoint" in refusal["text"]
+    assert not keys(refusal)
+    [listing] = await bot.send("/echanges", member)
+    for forged in (
+        New(EditTarget.EVENT).pack(),
+        New(EditTarget.MILESTONE).pack(),
+        Edit(EditTarget.EVENT, "example-workshop").pack(),
+        Edit(EditTarget.MILESTONE, "example-m1").pack(),
+        "form:s",
+        "form:y",
+    ):
+        calls = len(bot.api.calls)
+        assert await bot.press(listing, forged, member) == []
+        assert bot.alerts(calls), forged  # answered, politely
+    assert await bot.send("Atelier", member) != []  # plain text: a search, not a form
+    after = await bot.rows()
+    after.pop("conversation_states", None)
+    before.pop("conversation_states", None)
+    assert after == before
+
+
+async def test_a_typed_answer_that_cannot_be_read_is_explained_and_asked_again(
+    bot: Driver,
+) -> None:
+    me = bot.user(COORDINATOR, "en")
+    [menu] = await bot.send("/new", me)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [whom] = await bot.press(kind, "fill:k:kickoff", me)
+    [_title] = await bot.press(whom, "whom:a:bonn-la-paz", me)
+    [_when] = await bot.send("Kick-off", me)
+    [again] = await bot.send("sometime soon", me)
+    assert again["text"].startswith("⚠️ I could not read a date")
+    assert "When does it start?" in again["text"]
+    [left] = await bot.send("/cancel", me)
+    assert left["text"] == "Left without saving: nothing was changed."
+    assert await storage(bot).conversations.draft(COORDINATOR, "edit") is None
+    assert not any(e.title.original == "Kick-off" for e in await storage(bot).network.events())
+    [nothing] = await bot.send("/cancel", me)
+    assert nothing["text"] == "There is nothing to cancel."
+
+
+async def test_editing_an_event_from_its_pencil_changes_it_with_one_audit_row(
+    bot: Driver,
+) -> None:
+    me = bot.user(COORDINATOR, "en")
+    [listing] = await bot.send("/exchanges workshop", me)
+    pencil = data_of(listing, "ed:e:")
+    [summary] = await bot.press(listing, pencil, me)
+    assert summary["text"].startswith("✏️")
+    # The example has all five languages: 📜, no 🌐.
+    assert "hist:e:" in str(keys(summary)) and "tr:e:" not in str(keys(summary))
+    [_asked] = await bot.press(summary, "chg:t", me)
+    [back] = await bot.send("Waste workshop, second round", me)
+    assert "Waste workshop, second round" in back["text"]
+    assert "tr:e:" in str(keys(back))  # the new title is in English only
+    [saved] = await bot.press(back, "form:s", me)
+    assert saved["text"].startswith("✅ Changed")
+    record_id = pencil.split(":", 2)[2]
+    [entry] = await storage(bot).edits.history(RecordKind.EVENT, record_id)
+    assert entry.changed_fields() == ["title"]
+
+    # 🗑 asks first, then removes (audited, ↩️ offered).
+    [listing] = await bot.send("/exchanges workshop", me)
+    [summary] = await bot.press(listing, pencil, me)
+    [sure] = await bot.press(summary, "form:r", me)
+    assert "?" in sure["text"]
+    [removed] = await bot.press(sure, "form:y", me)
+    assert removed["text"].startswith("✅ Removed")
+    assert await storage(bot).network.event(record_id) is None
+
+
+async def test_a_coordinator_adds_a_milestone_at_the_end_of_its_phase(bot: Driver) -> None:
+    me = bot.user(COORDINATOR, "pt")
+    [menu] = await bot.send("/novo", me)
+    [phase] = await bot.press(menu, New(EditTarget.MILESTONE).pack(), me)
+    [_title] = await bot.press(phase, f"fill:h:{PHASE}", me)
+    [_due] = await bot.send("Relatório final", me)
+    [position] = await bot.send("março 2027", me)
+    [summary] = await bot.press(position, "fill:o:", me)
+    assert "Relatório final" in summary["text"] and "março de 2027" in summary["text"]
+    [saved] = await bot.press(summary, "form:s", me)
+    assert saved["text"].startswith("✅")
+    mine = [m for m in await storage(bot).network.milestones() if m.phase_id == PHASE]
+    assert mine[-1].title.original == "Relatório final" and mine[-1].due.iso() == "2027-03"
+    assert mine[-1].position == max(m.position for m in mine[:-1]) + 1
+
+    # /milestones shows ✏️ to the coordinator in private, and to nobody else.
+    [page] = await bot.send(f"/marcos {PHASE[1:]}", me)
+    assert any(text.startswith("✏️") for text, _ in keys(page))
+    [other] = await bot.send(f"/marcos {PHASE[1:]}", bot.user(MEMBER, "pt"))
+    assert not any(text.startswith("✏️") for text, _ in keys(other))
+
+
+@pytest.fixture
+async def lives(settings: Any, i18n: I18n, clock: MovableClock) -> AsyncIterator[Lives]:
+    lives = Lives(settings, i18n, clock)
+    yield lives
+    await lives.end()
+
+
+async def test_a_restart_in_the_middle_resumes_at_the_same_step(lives: Lives) -> None:
+    bot = await lives.start()
+    me = bot.user(COORDINATOR, "de")
+    [menu] = await bot.send("/neu", me)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [whom] = await bot.press(kind, "fill:k:workshop", me)
+    [_title] = await bot.press(whom, "whom:a:bonn-la-paz", me)
+    [_when] = await bot.send("Solarwerkstatt", me)
+
+    again = await lives.start()  # the first is abandoned mid-form
+    [end] = await again.send("3.2. 10 Uhr", me)
+    assert end["text"].startswith("Bis wann?")  # the question after the start
+    [_place] = await again.press(end, "fill:e:", me)
+    [note] = await again.send("Rathaus La Paz", me)  # La Paz's clock, not asked
+    [summary] = await again.press(note, "fill:n:", me)
+    assert "Solarwerkstatt" in summary["text"] and "Rathaus La Paz" in summary["text"]
+    [saved] = await again.press(summary, "form:s", me)
+    assert saved["text"].startswith("✅")
+    [event] = [
+        e for e in await storage(again).network.events() if e.title.original == "Solarwerkstatt"
+    ]
+    assert event.timezone == "America/La_Paz" and event.partnership_id == "bonn-la-paz"
+    assert event.starts.iso().endswith("-02-03") and str(event.start_time) == "10:00:00"
