@@ -13,10 +13,20 @@ import pytest
 from bot.model.audit import RecordKind
 from bot.model.chats import TargetKind
 from bot.model.clock import MovableClock
+from bot.model.domain import LANGUAGES
 from bot.schedule.jobs import scheduler_of
 from bot.telegram.callbacks import Edit, EditTarget, New
 from bot.text.i18n import I18n
-from tests.conftest import COORDINATOR, Driver
+from harness.screen import (
+    SCREEN_LINES,
+    LeakCheck,
+    cut_labels,
+    localized_texts,
+    screen_lines,
+    visible,
+)
+from harness.time_entities import unwrapped_times_in_html
+from tests.conftest import COORDINATOR, ROOT, Driver
 from tests.test_conversation_state import Lives
 
 JSON = dict[str, Any]
@@ -160,6 +170,10 @@ async def test_editing_an_event_from_its_pencil_changes_it_with_one_audit_row(
     me = bot.user(COORDINATOR, "en")
     [listing] = await bot.send("/exchanges workshop", me)
     pencil = data_of(listing, "ed:e:")
+    # The same page for a reader in the same language and zone, kept: without the ✏️.
+    [theirs] = await bot.send("/exchanges workshop", bot.user(MEMBER, "en"))
+    assert theirs["text"] == listing["text"]
+    assert not any(text.startswith("✏️") for text, _ in keys(theirs))
     [summary] = await bot.press(listing, pencil, me)
     assert summary["text"].startswith("✏️")
     # The example has all five languages: 📜, no 🌐.
@@ -236,3 +250,53 @@ async def test_a_restart_in_the_middle_resumes_at_the_same_step(lives: Lives) ->
     ]
     assert event.timezone == "America/La_Paz" and event.partnership_id == "bonn-la-paz"
     assert event.starts.iso().endswith("-02-03") and str(event.start_time) == "10:00:00"
+
+
+TYPED = {  # a typical exchange, typed as an author of each language would
+    "en": ("Solar workshop", "15 March 3 pm", "5 pm", "Town hall"),
+    "de": ("Solarwerkstatt", "15. März 15 Uhr", "17 Uhr", "Rathaus"),
+    "es": ("Taller solar", "15 de marzo 15h", "17h", "Alcaldía"),
+    "fr": ("Atelier solaire", "15 mars 15h", "17h", "Mairie"),
+    "pt": ("Oficina solar", "15 de março 15h", "17h", "Prefeitura"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_screen_of_the_form_fits_a_phone_in_its_language(
+    bot: Driver, lang: str
+) -> None:
+    """Each question, a refused answer, the calendar, the summary and the saved note: one
+    screen, labels within their share, no English in another language, times in tg-time."""
+    me = bot.user(COORDINATOR, lang)
+    title, start, end, place = TYPED[lang]
+    first = len(bot.api.calls)
+    [menu] = await bot.send("/new", me)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [whom] = await bot.press(kind, "fill:k:workshop", me)
+    [_title] = await bot.press(whom, "whom:a:bonn-la-paz", me)
+    [_when] = await bot.send(title, me)
+    [refused] = await bot.send("not a date at all", me)  # explained, asked again
+    [_hours] = await bot.press(refused, data_of(refused, "dpd:"), me)  # the calendar
+    [_until] = await bot.send(start, me)
+    [_place] = await bot.send(end, me)
+    [zone] = await bot.send(place, me)  # no town's name: whose clock is asked
+    [note] = await bot.press(zone, "fill:z:America/La_Paz", me)
+    [summary] = await bot.press(note, "fill:n:", me)
+    [_saved] = await bot.press(summary, "form:s", me)
+    await bot.send("/cancel", me)
+    dataset = await storage(bot).network.load(examples=True)
+    check = LeakCheck(ROOT / "locales", localized_texts(dataset))
+    screens = [c for c in bot.api.calls[first:] if c.method in ("sendMessage", "editMessageText")]
+    assert len(screens) >= 10
+    assert any("<tg-time" in c.params["text"] for c in screens)  # the summary's times
+    assert any(e.title.original == title for e in await storage(bot).network.events())
+    typed = " ".join([title, start, end, place, "not a date at all"])
+    for call in screens:
+        html, markup = call.params["text"], call.result.get("reply_markup")
+        assert screen_lines(visible(html)) <= SCREEN_LINES, html
+        assert not cut_labels(markup), html
+        labels = [k["text"] for row in (markup or {}).get("inline_keyboard", []) for k in row]
+        assert not check.leaked(" ".join([html, *labels]), lang, typed), html
+        # Our own text; a refusal's example above it is typed_moments' (main's) own.
+        own = "\n\n".join(part for part in html.split("\n\n") if not part.startswith("⚠️"))
+        assert not unwrapped_times_in_html(own), html

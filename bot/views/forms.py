@@ -176,7 +176,7 @@ def ask_moment(
 ) -> Reply:
     """When it starts (or ends, or is due): typed, or picked on the calendar below."""
     questions = {
-        FormStep.WHEN: N_("When does it start? Type it, e.g. “15 March 15:00”, or pick:"),
+        FormStep.WHEN: N_("When does it start? Type it, e.g. “15 March 3 pm”, or pick:"),
         FormStep.END: N_("Until when? Type a time or a day, or pick; or skip:")
         if timed
         else N_("Until which day? Type it or pick; or skip if it is one day:"),
