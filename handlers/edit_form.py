@@ -354,6 +354,23 @@ async def typed(update: Update, context: BotContext) -> Step | int:
     return await _moment(update, context, draft, step, moment)
 
 
+def _end_still_after(plain: Mapping[str, Any], start: TypedMoment) -> bool:
+    """Whether the end kept in the draft still comes after a new start (and fits it: an
+    end time only with a start time)."""
+    ends = plain.get("ends")
+    end_time = plain.get("end_time")
+    if ends is None and end_time is None:
+        return True
+    if end_time is not None and start.at is None:
+        return False
+    last = PartialDate.parse(str(ends)).as_date() if ends else start.day
+    if last is None or last < start.day:
+        return False
+    if last == start.day and end_time is not None and start.at is not None:
+        return str(end_time) > start.at.strftime("%H:%M")
+    return ends is not None or end_time is not None
+
+
 def _start_day(plain: Mapping[str, Any]) -> date:
     day = PartialDate.parse(str(plain["starts"])).as_date()
     assert day is not None
@@ -382,8 +399,10 @@ async def _moment(
         return await _next(update, context, draft, step)
     if step is Step.WHEN:
         plain["starts"] = moment.day.isoformat()
-        for key in ("start_time", "ends", "end_time"):
-            plain.pop(key, None)
+        plain.pop("start_time", None)
+        if not _end_still_after(plain, moment):  # a later start keeps an end still after it
+            plain.pop("ends", None)
+            plain.pop("end_time", None)
         if moment.at is not None:
             plain["start_time"] = moment.at.strftime("%H:%M")
             plain.setdefault("timezone", zone.key)
@@ -534,7 +553,9 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> Step | int
         if record_id is None:
             record_id = await _new_id(context, draft)
         cls: type[Event | Milestone] = Event if is_event(draft) else Milestone
-        record = from_plain(cls, {"id": record_id, **plain}, "events" if cls is Event else "m")
+        record = from_plain(
+            cls, {"id": record_id, **plain}, "events" if cls is Event else "milestones"
+        )
     except DatasetError as error:
         await _say(update, not_saved(tr, error), None)
         return await ask(update, context, draft, Step.SUMMARY, new=True)

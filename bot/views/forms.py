@@ -224,10 +224,10 @@ def ask_position(tr: Translator, after: str | None, back: bool = False, problem:
     text = escape(tr.gettext("Where in the phase's list? Type its number, or:"))
     if problem:
         text = f"⚠️ {problem}\n\n{text}"
-    label = tr.gettext("At the end")
     if after:
-        label = tr.gettext("After “{title}”").format(title=after)
-    return text, Keyboard(_last_rows(tr, back, button("⬇ " + label, Fill(FormStep.POSITION, ""))))
+        text += "\n" + fill(tr.gettext("The last one now: “{title}”."), title=escape(after))
+    label = "⬇ " + tr.gettext("At the end")
+    return text, Keyboard(_last_rows(tr, back, button(label, Fill(FormStep.POSITION, ""))))
 
 
 def not_a_position(tr: Translator) -> str:
@@ -243,7 +243,7 @@ EVENT_FIELDS: Sequence[tuple[FormStep, str]] = (
     (FormStep.WHEN, N_("Start")),
     (FormStep.END, N_("End")),
     (FormStep.PLACE, N_("Place")),
-    (FormStep.ZONE, N_("Clock")),
+    (FormStep.ZONE, N_("Time zone")),
     (FormStep.LINK, N_("Link")),
     (FormStep.NOTE, N_("Note")),
 )
@@ -302,11 +302,10 @@ def summary(tr: Translator, shown: Summary) -> Reply:
         *grid(labelled, 3),
     ]
     if shown.record_id is not None:
-        extra = [button("📜 " + tr.gettext("History"), History(shown.target, shown.record_id), 2)]
+        rows.append([button("📜 " + tr.gettext("History"), History(shown.target, shown.record_id))])
         if shown.untranslated:
             label = "🌐 " + tr.gettext("Add a translation")
-            extra.append(button(label, Translate(shown.target, shown.record_id), 2))
-        rows.append(extra)
+            rows.append([button(label, Translate(shown.target, shown.record_id))])
         remove = (
             tr.gettext("Cancel this exchange")
             if shown.target is EditTarget.EVENT
