@@ -146,6 +146,8 @@ async def ask(
     """Put the question of `step` (with `problem` above it, when the answer before could
     not be used), note it in the draft, and go there."""
     draft["step"] = int(step)
+    if step is Step.SUMMARY:
+        draft["back"] = True  # from now on a changed field leads back here
     await _keep(update, context, draft)
     reader = await context.reader(update)
     tr = reader.tr

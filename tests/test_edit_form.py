@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.model.audit import RecordKind
 from bot.model.chats import TargetKind
 from bot.model.clock import MovableClock
 from bot.model.domain import LANGUAGES
+from bot.model.roles import Side
 from bot.schedule.jobs import scheduler_of
 from bot.telegram.callbacks import Edit, EditTarget, New
 from bot.text.i18n import I18n
@@ -321,3 +323,69 @@ async def test_every_screen_of_the_form_fits_a_phone_in_its_language(
         # Our own text; a refusal's example above it is typed_moments' (main's) own.
         own = "\n\n".join(part for part in html.split("\n\n") if not part.startswith("⚠️"))
         assert not unwrapped_times_in_html(own), html
+
+
+async def test_a_focal_point_adds_for_their_partnership_only(bot: Driver) -> None:
+    """No 'for whom' question (one partnership); no milestone; ✏️ on their items only; a
+    forged choice of another partnership is refused."""
+    now = bot.app.bot_data.clock.now()
+    await storage(bot).roles.appoint_focal_point("bonn-la-paz", 55, Side.SOUTH, COORDINATOR, now)
+    me = bot.user(55, "es")
+    [menu] = await bot.send("/nuevo", me)
+    assert "new:m" not in str(keys(menu)) and "new:s" in str(keys(menu))
+    calls = len(bot.api.calls)
+    assert await bot.press(menu, New(EditTarget.MILESTONE).pack(), me) == []
+    assert bot.alerts(calls)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [title] = await bot.press(kind, "fill:k:delegation_visit", me)
+    assert title["text"].startswith("Escriba el título")  # not asked for whom
+    [_when] = await bot.send("Visita a La Paz", me)
+    [until] = await bot.send("3/2 9h", me)
+    [_place] = await bot.press(until, "fill:e:", me)
+    [note] = await bot.send("Alcaldía de La Paz", me)  # La Paz named: its clock
+    [summary] = await bot.press(note, "fill:n:", me)
+    assert "For whom" not in str(keys(summary)) and "chg:f" not in str(keys(summary))
+    assert "9:00 La Paz" in summary["text"] and "Bonn" in summary["text"]
+    # A field changed from the summary leads back to it; a press of another step's button
+    # (here a forged 'for whom', never asked of them) is no answer.
+    [_kind] = await bot.press(summary, "chg:k", me)
+    calls = len(bot.api.calls)
+    assert await bot.press(summary, "whom:a:koeln-yarinacocha", me) == []
+    assert bot.alerts(calls)
+    [back] = await bot.press(summary, "fill:k:delegation_visit", me)
+    assert back["text"].startswith("✏️")
+    [saved] = await bot.press(back, "form:s", me)
+    assert saved["text"].startswith("✅")
+    [event] = [
+        e for e in await storage(bot).network.events() if e.title.original == "Visita a La Paz"
+    ]
+    assert event.partnership_id == "bonn-la-paz" and event.timezone == "America/La_Paz"
+
+    # ✏️ on the partnership's own items only (its event and its series' meetings).
+    pages = await bot.pages((await bot.send("/intercambios", me))[0], me)
+    pencils = [data for page in pages for text, data in keys(page) if text.startswith("✏️")]
+    assert Edit(EditTarget.EVENT, event.id).pack() in pencils
+    assert any(data.startswith("eo:") and data.endswith(":bonn-la-paz-virtual") for data in pencils)
+    listed = await storage(bot).network.calendar(now, past=False, zone=ZoneInfo("UTC"))
+    others = {x.source_id for x in listed if x.partnership_id != "bonn-la-paz"}
+    assert others and not any(data.split(":")[-1] in others for data in pencils)
+
+
+async def test_a_focal_point_of_two_is_offered_those_two_and_nothing_else(bot: Driver) -> None:
+    now = bot.app.bot_data.clock.now()
+    for pid in ("bonn-la-paz", "koeln-yarinacocha"):
+        await storage(bot).roles.appoint_focal_point(pid, 56, Side.NORTH, COORDINATOR, now)
+    me = bot.user(56, "fr")
+    [menu] = await bot.send("/nouveau", me)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [whom] = await bot.press(kind, "fill:k:workshop", me)
+    offered = [data for _text, data in keys(whom) if data.startswith("whom:")]
+    assert sorted(offered) == ["whom:a:bonn-la-paz", "whom:a:koeln-yarinacocha"]
+    for forged in ("whom:a:giessen-mubende", f"whom:h:{PHASE}", "whom:n:"):
+        calls = len(bot.api.calls)
+        assert await bot.press(whom, forged, me) == []
+        assert bot.alerts(calls)
+    draft = await storage(bot).conversations.draft(56, "edit")
+    assert draft is not None and "partnership_id" not in draft["plain"]
+    [title] = await bot.press(whom, "whom:a:koeln-yarinacocha", me)
+    assert title["text"].startswith("Saisissez le titre")
