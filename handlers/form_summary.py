@@ -181,7 +181,7 @@ async def _event(context: BotContext, reader: Reader, draft: Draft) -> view.Summ
     kind = EventKind(plain.get("kind", EventKind.WORKSHOP.value))
     towns = await _towns(context, draft)
     if towns:
-        south, north = towns[1][2], towns[0][2]
+        south, north = towns[0][2], towns[1][2]  # _towns gives the south first
         who = f"{north.get(lang)} – {south.get(lang)}"
     elif phase_id := plain.get("phase_id"):
         phase = await context.storage.network.phase(str(phase_id))

@@ -345,7 +345,7 @@ async def test_a_focal_point_adds_for_their_partnership_only(bot: Driver) -> Non
     [note] = await bot.send("Alcaldía de La Paz", me)  # La Paz named: its clock
     [summary] = await bot.press(note, "fill:n:", me)
     assert "For whom" not in str(keys(summary)) and "chg:f" not in str(keys(summary))
-    assert "9:00 La Paz" in summary["text"] and "Bonn" in summary["text"]
+    assert "9:00 La Paz" in summary["text"] and "Bonn – La Paz" in summary["text"]
     # A field changed from the summary leads back to it; a press of another step's button
     # (here a forged 'for whom', never asked of them) is no answer.
     [_kind] = await bot.press(summary, "chg:k", me)
