@@ -11,14 +11,10 @@ from bot.model.domain import LANGUAGES, Event, EventKind, Milestone, PartialDate
 from bot.telegram.callbacks import EditTarget, FormStep, ForWhom, WhomCode
 from bot.telegram.context import BotContext
 from bot.text import places
-from bot.text.dates import partial_date
-from bot.text.markup import escape
 from bot.text.reader import Reader
 from bot.text.search import terms
 from bot.text.typed_dates import TypedMoment
 from bot.views import forms as view
-from bot.views.common import KIND_ICONS, KIND_LABELS
-from bot.views.typed_moments import confirmation
 
 Draft = dict[str, Any]
 
@@ -148,93 +144,75 @@ async def stored(context: BotContext, draft: Draft) -> Event | Milestone | None:
 
 
 async def of(context: BotContext, reader: Reader, draft: Draft) -> view.Summary:
-    """The summary's lines, in the author's language."""
-    if draft.get("what") == "event":
-        return await _event(context, reader, draft)
+    """The summary of the draft, in the author's language."""
     tr, plain = reader.tr, _plain(draft)
-    phase = await context.storage.network.phase(str(plain.get("phase_id")))
-    lines = [
-        "🏁 " + escape(phase.name.get(tr.lang) if phase else "?"),
-        f"<b>{escape(title_of(draft, tr.lang))}</b>",
-    ]
-    if due := plain.get("due"):
-        lines.append("📅 " + escape(partial_date(tr, PartialDate.parse(str(due)))))
-    position = plain.get("position")
-    if position is None:
-        position = await after_last(context, draft)
-        plain["position"] = position
-    lines.append("🔢 " + escape(tr.gettext("No. {number} in the phase").format(number=position)))
-    record_id = draft.get("id")
+    record_id = str(draft["id"]) if draft.get("id") else None
     title = plain.get("title")
-    have = set(title) if isinstance(title, dict) else set()
-    return view.Summary(
-        EditTarget.MILESTONE,
-        str(record_id) if record_id else None,
-        lines,
-        (FormStep.PHASE, FormStep.TITLE, FormStep.DUE, FormStep.POSITION),
-        untranslated=len(have) < len(LANGUAGES),
-    )
+    untranslated = not isinstance(title, dict) or len(set(title)) < len(LANGUAGES)
+    if draft.get("what") != "event":
+        phase = await context.storage.network.phase(str(plain.get("phase_id")))
+        due = plain.get("due")
+        position = plain.get("position")
+        milestone = view.MilestoneShown(
+            phase=phase.name.get(tr.lang) if phase else "",
+            title=title_of(draft, tr.lang),
+            due=PartialDate.parse(str(due)) if due else None,
+            position=int(position) if position else await after_last(context, draft),
+        )
+        steps = (FormStep.PHASE, FormStep.TITLE, FormStep.DUE, FormStep.POSITION)
+        lines = view.milestone_lines(tr, milestone)
+        return view.Summary(EditTarget.MILESTONE, record_id, lines, steps, untranslated)
+    event = await _event(context, reader, draft)
+    steps_ = [FormStep.KIND]
+    mine, others = await whom_choices(context, int(draft.get("user") or 0), tr.lang)
+    if len(mine) + len(others) != 1:
+        steps_.append(FormStep.FOR)
+    steps_ += [FormStep.TITLE, FormStep.WHEN, FormStep.END, FormStep.PLACE]
+    if isinstance(event.start, TypedMoment) and event.start.at is not None:
+        steps_.append(FormStep.ZONE)
+    if event.online:
+        steps_.append(FormStep.LINK)
+    steps_.append(FormStep.NOTE)
+    lines = view.event_lines(tr, event)
+    return view.Summary(EditTarget.EVENT, record_id, lines, steps_, untranslated)
 
 
-async def _event(context: BotContext, reader: Reader, draft: Draft) -> view.Summary:
+async def _event(context: BotContext, reader: Reader, draft: Draft) -> view.EventShown:
+    """The draft's event as the summary shows it: whom it is for by name, its moments."""
     tr, plain, lang = reader.tr, _plain(draft), reader.tr.lang
-    kind = EventKind(plain.get("kind", EventKind.WORKSHOP.value))
     towns = await _towns(context, draft)
     if towns:
         south, north = towns[0][2], towns[1][2]  # _towns gives the south first
         who = f"{north.get(lang)} – {south.get(lang)}"
     elif phase_id := plain.get("phase_id"):
         phase = await context.storage.network.phase(str(phase_id))
-        who = phase.name.get(lang) if phase else "?"
+        who = phase.name.get(lang) if phase else ""
     else:
         who = tr.gettext("Whole network")
-    lines = [
-        f"{KIND_ICONS[kind]} <b>{escape(tr.gettext(KIND_LABELS[kind]))}</b> · {escape(who)}",
-        f"<b>{escape(title_of(draft, lang))}</b>",
-    ]
-    zone = await zone_of(context, draft, reader)
-    others = [ZoneInfo(z) for z, _id, _name in towns] + [reader.zone]
-    if starts := plain.get("starts"):
-        lines.append("📅 " + _moment(tr, str(starts), plain.get("start_time"), zone, others))
-    if plain.get("ends") or plain.get("end_time"):
-        ends = str(plain.get("ends") or starts)
-        lines.append("⏹ " + _moment(tr, ends, plain.get("end_time"), zone, []))
-    if plain.get("online"):
-        link = plain.get("join_url")
-        lines.append(
-            "💻 " + escape(tr.gettext("online")) + (f" · {escape(str(link))}" if link else "")
-        )
-    elif plain.get("place"):
-        lines.append("📍 " + escape(_text(plain.get("place"), lang)))
-    if plain.get("note"):
-        lines.append("📝 " + escape(view.short(_text(plain.get("note"), lang))))
-    steps = [FormStep.KIND]
-    mine, others_ = await whom_choices(context, int(draft.get("user", 0) or 0), lang)
-    roles_many = len(mine) + len(others_) != 1 or draft.get("user") is None
-    if roles_many:
-        steps.append(FormStep.FOR)
-    steps += [FormStep.TITLE, FormStep.WHEN, FormStep.END, FormStep.PLACE]
-    if plain.get("start_time"):
-        steps.append(FormStep.ZONE)
-    if plain.get("online"):
-        steps.append(FormStep.LINK)
-    steps.append(FormStep.NOTE)
-    record_id = draft.get("id")
-    title = plain.get("title")
-    have = set(title) if isinstance(title, dict) else set()
-    return view.Summary(
-        EditTarget.EVENT,
-        str(record_id) if record_id else None,
-        lines,
-        steps,
-        untranslated=len(have) < len(LANGUAGES),
+    starts = plain.get("starts")
+    ends = plain.get("ends") or (starts if plain.get("end_time") else None)
+    return view.EventShown(
+        kind=EventKind(plain.get("kind", EventKind.WORKSHOP.value)),
+        who=who,
+        title=title_of(draft, lang),
+        start=_moment(starts, plain.get("start_time")),
+        end=_moment(ends, plain.get("end_time")),
+        zone=await zone_of(context, draft, reader),
+        others=(*(ZoneInfo(z) for z, _id, _name in towns), reader.zone),
+        online=bool(plain.get("online")),
+        link=str(plain["join_url"]) if plain.get("join_url") else None,
+        place=_text(plain.get("place"), lang) or None,
+        note=_text(plain.get("note"), lang) or None,
     )
 
 
-def _moment(tr: Any, day_text: str, at: Any, zone: ZoneInfo, others: list[ZoneInfo]) -> str:
-    day = PartialDate.parse(day_text)
+def _moment(day_text: Any, at: Any) -> TypedMoment | PartialDate | None:
+    """A day and time of the draft: a TypedMoment when the day is whole, else the
+    partial date an import gave ('2027-03')."""
+    if not day_text:
+        return None
+    day = PartialDate.parse(str(day_text))
     full: date | None = day.as_date()
     if full is None:
-        return escape(partial_date(tr, day))
-    clock = time.fromisoformat(str(at)) if at else None
-    return confirmation(tr, TypedMoment(full, clock), zone, others)
+        return day
+    return TypedMoment(full, time.fromisoformat(str(at)) if at else None)

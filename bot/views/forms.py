@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.model.domain import LANGUAGES, EventKind, LocalizedText
+from bot.model.domain import LANGUAGES, EventKind, LocalizedText, PartialDate
 from bot.model.roles import Roles
 from bot.telegram.callbacks import (
     CallbackData,
@@ -31,10 +32,13 @@ from bot.telegram.callbacks import (
 from bot.telegram.commands import command_names
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row
+from bot.text.dates import partial_date
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape, fill
+from bot.text.typed_dates import TypedMoment
 from bot.views.common import KIND_ICONS, KIND_LABELS
 from bot.views.date_picker import Screen
+from bot.views.typed_moments import confirmation
 
 Reply = tuple[str, InlineKeyboardMarkup]
 
@@ -313,6 +317,69 @@ def summary(tr: Translator, shown: Summary) -> Reply:
         )
         rows.append([button("🗑 " + remove, FormDo(FormAction.REMOVE))])
     return fit(text), Keyboard(rows)
+
+
+@dataclass(frozen=True)
+class EventShown:
+    """An event as its summary shows it (from the draft: parts may still be missing)."""
+
+    kind: EventKind
+    who: str  # the partnership's towns, the phase, or the whole network, by name
+    title: str
+    start: TypedMoment | PartialDate | None
+    end: TypedMoment | PartialDate | None
+    zone: ZoneInfo  # of the times
+    others: Sequence[ZoneInfo]  # the partnership's towns' and the author's
+    online: bool
+    link: str | None
+    place: str | None
+    note: str | None
+
+
+def event_lines(tr: Translator, event: EventShown) -> list[str]:
+    """Kind and whom, title, start (the day in the author's language, the time in each
+    town as tg-time), end, place or online, note."""
+    kind = escape(tr.gettext(KIND_LABELS[event.kind]))
+    lines = [
+        f"{KIND_ICONS[event.kind]} <b>{kind}</b> · {escape(event.who)}",
+        f"<b>{escape(event.title)}</b>",
+    ]
+    if event.start is not None:
+        lines.append("📅 " + _moment(tr, event.start, event.zone, event.others))
+    if event.end is not None:
+        lines.append("⏹ " + _moment(tr, event.end, event.zone, ()))
+    if event.online:
+        link = f" · {escape(event.link)}" if event.link else ""
+        lines.append("💻 " + escape(tr.gettext("online")) + link)
+    elif event.place:
+        lines.append("📍 " + escape(event.place))
+    if event.note:
+        lines.append("📝 " + escape(short(event.note)))
+    return lines
+
+
+def _moment(
+    tr: Translator, moment: TypedMoment | PartialDate, zone: ZoneInfo, others: Sequence[ZoneInfo]
+) -> str:
+    if isinstance(moment, PartialDate):
+        return escape(partial_date(tr, moment))
+    return confirmation(tr, moment, zone, others)
+
+
+@dataclass(frozen=True)
+class MilestoneShown:
+    phase: str
+    title: str
+    due: PartialDate | None
+    position: int
+
+
+def milestone_lines(tr: Translator, milestone: MilestoneShown) -> list[str]:
+    lines = [f"🏁 {escape(milestone.phase)}", f"<b>{escape(milestone.title)}</b>"]
+    if milestone.due is not None:
+        lines.append("📅 " + escape(partial_date(tr, milestone.due)))
+    number = tr.gettext("No. {number} in the phase").format(number=milestone.position)
+    return [*lines, "🔢 " + escape(number)]
 
 
 def untranslated(text: LocalizedText) -> bool:
