@@ -52,6 +52,7 @@ from bot.telegram.callbacks import (
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
 from bot.telegram.persistence import guided_conversation
+from bot.text.markup import escape
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time
 from bot.text.zones import OneZone, known_zones, resolve_zone
 from bot.views import date_picker
@@ -307,7 +308,8 @@ async def typed(update: Update, context: BotContext) -> Step | int:
     """A typed answer to the step asked; one that cannot be read is explained and the same
     question put again."""
     draft = await _draft(update, context)
-    if draft is None:
+    if draft is None:  # erased meanwhile (/forgetme): the form is over
+        await _say(update, escape(view.stale((await context.reader(update)).tr)), None)
         return END
     step = Step(int(draft.get("step", Step.SUMMARY)))
     assert update.effective_message is not None
@@ -435,6 +437,7 @@ async def picked(update: Update, context: BotContext) -> Step | int:
     assert query is not None
     draft = await _draft(update, context)
     if draft is None:
+        await query.answer(view.stale((await context.reader(update)).tr), show_alert=True)
         return END
     step = Step(int(draft.get("step", Step.SUMMARY)))
     data = next((k.unpack(query.data) for k in PICKS if k.owns(query.data)), None)
