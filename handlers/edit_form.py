@@ -203,7 +203,12 @@ async def _asked(
 async def _next(update: Update, context: BotContext, draft: Draft, after: Step) -> Step:
     """The step after `after` (the summary when changing one field from it)."""
     plain = _plain(draft)
-    if draft.get("back") and not (after is Step.PLACE and plain.get("online")):
+    unzoned = "start_time" in plain and "timezone" not in plain  # whose clock: not yet asked
+    if draft.get("back"):
+        if after is Step.PLACE and plain.get("online"):
+            return await ask(update, context, draft, Step.LINK)
+        if unzoned:
+            return await ask(update, context, draft, Step.ZONE)
         return await ask(update, context, draft, Step.SUMMARY)
     if is_event(draft):
         order = [Step.KIND, Step.FOR, Step.TITLE, Step.WHEN, Step.END, Step.PLACE]
@@ -214,7 +219,7 @@ async def _next(update: Update, context: BotContext, draft: Draft, after: Step) 
             return await ask(update, context, draft, following)
         if after is Step.PLACE and plain.get("online"):
             return await ask(update, context, draft, Step.LINK)
-        if after in (Step.PLACE, Step.LINK) and "start_time" in plain and "timezone" not in plain:
+        if after in (Step.PLACE, Step.LINK) and unzoned:
             return await ask(update, context, draft, Step.ZONE)
         if after in (Step.PLACE, Step.LINK, Step.ZONE):
             return await ask(update, context, draft, Step.NOTE)
@@ -409,9 +414,8 @@ async def _moment(
             plain.pop("end_time", None)
         if moment.at is not None:
             plain["start_time"] = moment.at.strftime("%H:%M")
-            plain.setdefault("timezone", zone.key)
         else:
-            plain.pop("timezone", None)
+            plain.pop("timezone", None)  # a day alone keeps no clock
         return await _next(update, context, draft, step)
     start = _start_day(plain)
     starts_at = plain.get("start_time")

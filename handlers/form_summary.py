@@ -117,7 +117,7 @@ async def zone_from_place(context: BotContext, draft: Draft, place: str) -> None
             plain["timezone"] = zone
             return
     if not draft.get("back"):
-        plain.pop("timezone", None)
+        plain.pop("timezone", None)  # whose clock is asked next
 
 
 async def last_milestone(context: BotContext, draft: Draft, lang: str) -> str | None:

@@ -389,3 +389,46 @@ async def test_a_focal_point_of_two_is_offered_those_two_and_nothing_else(bot: D
     assert draft is not None and "partnership_id" not in draft["plain"]
     [title] = await bot.press(whom, "whom:a:koeln-yarinacocha", me)
     assert title["text"].startswith("Saisissez le titre")
+
+
+async def test_an_online_exchange_checks_its_link_and_a_new_start_keeps_a_later_end(
+    bot: Driver,
+) -> None:
+    me = bot.user(COORDINATOR, "en")
+    [menu] = await bot.send("/new", me)
+    [kind] = await bot.press(menu, New(EditTarget.EVENT).pack(), me)
+    [whom] = await bot.press(kind, "fill:k:virtual_meeting", me)
+    [_title] = await bot.press(whom, "whom:n:", me)
+    await bot.send("Network call", me)
+    await bot.send("10 December 2026 14:00", me)
+    [place] = await bot.send("10 December 2026 16:00", me)
+    [link] = await bot.press(place, "fill:p:online", me)
+    assert link["text"].startswith("Type the link to join")
+    [again] = await bot.send("meet example org", me)
+    assert again["text"].startswith("⚠️ That is no web link")
+    assert "Type the link to join" in again["text"]
+    [zone] = await bot.send("https://meet.example.org/call", me)
+    assert zone["text"].startswith("Whose clock")  # online: no town to take it from
+    [note] = await bot.send("Lima", me)  # a typed town: its zone
+    [summary] = await bot.press(note, "fill:n:", me)
+    assert "meet.example.org/call" in summary["text"] and "Whole network" in summary["text"]
+    assert "2:00\u202fPM Lima" in summary["text"] and "4:00\u202fPM Lima" in summary["text"]
+    # A later start on the same day keeps the end that still follows it...
+    [_when] = await bot.press(summary, "chg:w", me)
+    [summary] = await bot.send("10 December 2026 15:00", me)
+    assert "3:00\u202fPM Lima" in summary["text"] and "4:00\u202fPM Lima" in summary["text"]
+    # ...a same-day end stays one on another day...
+    [_when] = await bot.press(summary, "chg:w", me)
+    [summary] = await bot.send("11 December 2026 9:00", me)
+    assert "Fri, Dec 11, 2026, 9:00\u202fAM Lima" in summary["text"]
+    assert "Fri, Dec 11, 2026, 4:00\u202fPM Lima" in summary["text"]
+    # ...and a start after the end drops it.
+    [_when] = await bot.press(summary, "chg:w", me)
+    [summary] = await bot.send("11 December 2026 17:00", me)
+    assert "5:00\u202fPM Lima" in summary["text"] and "⏹" not in summary["text"]
+    [saved] = await bot.press(summary, "form:s", me)
+    assert saved["text"].startswith("✅ Saved")
+    [event] = [e for e in await storage(bot).network.events() if e.id.startswith("network-call")]
+    assert event.id == "network-call-20261211" and event.online and event.end_time is None
+    assert event.join_url == "https://meet.example.org/call" and event.timezone == "America/Lima"
+    assert event.partnership_id is None and event.phase_id is None and event.ends is None

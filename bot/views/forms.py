@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.model.domain import LANGUAGES, EventKind, LocalizedText, PartialDate
+from bot.model.domain import EventKind, PartialDate
 from bot.model.roles import Roles
 from bot.telegram.callbacks import (
     CallbackData,
@@ -380,16 +380,6 @@ def milestone_lines(tr: Translator, milestone: MilestoneShown) -> list[str]:
         lines.append("📅 " + escape(partial_date(tr, milestone.due)))
     number = tr.gettext("No. {number} in the phase").format(number=milestone.position)
     return [*lines, "🔢 " + escape(number)]
-
-
-def untranslated(text: LocalizedText) -> bool:
-    """Whether some of the five languages has no variant of `text`."""
-    have = {lang for lang, _value in text.variants}
-    return not set(LANGUAGES) <= have
-
-
-def line(icon: str, text: str) -> str:
-    return f"{icon} {text}"
 
 
 def short(text: str, most: int = NOTE_SHOWN) -> str:
