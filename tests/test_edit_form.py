@@ -435,3 +435,15 @@ async def test_an_online_exchange_checks_its_link_and_a_new_start_keeps_a_later_
     assert event.id == "network-call-20261211" and event.online and event.end_time is None
     assert event.join_url == "https://meet.example.org/call" and event.timezone == "America/Lima"
     assert event.partnership_id is None and event.phase_id is None and event.ends is None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_pencils_keep_within_their_share_of_the_row(bot: Driver, lang: str) -> None:
+    me = bot.user(COORDINATOR, lang)
+    pages = await bot.pages((await bot.send("/exchanges", me))[0], me)
+    pages += await bot.pages((await bot.send(f"/milestones {PHASE[1:]}", me))[0], me)
+    pencils = [text for page in pages for text, _data in keys(page) if text.startswith("✏️")]
+    assert len(pencils) > 5
+    for page in pages:
+        assert not cut_labels(page.get("reply_markup")), page["text"]
+        assert screen_lines(page["text"]) <= SCREEN_LINES
