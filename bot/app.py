@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    appoint,
     editing,
     errors,
     exchanges,
@@ -46,6 +47,7 @@ from handlers import (
     home,
     milestones,
     partners,
+    people,
     rsvp,
     settings,
     start,
@@ -118,6 +120,7 @@ def register(application: BotApplication) -> None:
     is its own, so the busiest come first (no two claim the same update, except the
     unknown-command hint, which takes any command and so comes last). The town question's
     answer comes first: it claims plain text only while that user's question is open."""
+    appoint.register(application)  # its typed answers before anyone's
     home.register(application)
     partners.register(application)
     exchanges.register(application)
@@ -127,6 +130,7 @@ def register(application: BotApplication) -> None:
     topics.register(application)
     settings.register(application)
     editing.register(application)
+    people.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

@@ -8,6 +8,19 @@ import pytest
 
 from bot.telegram.callbacks import (
     Answer,
+    AppointPage,
+    AppointPartnership,
+    AppointRole,
+    AppointSide,
+    Choice,
+    ContactsBy,
+    ContactsPage,
+    Dismissal,
+    ForgetMe,
+    ListMe,
+    RoleChoice,
+    RoleConfirm,
+    SideCode,
     Browse,
     BrowseBy,
     CalendarFile,
@@ -79,6 +92,17 @@ ON_THE_WIRE = [
     (New(EditTarget.SERIES), "new:s"),
     (History(EditTarget.MILESTONE, "p8-m1"), "hist:m:p8-m1"),
     (Translate(EditTarget.EVENT, "taller"), "tr:e:taller"),
+    (AppointRole(RoleChoice.FOCAL), "apr:f"),
+    (AppointPartnership("bonn-la-paz"), "app:bonn-la-paz"),
+    (AppointPage(2), "apg:2"),
+    (AppointSide(SideCode.SOUTH), "aps:s"),
+    (Dismissal("*"), "dis:*"),
+    (Dismissal("bonn-la-paz"), "dis:bonn-la-paz"),
+    (RoleConfirm(Choice.YES), "apc:y"),
+    (ListMe(Choice.NO), "lm:n"),
+    (ForgetMe(Choice.YES), "fm:y"),
+    (ContactsPage(1, ContactsBy.TOWN, "bonn"), "ct:1:t:bonn"),
+    (ContactsPage(0, ContactsBy.QUERY, "la paz"), "ct:0:q:la paz"),
 ]
 
 

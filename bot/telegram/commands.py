@@ -27,6 +27,8 @@ class CommandSpec:
     pt: str | None = None
     in_private: bool = True
     """Offered in private chats too (/help, the menu); /topic is for forum groups only."""
+    in_groups: bool = True
+    """Offered in groups (/help, the menu); what is about the user alone is not."""
 
     def name_in(self, lang: str) -> str:
         """The name a reader of `lang` is shown (English where none is given)."""
@@ -129,6 +131,49 @@ COMMANDS: tuple[CommandSpec, ...] = (
         fr="langue",
         pt="idioma",
     ),
+    CommandSpec(
+        "contacts",
+        N_("Who to contact in a town, partnership or phase"),
+        de="kontakte",
+        es="contactos",
+        pt="contatos",
+    ),
+    CommandSpec(
+        "listme",
+        N_("Be listed in the contact directory, or not"),
+        in_groups=False,
+        de="eintragen",
+        es="listarme",
+        fr="annuaire",
+        pt="listarme",
+    ),
+    CommandSpec(
+        "appoint",
+        N_("Give someone a role (coordinators)"),
+        in_groups=False,
+        de="ernennen",
+        es="nombrar",
+        fr="nommer",
+        pt="nomear",
+    ),
+    CommandSpec(
+        "dismiss",
+        N_("Take a role away (coordinators)"),
+        in_groups=False,
+        de="abberufen",
+        es="revocar",
+        fr="revoquer",
+        pt="revogar",
+    ),
+    CommandSpec(
+        "forgetme",
+        N_("Erase everything I hold about you"),
+        in_groups=False,
+        de="vergissmich",
+        es="olvidame",
+        fr="oubliemoi",
+        pt="esquecame",
+    ),
     CommandSpec("help", N_("How to use the bot"), de="hilfe", es="ayuda", fr="aide", pt="ajuda"),
     CommandSpec("start", N_("Welcome and what I can do"), es="inicio", fr="demarrer", pt="iniciar"),
 )
@@ -157,4 +202,4 @@ def names(name: str) -> tuple[str, ...]:
 
 def offered(private: bool) -> tuple[CommandSpec, ...]:
     """The commands /help and the menu offer in a private chat, or in a group."""
-    return tuple(spec for spec in COMMANDS if spec.in_private or not private)
+    return tuple(spec for spec in COMMANDS if (spec.in_private if private else spec.in_groups))
