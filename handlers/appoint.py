@@ -54,6 +54,7 @@ from bot.telegram.commands import names
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import page_of
 from bot.telegram.persistence import guided_conversation
+from bot.text import places
 from bot.text.i18n import FALLBACK, Translator
 from bot.views import appoint as view
 from handlers.common import show
@@ -392,8 +393,7 @@ async def _tell(
 ) -> bool:
     """Tell the person privately, in their language; False when Telegram will not let us
     (they never started the bot, or blocked it): expected, so not an error."""
-    prefs = await context.storage.preferences.user(candidate.user_id)
-    tr = context.i18n.translator(prefs.language or FALLBACK)
+    tr = context.i18n.translator(await _language_of(context, candidate.user_id))
     if _mode(draft) is Mode.APPOINT:
         text = view.you_were_appointed(
             tr, by, view.role_name(tr, found, side), coordinator=found is None
@@ -405,6 +405,17 @@ async def _tell(
     except (Forbidden, BadRequest):
         return False
     return True
+
+
+async def _language_of(context: BotContext, user_id: int) -> str:
+    """Theirs if they chose one, else their town's country's, else the fallback: Telegram
+    tells a user's own language only in their updates."""
+    storage = context.storage
+    chosen = (await storage.preferences.user(user_id)).language
+    town_id = await storage.preferences.user_town(user_id)
+    town = (await storage.network.town_index()).by_id.get(town_id) if town_id else None
+    spoken = places.country_language(town.country) if town else None
+    return chosen or spoken or FALLBACK
 
 
 async def _lost(update: Update, context: BotContext) -> StepResult:

@@ -136,10 +136,10 @@ class PeopleRepository:
             settings = await run("DELETE FROM users WHERE id = ?")
             listing = await run("DELETE FROM people WHERE user_id = ?")
             rsvps = await run("DELETE FROM rsvps WHERE user_id = ?")
-            made = await run("UPDATE subscriptions SET created_by = NULL WHERE created_by = ?")
             chat = await run("DELETE FROM deliveries WHERE chat_id = ?")
             chat += await run("DELETE FROM subscriptions WHERE chat_id = ?")
             chat += await run("DELETE FROM chats WHERE id = ? AND type = 'private'")
+            made = await run("UPDATE subscriptions SET created_by = NULL WHERE created_by = ?")
             # The cache's triggers noted the user's id as a party whose settings changed;
             # that note would name them: it goes, and this process's kept reads of them are
             # dropped below instead (another process keeps none of a user's for long).

@@ -18,7 +18,9 @@ def keys(message: dict[str, Any]) -> list[str]:
     ]
 
 
-def person(user_id: int, first: str, username: str | None = None, lang: str = "en") -> dict[str, Any]:
+def person(
+    user_id: int, first: str, username: str | None = None, lang: str = "en"
+) -> dict[str, Any]:
     user: dict[str, Any] = {
         "id": user_id,
         "is_bot": False,
@@ -88,5 +90,113 @@ async def test_contacts_shows_the_listed_and_never_the_unlisted(bot: Driver) -> 
     assert "/contacts bonn" in usage["text"]
 
 
+FORGOTTEN = 770077123
+NAME, USERNAME = "Zyxwvu", "qutsr_unique"
+
+
+async def scan(bot: Driver, *needles: str | int) -> list[str]:
+    """Every table and column of the database (sqlite_master's tables, the search index's
+    included) whose value is one of the needles or, as text, holds one."""
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    conn = storage.db.conn
+    found = []
+    tables = [
+        row[0]
+        for row in await conn.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    assert "people" in tables and "audit" in tables
+    for table in tables:
+        columns = [row[1] for row in await conn.execute_fetchall(f'PRAGMA table_info("{table}")')]
+        for column in columns:
+            for needle in needles:
+                hits = await conn.execute_fetchall(
+                    f'SELECT count(*) FROM "{table}" WHERE "{column}" = ? '
+                    f'OR CAST("{column}" AS TEXT) LIKE ?',
+                    (needle, f"%{needle}%"),
+                )
+                if list(hits)[0][0]:
+                    found.append(f"{table}.{column} ~ {needle}")
+    return found
+
+
 async def test_forgetme_leaves_no_row_that_names_the_user(bot: Driver) -> None:
-    ...
+    """Everything the bot holds about a user, then /forgetme: no table names them."""
+    import dataclasses
+
+    from bot.model.chats import RsvpAnswer
+    from bot.model.domain import LocalizedText
+    from bot.model.posts import Invitation
+
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    now = bot.app.bot_data.clock.now()
+    user = person(FORGOTTEN, NAME, USERNAME, "de")
+    await set_town(bot, user, "bonn")
+    await bot.send("/language fr", user=user)
+    await list_me(bot, user)
+    await bot.send("/subscribe bonn", user=user)  # their private chat follows, gets posts
+    group = bot.group(-100, {FORGOTTEN: "administrator"})
+    await bot.send("/subscribe fase 8", user=user, chat=group)  # a group's, made by them
+    await storage.rsvps.answer(
+        -100, Invitation("bonn-la-paz-virtual", "2027-01-01T15:00"), FORGOTTEN, RsvpAnswer.YES, now
+    )
+    await storage.roles.appoint_coordinator(FORGOTTEN, COORDINATOR, now)
+    await storage.roles.appoint_coordinator(31, FORGOTTEN, now)  # they appointed someone
+    milestone = (await storage.network.milestones())[0]
+    changed = dataclasses.replace(milestone, title=LocalizedText.of("Neu", "de"))
+    await storage.edits.save(changed, FORGOTTEN, now)
+    [question] = await bot.send("/appoint", user=user)  # a conversation left open
+    assert "button" in question["text"] or question["text"]
+    before_audit = await storage.edits.entries(limit=100)
+    needles = (FORGOTTEN, str(FORGOTTEN), NAME, USERNAME)
+    held = await scan(bot, *needles)
+    for where in (
+        "users.id",
+        "people.user_id",
+        "people.name",
+        "people.username",
+        "rsvps.user_id",
+        "coordinators.user_id",
+        "coordinators.appointed_by",
+        "audit.actor",
+        "subscriptions.created_by",
+        "chats.id",
+        "conversation_states.user_id",
+        "conversation_drafts.user_id",
+    ):
+        assert any(h.startswith(where) for h in held), (where, held)
+
+    [offer] = await bot.send("/forgetme", user=user)
+    assert keys(offer) == ["fm:y", "fm:n"]
+    [kept] = await bot.press(offer, "fm:n", user=user)
+    assert await scan(bot, *needles) == held  # ✖ changes nothing
+    [done] = await bot.press(offer, "fm:y", user=user)
+
+    assert await scan(bot, *needles) == []
+    after_audit = await storage.edits.entries(limit=100)
+    assert [e.id for e in after_audit] == [e.id for e in before_audit]  # the changes stay
+    assert all(
+        e.actor is None
+        for e in after_audit
+        if e.id in {b.id for b in before_audit if b.actor == FORGOTTEN}
+    )
+    assert done["text"].startswith("C'est fait")  # in their language, read before erasing
+    assert "•" in done["text"] and "PARTNERBOT_ADMINS" not in done["text"]
+    [again] = await bot.send("/forgetme", user=user)
+    [nothing] = await bot.press(again, "fm:y", user=user)
+    assert "PARTNERBOT_ADMINS" not in nothing["text"] and "•" not in nothing["text"]
+    # The user's reader forgot them too: Telegram's language again, no town.
+    [state] = await bot.send("/listme", user=user)
+    assert "/meinestadt" in state["text"]
+
+
+async def test_a_configured_coordinator_is_told_the_setting_still_names_them(bot: Driver) -> None:
+    admin = person(COORDINATOR, "Admin")
+    [offer] = await bot.send("/forgetme", user=admin)
+    [done] = await bot.press(offer, "fm:y", user=admin)
+    assert "PARTNERBOT_ADMINS" in done["text"]
+    [refused] = await bot.send("/forgetme", user=admin, chat=bot.group())
+    assert not keys(refused)

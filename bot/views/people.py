@@ -245,12 +245,12 @@ def forget_offer(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
 def forgotten(tr: Translator, erased: Erased, configured: bool) -> str:
     """The account: what was erased, by kind."""
     counts = [
-        (erased.settings, tr.ngettext("{n} setting row", "{n} setting rows", erased.settings)),
-        (erased.listing, tr.gettext("your listing")),
+        (erased.settings, tr.gettext("your language, time zone and town")),
+        (erased.listing, tr.gettext("your listing in the directory")),
         (erased.rsvps, tr.ngettext("{n} answer", "{n} answers", erased.rsvps)),
         (
             erased.conversations,
-            tr.ngettext("{n} conversation step", "{n} conversation steps", erased.conversations),
+            tr.gettext("your unfinished conversations with me"),
         ),
         (erased.roles, tr.ngettext("{n} role", "{n} roles", erased.roles)),
         (
