@@ -8,6 +8,7 @@ from typing import Any
 from bot.model.roles import Side
 from harness.fake_telegram import as_update
 from tests.conftest import COORDINATOR, Driver
+from tests.test_conversation_state import Lives, lives  # noqa: F401 - the fixture
 from tests.test_people import keys, person
 
 MARIA = person(77, "María", "maria_bo", "es")
@@ -76,7 +77,7 @@ async def test_a_hidden_sender_cannot_be_identified_and_the_button_is_offered(
     [told, done] = await bot.press(confirm, "apc:y", user=admin())
     assert "I told them" in done["text"]
     assert told["chat"]["id"] == 77 and "Clara" in told["text"]
-    assert told["text"].startswith("Clara te nombró")  # in their language
+    assert told["text"].startswith("Clara le nombró")  # in their language
     assert (await bot.app.bot_data.storage.roles.of(77, frozenset())).coordinator  # type: ignore[union-attr]
     assert before
 
@@ -101,7 +102,7 @@ async def test_in_a_group_a_reply_picks_the_person_and_only_the_appointer_presse
 async def test_a_plain_member_is_refused_and_nothing_changes(bot: Driver) -> None:
     before = await bot.rows()
     [refused] = await bot.send("/appoint", user=MARIA)
-    assert not keys(refused) and "coordinador" in refused["text"]
+    assert not keys(refused) and "coordinación" in refused["text"]
     [refused] = await bot.send("/dismiss", user=MARIA)
     after = await bot.rows()
     assert {k: v for k, v in after.items() if k != "users"} == {
@@ -129,18 +130,15 @@ async def test_dismiss_takes_a_role_away_but_not_the_configured_coordinator(
     assert "PARTNERBOT_ADMINS" in said["text"] and not keys(said)
 
 
-async def test_the_conversation_resumes_after_a_restart(bot: Driver, settings, i18n, clock) -> None:  # type: ignore[no-untyped-def]
-    from bot.app import running
-    from tests.conftest import make_app
-
+async def test_the_conversation_resumes_after_a_crash(lives: Lives) -> None:
+    """The first Application is abandoned mid-way (a crash); the second carries on at the
+    same step with the same draft."""
+    bot = await lives.start()
     await bot.send("/appoint", user=admin())
     _picked, role = await deliver(bot, bot.api.forwarded_message(admin(), "hola", MARIA))
-    await bot.app.stop()
-    await bot.app.shutdown()
-    async with running(make_app(settings, i18n, clock, bot.api)) as app:
-        again = Driver(app, bot.api)
-        [confirm] = await again.press(role, "apr:c", user=admin())
-        assert "María" in confirm["text"]
-        [done] = await again.press(confirm, "apc:y", user=admin())
-        assert app.bot_data.storage is not None
-        assert await app.bot_data.storage.roles.appointed_coordinators() == [77]
+    again = await lives.start()
+    [confirm] = await again.press(role, "apr:c", user=admin())
+    assert "María" in confirm["text"]
+    await again.press(confirm, "apc:y", user=admin())
+    assert again.app.bot_data.storage is not None
+    assert await again.app.bot_data.storage.roles.appointed_coordinators() == [77]
