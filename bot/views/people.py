@@ -225,11 +225,9 @@ def forget_offer(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
         tr.gettext("• your language, time zone and town"),
         tr.gettext("• your listing in the contact directory"),
         tr.gettext("• your answers to meeting invitations"),
-        tr.gettext("• unfinished conversations with me"),
-        tr.gettext("• your roles (coordinator, focal point)"),
+        tr.gettext("• your roles, and unfinished conversations with me"),
         tr.gettext("• what this chat follows, and its reminders"),
-        tr.gettext("Changes you made stay, by “a former member”."),
-        tr.gettext("This cannot be undone."),
+        tr.gettext("Changes you made stay, by “a former member”. This cannot be undone."),
     ]
     keyboard = Keyboard(
         [
