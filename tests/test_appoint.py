@@ -8,7 +8,8 @@ from typing import Any
 from bot.model.roles import Side
 from harness.fake_telegram import as_update
 from tests.conftest import COORDINATOR, Driver
-from tests.test_conversation_state import Lives, lives  # noqa: F401 - the fixture
+from tests.test_conversation_state import Lives
+from tests.test_conversation_state import lives as lives  # the fixture
 from tests.test_people import keys, person
 
 MARIA = person(77, "María", "maria_bo", "es")
