@@ -143,3 +143,31 @@ async def test_the_conversation_resumes_after_a_crash(lives: Lives) -> None:
     await again.press(confirm, "apc:y", user=admin())
     assert again.app.bot_data.storage is not None
     assert await again.app.bot_data.storage.roles.appointed_coordinators() == [77]
+
+
+async def test_an_appointee_who_blocked_the_bot_is_not_told_and_nothing_is_logged(
+    bot: Driver, caplog: Any
+) -> None:
+    await bot.send("/start", user=MARIA)
+    bot.api.blocked.add(77)  # 403 from Telegram
+    await bot.send("/appoint", user=admin())
+    _picked, role = await deliver(bot, bot.api.forwarded_message(admin(), "hola", MARIA))
+    [confirm] = await bot.press(role, "apr:c", user=admin())
+    with caplog.at_level("WARNING"):
+        [done] = await bot.press(confirm, "apc:y", user=admin())
+    assert "could not tell them" in done["text"]
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+
+
+async def test_a_forged_or_stale_button_changes_nothing(bot: Driver) -> None:
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    await bot.send("/appoint", user=admin())
+    _picked, role = await deliver(bot, bot.api.forwarded_message(admin(), "hola", MARIA))
+    [which] = await bot.press(role, "apr:f", user=admin())
+    since = len(bot.api.calls)
+    assert await bot.press(which, "app:no-such-partnership", user=admin()) == []
+    assert bot.alerts(since) == ["This button no longer works."]
+    assert await storage.roles.focal_points("bonn-la-paz") == []
+    assert await bot.press(which, "apc:y", user=admin()) == []  # over: the conversation ended
+    assert await storage.roles.appointed_coordinators() == []

@@ -10,6 +10,7 @@ from bot.model.chats import RsvpAnswer
 from bot.model.domain import LocalizedText
 from bot.model.posts import Invitation
 from bot.model.roles import Side
+from bot.telegram.limits import SCREEN_LINES, screen_lines
 from tests.conftest import COORDINATOR, Driver
 
 
@@ -199,3 +200,52 @@ async def test_a_configured_coordinator_is_told_the_setting_still_names_them(bot
     assert "PARTNERBOT_ADMINS" in done["text"]
     [refused] = await bot.send("/forgetme", user=admin, chat=bot.group())
     assert not keys(refused)
+
+
+async def test_contacts_pages_fit_a_screen_and_list_each_listed_person_once(bot: Driver) -> None:
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    now = bot.app.bot_data.clock.now()
+    for n in range(12):  # twelve listed in Bonn, with long names, and one who is not
+        uid = 1000 + n
+        await storage.preferences.set_user_town(uid, "bonn")
+        await storage.people.add(uid, f"Person number {n:02} of Bonn", f"p{n}", ("de", "en"), now)
+    await storage.preferences.set_user_town(2000, "bonn")
+    [first] = await bot.send("/contacts bonn", user=person(60, "Asker"))
+    pages = await bot.pages(first, user=person(60, "Asker"))
+    assert len(pages) > 1
+    assert all(screen_lines(p["text"]) <= SCREEN_LINES for p in pages)
+    shown = [f"Person number {n:02}" for n in range(12)]
+    text = "\n".join(p["text"] for p in pages)
+    assert all(text.count(name) == 1 for name in shown)
+    assert "2000" not in str([p.get("entities") for p in pages])
+
+
+async def test_in_a_group_contacts_go_to_the_private_chat(bot: Driver) -> None:
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    await storage.preferences.set_user_town(51, "bonn")
+    await storage.people.add(51, "Anna", None, ("de",), bot.app.bot_data.clock.now())
+    group = bot.group(-100)
+    stranger = person(61, "Stranger")
+    [told] = await bot.send("/contacts bonn", user=stranger, chat=group)
+    assert "Anna" not in told["text"] and "/contacts" in told["text"]  # never opened a chat
+    asker = person(62, "Asker")
+    await bot.send("/start", user=asker)
+    [listed, note] = await bot.send("/contacts bonn", user=asker, chat=group)
+    assert listed["chat"]["id"] == 62 and "Anna" in listed["text"]
+    assert note["chat"]["id"] == -100 and "Anna" not in note["text"]
+
+
+async def test_a_listed_persons_new_name_is_kept_only_when_it_changed(bot: Driver) -> None:
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    anna = person(51, "Anna", "anna")
+    await set_town(bot, anna, "bonn")
+    await list_me(bot, anna)
+    writes = storage.db.transactions
+    await bot.send("/help", user=anna)
+    assert storage.db.transactions == writes  # the same name: nothing written
+    await bot.send("/help", user=person(51, "Anna Maria", "anna_m"))
+    listing = await storage.people.listing(51)
+    assert listing is not None and (listing.name, listing.username) == ("Anna Maria", "anna_m")
