@@ -249,3 +249,22 @@ async def test_a_listed_persons_new_name_is_kept_only_when_it_changed(bot: Drive
     await bot.send("/help", user=person(51, "Anna Maria", "anna_m"))
     listing = await storage.people.listing(51)
     assert listing is not None and (listing.name, listing.username) == ("Anna Maria", "anna_m")
+
+
+async def test_contacts_of_a_phase_lists_its_towns_people_and_says_so_when_none(
+    bot: Driver,
+) -> None:
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    now = bot.app.bot_data.clock.now()
+    await storage.preferences.set_user_town(81, "mtwara")
+    await storage.people.add(81, "Neema", None, ("en",), now)
+    await storage.preferences.set_user_town(82, "bonn")  # not in phase 8
+    await storage.people.add(82, "Anna", None, ("de",), now)
+    [answer] = await bot.send("/contactos fase 8", user=person(60, "Asker", lang="es"))
+    assert "Neema" in answer["text"] and "Anna" not in answer["text"]
+    assert "Mtwara" in answer["text"] and "lee inglés" in answer["text"]
+    [none] = await bot.send("/contacts pfungstadt", user=person(60, "Asker"))
+    assert "Nobody there is listed yet" in none["text"] and "/listme" in none["text"]
+    [unknown] = await bot.send("/contacts zzzq", user=person(60, "Asker"))
+    assert "found no town" in unknown["text"]
