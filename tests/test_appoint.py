@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from bot.model.domain import LANGUAGES
 from bot.model.roles import Side
+from bot.telegram.limits import SCREEN_LINES
 from harness.fake_telegram import as_update
+from harness.screen import cut_labels, screen_lines, visible
 from tests.conftest import COORDINATOR, Driver
 from tests.test_conversation_state import Lives
 from tests.test_conversation_state import lives as lives  # the fixture
 from tests.test_people import keys, person
+from tests.test_screen import leak_check
 
 MARIA = person(77, "María", "maria_bo", "es")
 
@@ -171,3 +177,48 @@ async def test_a_forged_or_stale_button_changes_nothing(bot: Driver) -> None:
     assert await storage.roles.focal_points("bonn-la-paz") == []
     assert await bot.press(which, "apc:y", user=admin()) == []  # over: the conversation ended
     assert await storage.roles.appointed_coordinators() == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_step_fits_a_screen_in_its_language(bot: Driver, lang: str) -> None:
+    """The steps the walk cannot reach (its user is no coordinator, has no town, nobody is
+    listed): each message fits a phone screen, no label is cut, no English leaks."""
+    me = admin(lang)
+    since = len(bot.api.calls)
+    await bot.send("/appoint", user=me)
+    _picked, role = await deliver(bot, bot.api.forwarded_message(me, "hola", MARIA))
+    [which] = await bot.press(role, "apr:f", user=me)
+    await bot.press(which, "apg:1", user=me)
+    [found] = await bot.send("la paz", user=me)
+    [side] = await bot.press(found, "app:bonn-la-paz", user=me)
+    [confirm] = await bot.press(side, "aps:s", user=me)
+    await bot.press(confirm, "apc:y", user=me)
+    await bot.send("/dismiss", user=me)
+    await deliver(bot, bot.api.forwarded_message(me, "hola", admin()))  # configured
+    await bot.send("/dismiss", user=me)
+    _picked, roles = await deliver(bot, bot.api.forwarded_message(me, "hola", MARIA))
+    [confirm] = await bot.press(roles, "dis:bonn-la-paz", user=me)
+    await bot.press(confirm, "apc:y", user=me)
+    [question] = await bot.send("/iam la paz", user=me)
+    await bot.press(question, "iam:la-paz", user=me)
+    [offer] = await bot.send("/listme", user=me)
+    await bot.press(offer, "lm:y", user=me)
+    await bot.send("/contacts la paz", user=me)
+    [offer] = await bot.send("/forgetme", user=me)
+    await bot.press(offer, "fm:y", user=me)
+    said = [
+        (c.params.get("text", ""), c.params.get("reply_markup"))
+        for c in bot.api.calls[since:]
+        if c.method in ("sendMessage", "editMessageText") and c.error is None
+    ]
+    assert len(said) >= 20
+    assert not [t for t, _m in said if screen_lines(visible(t)) > SCREEN_LINES]
+    assert not [c for _t, m in said if isinstance(m, dict) for c in cut_labels(m)]
+    check = await leak_check(bot)
+    leaked = {}
+    for text, markup in said:
+        keys_ = (markup or {}).get("inline_keyboard", []) if isinstance(markup, dict) else []
+        shown = " ".join([text, *(k["text"] for row in keys_ for k in row)])
+        if found_ := check.leaked(shown, lang, "la paz"):
+            leaked[text] = found_
+    assert not leaked
