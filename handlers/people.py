@@ -218,10 +218,11 @@ async def forget(context: BotContext, user_id: int) -> Erased:
     conversations = await forget_conversations(context.application, user_id)
     roles = await storage.roles.forget(user_id)
     changes = await storage.edits.forget(user_id)
-    settings, listing, rsvps, made, chat = await storage.people.erase(user_id)
+    settings, listing, rsvps, made, chat, drafts = await storage.people.erase(user_id)
     context.application.drop_user_data(user_id)  # PTB's notes in memory (the town question)
     context.application.drop_chat_data(user_id)
     log.info("a user asked to be forgotten; their rows are erased")
+    conversations += drafts
     return Erased(settings, listing, rsvps, conversations, roles, changes, made, chat)
 
 

@@ -124,10 +124,11 @@ class PeopleRepository:
         )
         return [str(row[0]) for row in rows]
 
-    async def erase(self, user_id: int) -> tuple[int, int, int, int, int]:
+    async def erase(self, user_id: int) -> tuple[int, int, int, int, int, int]:
         """Erase the user's own rows: (settings, listing, RSVPs, subscriptions they made,
-        their private chat with what it followed and its posts). Their roles, the audit
-        and their conversations are the other repositories' (handlers/people.py)."""
+        their private chat with what it followed and its posts, others' drafts about them).
+        Their roles, the audit and their conversations are the other repositories'
+        (handlers/people.py)."""
         async with self.db.transaction() as conn:
 
             async def run(sql: str) -> int:
@@ -140,6 +141,11 @@ class PeopleRepository:
             chat += await run("DELETE FROM subscriptions WHERE chat_id = ?")
             chat += await run("DELETE FROM chats WHERE id = ? AND type = 'private'")
             made = await run("UPDATE subscriptions SET created_by = NULL WHERE created_by = ?")
+            # Another user's draft about them (a coordinator's /appoint half-way): it goes,
+            # and that conversation ends at its next step.
+            drafts = await run(
+                "DELETE FROM conversation_drafts WHERE json_extract(data, '$.user_id') = ?"
+            )
             # The cache's triggers noted the user's id as a party whose settings changed;
             # that note would name them: it goes, and this process's kept reads of them are
             # dropped below instead (another process keeps none of a user's for long).
@@ -148,7 +154,7 @@ class PeopleRepository:
             cache.drop([Party(user_id)])
         if self._names is not None:
             self._names.pop(user_id, None)
-        return settings, listing, rsvps, made, chat
+        return settings, listing, rsvps, made, chat, drafts
 
 
 def _listing(row: Sequence[object]) -> Listing:

@@ -11,6 +11,7 @@ from bot.model.domain import LocalizedText
 from bot.model.posts import Invitation
 from bot.model.roles import Side
 from bot.telegram.limits import SCREEN_LINES, screen_lines
+from harness.fake_telegram import as_update
 from tests.conftest import COORDINATOR, Driver
 
 
@@ -148,6 +149,12 @@ async def test_forgetme_leaves_no_row_that_names_the_user(bot: Driver) -> None:
     changed = dataclasses.replace(milestone, title=LocalizedText.of("Neu", "de"))
     await storage.edits.save(changed, FORGOTTEN, now)
     [question] = await bot.send("/appoint", user=user)  # a conversation left open
+    # and another's, about them, half-way
+    coordinator = person(COORDINATOR, "Clara")
+    await bot.send("/appoint", user=coordinator)
+    await bot.app.process_update(
+        as_update(bot.api.forwarded_message(coordinator, "hi", user), bot.app.bot)
+    )
     assert question["text"].startswith("Qui nommez-vous")
     before_audit = await storage.edits.entries(limit=100)
     needles = (FORGOTTEN, str(FORGOTTEN), NAME, USERNAME)
