@@ -84,8 +84,13 @@ StepResult = Step | int
 # -- the draft -----------------------------------------------------------------------------
 
 
-async def _draft(context: BotContext, user_id: int) -> Draft:
-    return await context.storage.conversations.draft(user_id, NAME) or {}
+async def _draft(update: Update, context: BotContext) -> Draft:
+    """The sender's draft, if it was begun in this chat: one begun meanwhile in another
+    chat (a draft is kept per user) leaves this chat's buttons with nothing to act on."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    draft = await context.storage.conversations.draft(user.id, NAME) or {}
+    return draft if draft.get("chat") == chat.id else {}
 
 
 async def _keep(context: BotContext, user_id: int, draft: Draft) -> None:
@@ -202,7 +207,7 @@ async def _picked_here(update: Update, context: BotContext, candidate: Candidate
     assert user is not None
     tr = await _tr(update, context)
     await _send(update, context, view.picked(tr, candidate), ReplyKeyboardRemove())
-    return await _picked(update, context, await _draft(context, user.id), candidate)
+    return await _picked(update, context, await _draft(update, context), candidate)
 
 
 async def _picked(
@@ -236,7 +241,7 @@ async def _views(context: BotContext, ids: list[str]) -> dict[str, PartnershipVi
 async def role_pressed(update: Update, context: BotContext, data: AppointRole) -> StepResult:
     user = update.effective_user
     assert user is not None
-    draft = await _draft(context, user.id)
+    draft = await _draft(update, context)
     candidate = _candidate(draft)
     if candidate is None:
         return await _lost(update, context)
@@ -255,7 +260,7 @@ async def role_pressed(update: Update, context: BotContext, data: AppointRole) -
 async def dismissal_pressed(update: Update, context: BotContext, data: Dismissal) -> StepResult:
     user = update.effective_user
     assert user is not None
-    draft = await _draft(context, user.id)
+    draft = await _draft(update, context)
     candidate = _candidate(draft)
     if candidate is None or _mode(draft) is not Mode.DISMISS:
         return await _lost(update, context)
@@ -305,7 +310,7 @@ async def partnership_pressed(
 ) -> StepResult:
     user = update.effective_user
     assert user is not None
-    draft = await _draft(context, user.id)
+    draft = await _draft(update, context)
     found = (await _views(context, [data.partnership_id])).get(data.partnership_id)
     if _candidate(draft) is None or found is None:
         return await _lost(update, context)
@@ -318,7 +323,7 @@ async def partnership_pressed(
 async def side_pressed(update: Update, context: BotContext, data: AppointSide) -> StepResult:
     user = update.effective_user
     assert user is not None
-    draft = await _draft(context, user.id)
+    draft = await _draft(update, context)
     candidate = _candidate(draft)
     pid = draft.get("partnership")
     found = (await _views(context, [pid])).get(pid) if isinstance(pid, str) else None
@@ -339,7 +344,7 @@ async def confirmed(update: Update, context: BotContext, data: RoleConfirm) -> S
     user = update.effective_user
     assert user is not None
     tr = await _tr(update, context)
-    draft = await _draft(context, user.id)
+    draft = await _draft(update, context)
     candidate = _candidate(draft)
     if data.answer is Choice.NO:
         await show(update, view.nothing_changed(tr))

@@ -222,3 +222,19 @@ async def test_every_step_fits_a_screen_in_its_language(bot: Driver, lang: str) 
         if found_ := check.leaked(shown, lang, "la paz"):
             leaked[text] = found_
     assert not leaked
+
+
+async def test_a_choice_begun_elsewhere_meanwhile_leaves_the_first_chats_buttons_inert(
+    bot: Driver,
+) -> None:
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    group = bot.group(-100)
+    said = bot.api.user_message(MARIA, group, "hola")
+    await deliver(bot, said)
+    [role] = await deliver(bot, bot.api.reply_message(admin(), group, "/appoint", said["message"]))
+    await bot.send("/appoint", user=admin())  # and now in private: the draft is that one's
+    since = len(bot.api.calls)
+    assert await bot.press(role, "apr:c", user=admin()) == []
+    assert bot.alerts(since) == ["This button no longer works."]
+    assert await storage.roles.appointed_coordinators() == []
