@@ -357,7 +357,11 @@ async def confirmed(update: Update, context: BotContext, data: RoleConfirm) -> S
     roles = context.storage.roles
     now = context.clock.now()
     role = draft.get("role")
+    # The partnership: the one picked (appointing a focal point), or the role pressed
+    # (dismissing: a partnership's id, or '*' for the coordinator's, which is none).
     pid = draft.get("partnership") if role == RoleChoice.FOCAL else role
+    if pid == view.COORDINATOR or (_mode(draft) is Mode.APPOINT and role != RoleChoice.FOCAL):
+        pid = None
     found = (await _views(context, [pid])).get(pid) if isinstance(pid, str) else None
     side = Side(str(draft["side"])) if draft.get("side") in ("north", "south") else None
     if _mode(draft) is Mode.APPOINT:
