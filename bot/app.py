@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    appoint,
     edit_form,
     editing,
     errors,
@@ -48,6 +49,7 @@ from handlers import (
     milestones,
     new,
     partners,
+    people,
     rsvp,
     settings,
     start,
@@ -121,6 +123,7 @@ def register(application: BotApplication) -> None:
     unknown-command hint, which takes any command and so comes last). The town question's
     answer comes first: it claims plain text only while that user's question is open."""
     edit_form.register(application)  # its typed answers before any other handler of text
+    appoint.register(application)  # its typed answers before anyone's
     home.register(application)
     partners.register(application)
     exchanges.register(application)
@@ -132,6 +135,7 @@ def register(application: BotApplication) -> None:
     editing.register(application)
     new.register(application)
     edit_form.register_late(application)
+    people.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

@@ -65,6 +65,40 @@ class FakeTelegram(FakeBotApi):
             update["message"] |= {"message_thread_id": thread, "is_topic_message": True}
         return update
 
+    # -- people: a reply, a forwarded message, a contact picked with a button -----------------
+    def reply_message(self, user: JSON, chat: JSON, text: str, to: JSON) -> JSON:
+        """`text` sent as a reply to the message `to` (an update's message)."""
+        update = self.user_message(user, chat, text)
+        update["message"]["reply_to_message"] = to
+        return update
+
+    def forwarded_message(self, user: JSON, text: str, sender: JSON | str) -> JSON:
+        """A message forwarded by `user` to the bot's private chat: from `sender` (a user),
+        or from someone whose privacy hides them (their name alone, a str)."""
+        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        update = self.user_message(user, chat, text)
+        origin: JSON = {"date": self._now()}
+        if isinstance(sender, str):
+            origin |= {"type": "hidden_user", "sender_user_name": sender}
+        else:
+            origin |= {"type": "user", "sender_user": sender}
+        update["message"]["forward_origin"] = origin
+        return update
+
+    def users_shared(self, user: JSON, request_id: int, shared: JSON) -> JSON:
+        """The answer to a reply keyboard's request_users button: the person picked
+        (user_id, and first_name, last_name, username as asked)."""
+        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        self.add_chat(chat)
+        message: JSON = {
+            "message_id": next(self._message_ids),
+            "date": self._now(),
+            "chat": chat,
+            "from": user,
+            "users_shared": {"request_id": request_id, "users": [shared]},
+        }
+        return {"update_id": next(self._update_ids), "message": message}
+
     def _where(self, method: str, params: JSON) -> None:
         """Refuse a send to a topic the way Telegram does: one that is not there (deleted,
         never made, or a chat without topics), or one that is closed."""

@@ -42,6 +42,7 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "subscribe": ("tandem", "example phase", "zzz", "bonn"),
     "reminders": ("14 3 1", "meetings 1d 1h", "{meetings} 1{d} 1{h}", "{events} 7", "zzz"),
     "language": ("zzz", "{lang}"),
+    "contacts": ("bonn", "la paz", "fase 8", "bonn la paz", "zzz"),
 }
 """Typical arguments per command, besides none at all. In braces, the walk language's
 word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),

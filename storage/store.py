@@ -23,6 +23,7 @@ from storage.edits import EditsRepository
 from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
+from storage.people import PeopleRepository
 from storage.preferences import PreferencesRepository
 from storage.roles import RolesRepository
 from storage.rsvps import RsvpRepository
@@ -47,6 +48,7 @@ class Storage:
     roles: RolesRepository
     edits: EditsRepository
     conversations: ConversationsRepository
+    people: PeopleRepository
 
     @classmethod
     async def open(
@@ -77,6 +79,7 @@ class Storage:
             RolesRepository(db),
             EditsRepository(db, network),
             ConversationsRepository(db),
+            PeopleRepository(db),
         )
         try:
             await db.migrate()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, ConversationHandler
 
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import LANGUAGES
@@ -218,10 +218,12 @@ async def test_the_town_question_names_iam_as_the_reader_does(bot: Driver) -> No
 
 def test_every_name_of_every_command_has_its_handler(bot: Driver) -> None:
     """The menu of each language lists its own names: each must reach its command."""
+    handlers = [h for group in bot.app.handlers.values() for h in group]
+    # A guided conversation's commands are its entry points.
+    handlers += [e for h in handlers if isinstance(h, ConversationHandler) for e in h.entry_points]
     handled = {
         name
-        for group in bot.app.handlers.values()
-        for handler in group
+        for handler in handlers
         if isinstance(handler, CommandHandler)
         for name in handler.commands
     }

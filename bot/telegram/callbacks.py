@@ -491,3 +491,94 @@ class WhomPage(CallbackData, prefix="whomp"):
     """A further page of the partnerships an author may choose."""
 
     page: int
+
+
+# People: /appoint and /dismiss, /listme, /contacts, /forgetme.
+
+
+class Choice(StrEnum):
+    YES = "y"
+    NO = "n"
+
+
+class RoleChoice(StrEnum):
+    COORDINATOR = "c"
+    FOCAL = "f"
+
+
+class SideCode(StrEnum):
+    NORTH = "n"
+    SOUTH = "s"
+
+
+@dataclasses.dataclass(frozen=True)
+class AppointRole(CallbackData, prefix="apr"):
+    """/appoint: the role to give the person picked."""
+
+    role: RoleChoice
+
+
+@dataclasses.dataclass(frozen=True)
+class AppointPartnership(CallbackData, prefix="app"):
+    """/appoint, a focal point: of this partnership."""
+
+    partnership_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class AppointPage(CallbackData, prefix="apg"):
+    """/appoint: a page of the partnerships to pick from."""
+
+    page: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AppointSide(CallbackData, prefix="aps"):
+    """/appoint, a focal point: for this town of the partnership."""
+
+    side: SideCode
+
+
+@dataclasses.dataclass(frozen=True)
+class Dismissal(CallbackData, prefix="dis"):
+    """/dismiss: the role to take away; '*' the coordinator's, else a partnership's id."""
+
+    role: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RoleConfirm(CallbackData, prefix="apc"):
+    """/appoint and /dismiss: ✅ do it, ✖ leave it."""
+
+    answer: Choice
+
+
+@dataclasses.dataclass(frozen=True)
+class ListMe(CallbackData, prefix="lm"):
+    """/listme: ✅ list me (yes), ✖ leave me out (no, and unlist when listed)."""
+
+    answer: Choice
+
+
+@dataclasses.dataclass(frozen=True)
+class ForgetMe(CallbackData, prefix="fm"):
+    """/forgetme: ✅ erase everything about me, ✖ keep it."""
+
+    answer: Choice
+
+
+class ContactsBy(StrEnum):
+    TOWN = "t"
+    PARTNERSHIP = "a"
+    PHASE = "h"
+    QUERY = "q"
+
+
+@dataclasses.dataclass(frozen=True)
+class ContactsPage(CallbackData, prefix="ct"):
+    """A page of /contacts: of a town, a partnership, a phase, or the partnerships found by
+    the words typed."""
+
+    page: int
+    by: ContactsBy
+    value: str

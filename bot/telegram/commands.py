@@ -28,7 +28,8 @@ class CommandSpec:
     in_private: bool = True
     """Offered in private chats too (/help, the menu); /topic is for forum groups only."""
     in_groups: bool = True
-    """Offered in groups too; /new and /cancel are for the private chat with the bot."""
+    """Offered in groups (/help, the menu); what is about the user alone, or done in the
+    private chat with the bot (/new, /cancel), is not."""
 
     def name_in(self, lang: str) -> str:
         """The name a reader of `lang` is shown (English where none is given)."""
@@ -148,6 +149,49 @@ COMMANDS: tuple[CommandSpec, ...] = (
         es="cancelar",
         fr="annuler",
         pt="cancelar",
+    ),
+    CommandSpec(
+        "contacts",
+        N_("Who to contact in a town, partnership or phase"),
+        de="kontakte",
+        es="contactos",
+        pt="contatos",
+    ),
+    CommandSpec(
+        "listme",
+        N_("Be listed in the contact directory, or not"),
+        in_groups=False,
+        de="eintragen",
+        es="listarme",
+        fr="annuaire",
+        pt="listarme",
+    ),
+    CommandSpec(
+        "appoint",
+        N_("Give someone a role (coordinators)"),
+        in_groups=False,
+        de="ernennen",
+        es="nombrar",
+        fr="nommer",
+        pt="nomear",
+    ),
+    CommandSpec(
+        "dismiss",
+        N_("Take a role away (coordinators)"),
+        in_groups=False,
+        de="abberufen",
+        es="revocar",
+        fr="revoquer",
+        pt="revogar",
+    ),
+    CommandSpec(
+        "forgetme",
+        N_("Erase everything I hold about you"),
+        in_groups=False,
+        de="vergissmich",
+        es="olvidame",
+        fr="oubliemoi",
+        pt="esquecame",
     ),
     CommandSpec("help", N_("How to use the bot"), de="hilfe", es="ayuda", fr="aide", pt="ajuda"),
     CommandSpec("start", N_("Welcome and what I can do"), es="inicio", fr="demarrer", pt="iniciar"),

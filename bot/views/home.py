@@ -92,6 +92,11 @@ def town_set(
             )
         )
     lines.append(tr.gettext("Another town: /{cmd_iam}").format(**command_names(tr.lang)))
+    lines.append(
+        tr.gettext("Others in the network may find you, if you wish: /{cmd_listme}").format(
+            **command_names(tr.lang)
+        )
+    )
     return "\n".join(lines)
 
 
