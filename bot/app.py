@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    audit,
     editing,
     errors,
     exchanges,
@@ -127,6 +128,7 @@ def register(application: BotApplication) -> None:
     topics.register(application)
     settings.register(application)
     editing.register(application)
+    audit.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

@@ -27,6 +27,8 @@ class CommandSpec:
     pt: str | None = None
     in_private: bool = True
     """Offered in private chats too (/help, the menu); /topic is for forum groups only."""
+    in_group: bool = True
+    """Offered in groups too; an editor's command works in the private chat only."""
 
     def name_in(self, lang: str) -> str:
         """The name a reader of `lang` is shown (English where none is given)."""
@@ -129,6 +131,24 @@ COMMANDS: tuple[CommandSpec, ...] = (
         fr="langue",
         pt="idioma",
     ),
+    CommandSpec(
+        "history",
+        N_("The latest changes to the calendar (editors)"),
+        in_group=False,
+        de="verlauf",
+        es="historial",
+        fr="historique",
+        pt="historico",
+    ),
+    CommandSpec(
+        "undo",
+        N_("Take back your last change (15 minutes)"),
+        in_group=False,
+        de="rueckgaengig",
+        es="deshacer",
+        fr="defaire",
+        pt="desfazer",
+    ),
     CommandSpec("help", N_("How to use the bot"), de="hilfe", es="ayuda", fr="aide", pt="ajuda"),
     CommandSpec("start", N_("Welcome and what I can do"), es="inicio", fr="demarrer", pt="iniciar"),
 )
@@ -157,4 +177,4 @@ def names(name: str) -> tuple[str, ...]:
 
 def offered(private: bool) -> tuple[CommandSpec, ...]:
     """The commands /help and the menu offer in a private chat, or in a group."""
-    return tuple(spec for spec in COMMANDS if spec.in_private or not private)
+    return tuple(spec for spec in COMMANDS if (spec.in_private if private else spec.in_group))
