@@ -51,6 +51,7 @@ from handlers import (
     settings,
     start,
     topics,
+    translate,
 )
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,9 @@ def register(application: BotApplication) -> None:
     """All handlers, in the order they are tried: PTB asks each in turn whether an update
     is its own, so the busiest come first (no two claim the same update, except the
     unknown-command hint, which takes any command and so comes last). The town question's
-    answer comes first: it claims plain text only while that user's question is open."""
+    answer comes first: it claims plain text only while that user's question is open,
+    unless a guided conversation is open (its steps claim nothing otherwise)."""
+    translate.register(application)
     home.register(application)
     partners.register(application)
     exchanges.register(application)

@@ -20,6 +20,8 @@ from bot.telegram.callbacks import (
     ExchangePage,
     HelpPage,
     History,
+    HistoryPage,
+    LatestPage,
     ListBy,
     MilestonePage,
     New,
@@ -42,6 +44,8 @@ from bot.telegram.callbacks import (
     TargetCode,
     TownPage,
     Translate,
+    TranslateChoice,
+    TranslateStep,
     UndoEdit,
     Unsubscribe,
 )
@@ -79,6 +83,10 @@ ON_THE_WIRE = [
     (New(EditTarget.SERIES), "new:s"),
     (History(EditTarget.MILESTONE, "p8-m1"), "hist:m:p8-m1"),
     (Translate(EditTarget.EVENT, "taller"), "tr:e:taller"),
+    (HistoryPage(EditTarget.SERIES, 2, "bonn-la-paz-virtual"), "hisp:s:2:bonn-la-paz-virtual"),
+    (LatestPage(3), "hisl:3"),
+    (TranslateStep(TranslateChoice.LANGUAGE, "de"), "trs:l:de"),
+    (TranslateStep(TranslateChoice.SAVE, ""), "trs:ok:"),
 ]
 
 
