@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from telegram import Update
 
 from bot.model.audit import AuditEntry, EditableRecord, RecordKind
+from bot.model.codec import to_plain
 from bot.model.domain import LocalizedText, MeetingSeries
 from bot.telegram.callbacks import EditTarget, History, HistoryPage, LatestPage, on_press
 from bot.telegram.context import BotApplication, BotContext
@@ -123,7 +124,12 @@ async def _item_page(
         await query.answer(view.not_allowed(tr), show_alert=True)
         return
     own = next((e for e in entries if e.kind is kind), None)
-    label = view.record_label(tr, own, titles(series)) if own is not None else escape(record_id)
+    if record is not None:
+        label = view.label_of(tr, kind, record_id, to_plain(record), titles(series))
+    elif own is not None:
+        label = view.record_label(tr, own, titles(series))
+    else:
+        label = escape(record_id)
     actors = Actors(context, user.id)
     blocks = [
         view.entry_block(

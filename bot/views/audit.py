@@ -94,22 +94,33 @@ def record_label(
     """What record a change was about, as HTML: its icon and title in the reader's language
     ('🛠 Taller de energía (es)'); a meeting by its series and day."""
     plain = entry.after or entry.before or {}
-    if entry.kind is RecordKind.CHANGE:
+    return label_of(tr, entry.kind, entry.record_id, plain, series_titles)
+
+
+def label_of(
+    tr: Translator,
+    kind: RecordKind,
+    record_id: str,
+    plain: Mapping[str, Any],
+    series_titles: Mapping[str, LocalizedText],
+) -> str:
+    """A record in the dataset file's form, as record_label names it."""
+    if kind is RecordKind.CHANGE:
         series = series_titles.get(str(plain.get("series_id")))
         name = marked(series, tr.lang) if series else str(plain.get("series_id", ""))
         day = str(plain.get("occurrence", ""))[:10]
         with contextlib.suppress(ValueError):
             name += " · " + partial_date(tr, PartialDate.parse(day))
-        return f"{RECORD_ICONS[entry.kind]} {escape(name)}"
-    if entry.kind is RecordKind.EVENT:
+        return f"{RECORD_ICONS[kind]} {escape(name)}"
+    if kind is RecordKind.EVENT:
         try:
             icon = KIND_ICONS[EventKind(str(plain.get("kind")))]
         except ValueError:
             icon = "📅"
     else:
-        icon = RECORD_ICONS[entry.kind]
+        icon = RECORD_ICONS[kind]
     title = localized(plain.get("title"))
-    return f"{icon} {escape(marked(title, tr.lang) if title else entry.record_id)}"
+    return f"{icon} {escape(marked(title, tr.lang) if title else record_id)}"
 
 
 def field_label(tr: Translator, field: str) -> str:
