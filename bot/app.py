@@ -119,9 +119,8 @@ def register(application: BotApplication) -> None:
     """All handlers, in the order they are tried: PTB asks each in turn whether an update
     is its own, so the busiest come first (no two claim the same update, except the
     unknown-command hint, which takes any command and so comes last). The town question's
-    answer comes first: it claims plain text only while that user's question is open,
-    unless a guided conversation is open (its steps claim nothing otherwise)."""
-    translate.register(application)
+    answer comes first: it claims plain text only while that user's question is open.
+    Guided conversations are in a group of their own, tried before these."""
     home.register(application)
     partners.register(application)
     exchanges.register(application)
@@ -132,6 +131,7 @@ def register(application: BotApplication) -> None:
     settings.register(application)
     editing.register(application)
     audit.register(application)
+    translate.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

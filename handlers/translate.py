@@ -6,15 +6,22 @@ item may add one. Tests reach it for any id by pressing `Translate(target, id)`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 from enum import IntEnum
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, ConversationHandler, MessageHandler
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+)
 
 from bot.model.audit import EditableRecord
 from bot.model.domain import LANGUAGES, Event, LocalizedText, MeetingSeries, Milestone
 from bot.telegram.callbacks import (
+    CallbackData,
     EditTarget,
     Translate,
     TranslateChoice,
@@ -32,6 +39,8 @@ from handlers.common import PRIVATE_TEXT, show
 from handlers.editing import may_edit, partnership_of, save
 
 NAME = "translate"
+CONVERSATIONS = -1
+"""The handler group of the guided conversations."""
 END = ConversationHandler.END
 FIELDS = ("title", "place", "note")
 """The texts of a record an editor types, in the order they are offered."""
@@ -135,10 +144,10 @@ async def pressed(update: Update, context: BotContext, data: TranslateStep) -> N
         draft["field"] = data.value
     elif data.choice is TranslateChoice.SAVE and draft.get("text") and draft.get("field"):
         field, lang = str(draft["field"]), str(draft["lang"])
-        if field in texts:
-            added = texts[field].with_variant(lang, str(draft["text"]))
-            changes: dict[str, Any] = {field: added}
-            await save(update, context, dataclasses.replace(record, **changes))
+        if field not in texts:  # removed meanwhile by another editor
+            await _end(update, context, view.cancelled(tr))
+        changes: dict[str, Any] = {field: texts[field].with_variant(lang, str(draft["text"]))}
+        await save(update, context, dataclasses.replace(record, **changes))
         await _end(update, context)
     else:  # a button of an earlier step, pressed again: the step asked now stands
         assert update.callback_query is not None
@@ -167,11 +176,29 @@ async def typed(update: Update, context: BotContext) -> None:
     _next(Step.CONFIRM)
 
 
+C = TypeVar("C", bound=CallbackData)
+
+
+def _press(
+    kind: type[C], callback: Callable[[Update, BotContext, C], Awaitable[None]]
+) -> CallbackQueryHandler[BotContext, None]:
+    """`on_press`, stopping the update here whatever happens (a step that returns keeps
+    the conversation where it is), so the bot's last button handler does not answer the
+    press a second time."""
+    handler = on_press(kind, callback)
+
+    async def handle(update: Update, context: BotContext) -> None:
+        await handler.callback(update, context)
+        raise ApplicationHandlerStop
+
+    return CallbackQueryHandler(handle, pattern=kind.owns)
+
+
 def conversation() -> ConversationHandler[BotContext]:
-    buttons = on_press(TranslateStep, pressed)
+    buttons = _press(TranslateStep, pressed)
     return guided_conversation(
         NAME,
-        entry_points=[on_press(Translate, begin)],
+        entry_points=[_press(Translate, begin)],
         states={
             Step.LANGUAGE: [buttons],
             Step.FIELD: [buttons],
@@ -184,4 +211,7 @@ def conversation() -> ConversationHandler[BotContext]:
 
 
 def register(application: BotApplication) -> None:
-    application.add_handler(conversation())
+    """In a group of its own, tried before the bot's other handlers: while a user's
+    conversation is open, their typed text is its answer (not a search, not a town);
+    each step stops the update there (ApplicationHandlerStop)."""
+    application.add_handler(conversation(), group=CONVERSATIONS)

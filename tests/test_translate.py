@@ -89,6 +89,13 @@ async def test_a_coordinator_adds_a_german_title_and_readers_see_it(bot: Driver)
     assert shown["text"] == "Titel auf Deutsch:\nEnergie-Werkstatt"
     [saved] = await bot.press(shown, keys(shown)["✅ Speichern"], german)
     assert saved["text"].startswith("✅ Geändert.")
+    # ✅ pressed again, once the conversation is over: answered once, nothing changes
+    since = len(bot.api.calls)
+    assert await bot.press(shown, keys(shown)["✅ Speichern"], german) == []
+    answers = [c for c in bot.api.calls[since:] if c.method == "answerCallbackQuery"]
+    assert [c.params.get("text") for c in answers] == [
+        "Diese Schaltfläche funktioniert nicht mehr."
+    ]
 
     event = await storage(bot).network.event("taller-2027")
     assert event is not None
