@@ -110,7 +110,9 @@ def why_not_undoable(
     last: AuditEntry | None, user_id: int, now: datetime, changed_since: bool
 ) -> NotUndoable | None:
     """Why `last`, the user's last change, cannot be taken back; None if it can."""
-    if last is None or last.actor != user_id or last.undoes is not None or last.undone_by:
+    if last is None or last.actor != user_id or last.undoes is not None:
+        return NotUndoable.NOTHING
+    if last.undone_by is not None:
         return NotUndoable.NOTHING
     if now - last.at > UNDO_WINDOW:
         return NotUndoable.WINDOW
