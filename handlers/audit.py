@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ExtBot
 
 from bot.model.audit import AuditEntry, EditableRecord, RecordKind
 from bot.model.codec import to_plain
 from bot.model.domain import LocalizedText, MeetingSeries
+from bot.telegram import answers
 from bot.telegram.callbacks import EditTarget, History, HistoryPage, LatestPage, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.text.markup import escape
 from bot.views import audit as view
 from bot.views.audit import Actor, ActorKind
-from handlers.common import on_command, show
+from handlers.common import here, on_command, show
 from handlers.editing import partnership_of, take_back
 
 RECORD_KINDS: Mapping[EditTarget, RecordKind] = {
@@ -94,8 +96,19 @@ def titles(series: Mapping[str, MeetingSeries]) -> dict[str, LocalizedText]:
 # -- 📜 an item's changes -------------------------------------------------------------------
 
 
+async def show_below(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer a press with a new message under the pressed one, which stays as it was (an
+    item's screen keeps its buttons)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    bot = update.get_bot()
+    assert isinstance(bot, ExtBot)
+    await answers.send(bot, chat.id, text, markup, thread=here(update))
+
+
 async def item_history(update: Update, context: BotContext, data: History) -> None:
-    await _item_page(update, context, data.target, data.record_id, 0)
+    await _item_page(update, context, data.target, data.record_id, 0, below=True)
 
 
 async def item_history_page(update: Update, context: BotContext, data: HistoryPage) -> None:
@@ -103,7 +116,13 @@ async def item_history_page(update: Update, context: BotContext, data: HistoryPa
 
 
 async def _item_page(
-    update: Update, context: BotContext, target: EditTarget, record_id: str, page: int
+    update: Update,
+    context: BotContext,
+    target: EditTarget,
+    record_id: str,
+    page: int,
+    *,
+    below: bool = False,
 ) -> None:
     user, query = update.effective_user, update.callback_query
     assert user is not None and query is not None
@@ -141,16 +160,10 @@ async def _item_page(
         )
         for e in entries
     ]
-    await show(
-        update,
-        *view.changes_page(
-            tr,
-            view.item_heading(tr, label),
-            blocks,
-            page,
-            lambda n: HistoryPage(target, n, record_id),
-        ),
+    reply = view.changes_page(
+        tr, view.item_heading(tr, label), blocks, page, lambda n: HistoryPage(target, n, record_id)
     )
+    await (show_below if below else show)(update, *reply)
 
 
 # -- /history: the latest changes ------------------------------------------------------------

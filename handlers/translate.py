@@ -34,7 +34,7 @@ from bot.telegram.persistence import guided_conversation
 from bot.text.markup import escape
 from bot.views import translate as view
 from bot.views.subscriptions import not_in_network
-from handlers.audit import RECORD_KINDS, record_of
+from handlers.audit import RECORD_KINDS, record_of, show_below
 from handlers.common import PRIVATE_TEXT, show
 from handlers.editing import may_edit, partnership_of, save
 
@@ -120,7 +120,7 @@ async def begin(update: Update, context: BotContext, data: Translate) -> None:
     if not languages:
         await _end(update, context, view.nothing_missing(tr))
     await _keep(update, context, draft)
-    await show(update, *view.pick_language(tr, texts["title"], languages))
+    await show_below(update, *view.pick_language(tr, texts["title"], languages))
     _next(Step.LANGUAGE)
 
 

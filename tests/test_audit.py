@@ -66,7 +66,10 @@ async def test_an_items_history_newest_first_with_who_and_before_after(bot: Driv
     anchor = (await bot.send("/start", user=bot.user(FOCAL, "de")))[0]
     data = History(EditTarget.EVENT, "taller-2027").pack()
 
+    since = len(bot.api.calls)
     [page] = await bot.press(anchor, data, user=bot.user(FOCAL, "de"))
+    # a new message: the item's screen above keeps its buttons
+    assert [c.method for c in bot.api.calls[since:]] == ["answerCallbackQuery", "sendMessage"]
     text = page["text"]
     assert text.startswith("📜 Änderungen\n🛠 Taller solar (es)")
     # newest first: the focal point's own change ("Sie"), then the coordinator's creation
