@@ -111,13 +111,17 @@ async def test_latest_changes_show_what_each_sender_may_see_page_by_page(bot: Dr
         await edits.save(workshop(f"Taller {n}"), FOCAL, at + timedelta(minutes=n))
     kedougou = workshop("Atelier", id="atelier", partnership_id="passau-kedougou")
     await edits.save(kedougou, OTHER_FOCAL, at + timedelta(minutes=20))
+    meeting = datetime(2027, 2, 16, 15, 0)  # a meeting of their partnership's series
+    cancelled = MeetingChange("m1", "bonn-la-paz-virtual", meeting, ChangeStatus.CANCELLED)
+    await edits.save(cancelled, COORDINATOR, at + timedelta(minutes=21))
 
     [first] = await bot.send("/history", user=bot.user(FOCAL, "en"))
     pages = await bot.pages(first, user=bot.user(FOCAL, "en"))
     assert len(pages) > 1
     shown = "\n".join(p["text"] for p in pages)
     assert all(screen_lines(p["text"]) <= SCREEN_LINES for p in pages)
-    assert shown.count("🕓") == 12 and "Atelier" not in shown  # not their partnership's
+    assert shown.count("🕓") == 13 and "Atelier" not in shown  # not their partnership's
+    assert "📆 Virtual meeting Bonn – La Paz · February 16, 2027" in pages[0]["text"]
     assert shown.index("Taller 11 (es)") < shown.index("Taller 10 (es)")  # newest first
 
     [everything] = await bot.send("/history", user=bot.user(COORDINATOR, "en"))

@@ -4,7 +4,7 @@ readers stop seeing the "(es)" mark; only editors may; a restart in the middle r
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.app import running
@@ -15,6 +15,7 @@ from bot.model.domain import Event, EventKind, LocalizedText, PartialDate
 from bot.telegram.callbacks import EditTarget, Translate
 from bot.text.i18n import I18n
 from bot.views.common import marked
+from bot.views.ics import event_ics
 from harness.fake_telegram import OfflineTelegram
 from storage.store import Storage
 from tests.conftest import COORDINATOR, Driver, make_app
@@ -61,6 +62,20 @@ def test_the_mark_names_the_originals_language_until_a_translation_comes() -> No
     assert marked(added, "de") == "Energiewerkstatt"
     assert marked(added, "fr") == "Taller de energía (es)"
     assert marked(LocalizedText.of("La Fortuna"), "de") == "La Fortuna"  # "und": a name
+
+
+def test_a_calendar_file_marks_the_original_too(i18n: I18n) -> None:
+    place = LocalizedText.of("Alcaldía", "es")
+    event = workshop(place=place, note=LocalizedText.of("Traer computadora", "es"))
+    text = event_ics(event, i18n.translator("de"), datetime(2026, 11, 23, tzinfo=UTC), sequence=0)
+    assert text is not None
+    unfolded = text.decode().replace("\r\n ", "")
+    assert "SUMMARY:Taller de energía (es)" in unfolded
+    assert "LOCATION:Alcaldía (es)" in unfolded and "Traer computadora (es)" in unfolded
+    spanish = event_ics(
+        event, i18n.translator("es"), datetime(2026, 11, 23, tzinfo=UTC), sequence=0
+    )
+    assert spanish is not None and "(es)" not in spanish.decode().replace("\r\n ", "")
 
 
 async def test_a_coordinator_adds_a_german_title_and_readers_see_it(bot: Driver) -> None:
