@@ -6,14 +6,26 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import running
 from bot.config import Settings
 from bot.model.audit import RecordKind
 from bot.model.clock import MovableClock
-from bot.model.domain import Event, EventKind, LocalizedText, PartialDate
+from bot.model.domain import (
+    ChangeStatus,
+    Event,
+    EventKind,
+    LocalizedText,
+    MeetingChange,
+    PartialDate,
+)
+from bot.model.posts import EventReminder, MeetingCorrection
+from bot.schedule.compose import SEPARATOR, compose
+from bot.schedule.replan import load_network
 from bot.telegram.callbacks import EditTarget, Translate
 from bot.text.i18n import I18n
+from bot.text.reader import Reader
 from bot.views.common import marked
 from bot.views.ics import event_ics
 from harness.fake_telegram import OfflineTelegram
@@ -180,3 +192,33 @@ async def test_a_restart_in_the_middle_resumes_the_translation(
         assert saved["text"].startswith("✅ Geändert.")
         event = await storage(bot).network.event("taller-2027")
         assert event is not None and event.title.get("en") == "Energy workshop"
+
+
+async def test_posts_mark_the_original_in_each_language_but_its_own(bot: Driver) -> None:
+    at = bot.app.bot_data.clock.now()
+    edits = storage(bot).edits
+    await edits.save(workshop(place=LocalizedText.of("Alcaldía", "es")), COORDINATOR, at)
+    meeting = datetime(2027, 2, 16, 15, 0)
+    reason = LocalizedText.of("Feriado nacional", "es")
+    cancelled = MeetingChange(
+        "m1", "bonn-la-paz-virtual", meeting, ChangeStatus.CANCELLED, reason=reason
+    )
+    await edits.save(cancelled, COORDINATOR, at)
+    net = await load_network(storage(bot))
+    views = {v.partnership.id: v for v in await storage(bot).network.partnerships(["bonn-la-paz"])}
+    i18n = bot.app.bot_data.i18n
+    assert i18n is not None
+    reader = Reader.of(("de", "es"), ZoneInfo("Europe/Berlin"), i18n)
+    payloads = (
+        EventReminder("taller-2027", "2027-03-15", 7),
+        MeetingCorrection(
+            "m1", "bonn-la-paz-virtual", "2027-02-16T15:00", ChangeStatus.CANCELLED, ""
+        ),
+    )
+    for payload, original in zip(payloads, ("Taller de energía", "Feriado nacional"), strict=True):
+        text = compose(payload, at, net, views, reader, i18n, at, ZoneInfo("Europe/Berlin"))
+        german, spanish = text.split(SEPARATOR)
+        assert f"{original} (es)" in german
+        assert original in spanish and "(es)" not in spanish
+    event_post = compose(payloads[0], at, net, views, reader, i18n, at, ZoneInfo("Europe/Berlin"))
+    assert "Alcaldía (es)" in event_post
