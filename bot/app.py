@@ -39,6 +39,7 @@ from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
     appoint,
+    audit,
     edit_form,
     editing,
     errors,
@@ -54,6 +55,7 @@ from handlers import (
     settings,
     start,
     topics,
+    translate,
 )
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,8 @@ def register(application: BotApplication) -> None:
     """All handlers, in the order they are tried: PTB asks each in turn whether an update
     is its own, so the busiest come first (no two claim the same update, except the
     unknown-command hint, which takes any command and so comes last). The town question's
-    answer comes first: it claims plain text only while that user's question is open."""
+    answer comes first: it claims plain text only while that user's question is open.
+    Guided conversations are in a group of their own, tried before these."""
     edit_form.register(application)  # its typed answers before any other handler of text
     appoint.register(application)  # its typed answers before anyone's
     home.register(application)
@@ -136,6 +139,8 @@ def register(application: BotApplication) -> None:
     new.register(application)
     edit_form.register_late(application)
     people.register(application)
+    audit.register(application)
+    translate.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

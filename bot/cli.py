@@ -1,4 +1,4 @@
-"""The `partnerbot` command: run, console, import, export, schedule, migrate, backup.
+"""The `partnerbot` command: run, console, import, export, schedule, audit, migrate, backup.
 
 Every failure an operator can meet ends in one line on stderr, `partnerbot: ` and what
 to fix, never with the token in it: exit status 2 for a setting, a file or the token,
@@ -9,15 +9,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import json
 import logging
 import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import scrub, scrub_tracebacks, setup_logging
+from bot.model.audit import AuditEntry, RecordKind
 from bot.model.clock import clock_from
 from bot.model.codec import DatasetError
 from bot.model.dataset import (
@@ -109,6 +114,26 @@ def parser() -> argparse.ArgumentParser:
     schedule.add_argument(
         "--days", type=int, default=14, metavar="DAYS", help="how many days ahead (default 14)"
     )
+    aud = sub.add_parser(
+        "audit",
+        help="list the changes made from the chat, oldest first",
+        description="Print the audit trail: one change a line (its number, the UTC time, "
+        "who by Telegram user id or 'a former member', the record as KIND:ID, the action, "
+        "and each changed field before → after). The export never contains it.",
+    )
+    aud.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="only changes from WHEN on: a UTC date or time (2027-03-01, 2027-03-01T12:00) "
+        "or a span back from now (30m, 12h, 7d)",
+    )
+    aud.add_argument(
+        "--record",
+        metavar="KIND:ID",
+        help="only one record's changes (KIND: event, "
+        "milestone, series or change), e.g. event:taller-2027",
+    )
+    aud.add_argument("--json", action="store_true", help="one JSON object a line")
     sub.add_parser(
         "migrate",
         help="create or upgrade the database schema",
@@ -163,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"PARTNERBOT_DB: {exc}", status, settings)
     except StartupError as exc:
         return _fail(str(exc), exc.status, settings)
+    except AuditQueryError as exc:
+        return _fail(f"audit: {exc}", 2, settings)
     except KeyboardInterrupt:
         return 130
 
@@ -184,7 +211,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     # import brings its own network; schedule only lists: neither loads the seed
     storage = await Storage.open(
         settings.db_path,
-        seed=args.command not in ("import", "schedule"),
+        seed=args.command not in ("import", "schedule", "audit"),
         lock_wait=args.wait if args.command == "import" else LOCK_WAIT,
     )
     try:
@@ -198,6 +225,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 await asyncio.to_thread(Path(args.file).write_text, text, encoding="utf-8")
         elif args.command == "import":
             return await _import(storage, args.file)
+        elif args.command == "audit":
+            clock = clock_from(settings.clock_start)
+            for line in audit_lines(await storage.edits.entries(), args, clock.now()):
+                sys.stdout.write(line + "\n")
         elif args.command == "schedule":
             from bot.schedule.report import schedule_report
 
@@ -228,6 +259,97 @@ async def _import(storage: Storage, path: Path) -> int:
         f"milestones, {len(dataset.events)} events from {path}"
     )
     return 0
+
+
+class AuditQueryError(ValueError):
+    """An `audit` option that cannot be read; the message names it."""
+
+
+_SPAN = re.compile(r"([0-9]{1,6})([mhd])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+FORMER_MEMBER = "a former member"
+VALUE_WIDTH = 80  # characters of a value before or after, in a line
+
+
+def audit_lines(
+    entries: Iterable[AuditEntry], args: argparse.Namespace, now: datetime
+) -> Iterator[str]:
+    """The changes `args` asks for (--since, --record), oldest first, one line each (or
+    one JSON object each, --json)."""
+    since = _since(args.since, now) if args.since else None
+    record = _record(args.record) if args.record else None
+    for entry in entries:
+        if since is not None and entry.at < since:
+            continue
+        if record is not None and (entry.kind, entry.record_id) != record:
+            continue
+        yield _json_line(entry) if args.json else _text_line(entry)
+
+
+def _since(text: str, now: datetime) -> datetime:
+    span = _SPAN.fullmatch(text.strip())
+    if span is not None:
+        return now.astimezone(UTC) - timedelta(**{_UNITS[span[2]]: int(span[1])})
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise AuditQueryError(
+            f"--since {text!r}: expected a UTC date or time (2027-03-01, 2027-03-01T12:00) "
+            "or a span back from now (30m, 12h, 7d)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _record(text: str) -> tuple[RecordKind, str]:
+    kind, colon, record_id = text.partition(":")
+    try:
+        if colon and record_id:
+            return RecordKind(kind), record_id
+    except ValueError:
+        pass
+    kinds = ", ".join(k.value for k in RecordKind)
+    raise AuditQueryError(f"--record {text!r}: expected KIND:ID, KIND one of {kinds}")
+
+
+def _text_line(entry: AuditEntry) -> str:
+    actor = FORMER_MEMBER if entry.actor is None else str(entry.actor)
+    action = entry.action.value if entry.undoes is None else f"undo of #{entry.undoes}"
+    if entry.undone_by is not None:
+        action += f" (undone by #{entry.undone_by})"
+    before, after = entry.before or {}, entry.after or {}
+    fields = "; ".join(
+        f"{name}: {_shown(before.get(name))} → {_shown(after.get(name))}"
+        for name in entry.changed_fields()
+    )
+    at = entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    line = f"#{entry.id}  {at}  {actor}  {entry.kind.value}:{entry.record_id}  {action}"
+    return f"{line}  {fields}" if fields else line
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def _json_line(entry: AuditEntry) -> str:
+    return json.dumps(
+        {
+            "id": entry.id,
+            "at": entry.at.astimezone(UTC).isoformat(),
+            "actor": entry.actor,
+            "kind": entry.kind.value,
+            "record_id": entry.record_id,
+            "action": entry.action.value,
+            "fields": entry.changed_fields(),
+            "before": entry.before,
+            "after": entry.after,
+            "undoes": entry.undoes,
+            "undone_by": entry.undone_by,
+        },
+        ensure_ascii=False,
+    )
 
 
 def _backup(settings: Settings, target: Path, *, overwrite: bool) -> int:

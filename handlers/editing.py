@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.model.audit import AuditEntry, EditableRecord, RecordKind
+from bot.model.audit import (
+    AuditEntry,
+    EditableRecord,
+    NotUndoable,
+    RecordKind,
+    why_not_undoable,
+)
 from bot.model.codec import DatasetError
 from bot.model.domain import Event, MeetingChange, MeetingSeries
 from bot.telegram.callbacks import UndoEdit, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.text.markup import escape
+from bot.views import audit as audit_view
 from bot.views import editing as view
 from bot.views.subscriptions import not_in_network
 from handlers.common import show
@@ -77,20 +84,37 @@ async def remove(
     return entry
 
 
-async def undo(update: Update, context: BotContext, data: UndoEdit) -> None:
-    """↩️: the author's last change, if it is this one and still theirs to take back."""
+async def take_back(
+    update: Update, context: BotContext, only: int | None = None
+) -> AuditEntry | NotUndoable:
+    """Take back the sender's last change (for ↩️: only if it is entry `only`), re-plan,
+    and say what was taken back; else why not, for the caller to say (/undo and ↩️ say
+    it differently)."""
     user = update.effective_user
     assert user is not None
-    tr = (await context.reader(update)).tr
     now = context.clock.now()
-    last = await context.storage.edits.last_undoable(user.id, now)
-    if last is None or last.id != data.entry:
+    edits = context.storage.edits
+    last = await edits.last_by(user.id)
+    changed = last is not None and await edits.changed_since(last)
+    why = why_not_undoable(last, user.id, now, changed)
+    if why is None and only is not None and last is not None and last.id != only:
+        why = NotUndoable.NOTHING
+    undone = None if why is not None else await edits.undo_last(user.id, now)
+    if last is None or undone is None:
+        return why or NotUndoable.NOTHING
+    await context.replan_everyone()
+    tr = (await context.reader(update)).tr
+    titles = {s.id: s.title for s in await context.storage.network.meeting_series()}
+    await show(update, audit_view.taken_back(tr, last, audit_view.record_label(tr, last, titles)))
+    return undone
+
+
+async def undo(update: Update, context: BotContext, data: UndoEdit) -> None:
+    """↩️: the author's last change, if it is this one and still theirs to take back."""
+    if not isinstance(await take_back(update, context, data.entry), AuditEntry):
+        tr = (await context.reader(update)).tr
         assert update.callback_query is not None
         await update.callback_query.answer(view.not_undoable(tr), show_alert=True)
-        return
-    await context.storage.edits.undo_last(user.id, now)
-    await context.replan_everyone()
-    await show(update, view.undone(tr))
 
 
 def register(application: BotApplication) -> None:

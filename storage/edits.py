@@ -61,21 +61,29 @@ class EditsRepository:
             await conn.execute(f"DELETE FROM {kind.section} WHERE id = ?", (record_id,))
             return await _log(conn, now, actor, kind, record_id, before, None)
 
-    async def last_undoable(self, actor: int, now: datetime) -> AuditEntry | None:
-        """The actor's last change, if it is still theirs to take back: within the undo
-        window, not taken back yet, and nobody changed that record since."""
+    async def last_by(self, actor: int) -> AuditEntry | None:
+        """The actor's last change, whatever became of it."""
         rows = await self.db.conn.execute_fetchall(
             f"SELECT {_COLUMNS} FROM audit WHERE actor = ? ORDER BY id DESC LIMIT 1", (actor,)
         )
         entries = [_entry(row) for row in rows]
-        if not entries or not entries[0].undoable_by(actor, now):
-            return None
-        entry = entries[0]
+        return entries[0] if entries else None
+
+    async def changed_since(self, entry: AuditEntry) -> bool:
+        """Whether the entry's record was changed again after it."""
         later = await self.db.conn.execute_fetchall(
             "SELECT 1 FROM audit WHERE kind = ? AND record_id = ? AND id > ? LIMIT 1",
             (entry.kind.value, entry.record_id, entry.id),
         )
-        return None if list(later) else entry
+        return bool(list(later))
+
+    async def last_undoable(self, actor: int, now: datetime) -> AuditEntry | None:
+        """The actor's last change, if it is still theirs to take back: within the undo
+        window, not taken back yet, and nobody changed that record since."""
+        entry = await self.last_by(actor)
+        if entry is None or not entry.undoable_by(actor, now):
+            return None
+        return None if await self.changed_since(entry) else entry
 
     async def undo_last(self, actor: int, now: datetime) -> AuditEntry | None:
         """Take back the actor's last change (see last_undoable); the undo is audited too.
@@ -105,6 +113,25 @@ class EditsRepository:
             f"SELECT {_COLUMNS} FROM audit WHERE kind = ? AND record_id = ? "
             "ORDER BY id DESC LIMIT ?",
             (kind.value, record_id, limit),
+        )
+        return [_entry(row) for row in rows]
+
+    async def series_history(self, series_id: str, limit: int = 50) -> list[AuditEntry]:
+        """A meeting series' changes and those of its meetings (moved, cancelled), newest
+        first."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE (kind = 'series' AND record_id = ?) OR "
+            "(kind = 'change' AND ? IN (json_extract(after, '$.series_id'), "
+            "json_extract(before, '$.series_id'))) ORDER BY id DESC LIMIT ?",
+            (series_id, series_id, limit),
+        )
+        return [_entry(row) for row in rows]
+
+    async def recent(self, *, before: int | None = None, limit: int = 200) -> list[AuditEntry]:
+        """The latest changes, newest first, from the one before id `before` back."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?",
+            (before if before is not None else 2**62, limit),
         )
         return [_entry(row) for row in rows]
 

@@ -35,6 +35,8 @@ from bot.telegram.callbacks import (
     ForWhom,
     HelpPage,
     History,
+    HistoryPage,
+    LatestPage,
     ListBy,
     ListMe,
     MilestonePage,
@@ -61,6 +63,8 @@ from bot.telegram.callbacks import (
     TargetCode,
     TownPage,
     Translate,
+    TranslateChoice,
+    TranslateStep,
     UndoEdit,
     Unsubscribe,
     WhomCode,
@@ -118,6 +122,10 @@ ON_THE_WIRE = [
     (ForgetMe(Choice.YES), "fm:y"),
     (ContactsPage(1, ContactsBy.TOWN, "bonn"), "ct:1:t:bonn"),
     (ContactsPage(0, ContactsBy.QUERY, "la paz"), "ct:0:q:la paz"),
+    (HistoryPage(EditTarget.SERIES, 2, "bonn-la-paz-virtual"), "hisp:s:2:bonn-la-paz-virtual"),
+    (LatestPage(3), "hisl:3"),
+    (TranslateStep(TranslateChoice.LANGUAGE, "de"), "trs:l:de"),
+    (TranslateStep(TranslateChoice.SAVE, ""), "trs:ok:"),
 ]
 
 

@@ -96,6 +96,29 @@ class AuditEntry:
         )
 
 
+class NotUndoable(StrEnum):
+    """Why a user's last change cannot be taken back."""
+
+    NOTHING = "nothing"
+    """No change of theirs, or the last one is an undo or was taken back already."""
+    WINDOW = "window"
+    CHANGED = "changed"
+    """Someone changed that record after them."""
+
+
+def why_not_undoable(
+    last: AuditEntry | None, user_id: int, now: datetime, changed_since: bool
+) -> NotUndoable | None:
+    """Why `last`, the user's last change, cannot be taken back; None if it can."""
+    if last is None or last.actor != user_id or last.undoes is not None:
+        return NotUndoable.NOTHING
+    if last.undone_by is not None:
+        return NotUndoable.NOTHING
+    if now - last.at > UNDO_WINDOW:
+        return NotUndoable.WINDOW
+    return NotUndoable.CHANGED if changed_since else None
+
+
 def dataset_of(record: EditableRecord) -> Dataset:
     """The record as the one record of a dataset: what an import of it would hold."""
     parts: dict[str, Any] = {RecordKind.of(record).section: (record,)}

@@ -30,6 +30,31 @@ class LocalizedText:
         """The variant in `lang`, else the original."""
         return dict(self.variants).get(lang, self.original)
 
+    @property
+    def original_language(self) -> str:
+        return self.variants[0][0]
+
+    def shown(self, lang: str) -> tuple[str, str | None]:
+        """The variant in `lang`; else the original and its language, which the reader is
+        told (None: the original is in `lang`, or is a name of no language, "und")."""
+        found = dict(self.variants).get(lang)
+        if found is not None:
+            return found, None
+        original = self.original_language
+        return self.original, None if original in (lang, "und") else original
+
+    def languages(self) -> frozenset[str]:
+        return frozenset(code for code, _text in self.variants)
+
+    def with_variant(self, lang: str, text: str) -> LocalizedText:
+        """This text with `lang`'s variant added or replaced; the original stays first
+        (an original of no language, "und", gives way to the language it is now said in
+        only as a further variant: it is still the original)."""
+        if lang == self.original_language:
+            return LocalizedText(((lang, text), *self.variants[1:]))
+        others = tuple((code, said) for code, said in self.variants[1:] if code != lang)
+        return LocalizedText((self.variants[0], *others, (lang, text)))
+
 
 _PARTIAL_DATE = re.compile(r"^(?:(\d{4})|-)-?(?:(\d{2})(?:-(\d{2}))?)?$")
 

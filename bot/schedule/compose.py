@@ -31,7 +31,7 @@ from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
 from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
-from bot.views.common import KIND_ICONS, KIND_LABELS
+from bot.views.common import KIND_ICONS, KIND_LABELS, marked
 
 SEPARATOR = "\n— — —\n"
 """Between the languages of one post: one line, so that two languages fit a phone screen."""
@@ -132,7 +132,7 @@ def _deadline(
     left = days_until(tr, day, now.astimezone(zone).date())
     lines = [
         "⏰ <b>" + escape(tr.gettext("Deadline {left}").format(left=left)) + "</b>",
-        escape(milestone.title.get(tr.lang)),
+        escape(marked(milestone.title, tr.lang)),
         escape(tr.gettext("Due: {date}").format(date=partial_date(tr, milestone.due))),
     ]
     if phase is not None:
@@ -182,9 +182,9 @@ def _change(
         raise ObsoletePostError("the meeting is over; a correction is no use now")
     view = views.get(series.partnership_id)
     was = change.occurrence.replace(tzinfo=zone_of_series)
-    title = series.title.get(tr.lang)
+    title = marked(series.title, tr.lang)
     old = when(tr, was, zone)
-    reason = [] if change.reason is None else ["💬 " + escape(change.reason.get(tr.lang))]
+    reason = [] if change.reason is None else ["💬 " + escape(marked(change.reason, tr.lang))]
     if change.moved_to is None:
         cancelled = tr.gettext("Cancelled: {title} on {when}")
         return "\n".join(
@@ -224,7 +224,7 @@ def _invitation(
 ) -> str:
     lines = [
         "📅 <b>"
-        + escape(tr.gettext("Invitation: {title}").format(title=series.title.get(tr.lang)))
+        + escape(tr.gettext("Invitation: {title}").format(title=marked(series.title, tr.lang)))
         + "</b>",
         _when(occ, view, tr, zone),
     ]
@@ -287,7 +287,9 @@ def _meeting_reminder(
     lines = [
         "⏰ <b>"
         + escape(
-            tr.gettext("{title} begins {left}.").format(title=series.title.get(tr.lang), left=left)
+            tr.gettext("{title} begins {left}.").format(
+                title=marked(series.title, tr.lang), left=left
+            )
         )
         + "</b>",
         _when(occ, view, tr, zone),
@@ -320,14 +322,14 @@ def _event(
         f"{KIND_ICONS[event.kind]} <b>"
         + escape(tr.gettext("{kind} · {left}").format(kind=kind, left=left))
         + "</b>",
-        escape(event.title.get(tr.lang)),
+        escape(marked(event.title, tr.lang)),
     ]
     dated = escape(date_range(tr, event.starts, event.ends))
     lines.append("📅 " + (when(tr, start, zone) if start is not None else dated))
     if event.online:
         lines.append("📍 " + escape(tr.gettext("online")))
     elif event.place is not None:
-        lines.append("📍 " + escape(event.place.get(tr.lang)))
+        lines.append("📍 " + escape(marked(event.place, tr.lang)))
     if event.partnership_id and (view := views.get(event.partnership_id)):
         lines.append("🤝 " + escape(view.pair_name(tr.lang)))
     if event.join_url:

@@ -582,3 +582,34 @@ class ContactsPage(CallbackData, prefix="ct"):
     page: int
     by: ContactsBy
     value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryPage(CallbackData, prefix="hisp"):
+    """A further page of an item's changes (the first is History)."""
+
+    target: EditTarget
+    page: int
+    record_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class LatestPage(CallbackData, prefix="hisl"):
+    """A page of /history: the latest changes the presser may see."""
+
+    page: int
+
+
+class TranslateChoice(StrEnum):
+    """A step of 🌐's conversation: a language, a text, save, cancel."""
+
+    LANGUAGE = "l"
+    FIELD = "f"
+    SAVE = "ok"
+    CANCEL = "x"
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslateStep(CallbackData, prefix="trs"):
+    choice: TranslateChoice
+    value: str

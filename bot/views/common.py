@@ -1,11 +1,11 @@
 """Texts every view shares: the example-data mark, the names and icons of exchanges, flags,
-and languages named inside a sentence."""
+languages named inside a sentence, and a text typed in one language marked as such."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.model.domain import EventKind
+from bot.model.domain import EventKind, LocalizedText
 from bot.text import cldr
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape
@@ -47,3 +47,11 @@ def languages_in_text(languages: Sequence[str], tr: Translator) -> str:
     """Languages named inside a sentence of the reader's, joined as the reader's language
     joins a list: 'español y alemán', 'Spanisch und Deutsch'."""
     return tr.format_list([cldr.language_name(lang, tr.lang) or lang for lang in languages])
+
+
+def marked(text: LocalizedText, lang: str) -> str:
+    """A text an editor typed, for a reader of `lang`: their variant, else the original
+    with its language, "Taller de energía (es)", until someone adds a translation. Plain
+    text: the caller escapes it, as any data text."""
+    shown, original = text.shown(lang)
+    return shown if original is None else f"{shown} ({original})"

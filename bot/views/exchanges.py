@@ -35,7 +35,7 @@ from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape
 from bot.text.moments import time_there, when
 from bot.text.search import terms
-from bot.views.common import KIND_ICONS, KIND_LABELS, example_label
+from bot.views.common import KIND_ICONS, KIND_LABELS, example_label, marked
 
 PARTNERSHIP_FILTER = "@"
 """A filter of '@' and a partnership id lists that partnership's exchanges."""
@@ -88,7 +88,7 @@ def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now:
     one line says is not said again on the next."""
     kind = tr.gettext(KIND_LABELS[item.kind])
     who = subject(item, ctx, tr.lang)
-    title = item.title.get(tr.lang)
+    title = marked(item.title, tr.lang)
     kind_words, title_words = set(terms(kind)), set(terms(title))
     show_title = not title_words <= kind_words | set(terms(who or ""))
     head = KIND_ICONS[item.kind]
@@ -105,7 +105,7 @@ def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now:
     if item.online and item.kind is not EventKind.VIRTUAL_MEETING:  # 💻 says it already
         lines.append("📍 " + escape(tr.gettext("online")))
     elif item.place is not None and not item.online:
-        lines.append("📍 " + escape(item.place.get(tr.lang)))
+        lines.append("📍 " + escape(marked(item.place, tr.lang)))
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ import icalendar
 from bot.model.domain import Event, MeetingChange, MeetingSeries
 from bot.model.recurrence import last_start, next_start
 from bot.text.i18n import Translator
+from bot.views.common import marked
 
 PRODID = "-//partnerbot//climate partnerships//EN"
 
@@ -44,7 +45,7 @@ def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> 
     vevent.add("uid", f"event-{event.id}@partnerbot")
     vevent.add("dtstamp", now)
     vevent.add("sequence", sequence)
-    vevent.add("summary", event.title.get(tr.lang))
+    vevent.add("summary", marked(event.title, tr.lang))
     start = event.start_instant()
     if start is not None and event.timezone is not None:
         vevent.add("dtstart", start)
@@ -60,7 +61,7 @@ def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> 
     location = (
         tr.gettext("online")
         if event.online
-        else (event.place.get(tr.lang) if event.place else None)
+        else (marked(event.place, tr.lang) if event.place else None)
     )
     if event.online and event.join_url:
         location = event.join_url
@@ -68,7 +69,7 @@ def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> 
         vevent.add("location", location)
     if event.join_url:
         vevent.add("url", event.join_url)
-    description = [event.note.get(tr.lang)] if event.note else []
+    description = [marked(event.note, tr.lang)] if event.note else []
     if event.join_url:
         description.append(event.join_url)
     if description:
@@ -117,7 +118,7 @@ def series_ics(
     vevent.add("uid", f"series-{series.id}@partnerbot")
     vevent.add("dtstamp", now)
     vevent.add("sequence", sequence)
-    vevent.add("summary", series.title.get(tr.lang))
+    vevent.add("summary", marked(series.title, tr.lang))
     vevent.add("dtstart", first.replace(tzinfo=zone))
     vevent.add("duration", timedelta(minutes=series.duration_minutes))
     vevent.add("rrule", rule)
@@ -132,7 +133,7 @@ def series_ics(
     vevent.add("location", series.join_url or tr.gettext("online"))
     if series.join_url:
         vevent.add("url", series.join_url)
-    description = [series.note.get(tr.lang)] if series.note else []
+    description = [marked(series.note, tr.lang)] if series.note else []
     if series.join_url:
         description.append(series.join_url)
     if description:

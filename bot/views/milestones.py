@@ -23,7 +23,7 @@ from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import days_until, partial_date
 from bot.text.i18n import Translator
 from bot.text.markup import escape
-from bot.views.common import example_label
+from bot.views.common import example_label, marked
 
 PHASES_PER_ROW = 3  # at most: longer names take fewer neighbours
 EDITS_A_ROW = 5
@@ -60,7 +60,7 @@ def open_phases(
 
 def milestone_line(m: Milestone, tr: Translator, today: date) -> str:
     when = escape(partial_date(tr, m.due))
-    title = escape(m.title.get(tr.lang))
+    title = escape(marked(m.title, tr.lang))
     if is_done(m.due, today):
         return f"✅ {when} — {title}"
     if m.due.year is None:

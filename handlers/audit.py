@@ -1,0 +1,230 @@
+"""The audit trail in the chat: 📜 on an item (its changes), /history (the latest changes
+the sender may see), /undo (the sender's last change taken back)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ExtBot
+
+from bot.model.audit import AuditEntry, EditableRecord, RecordKind
+from bot.model.codec import to_plain
+from bot.model.domain import LocalizedText, MeetingSeries
+from bot.telegram import answers
+from bot.telegram.callbacks import EditTarget, History, HistoryPage, LatestPage, on_press
+from bot.telegram.context import BotApplication, BotContext
+from bot.text.markup import escape
+from bot.views import audit as view
+from bot.views.audit import Actor, ActorKind
+from handlers.common import here, on_command, show
+from handlers.editing import partnership_of, take_back
+
+RECORD_KINDS: Mapping[EditTarget, RecordKind] = {
+    EditTarget.EVENT: RecordKind.EVENT,
+    EditTarget.MILESTONE: RecordKind.MILESTONE,
+    EditTarget.SERIES: RecordKind.SERIES,
+}
+LATEST = 200
+"""The latest changes /history looks through (newest first)."""
+
+
+async def actor_name(context: BotContext, user_id: int) -> str | None:
+    """The person's name, when the bot knows it and may show it. The people directory
+    (listed members' names) plugs in here; until then no name is known."""
+    del context, user_id
+    return None
+
+
+class Actors:
+    """Who made each change, for one reader: a name if known, else their role now."""
+
+    def __init__(self, context: BotContext, reader_id: int) -> None:
+        self.context, self.reader_id = context, reader_id
+        self._known: dict[int, Actor] = {}
+
+    async def of(self, entry: AuditEntry) -> Actor:
+        if entry.actor is None:
+            return Actor(ActorKind.FORMER_MEMBER)
+        if entry.actor == self.reader_id:
+            return Actor(ActorKind.YOU)
+        if entry.actor not in self._known:
+            self._known[entry.actor] = await self._look_up(entry.actor)
+        return self._known[entry.actor]
+
+    async def _look_up(self, user_id: int) -> Actor:
+        name = await actor_name(self.context, user_id)
+        if name:
+            return Actor(ActorKind.NAMED, name)
+        roles = await self.context.roles(user_id)
+        if roles.coordinator:
+            return Actor(ActorKind.COORDINATOR)
+        return Actor(ActorKind.FOCAL_POINT if roles.focal else ActorKind.FORMER_EDITOR)
+
+
+async def record_of(context: BotContext, kind: RecordKind, record_id: str) -> EditableRecord | None:
+    """The record as stored now (None: removed, or never there)."""
+    network = context.storage.network
+    if kind is RecordKind.EVENT:
+        return await network.event(record_id)
+    if kind is RecordKind.SERIES:
+        return await network.series(record_id)
+    if kind is RecordKind.MILESTONE:
+        return next((m for m in await network.milestones() if m.id == record_id), None)
+    return next((c for c in await network.meeting_changes() if c.id == record_id), None)
+
+
+def entry_partnership(entry: AuditEntry, series: Mapping[str, MeetingSeries]) -> str | None:
+    """The partnership a change was about, from the record as it was (None: a phase's or
+    the network's record, or a meeting of a series no longer there)."""
+    plain = entry.after or entry.before or {}
+    if entry.kind is RecordKind.CHANGE:
+        found = series.get(str(plain.get("series_id")))
+        return found.partnership_id if found is not None else None
+    pid = plain.get("partnership_id")
+    return str(pid) if pid else None
+
+
+async def all_series(context: BotContext) -> dict[str, MeetingSeries]:
+    return {s.id: s for s in await context.storage.network.meeting_series()}
+
+
+def titles(series: Mapping[str, MeetingSeries]) -> dict[str, LocalizedText]:
+    return {sid: s.title for sid, s in series.items()}
+
+
+# -- 📜 an item's changes -------------------------------------------------------------------
+
+
+async def show_below(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer a press with a new message under the pressed one, which stays as it was (an
+    item's screen keeps its buttons)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    bot = update.get_bot()
+    assert isinstance(bot, ExtBot)
+    await answers.send(bot, chat.id, text, markup, thread=here(update))
+
+
+async def item_history(update: Update, context: BotContext, data: History) -> None:
+    await _item_page(update, context, data.target, data.record_id, 0, below=True)
+
+
+async def item_history_page(update: Update, context: BotContext, data: HistoryPage) -> None:
+    await _item_page(update, context, data.target, data.record_id, data.page)
+
+
+async def _item_page(
+    update: Update,
+    context: BotContext,
+    target: EditTarget,
+    record_id: str,
+    page: int,
+    *,
+    below: bool = False,
+) -> None:
+    user, query = update.effective_user, update.callback_query
+    assert user is not None and query is not None
+    tr, zone = (reader := await context.reader(update)).tr, reader.zone
+    kind = RECORD_KINDS[target]
+    storage = context.storage.edits
+    if kind is RecordKind.SERIES:
+        entries = await storage.series_history(record_id)
+    else:
+        entries = await storage.history(kind, record_id)
+    series = await all_series(context)
+    record = await record_of(context, kind, record_id)
+    if record is not None:
+        pid = await partnership_of(context, record)
+    else:  # removed: whose it was, from its last change
+        pid = next((entry_partnership(e, series) for e in entries if e.kind is kind), None)
+    if not (await context.roles(user.id)).may_edit(pid):
+        await query.answer(view.not_allowed(tr), show_alert=True)
+        return
+    own = next((e for e in entries if e.kind is kind), None)
+    if record is not None:
+        label = view.label_of(tr, kind, record_id, to_plain(record), titles(series))
+    elif own is not None:
+        label = view.record_label(tr, own, titles(series))
+    else:
+        label = escape(record_id)
+    actors = Actors(context, user.id)
+    blocks = [
+        view.entry_block(
+            tr,
+            e,
+            await actors.of(e),
+            zone,
+            record=view.record_label(tr, e, titles(series)) if e.kind is not kind else None,
+        )
+        for e in entries
+    ]
+    reply = view.changes_page(
+        tr, view.item_heading(tr, label), blocks, page, lambda n: HistoryPage(target, n, record_id)
+    )
+    await (show_below if below else show)(update, *reply)
+
+
+# -- /history: the latest changes ------------------------------------------------------------
+
+
+async def latest(update: Update, context: BotContext) -> None:
+    await _latest_page(update, context, 0)
+
+
+async def latest_page(update: Update, context: BotContext, data: LatestPage) -> None:
+    await _latest_page(update, context, data.page)
+
+
+async def _latest_page(update: Update, context: BotContext, page: int) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    tr, zone = (reader := await context.reader(update)).tr, reader.zone
+    if chat.type != chat.PRIVATE:
+        await show(update, view.in_private(tr, "history"))
+        return
+    roles = await context.roles(user.id)
+    if not roles.edits_anything:
+        if update.callback_query is not None:
+            await update.callback_query.answer(view.not_an_editor(tr), show_alert=True)
+        else:
+            await show(update, escape(view.not_an_editor(tr)))
+        return
+    series = await all_series(context)
+    visible = [
+        e
+        for e in await context.storage.edits.recent(limit=LATEST)
+        if roles.may_edit(entry_partnership(e, series))
+    ]
+    actors = Actors(context, user.id)
+    blocks = [
+        view.entry_block(
+            tr, e, await actors.of(e), zone, record=view.record_label(tr, e, titles(series))
+        )
+        for e in visible
+    ]
+    await show(update, *view.changes_page(tr, view.latest_heading(tr), blocks, page, LatestPage))
+
+
+# -- /undo ---------------------------------------------------------------------------------
+
+
+async def undo(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    tr = (await context.reader(update)).tr
+    if chat.type != chat.PRIVATE:
+        await show(update, view.in_private(tr, "undo"))
+        return
+    result = await take_back(update, context)
+    if not isinstance(result, AuditEntry):
+        await show(update, view.not_undone(tr, result))
+
+
+def register(application: BotApplication) -> None:
+    application.add_handler(on_command("history", latest))
+    application.add_handler(on_command("undo", undo))
+    application.add_handler(on_press(History, item_history))
+    application.add_handler(on_press(HistoryPage, item_history_page))
+    application.add_handler(on_press(LatestPage, latest_page))
