@@ -44,6 +44,7 @@ from handlers import (
     fallback,
     groups,
     home,
+    meetings,
     milestones,
     partners,
     rsvp,
@@ -127,6 +128,7 @@ def register(application: BotApplication) -> None:
     topics.register(application)
     settings.register(application)
     editing.register(application)
+    meetings.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

@@ -21,6 +21,8 @@ from bot.telegram.callbacks import (
     HelpPage,
     History,
     ListBy,
+    MeetingAct,
+    MeetingDo,
     MilestonePage,
     New,
     PartnerCard,
@@ -37,6 +39,8 @@ from bot.telegram.callbacks import (
     PickTime,
     PickTown,
     Rsvp,
+    SeriesAct,
+    SeriesDo,
     SkipTown,
     Subscribe,
     TargetCode,
@@ -79,6 +83,12 @@ ON_THE_WIRE = [
     (New(EditTarget.SERIES), "new:s"),
     (History(EditTarget.MILESTONE, "p8-m1"), "hist:m:p8-m1"),
     (Translate(EditTarget.EVENT, "taller"), "tr:e:taller"),
+    (
+        MeetingAct(MeetingDo.MOVE, 202703151500, "bonn-la-paz-virtual"),
+        "mt:m:202703151500:bonn-la-paz-virtual",
+    ),
+    (SeriesAct(SeriesDo.PARTNERSHIP, "bonn-la-paz"), "sr:p:bonn-la-paz"),
+    (SeriesAct(SeriesDo.SAVE), "sr:y:"),
 ]
 
 

@@ -27,6 +27,8 @@ class CommandSpec:
     pt: str | None = None
     in_private: bool = True
     """Offered in private chats too (/help, the menu); /topic is for forum groups only."""
+    in_groups: bool = True
+    """Offered in groups too; /meeting changes the network's data, in a private chat only."""
 
     def name_in(self, lang: str) -> str:
         """The name a reader of `lang` is shown (English where none is given)."""
@@ -114,6 +116,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="topico",
     ),
     CommandSpec(
+        "meeting",
+        N_("Move or cancel a meeting of your partnership"),
+        in_groups=False,
+        de="treffen",
+        es="reunion",
+        fr="reunion",
+        pt="reuniao",
+    ),
+    CommandSpec(
         "reminders",
         N_("When reminders come before deadlines and meetings"),
         de="erinnerungen",
@@ -157,4 +168,4 @@ def names(name: str) -> tuple[str, ...]:
 
 def offered(private: bool) -> tuple[CommandSpec, ...]:
     """The commands /help and the menu offer in a private chat, or in a group."""
-    return tuple(spec for spec in COMMANDS if spec.in_private or not private)
+    return tuple(spec for spec in COMMANDS if (spec.in_private if private else spec.in_groups))
