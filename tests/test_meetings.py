@@ -22,8 +22,17 @@ from bot.schedule.replan import replan
 from bot.telegram.callbacks import EditMeeting, MeetingAct, MeetingDo
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
+from harness.screen import (
+    SCREEN_LINES,
+    LeakCheck,
+    cut_labels,
+    localized_texts,
+    screen_lines,
+    visible,
+)
+from harness.time_entities import unwrapped_times_in_html
 from storage.store import Storage
-from tests.conftest import COORDINATOR, Driver, make_app
+from tests.conftest import COORDINATOR, ROOT, Driver, make_app
 
 SERIES = "bonn-la-paz-virtual"
 NEXT = 202611241500  # Tue 24 Nov 2026, 15:00 in Bonn: the next meeting at CLOCK_START
@@ -274,3 +283,69 @@ def meetings_in(ics: bytes) -> list[datetime]:
     after = datetime(2026, 11, 23, tzinfo=UTC)
     found = recurring_ical_events.of(calendar).between(after, after + timedelta(days=60))
     return [e.decoded("DTSTART") for e in found]
+
+
+# -- every screen of the conversation, in every language ---------------------------------------
+
+TYPED = {
+    "en": ("Wednesday 25 16:00", "Public holiday"),
+    "de": ("Mittwoch 25. 16 Uhr", "Feiertag"),
+    "es": ("miércoles 25 16h", "Feriado"),
+    "fr": ("mercredi 25 16h", "Jour férié"),
+    "pt": ("quarta 25 16h", "Feriado"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TYPED))
+async def test_every_screen_of_a_move_fits_a_phone_in_its_language(bot: Driver, lang: str) -> None:
+    await appoint(bot)
+    user = bot.user(FOCAL, lang)
+    await bot.send(f"/language {lang}", user=user)
+    typed_day, typed_reason = TYPED[lang]
+    since = len(bot.api.calls)
+    [listing] = await bot.send("/meeting", user=user)
+    [card] = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
+    [asked] = await bot.press(card, data_of(card, MeetingDo.MOVE), user)
+    day = next(d for label, d in labelled(asked).items() if label == "25")
+    [hours] = await bot.press(asked, day, user)
+    [quarters] = await bot.press(hours, labelled(hours)[cldr_time(16, lang)], user)
+    assert len(labelled(quarters)) >= 4
+    [refused] = await bot.send("15.01.2027 15:00", user=user)  # beyond the reach
+    [shown] = await bot.send(typed_day, user=user)
+    assert f"{cldr_time(16, lang)} Bonn" in shown["text"], shown["text"]
+    [reason] = await bot.press(shown, data_of(shown, MeetingDo.YES), user)
+    [summary] = await bot.send(typed_reason, user=user)
+    [saved] = await bot.press(summary, data_of(summary, MeetingDo.YES), user)
+    [again] = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
+    [restore] = await bot.press(again, data_of(again, MeetingDo.RESTORE), user)
+    [restored] = await bot.press(restore, data_of(restore, MeetingDo.YES), user)
+    [card] = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
+    [cancel] = await bot.press(card, data_of(card, MeetingDo.CANCEL), user)
+    [summary] = await bot.press(cancel, data_of(cancel, MeetingDo.SKIP), user)
+    [closed] = await bot.press(summary, data_of(summary, MeetingDo.CLOSE), user)
+    said = [
+        c.params
+        for c in bot.api.calls[since:]
+        if c.method in ("sendMessage", "editMessageText") and c.error is None
+    ]
+    assert len(said) >= 15
+    check = LeakCheck(ROOT / "locales", localized_texts(await storage(bot).network.load()))
+    for params in said:
+        html = params["text"]
+        markup = params.get("reply_markup")
+        markup = markup if isinstance(markup, dict) else None
+        assert screen_lines(visible(html)) <= SCREEN_LINES, html
+        assert not cut_labels(markup), html
+        assert not unwrapped_times_in_html(html), html
+        rows = (markup or {}).get("inline_keyboard", [])
+        shown_labels = [key["text"] for row in rows for key in row]
+        typed = " ".join([typed_day, typed_reason])
+        assert not check.leaked(" ".join([html, *shown_labels]), lang, typed), html
+
+
+def cldr_time(hour: int, lang: str) -> str:
+    from datetime import time
+
+    from bot.text import cldr
+
+    return cldr.short_time(time(hour), lang)

@@ -132,7 +132,7 @@ def ask_when(tr: Translator, meeting: Meeting, zone: ZoneInfo, heading: str = ""
         escape(
             tr.gettext(
                 "When instead? Type the day and time as the clocks show them in {town}, "
-                "for example “Wed 16 15:00”, or pick:"
+                "for example “Wed 16 3 pm”, or pick:"
             ).format(town=town)
         ),
     ]
