@@ -311,18 +311,25 @@ async def test_every_screen_of_a_move_fits_a_phone_in_its_language(bot: Driver, 
     [quarters] = await bot.press(hours, labelled(hours)[cldr_time(16, lang)], user)
     assert len(labelled(quarters)) >= 4
     [refused] = await bot.send("15.01.2027 15:00", user=user)  # beyond the reach
+    assert "31" in refused["text"]
     [shown] = await bot.send(typed_day, user=user)
     assert f"{cldr_time(16, lang)} Bonn" in shown["text"], shown["text"]
     [reason] = await bot.press(shown, data_of(shown, MeetingDo.YES), user)
+    assert MeetingAct(MeetingDo.SKIP, NEXT, SERIES).pack() in labelled(reason).values()
     [summary] = await bot.send(typed_reason, user=user)
     [saved] = await bot.press(summary, data_of(summary, MeetingDo.YES), user)
+    assert saved["text"].startswith("✅")
     [again] = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
     [restore] = await bot.press(again, data_of(again, MeetingDo.RESTORE), user)
     [restored] = await bot.press(restore, data_of(restore, MeetingDo.YES), user)
+    assert restored["text"].startswith("✅")
+    assert await storage(bot).network.meeting_changes() == []
     [card] = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
     [cancel] = await bot.press(card, data_of(card, MeetingDo.CANCEL), user)
     [summary] = await bot.press(cancel, data_of(cancel, MeetingDo.SKIP), user)
     [closed] = await bot.press(summary, data_of(summary, MeetingDo.CLOSE), user)
+    assert not closed.get("reply_markup")
+    assert await storage(bot).network.meeting_changes() == []  # closed: nothing saved
     said = [
         c.params
         for c in bot.api.calls[since:]
