@@ -132,7 +132,16 @@ async def test_a_focal_point_moves_the_next_meeting_and_the_group_hears_of_it(
     assert "Mi., 25. Nov. 2026, 16:00 Berlin" in invitation
     assert "16:00 Bonn" in invitation and "09:00 La Paz" not in invitation
 
-    [after_file] = await ics_files(bot)
+    # The correction carries the series' calendar file: it shows the meeting moved.
+    [message] = [
+        c.result
+        for c in bot.api.calls
+        if c.result
+        and "🔁" in str(c.params)
+        and c.method == "sendMessage"
+        and int(c.params["chat_id"]) == GROUP
+    ]
+    [after_file] = await ics_files(bot, message)
     assert sequence(after_file) > sequence(before_file)
     starts = meetings_in(after_file)
     assert datetime(2026, 11, 25, 16, 0, tzinfo=BERLIN) in starts
@@ -265,8 +274,11 @@ async def test_a_restart_in_the_middle_of_the_move_resumes_it(
 # -- the .ics ----------------------------------------------------------------------------------
 
 
-async def ics_files(bot: Driver) -> list[bytes]:
-    [reply] = await bot.send("/exchanges bonn", user=bot.user(ADMIN, "en"))
+async def ics_files(bot: Driver, reply: JSON | None = None) -> list[bytes]:
+    """The series' file as 📎 sends it (under `reply`, else under /exchanges)."""
+    if reply is None:
+        [reply] = await bot.send("/exchanges bonn", user=bot.user(ADMIN, "en"))
+    assert f"ics:s:{SERIES}" in labelled(reply).values()
     before = len(bot.api.calls)
     await bot.press(reply, f"ics:s:{SERIES}", bot.user(ADMIN, "en"))
     sent = [c for c in bot.api.calls[before:] if c.method == "sendDocument"]
