@@ -48,6 +48,7 @@ from handlers import (
     milestones,
     partners,
     rsvp,
+    series,
     settings,
     start,
     topics,
@@ -129,6 +130,7 @@ def register(application: BotApplication) -> None:
     settings.register(application)
     editing.register(application)
     meetings.register(application)
+    series.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)
