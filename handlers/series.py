@@ -226,6 +226,12 @@ async def _next(update: Update, context: BotContext, draft: dict[str, Any], done
     if done in RHYTHM and "first" in draft and all(draft.get(name) for name in RHYTHM):
         # The first meeting must fit the new rhythm: the next one it gives.
         draft["first"] = _suggested(context, draft).isoformat(timespec="minutes")
+    if draft.get("field") in ("every", "weekday"):
+        # An imported rule of another form: its rhythm is chosen whole, weeks and day.
+        other = "weekday" if draft["field"] == "every" else "every"
+        if draft.get(other) is None:
+            draft["field"] = other
+            return await _ask(update, context, draft, dict(ORDER)[other])
     if draft.pop("field", None) is not None:
         return await _ask(update, context, draft, Step.SUMMARY)
     for name, step in ORDER:

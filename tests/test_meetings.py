@@ -368,3 +368,27 @@ def cldr_time(hour: int, lang: str) -> str:
     from bot.text import cldr
 
     return cldr.short_time(time(hour), lang)
+
+
+@pytest.mark.parametrize("lang", sorted(TYPED))
+def test_a_long_list_of_meetings_keeps_to_a_screen(i18n: I18n, lang: str) -> None:
+    """A coordinator's /meeting: as many of the soonest as fit, each with its ✏️."""
+    from bot.model.dataset import dataset_from_yaml
+    from bot.views import meetings as view
+    from storage.store import seed_yaml
+
+    seed = dataset_from_yaml(seed_yaml())
+    [series] = [s for s in seed.meeting_series if s.id == SERIES]
+    long_name = "Landeshauptstadt Düsseldorf – Municipalidad de San Pedro de Atacama"
+    found = [
+        view.Listed(
+            view.Meeting(series, None, datetime(2026, 11, 24, 15) + timedelta(weeks=n), None),
+            long_name,
+        )
+        for n in range(10)
+    ]
+    text, keyboard = view.listing(i18n.translator(lang), found, ZoneInfo("America/La_Paz"))
+    shown = text.count("•")
+    assert 1 <= shown < len(found)
+    assert screen_lines(visible(text)) <= 13
+    assert len(keyboard.inline_keyboard) == shown

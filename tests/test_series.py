@@ -177,3 +177,27 @@ async def test_every_screen_fits_a_phone_in_its_language(bot: Driver, lang: str)
         shown = [key["text"] for row in rows for key in row]
         typed = "bonn 16:00 3.12. https://meet.example.org/bonn"
         assert not check.leaked(" ".join([html, *shown]), lang, typed), html
+
+
+async def test_an_imported_rule_of_another_form_is_shown_and_chosen_anew(bot: Driver) -> None:
+    from dataclasses import replace
+
+    from bot.model.domain import Dataset
+
+    stored = await storage(bot).network.series(SERIES)
+    assert stored is not None
+    monthly = replace(stored, rrule="FREQ=MONTHLY;BYDAY=2TU")
+    await storage(bot).network.save(Dataset(meeting_series=(monthly,)))
+    user = bot.user(COORDINATOR, "en")
+    message = await some_message(bot, user)
+    [summary] = await bot.press(message, Edit(EditTarget.SERIES, SERIES).pack(), user)
+    assert "FREQ=MONTHLY;BYDAY=2TU" in summary["text"]
+    [every] = await bot.press(summary, act(SeriesDo.FIELD, "every"), user)
+    [weekday] = await bot.press(every, act(SeriesDo.EVERY, "2"), user)
+    assert "On which day of the week?" in weekday["text"]  # the rhythm is chosen whole
+    [summary] = await bot.press(weekday, act(SeriesDo.WEEKDAY, "WE"), user)
+    assert "every 2 weeks, Wednesday" in summary["text"]
+    await bot.press(summary, act(SeriesDo.SAVE), user)
+    changed = await storage(bot).network.series(SERIES)
+    assert changed is not None and changed.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"
+    assert changed.dtstart == datetime(2026, 11, 25, 15, 0)  # the next Wednesday, 15:00

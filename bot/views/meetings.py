@@ -17,7 +17,7 @@ from bot.telegram.callbacks import (
     button,
 )
 from bot.telegram.commands import command_names
-from bot.telegram.limits import Button, Keyboard
+from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, screen_lines
 from bot.text import cldr
 from bot.text.i18n import Translator
 from bot.text.markup import escape, fill
@@ -320,7 +320,10 @@ def listing(tr: Translator, found: Sequence[Listed], zone: ZoneInfo) -> tuple[st
     for item in found[:LISTED]:
         meeting = item.meeting
         mark = "❌ " if meeting.cancelled else ("🔁 " if meeting.change is not None else "")
-        lines.append(f"• {mark}{when(tr, meeting.start, zone)}\n  {escape(item.pair)}")
+        line = f"• {mark}{when(tr, meeting.start, zone)}\n  {escape(item.pair)}"
+        if screen_lines("\n".join([*lines, line])) > SCREEN_ROOM:
+            break  # the soonest that fit a screen: the others come as these pass
+        lines.append(line)
         day = cldr.skeleton("MMMMd", meeting.start.astimezone(zone).date(), tr.lang)
         rows.append(
             [
