@@ -33,7 +33,7 @@ from bot.telegram.callbacks import (
     answer_unusable,
 )
 from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.limits import Button
+from bot.telegram.limits import Button, Keyboard
 from bot.telegram.persistence import guided_conversation
 from bot.text.search import terms
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time
@@ -42,7 +42,6 @@ from bot.views import series as view
 from bot.views.typed_moments import problem_text
 from handlers import editing
 from handlers.common import PRIVATE_TEXT, here, show
-from handlers.common import show as _show
 
 NAME = "series"
 END = ConversationHandler.END
@@ -150,15 +149,20 @@ async def _ask(
     (on entry: what the button was pressed under stays)."""
     problem = str(draft.pop("problem", ""))
     await _put(update, context, draft)
+    text, keyboard = await _screen(update, context, draft, step, problem)
+    chat = update.effective_chat
+    if new and update.callback_query is not None and chat is not None:
+        await update.callback_query.answer()
+        await answers.send(context.bot, chat.id, text, keyboard, thread=here(update))
+    else:
+        await show(update, text, keyboard)
+    return step
 
-    async def show(update: Update, text: str, markup: Any = None) -> None:
-        chat = update.effective_chat
-        if new and update.callback_query is not None and chat is not None:
-            await update.callback_query.answer()
-            await answers.send(context.bot, chat.id, text, markup, thread=here(update))
-        else:
-            await _show(update, text, markup)
 
+async def _screen(
+    update: Update, context: BotContext, draft: dict[str, Any], step: Step, problem: str
+) -> tuple[str, Keyboard]:
+    """The question of `step`, or the summary."""
     reader = await context.reader(update)
     tr = reader.tr
     shown = await _shown(context, draft)
@@ -168,34 +172,28 @@ async def _ask(
         if wanted:
             found = [v for v in found if _matches(v, wanted)]
         more = len(found) > view.PARTNERSHIP_BUTTONS or bool(wanted)
-        await show(update, *view.ask_partnership(tr, shown, found, more))
-    elif step is Step.TITLE:
+        return view.ask_partnership(tr, shown, found, more)
+    if step is Step.TITLE:
         assert shown.partnership is not None
         default = view.default_title(context.i18n, tr.lang, shown.partnership).original
-        await show(update, *view.ask_title(tr, shown, default))
-    elif step is Step.EVERY:
-        await show(update, *view.ask_every(tr, shown))
-    elif step is Step.WEEKDAY:
-        await show(update, *view.ask_weekday(tr, shown))
-    elif step is Step.TIME:
-        screen = date_picker.hours_screen(
-            tr, _asked(context, reader.zone), _asked(context, reader.zone).today
-        )
-        await show(update, *view.ask_time(tr, shown, _without_months(screen)))
-    elif step is Step.ZONE:
-        await show(update, *view.ask_zone(tr, shown))
-    elif step is Step.FIRST:
-        suggested = (
-            datetime.fromisoformat(draft["first"])
-            if draft.get("first")
-            else _suggested(context, draft)
-        )
-        await show(update, *view.ask_first(tr, shown, suggested, reader.zone, problem))
-    elif step is Step.LINK:
-        await show(update, *view.ask_link(tr, shown, problem))
-    else:
-        await show(update, *view.summary(tr, shown, reader.zone))
-    return step
+        return view.ask_title(tr, shown, default)
+    if step is Step.EVERY:
+        return view.ask_every(tr, shown)
+    if step is Step.WEEKDAY:
+        return view.ask_weekday(tr, shown)
+    if step is Step.TIME:
+        asked = _asked(context, reader.zone)
+        screen = date_picker.hours_screen(tr, asked, asked.today)
+        return view.ask_time(tr, shown, _without_months(screen))
+    if step is Step.ZONE:
+        return view.ask_zone(tr, shown)
+    if step is Step.FIRST:
+        first = draft.get("first")
+        suggested = datetime.fromisoformat(first) if first else _suggested(context, draft)
+        return view.ask_first(tr, shown, suggested, reader.zone, problem)
+    if step is Step.LINK:
+        return view.ask_link(tr, shown, problem)
+    return view.summary(tr, shown, reader.zone)
 
 
 def _matches(found: PartnershipView, wanted: list[str]) -> bool:
