@@ -127,7 +127,9 @@ def ask_title(tr: Translator, draft: Draft, default: str) -> tuple[str, Keyboard
 
 
 def every_label(tr: Translator, weeks: int) -> str:
-    return tr.ngettext("every week", "every {n} weeks", weeks).format(n=weeks)
+    if weeks == 1:
+        return tr.gettext("every week")
+    return tr.ngettext("every {n} week", "every {n} weeks", weeks).format(n=weeks)
 
 
 def ask_every(tr: Translator, draft: Draft) -> tuple[str, Keyboard]:
