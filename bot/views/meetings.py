@@ -18,7 +18,7 @@ from bot.telegram.callbacks import (
 )
 from bot.telegram.commands import command_names
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, screen_lines
-from bot.text import cldr
+from bot.text import cldr, places
 from bot.text.i18n import Translator
 from bot.text.markup import escape, fill
 from bot.text.moments import time_there, when
@@ -147,8 +147,6 @@ def _home_town(tr: Translator, meeting: Meeting) -> str:
         for town in (meeting.view.north, meeting.view.south):
             if town.timezone == meeting.series.timezone:
                 return town.name.get(tr.lang)
-    from bot.text import places
-
     return places.city(meeting.zone, tr.lang)
 
 
