@@ -201,3 +201,22 @@ async def test_an_imported_rule_of_another_form_is_shown_and_chosen_anew(bot: Dr
     changed = await storage(bot).network.series(SERIES)
     assert changed is not None and changed.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"
     assert changed.dtstart == datetime(2026, 11, 25, 15, 0)  # the next Wednesday, 15:00
+
+
+async def test_beginning_a_series_ends_the_meeting_question_left_open(bot: Driver) -> None:
+    """What the user types answers the question asked last, not an older conversation's."""
+    from bot.telegram.callbacks import EditMeeting, MeetingAct, MeetingDo
+
+    user = bot.user(COORDINATOR, "en")
+    message = await some_message(bot, user)
+    [card] = await bot.press(message, EditMeeting(202611241500, SERIES).pack(), user)
+    [asked] = await bot.press(card, MeetingAct(MeetingDo.MOVE, 202611241500, SERIES).pack(), user)
+    assert "When instead?" in asked["text"]  # the meeting waits for a day and time
+    [partnership] = await bot.press(message, New(EditTarget.SERIES).pack(), user)
+    assert "For which partnership?" in partnership["text"]
+    [found] = await bot.send("bonn", user=user)
+    assert "For which partnership?" in found["text"]
+    assert act(SeriesDo.PARTNERSHIP, "bonn-la-paz") in labelled(found)
+    # and back: ✏️ on the meeting ends the series' conversation
+    await bot.press(message, EditMeeting(202611241500, SERIES).pack(), user)
+    assert await bot.press(found, act(SeriesDo.PARTNERSHIP, "bonn-la-paz"), user) == []
