@@ -19,7 +19,7 @@ from bot.model.roles import Side
 from bot.schedule.compose import SEPARATOR
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
-from bot.telegram.callbacks import EditMeeting, MeetingAct, MeetingDo
+from bot.telegram.callbacks import EditMeeting, EditTarget, MeetingAct, MeetingDo, New, SeriesDo
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
 from harness.screen import (
@@ -33,6 +33,8 @@ from harness.screen import (
 from harness.time_entities import unwrapped_times_in_html
 from storage.store import Storage
 from tests.conftest import COORDINATOR, ROOT, Driver, make_app
+from tests.test_series import act as series_act
+from tests.test_series import some_message
 
 SERIES = "bonn-la-paz-virtual"
 NEXT = 202611241500  # Tue 24 Nov 2026, 15:00 in Bonn: the next meeting at CLOCK_START
@@ -392,3 +394,29 @@ def test_a_long_list_of_meetings_keeps_to_a_screen(i18n: I18n, lang: str) -> Non
     assert 1 <= shown < len(found)
     assert screen_lines(visible(text)) <= 13
     assert len(keyboard.inline_keyboard) == shown
+
+
+async def test_a_restart_in_the_middle_resumes_the_series(
+    lives: list[Driver], settings: Settings, i18n: I18n, clock: MovableClock
+) -> None:
+    first = lives[0]
+    user = first.user(COORDINATOR, "pt")
+    message = await some_message(first, user)
+    [asked] = await first.press(message, New(EditTarget.SERIES).pack(), user)
+    assert "Para qual parceria?" in asked["text"]
+    [found] = await first.send("bonn", user=user)
+    [title] = await first.press(found, series_act(SeriesDo.PARTNERSHIP, "bonn-la-paz"), user)
+    [every] = await first.press(title, series_act(SeriesDo.TITLE), user)
+
+    app = make_app(settings, i18n, clock, first.api)  # the first is abandoned: a crash
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    again = Driver(app, first.api)
+    lives.append(again)
+    [weekday] = await again.press(every, series_act(SeriesDo.EVERY, "6"), user)
+    assert "Em que dia da semana?" in weekday["text"]
+    [at] = await again.press(weekday, series_act(SeriesDo.WEEKDAY, "TU"), user)
+    assert "A que horas?" in at["text"]
+    [zone] = await again.send("15h", user=user)
+    assert "Esse horário segundo os relógios de qual município?" in zone["text"]
