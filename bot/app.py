@@ -47,11 +47,13 @@ from handlers import (
     fallback,
     groups,
     home,
+    meetings,
     milestones,
     new,
     partners,
     people,
     rsvp,
+    series,
     settings,
     start,
     topics,
@@ -141,6 +143,8 @@ def register(application: BotApplication) -> None:
     people.register(application)
     audit.register(application)
     translate.register(application)
+    meetings.register(application)
+    series.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

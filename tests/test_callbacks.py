@@ -39,6 +39,8 @@ from bot.telegram.callbacks import (
     LatestPage,
     ListBy,
     ListMe,
+    MeetingAct,
+    MeetingDo,
     MilestonePage,
     New,
     PartnerCard,
@@ -57,6 +59,8 @@ from bot.telegram.callbacks import (
     RoleChoice,
     RoleConfirm,
     Rsvp,
+    SeriesAct,
+    SeriesDo,
     SideCode,
     SkipTown,
     Subscribe,
@@ -126,6 +130,12 @@ ON_THE_WIRE = [
     (LatestPage(3), "hisl:3"),
     (TranslateStep(TranslateChoice.LANGUAGE, "de"), "trs:l:de"),
     (TranslateStep(TranslateChoice.SAVE, ""), "trs:ok:"),
+    (
+        MeetingAct(MeetingDo.MOVE, 202703151500, "bonn-la-paz-virtual"),
+        "mt:m:202703151500:bonn-la-paz-virtual",
+    ),
+    (SeriesAct(SeriesDo.PARTNERSHIP, "bonn-la-paz"), "sr:p:bonn-la-paz"),
+    (SeriesAct(SeriesDo.SAVE), "sr:y:"),
 ]
 
 

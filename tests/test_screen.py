@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 
 from bot.model.domain import LANGUAGES, LocalizedText
 from bot.model.posts import PostKind
+from bot.model.roles import Side
 from bot.schedule.plan import Network
 from bot.telegram.callbacks import PickTown, grid
 from bot.telegram.commands import COMMANDS
@@ -36,8 +37,9 @@ from harness.screen import (
     visible,
 )
 from harness.time_entities import unwrapped_times_in_html
+from harness.walk import ADMIN as WALKER
 from harness.walk import ChatKind, Seen, walk, walk_posts
-from tests.conftest import ROOT, Driver
+from tests.conftest import COORDINATOR, ROOT, Driver
 
 LOCALES = ROOT / "locales"
 
@@ -57,7 +59,14 @@ async def leak_check(bot: Driver) -> LeakCheck:
 async def test_every_command_and_button_fits_a_screen_in_its_language(
     bot: Driver, lang: str
 ) -> None:
+    # The walk's user is a focal point of Bonn – La Paz: /meeting lists its meetings, ✏️.
+    assert bot.app.bot_data.storage is not None
+    now = bot.app.bot_data.clock.now()
+    await bot.app.bot_data.storage.roles.appoint_focal_point(
+        "bonn-la-paz", WALKER, Side.NORTH, COORDINATOR, now
+    )
     seen = [s async for s in walk(bot.app, bot.api, [lang])]
+    assert any(s.command.startswith("/meeting →") for s in seen)
     # The walk reached every command in both kinds of chat, and pressed buttons.
     for kind in ChatKind:
         answered = {s.command.split()[0] for s in seen if s.chat is kind}

@@ -33,7 +33,7 @@ from telegram.ext import ExtBot
 
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
-from bot.model.posts import Delivery, Invitation, Reminder
+from bot.model.posts import Delivery, Invitation, MeetingCorrection, Reminder
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.overdue import at_sending
 from bot.schedule.plan import Network, partnership_ids
@@ -41,7 +41,7 @@ from bot.schedule.replan import load_network
 from bot.telegram.pacing import Pacer, Priority, retry_seconds
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
-from bot.views.rsvp import rsvp_keyboard
+from bot.views.rsvp import calendar_keyboard, rsvp_keyboard
 from bot.views.topics import topic_lost
 from storage.store import Storage
 
@@ -247,7 +247,10 @@ class Dispatcher:
         return Reader.of(prefs.languages, zone, self.i18n)
 
     async def _keyboard(self, delivery: Delivery, reader: Reader) -> InlineKeyboardMarkup | None:
-        """An invitation carries the RSVP buttons with this chat's tally so far."""
+        """An invitation carries the RSVP buttons with this chat's tally so far, a meeting's
+        correction the series' calendar file."""
+        if isinstance(delivery.payload, MeetingCorrection):
+            return calendar_keyboard(delivery.payload.series_id, reader.tr)
         if not isinstance(delivery.payload, Invitation):
             return None
         tally = await self.storage.rsvps.tally(delivery.chat_id, delivery.payload)

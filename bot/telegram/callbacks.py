@@ -613,3 +613,51 @@ class TranslateChoice(StrEnum):
 class TranslateStep(CallbackData, prefix="trs"):
     choice: TranslateChoice
     value: str
+
+
+class MeetingDo(StrEnum):
+    """A step of changing one meeting (handlers/meetings.py)."""
+
+    MOVE = "m"
+    CANCEL = "c"
+    RESTORE = "r"  # back to the rule
+    CLOSE = "x"
+    YES = "y"  # confirm what is shown
+    OTHER = "o"  # another day and time
+    SKIP = "s"  # no reason given
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingAct(CallbackData, prefix="mt"):
+    """A button of the one-meeting conversation; it names its meeting (as EditMeeting), so
+    a button of an older message cannot act on another meeting."""
+
+    act: MeetingDo
+    start: int  # YYYYMMDDHHMM, the original local start
+    series_id: str
+
+
+class SeriesDo(StrEnum):
+    """A step of making or changing a meeting series (handlers/series.py)."""
+
+    PARTNERSHIP = "p"  # value: its id
+    TITLE = "t"  # the default title
+    EVERY = "n"  # value: weeks
+    WEEKDAY = "w"  # value: MO..SU
+    ZONE = "z"  # value: north or south
+    FIRST = "f"  # the suggested first meeting
+    NO_LINK = "l"
+    SAVE = "y"
+    FIELD = "e"  # value: the field to change
+    END = "d"  # end the series (asks first)
+    END_YES = "k"
+    SUMMARY = "b"  # back to the summary
+    CLOSE = "x"
+
+
+@dataclasses.dataclass(frozen=True)
+class SeriesAct(CallbackData, prefix="sr"):
+    """A button of the series conversation."""
+
+    act: SeriesDo
+    value: str = ""

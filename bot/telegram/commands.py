@@ -117,6 +117,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="topico",
     ),
     CommandSpec(
+        "meeting",
+        N_("Move or cancel a meeting of your partnership"),
+        in_groups=False,
+        de="treffen",
+        es="reunion",
+        fr="reunion",
+        pt="reuniao",
+    ),
+    CommandSpec(
         "reminders",
         N_("When reminders come before deadlines and meetings"),
         de="erinnerungen",

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
-from bot.telegram.limits import Keyboard
+from bot.telegram.limits import Button, Keyboard
 from bot.text.i18n import N_, Translator
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
@@ -38,10 +38,17 @@ def rsvp_keyboard(
         button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id), len(ANSWERS))
         for code, answer in ANSWERS.items()
     ]
-    ics = button(
-        "📎 " + tr.gettext("Add to calendar"), CalendarFile(CalendarOf.SERIES, invitation.series_id)
-    )
-    return Keyboard([answers, [ics]])
+    return Keyboard([answers, [_calendar_button(invitation.series_id, tr)]])
+
+
+def calendar_keyboard(series_id: str, tr: Translator) -> InlineKeyboardMarkup:
+    """Under a meeting's correction: the series' calendar file, which shows the change (its
+    SEQUENCE up, so a calendar that imported it takes the new one as an update)."""
+    return Keyboard([[_calendar_button(series_id, tr)]])
+
+
+def _calendar_button(series_id: str, tr: Translator) -> Button:
+    return button("📎 " + tr.gettext("Add to calendar"), CalendarFile(CalendarOf.SERIES, series_id))
 
 
 def recorded(tr: Translator, answer: RsvpAnswer) -> str:
