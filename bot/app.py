@@ -127,8 +127,12 @@ def register(application: BotApplication) -> None:
     unknown-command hint, which takes any command and so comes last). The town question's
     answer comes first: it claims plain text only while that user's question is open.
     Guided conversations are in a group of their own, tried before these."""
-    edit_form.register(application)  # its typed answers before any other handler of text
-    appoint.register(application)  # its typed answers before anyone's
+    # Guided conversations first: while one waits for a typed answer, it is theirs (not the
+    # town question's, nor the partner search's).
+    edit_form.register(application)
+    appoint.register(application)
+    meetings.register(application)
+    series.register(application)
     home.register(application)
     partners.register(application)
     exchanges.register(application)
@@ -143,8 +147,6 @@ def register(application: BotApplication) -> None:
     people.register(application)
     audit.register(application)
     translate.register(application)
-    meetings.register(application)
-    series.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

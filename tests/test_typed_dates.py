@@ -166,6 +166,18 @@ def test_a_day_without_a_year_is_the_next_one() -> None:
     )
 
 
+def test_a_day_of_the_month_alone_is_the_next_one() -> None:
+    """ "miércoles 17" typed on 20 January is 17 February, not three days ago."""
+    january_20 = date(2027, 1, 20)
+    expected = TypedMoment(date(2027, 2, 17), time(16))
+    assert parse_moment("miércoles 17 16h", "es", january_20, BERLIN) == expected
+    assert parse_moment("le 17 à 16 h", "fr", january_20, BERLIN) == expected
+    assert parse_moment("el 15 a las 9h", "es", date(2027, 12, 20), BERLIN) == TypedMoment(
+        date(2028, 1, 15), time(9)
+    )
+    assert parse_moment("20 16h", "es", january_20, BERLIN) == TypedMoment(january_20, time(16))
+
+
 def test_29_february() -> None:
     assert parse_moment("29.2.2028", "de", TODAY, BERLIN) == TypedMoment(date(2028, 2, 29))
     assert parse_moment("29.2.", "de", TODAY, BERLIN) == TypedMoment(date(2028, 2, 29))

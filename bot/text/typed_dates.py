@@ -201,6 +201,8 @@ def parse_moment(
     day = value.date()
     if "year" not in parts and "month" in parts:
         day = _day_in_year(day.month, day.day, today, future)
+    elif "year" not in parts and future and day < today:
+        day = _day_in_a_month(day.day, today)  # "miércoles 17": the next 17th, not the last
     at = value.time().replace(second=0, microsecond=0) if "time" in parts else None
     return settle(day, at, zone, today, future=future)
 
@@ -235,6 +237,15 @@ def settle(
 
 
 # -- a year left out ------------------------------------------------------------------------
+
+
+def _day_in_a_month(day: int, today: date) -> date:
+    """The next date from `today` on whose day of the month is `day` (a 31st may be a few
+    months ahead)."""
+    year, month = today.year, today.month
+    while (found := _date_or_none(year, month, day)) is None or found < today:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 def _day_in_year(month: int, day: int, today: date, future: bool) -> date:
