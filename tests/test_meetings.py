@@ -127,9 +127,9 @@ async def test_a_focal_point_moves_the_next_meeting_and_the_group_hears_of_it(
     assert spanish.startswith("🔁 <b>Cambio de fecha: Reunión virtual Bonn – La Paz</b>")
     assert "Mi., 25. Nov. 2026, 16:00 Berlin" in german
     assert "(en lugar de" in spanish and "mar, 24 nov 2026, 15:00" in spanish
-    # The reason as typed, HTML-escaped; the same in every language, so said once.
-    assert german.count("💬 Feriado &lt;nacional&gt; en La Paz") == 1
-    assert "💬" not in spanish
+    # The reason as typed, HTML-escaped; the German part marks its language.
+    assert german.count("💬 Feriado &lt;nacional&gt; en La Paz (es)") == 1
+    assert spanish.count("💬 Feriado &lt;nacional&gt; en La Paz") == 1
     [invitation] = [p["text"] for p in posts if p["text"].startswith("📅")]
     assert "Mi., 25. Nov. 2026, 16:00 Berlin" in invitation
     assert "16:00 Bonn" in invitation and "09:00 La Paz" not in invitation
@@ -166,7 +166,7 @@ async def test_a_cancelled_meeting_is_said_so_with_the_reason(bot: Driver) -> No
     german, spanish = correction.split(SEPARATOR)
     assert german.startswith("❌ <b>Abgesagt: Virtuelles Treffen Bonn – La Paz am")
     assert spanish.startswith("❌ <b>Cancelada: Reunión virtual Bonn – La Paz del")
-    assert german.endswith("\n💬 Elecciones")
+    assert german.endswith("\n💬 Elecciones (es)")
     invitations = [p["text"] for p in posts if p["text"].startswith("📅")]
     assert not [i for i in invitations if "24. Nov. 2026" in i]  # none to the cancelled one
 
@@ -181,7 +181,7 @@ async def test_others_are_refused_and_nothing_changes(bot: Driver, who: int) -> 
     replies = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
     assert replies == []
     [alert] = bot.alerts(since)
-    assert alert.startswith("Solo las coordinadoras y los coordinadores de la red")
+    assert alert.startswith("Solo la coordinación de la red y las personas de enlace")
     # A button of the conversation pressed without it: no use, and nothing changes.
     await bot.press(listing, MeetingAct(MeetingDo.CANCEL, NEXT, SERIES).pack(), user)
     assert await bot.rows() == before

@@ -146,7 +146,7 @@ async def test_others_are_refused_and_nothing_changes(bot: Driver, who: int, dat
     since = len(bot.api.calls)
     assert await bot.press(message, data, user) == []
     [alert] = bot.alerts(since)
-    assert alert.startswith("Seuls les coordinateurs du réseau")
+    assert alert.startswith("Seuls la coordination du réseau et les référents")
     await bot.press(message, act(SeriesDo.SAVE), user)  # no conversation: no use
     assert await bot.rows() == before
 

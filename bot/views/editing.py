@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from telegram import InlineKeyboardMarkup
 
-from bot.model.audit import Action, AuditEntry
+from bot.model.audit import Action, AuditEntry, RecordKind
 from bot.model.codec import DatasetError
 from bot.telegram.callbacks import UndoEdit, button
 from bot.telegram.limits import Keyboard
@@ -86,12 +86,23 @@ def not_saved(tr: Translator, error: DatasetError) -> str:
 
 
 def saved(tr: Translator, entry: AuditEntry) -> tuple[str, InlineKeyboardMarkup]:
-    """The confirmation of a save, with ↩️ to take it back."""
-    text = {
-        Action.CREATE: tr.gettext("✅ Saved. Groups that follow it hear of it."),
-        Action.UPDATE: tr.gettext("✅ Changed. Groups that follow it hear of it."),
-        Action.DELETE: tr.gettext("✅ Removed. Groups that follow it hear of it."),
-    }[entry.action]
+    """The confirmation of a save, with ↩️ to take it back: what the groups that follow
+    the item will see of it, and nothing more (a removal sends no post)."""
+    if entry.kind is RecordKind.CHANGE:
+        text = (
+            tr.gettext(
+                "✅ Back as planned. Groups told of the change are not told again: "
+                "let them know if needed."
+            )
+            if entry.action is Action.DELETE
+            else tr.gettext("✅ Saved. The groups that follow it are told at once.")
+        )
+    else:
+        text = {
+            Action.CREATE: tr.gettext("✅ Saved. Groups that follow it get its reminders."),
+            Action.UPDATE: tr.gettext("✅ Changed. Reminders still to come follow the change."),
+            Action.DELETE: tr.gettext("✅ Removed. No more reminders of it are sent."),
+        }[entry.action]
     undo = button(tr.gettext("↩️ Undo (15 min)"), UndoEdit(entry.id))
     return escape(text), Keyboard([[undo]])
 
