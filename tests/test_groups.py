@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.console.transport import as_update
+from bot.model.clock import MovableClock
 from bot.model.reminders import ReminderSettings
 from tests.conftest import COORDINATOR, Driver
 
@@ -46,6 +47,18 @@ async def test_only_admins_and_coordinators_subscribe(bot: Driver) -> None:
     assert again["text"] == "Dieser Chat verfolgt Bonn – La Paz bereits."
     [listing] = await bot.send("/subscriptions", user=bot.user(MEMBER, "en"), chat=group)
     assert listing["text"] == "Dieser Chat verfolgt:\n• Bonn – La Paz"
+
+
+async def test_a_coordinator_appointed_in_chat_may_change_a_group_too(
+    bot: Driver, clock: MovableClock
+) -> None:
+    group = bot.group(-2012, {ADMIN: "administrator"})
+    appointed = bot.user(MEMBER, "en")
+    [refusal] = await bot.send("/subscribe bonn", user=appointed, chat=group)
+    assert refusal["text"] == "Only the group's administrators can change this setting."
+    await storage(bot).roles.appoint_coordinator(MEMBER, COORDINATOR, clock.now())
+    [done] = await bot.send("/subscribe bonn", user=appointed, chat=group)
+    assert done["text"].startswith("Done: this chat now follows Bonn – La Paz.")
 
 
 async def test_ambiguous_subscribe_offers_buttons(bot: Driver) -> None:

@@ -41,6 +41,8 @@ async def allowed_to_change(update: Update, context: BotContext) -> bool:
     message = update.effective_message if query is None else None
     if await may_change_chat(context.bot, chat, user.id, context.settings.admins, message):
         return True
+    if (await context.roles(user.id)).coordinator:  # appointed in chat (/appoint)
+        return True
     tr = (await context.reader(update)).tr
     if query is not None:
         await query.answer(not_allowed(tr), show_alert=True)
