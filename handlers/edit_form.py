@@ -51,7 +51,7 @@ from bot.telegram.callbacks import (
 )
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
-from bot.telegram.persistence import guided_conversation
+from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.markup import escape
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time
 from bot.text.zones import OneZone, known_zones, resolve_zone
@@ -95,17 +95,8 @@ PICKS = (PickMonth, PickDay, PickHour, PickTime, PickAllDay, PickNothing)
 # -- the draft -------------------------------------------------------------------------------
 
 
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
-async def _draft(update: Update, context: BotContext) -> Draft | None:
-    return await context.storage.conversations.draft(_user(update), NAME)
-
-
-async def _keep(update: Update, context: BotContext, draft: Draft) -> None:
-    await context.storage.conversations.put_draft(_user(update), NAME, draft, context.clock.now())
+DRAFTS = Drafts(NAME)
+_user, _draft, _keep = user_of, DRAFTS.find, DRAFTS.put
 
 
 def is_event(draft: Draft) -> bool:
@@ -545,7 +536,7 @@ async def _do(
             kind = RecordKind.EVENT if is_event(draft) else RecordKind.MILESTONE
             if await editing.remove(update, context, kind, record) is None:
                 return step
-        await context.storage.conversations.drop_draft(_user(update), NAME)
+        await DRAFTS.drop(update, context)
         return END
     assert update.callback_query is not None
     await update.callback_query.answer(view.stale(tr), show_alert=True)
@@ -570,7 +561,7 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> Step | int
         return await ask(update, context, draft, Step.SUMMARY, new=True)
     if await editing.save(update, context, record) is None:
         return await ask(update, context, draft, Step.SUMMARY, new=True)
-    await context.storage.conversations.drop_draft(_user(update), NAME)
+    await DRAFTS.drop(update, context)
     return END
 
 
@@ -584,7 +575,7 @@ async def _new_id(context: BotContext, draft: Draft) -> str:
 
 async def _leave(update: Update, context: BotContext) -> int:
     """✖ or /cancel: the draft goes, nothing is saved, and the author is told so."""
-    await context.storage.conversations.drop_draft(_user(update), NAME)
+    await DRAFTS.drop(update, context)
     tr = (await context.reader(update)).tr
     await _say(update, view.left(tr), None)
     return END

@@ -31,7 +31,7 @@ from bot.telegram.callbacks import (
     answer_unusable,
 )
 from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.persistence import guided_conversation
+from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment
 from bot.views import date_picker
 from bot.views import meetings as view
@@ -83,17 +83,8 @@ async def _meeting(context: BotContext, series_id: str, code: int) -> view.Meeti
     return view.Meeting(series, views[0] if views else None, local, change)
 
 
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
-async def _draft(update: Update, context: BotContext) -> dict[str, Any]:
-    return await context.storage.conversations.draft(_user(update), NAME) or {}
-
-
-async def _put(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
-    await context.storage.conversations.put_draft(_user(update), NAME, draft, context.clock.now())
+DRAFTS = Drafts(NAME)
+_user, _draft, _put = user_of, DRAFTS.get, DRAFTS.put
 
 
 async def _drafted(
@@ -115,7 +106,7 @@ def _begun(context: BotContext, meeting: view.Meeting) -> bool:
 
 
 async def _end(update: Update, context: BotContext) -> object:
-    await context.storage.conversations.drop_draft(_user(update), NAME)
+    await DRAFTS.drop(update, context)
     return END
 
 

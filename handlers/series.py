@@ -35,7 +35,7 @@ from bot.telegram.callbacks import (
 )
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.limits import Button, Keyboard
-from bot.telegram.persistence import guided_conversation
+from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.search import terms
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time
 from bot.views import date_picker
@@ -77,21 +77,12 @@ RHYTHM = ("every", "weekday", "time", "zone")
 PICKS = (PickMonth, PickDay, PickHour, PickTime, PickNothing)
 
 
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
-async def _draft(update: Update, context: BotContext) -> dict[str, Any]:
-    return await context.storage.conversations.draft(_user(update), NAME) or {}
-
-
-async def _put(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
-    await context.storage.conversations.put_draft(_user(update), NAME, draft, context.clock.now())
+DRAFTS = Drafts(NAME)
+_user, _draft, _put = user_of, DRAFTS.get, DRAFTS.put
 
 
 async def _end(update: Update, context: BotContext) -> object:
-    await context.storage.conversations.drop_draft(_user(update), NAME)
+    await DRAFTS.drop(update, context)
     return END
 
 

@@ -30,7 +30,7 @@ from bot.telegram.callbacks import (
     on_press,
 )
 from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.persistence import guided_conversation
+from bot.telegram.persistence import Drafts, guided_conversation
 from bot.text.markup import escape
 from bot.views import translate as view
 from bot.views.subscriptions import not_in_network
@@ -73,21 +73,12 @@ def _next(state: int) -> NoReturn:
     raise ApplicationHandlerStop(state)
 
 
-async def _draft(update: Update, context: BotContext) -> dict[str, Any]:
-    assert update.effective_user is not None
-    return await context.storage.conversations.draft(update.effective_user.id, NAME) or {}
-
-
-async def _keep(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
-    assert update.effective_user is not None
-    await context.storage.conversations.put_draft(
-        update.effective_user.id, NAME, draft, context.clock.now()
-    )
+DRAFTS = Drafts(NAME)
+_draft, _keep = DRAFTS.get, DRAFTS.put
 
 
 async def _end(update: Update, context: BotContext, said: str | None = None) -> NoReturn:
-    assert update.effective_user is not None
-    await context.storage.conversations.drop_draft(update.effective_user.id, NAME)
+    await DRAFTS.drop(update, context)
     if said is not None:
         await show(update, said)
     _next(END)

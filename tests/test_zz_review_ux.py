@@ -243,3 +243,185 @@ async def test_focal_and_member(bot: Driver, lang):
         await L.send("/forgetme", m)
     except Exception:
         L.w("EXC " + traceback.format_exc())
+
+async def test_conflicts(bot: Driver):
+    L = Log(bot, "conflicts")
+    now = bot.app.bot_data.clock.now()
+    st = bot.app.bot_data.storage
+    await st.roles.appoint_focal_point("bonn-la-paz", COORDINATOR, Side.NORTH, COORDINATOR, now)
+    me = bot.user(COORDINATOR, "es")
+    try:
+        L.w("##### 1: form at title step, then /meeting move, type a date")
+        [menu] = await L.send("/new", me)
+        [kind] = await L.press(menu, New(EditTarget.EVENT).pack(), me)
+        [whom] = await L.press(kind, "fill:k:workshop", me)
+        [t] = await L.press(whom, "whom:a:bonn-la-paz", me)
+        [listing] = await L.send("/reunion", me)
+        [card] = await L.press(listing, first(listing, "eo:"), me)
+        [asked] = await L.press(card, first(card, "mt:m:"), me)
+        await L.send("miércoles 25 16h", me)
+        await L.send("/cancel", me)
+        await L.send("miércoles 25 16h", me)
+        await L.press(asked, first(asked, "mt:x:"), me)
+        L.w("##### 2: form left at summary, later the user types a town to search")
+        [menu] = await L.send("/new", me)
+        [kind] = await L.press(menu, New(EditTarget.EVENT).pack(), me)
+        [whom] = await L.press(kind, "fill:k:workshop", me)
+        [t] = await L.press(whom, "whom:a:bonn-la-paz", me)
+        await L.send("Taller", me)
+        await L.send("15 de marzo 15h", me)
+        await L.send("/cancel", me)
+        L.w("##### 3: appoint open, /cancel, then type")
+        await L.send("/nombrar", me)
+        await L.send("/cancel", me)
+        await L.send("bonn", me)
+        await L.send("✖ Cancelar", me)
+        await L.send("bonn", me)
+        L.w("##### 4: series open, /new exchange, type title")
+        [menu] = await L.send("/new", me)
+        [s] = await L.press(menu, New(EditTarget.SERIES).pack(), me)
+        [p] = await L.press(s, "sr:p:bonn-la-paz", me)
+        await L.send("Taller", me)
+        [menu] = await L.send("/new", me)
+        [kind] = await L.press(menu, New(EditTarget.EVENT).pack(), me)
+        [whom] = await L.press(kind, "fill:k:workshop", me)
+        [t] = await L.press(whom, "whom:a:bonn-la-paz", me)
+        await L.send("Taller solar", me)
+        await L.send("/cancel", me)
+        await L.send("/cancel", me)
+        L.w("##### 5: translation of an event")
+        [listing] = await L.send("/intercambios", me)
+        [summary] = await L.press(listing, first(listing, "ed:e:"), me)
+        await L.press(summary, "chg:t", me)
+        rs = await L.send("Taller de residuos", me)
+        summary = rs[-1]
+        rs = await L.press(summary, "form:s", me)
+        [listing] = await L.send("/intercambios", me)
+        [summary] = await L.press(listing, first(listing, "ed:e:"), me)
+        try:
+            rs = await L.press(summary, first(summary, "tr:e:"), me)
+            m = rs[-1]
+            kk = [k.get("callback_data") for row in m["reply_markup"]["inline_keyboard"] for k in row]
+            L.w(f"tr keys {kk}")
+            rs = await L.press(m, kk[0], me)
+            await L.send("Waste workshop", me)
+            await L.send("/cancel", me)
+        except AssertionError as e:
+            L.w(f"!! {e}")
+        rs = await L.press(summary, first(summary, "hist:e:"), me)
+        await L.send("/historial", me)
+        await L.send("/deshacer", me)
+    except Exception:
+        L.w("EXC " + traceback.format_exc())
+    L.f.close()
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_help_people_undo(bot: Driver, lang):
+    L = Log(bot, f"more_{lang}")
+    from tests.test_meetings import plan_and_send, follow
+    try:
+        m = bot.user(43, lang); m["username"] = "maria_bo"
+        [h] = await L.send("/help", m)
+        for p in await bot.pages(h, m)[1:] if False else (await bot.pages(h, m))[1:]:
+            L.w("  PAGE:\n    " + p["text"].replace("\n", "\n    "))
+        rs = await L.send("/iam", m)
+        await L.press(rs[-1], "iam:la-paz", m)
+        rs = await L.send("/listme", m)
+        kk = [k.get("callback_data") for row in rs[-1].get("reply_markup", {}).get("inline_keyboard", []) for k in row]
+        L.w(f"listme keys {kk}")
+        if kk: await L.press(rs[-1], kk[0], m)
+        await L.send("/listme", m)
+        await L.send("/contacts la paz", bot.user(50, lang))
+        await L.send("/contacts bonn", bot.user(50, lang))
+        await L.send("/contacts", bot.user(50, lang))
+        rs = await L.send("/forgetme", m)
+        await L.press(rs[-1], "fm:y", m)
+        # move and undo: does the group hear of the undo?
+        now = bot.app.bot_data.clock.now()
+        st = bot.app.bot_data.storage
+        await st.roles.appoint_focal_point("bonn-la-paz", 41, Side.SOUTH, COORDINATOR, now)
+        await follow(bot)
+        f = bot.user(41, lang)
+        await plan_and_send(bot)
+        [listing] = await L.send("/meeting", f)
+        [card] = await L.press(listing, first(listing, "eo:"), f)
+        [asked] = await L.press(card, first(card, "mt:c:"), f)
+        rs = await L.send("x", f)
+        s = rs[-1]
+        rs = await L.press(s, first(s, "mt:y:"), f)
+        posts = await plan_and_send(bot)
+        L.w("GROUP POSTS AFTER CANCEL: " + json.dumps([p["text"] for p in posts], ensure_ascii=False))
+        await L.send("/undo", f)
+        posts = await plan_and_send(bot)
+        L.w("GROUP POSTS AFTER UNDO: " + json.dumps([p["text"] for p in posts], ensure_ascii=False))
+        await L.send("/history", f)
+    except Exception:
+        L.w("EXC " + traceback.format_exc())
+    L.f.close()
+
+def kk(m):
+    return [k.get("callback_data") for row in m.get("reply_markup", {}).get("inline_keyboard", []) for k in row]
+
+@pytest.mark.parametrize("lang", ["es", "de", "pt", "fr"])
+async def test_series_milestone(at_now, bot: Driver, lang):
+    L = Log(bot, f"series_{lang}")
+    me = bot.user(COORDINATOR, lang)
+    try:
+        [menu] = await L.send("/new", me)
+        [s] = await L.press(menu, New(EditTarget.SERIES).pack(), me)
+        [p] = await L.press(s, "sr:p:pforzheim-mtwara", me)
+        m = (await L.press(p, "sr:t:", me))[-1]
+        for i in range(8):
+            keys = [d for d in kk(m) if not d.startswith("sr:x")]
+            L.w(f"keys {keys}")
+            if not keys: break
+            typed = None
+            if "hora" in m["text"].lower() or "uhr" in m["text"].lower() or "heure" in m["text"].lower() or "horário" in m["text"].lower():
+                typed = {"es": "15h", "de": "15 Uhr", "pt": "15h", "fr": "15 h"}[lang]
+            if typed and i < 6:
+                rs = await L.send(typed, me); m = rs[-1]; typed=None; continue
+            rs = await L.press(m, keys[0], me)
+            if not rs: break
+            m = rs[-1]
+        await L.send("/cancel", me)
+        # END step typed just a time
+        [menu] = await L.send("/new", me)
+        [kind] = await L.press(menu, New(EditTarget.EVENT).pack(), me)
+        [whom] = await L.press(kind, "fill:k:delegation_visit", me)
+        [t] = await L.press(whom, "whom:a:bonn-la-paz", me)
+        await L.send("Visita", me)
+        await L.send({"es": "15 de marzo 15h", "de": "15.03.2027 15:00", "pt": "15 de março às 15h", "fr": "le 15 mars à 15 h"}[lang], me)
+        await L.send({"es": "17h", "de": "17 Uhr", "pt": "17h", "fr": "17 h"}[lang], me)
+        await L.send({"es": "en línea", "de": "online", "pt": "online", "fr": "en ligne"}[lang], me)
+        await L.send("/cancel", me)
+        [menu] = await L.send("/new", me)
+        [kind] = await L.press(menu, New(EditTarget.EVENT).pack(), me)
+        [whom] = await L.press(kind, "fill:k:delegation_visit", me)
+        [t] = await L.press(whom, "whom:a:bonn-la-paz", me)
+        await L.send("Visita", me)
+        await L.send({"es": "15 de enero 15h", "de": "15.01.2027 15:00", "pt": "15 de janeiro às 15h", "fr": "le 15 janvier à 15 h"}[lang], me)
+        await L.send({"es": "hoy a las 9", "de": "heute 9 Uhr", "pt": "hoje às 9h", "fr": "aujourd'hui à 9 h"}[lang], me)
+        await L.send("/cancel", me)
+        # milestone month only
+        [menu] = await L.send("/new", me)
+        [ph] = await L.press(menu, New(EditTarget.MILESTONE).pack(), me)
+        await L.press(ph, "fill:h:p4", me)
+        await L.send("Informe", me)
+        rs = await L.send({"es": "marzo 2027", "de": "März 2027", "pt": "março de 2027", "fr": "mars 2027"}[lang], me)
+        m = rs[-1]
+        rs = await L.press(m, kk(m)[0], me)
+        m = rs[-1]
+        if kk(m): await L.press(m, "form:s" if "form:s" in kk(m) else kk(m)[0], me)
+        await L.send("/milestones", me)
+        # group attempts
+        g = bot.group(-777, {COORDINATOR: "administrator"})
+        await L.send("/new", me, g)
+        await L.send("/meeting", me, g)
+        await L.send("/cancel", me, g)
+        await L.send("/history", me, g)
+        await L.send("/undo", me, g)
+        await L.send("/listme", me, g)
+        await L.send("/forgetme", me, g)
+    except Exception:
+        L.w("EXC " + traceback.format_exc())
+    L.f.close()

@@ -266,3 +266,30 @@ class ConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], Bo
 
     async def refresh_bot_data(self, bot_data: BotData) -> None:
         pass
+
+
+def user_of(update: Update) -> int:
+    """The user whose conversation an update continues (a message or a press: always one)."""
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """One guided conversation's drafts (what its user typed so far), kept in the database
+    with its state: `Drafts("meeting").get(update, context)`."""
+
+    name: str
+
+    async def find(self, update: Update, context: BotContext) -> dict[str, Any] | None:
+        return await context.storage.conversations.draft(user_of(update), self.name)
+
+    async def get(self, update: Update, context: BotContext) -> dict[str, Any]:
+        return await self.find(update, context) or {}
+
+    async def put(self, update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+        conversations = context.storage.conversations
+        await conversations.put_draft(user_of(update), self.name, draft, context.clock.now())
+
+    async def drop(self, update: Update, context: BotContext) -> None:
+        await context.storage.conversations.drop_draft(user_of(update), self.name)
