@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ExtBot
 
-from bot.model.audit import AuditEntry, EditableRecord, RecordKind
+from bot.model.audit import AuditEntry, EditableRecord, NotUndoable, RecordKind
 from bot.model.codec import to_plain
 from bot.model.domain import LocalizedText, MeetingSeries
 from bot.telegram import answers
@@ -218,7 +218,7 @@ async def undo(update: Update, context: BotContext) -> None:
         await show(update, view.in_private(tr, "undo"))
         return
     result = await take_back(update, context)
-    if not isinstance(result, AuditEntry):
+    if not isinstance(result, AuditEntry) and result is not NotUndoable.REFUSED:
         await show(update, view.not_undone(tr, result))
 
 

@@ -12,7 +12,7 @@ from bot.model.audit import (
     RecordKind,
     why_not_undoable,
 )
-from bot.model.codec import DatasetError
+from bot.model.codec import DatasetError, from_plain
 from bot.model.domain import Event, MeetingChange, MeetingSeries
 from bot.telegram.callbacks import UndoEdit, on_press
 from bot.telegram.context import BotApplication, BotContext
@@ -25,13 +25,22 @@ from handlers.common import show
 
 async def partnership_of(context: BotContext, record: EditableRecord) -> str | None:
     """The partnership a record belongs to (its focal points may change it); None for a
-    phase's or the network's record (coordinators only)."""
-    if isinstance(record, (Event, MeetingSeries)):
+    phase's or the network's record, and for an event that reaches a phase's or a
+    programme's groups (coordinators only)."""
+    if isinstance(record, Event):
+        return None if record.phase_id or record.programme_id else record.partnership_id
+    if isinstance(record, MeetingSeries):
         return record.partnership_id
     if isinstance(record, MeetingChange):
         series = await context.storage.network.series(record.series_id)
         return series.partnership_id if series is not None else None
     return None
+
+
+async def _stored(context: BotContext, record: EditableRecord) -> EditableRecord | None:
+    """The record of that id as it is stored now, if it is."""
+    kind = RecordKind.of(record)
+    return await context.storage.edits.current(kind, record.id)
 
 
 async def may_edit(update: Update, context: BotContext, partnership_id: str | None) -> bool:
@@ -53,8 +62,11 @@ async def save(update: Update, context: BotContext, record: EditableRecord) -> A
     (with ↩️). A value the import would refuse is named and nothing is saved: None."""
     user = update.effective_user
     assert user is not None
-    if not await may_edit(update, context, await partnership_of(context, record)):
-        return None
+    stored = await _stored(context, record)
+    for version in (record, stored) if stored is not None else (record,):
+        # The stored one too: a record is not moved out of the hands of those it was in.
+        if not await may_edit(update, context, await partnership_of(context, version)):
+            return None
     tr = (await context.reader(update)).tr
     try:
         entry = await context.storage.edits.save(record, user.id, context.clock.now())
@@ -99,6 +111,14 @@ async def take_back(
     why = why_not_undoable(last, user.id, now, changed)
     if why is None and only is not None and last is not None and last.id != only:
         why = NotUndoable.NOTHING
+    if why is None and last is not None:
+        for version in (last.before, last.after):
+            # Taken back as if saved now: a dismissed editor takes nothing back.
+            record = None if version is None else from_plain(last.kind.cls, version, "undo")
+            if record is not None and not await may_edit(
+                update, context, await partnership_of(context, record)
+            ):
+                return NotUndoable.REFUSED
     undone = None if why is not None else await edits.undo_last(user.id, now)
     if last is None or undone is None:
         return why or NotUndoable.NOTHING
@@ -111,7 +131,8 @@ async def take_back(
 
 async def undo(update: Update, context: BotContext, data: UndoEdit) -> None:
     """↩️: the author's last change, if it is this one and still theirs to take back."""
-    if not isinstance(await take_back(update, context, data.entry), AuditEntry):
+    taken = await take_back(update, context, data.entry)
+    if not isinstance(taken, AuditEntry) and taken is not NotUndoable.REFUSED:
         tr = (await context.reader(update)).tr
         assert update.callback_query is not None
         await update.callback_query.answer(view.not_undoable(tr), show_alert=True)

@@ -70,10 +70,13 @@ class EditsRepository:
         return entries[0] if entries else None
 
     async def changed_since(self, entry: AuditEntry) -> bool:
-        """Whether the entry's record was changed again after it."""
+        """Whether the entry's record was changed again after it (for a series: or one of
+        its meetings moved or cancelled, which taking it back would lose)."""
         later = await self.db.conn.execute_fetchall(
-            "SELECT 1 FROM audit WHERE kind = ? AND record_id = ? AND id > ? LIMIT 1",
-            (entry.kind.value, entry.record_id, entry.id),
+            "SELECT 1 FROM audit WHERE id > ?1 AND ((kind = ?2 AND record_id = ?3) OR "
+            "(?2 = 'series' AND kind = 'change' AND ?3 IN "
+            "(json_extract(after, '$.series_id'), json_extract(before, '$.series_id')))) LIMIT 1",
+            (entry.id, entry.kind.value, entry.record_id),
         )
         return bool(list(later))
 
@@ -105,7 +108,28 @@ class EditsRepository:
                 conn, now, actor, kind, entry.record_id, current, entry.before, undoes=entry.id
             )
             await conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (undo.id, entry.id))
+            if kind is RecordKind.SERIES and entry.after is None:
+                await self._restore_meetings(conn, entry, actor, now)
             return undo
+
+    async def _restore_meetings(
+        self, conn: aiosqlite.Connection, ended: AuditEntry, actor: int, now: datetime
+    ) -> None:
+        """The moved and cancelled meetings a series' end took with it (audited in the
+        same transaction, just before it), written back with their own undo rows."""
+        rows = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE kind = 'change' AND after IS NULL "
+            "AND at = ? AND actor IS ? AND id < ? AND json_extract(before, '$.series_id') = ?",
+            (ended.at.isoformat(), ended.actor, ended.id, ended.record_id),
+        )
+        for taken in map(_entry, rows):
+            assert taken.before is not None
+            change = from_plain(MeetingChange, taken.before, "undo")
+            await self.network.write(conn, dataset_of(change))
+            undo = await _log(
+                conn, now, actor, taken.kind, taken.record_id, None, taken.before, undoes=taken.id
+            )
+            await conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (undo.id, taken.id))
 
     async def history(self, kind: RecordKind, record_id: str, limit: int = 50) -> list[AuditEntry]:
         """The record's changes, newest first."""
@@ -148,18 +172,40 @@ class EditsRepository:
             cur = await conn.execute("UPDATE audit SET actor = NULL WHERE actor = ?", (user_id,))
             return cur.rowcount
 
+    async def current(self, kind: RecordKind, record_id: str) -> EditableRecord | None:
+        """The record as stored now."""
+        found = await fetch(
+            self.db.conn,
+            kind.cls,
+            kind.section,
+            f"SELECT * FROM {kind.section} WHERE id = ?",
+            [record_id],
+        )
+        return found[0] if found else None
+
     async def _check(self, kind: RecordKind, record: EditableRecord) -> None:
         series = {s.id: s for s in await self.network.meeting_series()}
         check_dataset(dataset_of(record), await self.network.ids(), series=series)
 
     async def _same_meeting(self, change: MeetingChange) -> MeetingChange:
-        """A meeting has one change at most: a new one replaces the stored one's record."""
+        """A meeting has one change at most: a new one replaces the stored one's record.
+        An id another meeting's change holds is never taken over: a free one is made."""
         rows = await self.db.conn.execute_fetchall(
             "SELECT id FROM meeting_changes WHERE series_id = ? AND occurrence = ?",
             (change.series_id, change.occurrence.isoformat(timespec="minutes")),
         )
         found = [str(row[0]) for row in rows]
-        return replace(change, id=found[0]) if found and found[0] != change.id else change
+        if found:
+            return replace(change, id=found[0]) if found[0] != change.id else change
+        taken = {
+            str(row[0])
+            for row in await self.db.conn.execute_fetchall("SELECT id FROM meeting_changes")
+        }
+        if change.id not in taken:
+            return change
+        stem = change.id[:35]
+        free = next(f"{stem}-{n}" for n in range(2, 10**4) if f"{stem}-{n}" not in taken)
+        return replace(change, id=free)
 
     async def _current(
         self, conn: aiosqlite.Connection, kind: RecordKind, record_id: str

@@ -104,6 +104,8 @@ class NotUndoable(StrEnum):
     WINDOW = "window"
     CHANGED = "changed"
     """Someone changed that record after them."""
+    REFUSED = "refused"
+    """They may no longer change that record (dismissed since): told so already."""
 
 
 def why_not_undoable(
