@@ -21,8 +21,10 @@ from bot.telegram.callbacks import (
     FormAction,
     FormDo,
     FormStep,
+    ForWhom,
     SeriesAct,
     SeriesDo,
+    WhomCode,
 )
 from tests.conftest import COORDINATOR, Driver
 
@@ -78,16 +80,22 @@ async def test_a_role_lost_while_the_form_is_open_moves_nothing_away(bot: Driver
     user = bot.user(FOCAL, "en")
     [message] = await bot.send("/help", user=user)
     [summary] = await bot.press(message, Edit(EditTarget.EVENT, event.id).pack(), user)
-    [series_card] = await bot.press(message, Edit(EditTarget.SERIES, SERIES).pack(), user)
     await storage(bot).roles.dismiss_focal_point("bonn-la-paz", FOCAL)
     before = await network_rows(bot)
-    # The series' form (opened last) moves it to a partnership they still have, and saves.
-    await bot.press(series_card, SeriesAct(SeriesDo.PARTNERSHIP, "passau-kedougou").pack(), user)
-    await bot.press(series_card, SeriesAct(SeriesDo.SAVE).pack(), user)
+    # The form moves it to a partnership they still have, and saves.
+    [asked] = await bot.press(summary, Change(FormStep.FOR).pack(), user)
+    moved = await bot.press(asked, ForWhom(WhomCode.PARTNERSHIP, "passau-kedougou").pack(), user)
+    await bot.press(moved[-1], FormDo(FormAction.SAVE).pack(), user)
+    assert await network_rows(bot) == before
+    # The same with a meeting series.
+    await appoint(bot, "bonn-la-paz")
+    [card] = await bot.press(message, Edit(EditTarget.SERIES, SERIES).pack(), user)
+    await storage(bot).roles.dismiss_focal_point("bonn-la-paz", FOCAL)
+    await bot.press(card, SeriesAct(SeriesDo.PARTNERSHIP, "passau-kedougou").pack(), user)
+    await bot.press(card, SeriesAct(SeriesDo.SAVE).pack(), user)
     assert await network_rows(bot) == before
     # Not theirs any more: the form does not even open.
     assert await bot.press(message, Edit(EditTarget.EVENT, event.id).pack(), user) == []
-    assert await network_rows(bot) == before
 
 
 async def test_a_dismissed_focal_point_takes_nothing_back(bot: Driver) -> None:
