@@ -14,7 +14,7 @@ from datetime import date, time
 from enum import IntEnum
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -586,9 +586,17 @@ async def cancel_command(update: Update, context: BotContext) -> int:
 
 
 async def nothing_to_cancel(update: Update, context: BotContext) -> None:
-    """/cancel with no form open."""
+    """/cancel outside this form: any other guided conversation the user has open (a move
+    of a meeting, /appoint, 🌐…) ends, unsaved, and its reply keyboard goes; else there
+    is nothing to cancel."""
     tr = (await context.reader(update)).tr
-    await show(update, view.nothing_to_cancel(tr))
+    ender = getattr(context.application, "end_others", None)  # PersistentApplication's
+    ended = await ender(_user(update)) if ender is not None else 0
+    message = update.effective_message
+    if ended and message is not None:
+        await message.reply_text(view.left(tr), reply_markup=ReplyKeyboardRemove())
+    else:
+        await show(update, view.nothing_to_cancel(tr))
 
 
 # -- wiring ----------------------------------------------------------------------------------

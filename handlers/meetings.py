@@ -18,7 +18,6 @@ from bot.model.audit import RecordKind
 from bot.model.domain import ChangeStatus, LocalizedText, MeetingChange
 from bot.model.recurrence import MOVE_REACH, is_occurrence, occurrences
 from bot.telegram import answers
-from bot.telegram.application import end_other_conversations
 from bot.telegram.callbacks import (
     EditMeeting,
     MeetingAct,
@@ -144,7 +143,6 @@ async def enter(update: Update, context: BotContext) -> object:
     if _begun(context, meeting):
         await query.answer(view.already_begun(reader.tr), show_alert=True)
         return END
-    await end_other_conversations(context.application, _user(update), NAME)
     await _put(update, context, {"series": meeting.series.id, "start": data.start})
     await query.answer()
     text, keyboard = view.card(reader.tr, meeting, reader.zone)

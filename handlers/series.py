@@ -19,7 +19,6 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.model.audit import RecordKind
 from bot.model.domain import LocalizedText, MeetingSeries, PartnershipView
 from bot.telegram import answers
-from bot.telegram.application import end_other_conversations
 from bot.telegram.callbacks import (
     Edit,
     EditTarget,
@@ -140,8 +139,6 @@ async def _ask(
     """Show the question of `step` (or the summary) and go there; `new`: as a new message
     (on entry: what the button was pressed under stays)."""
     problem = str(draft.pop("problem", ""))
-    if new:  # a conversation begins: the user's others end
-        await end_other_conversations(context.application, _user(update), NAME)
     await _put(update, context, draft)
     text, keyboard = await _screen(update, context, draft, step, problem)
     chat = update.effective_chat

@@ -98,27 +98,22 @@ class PersistentApplication(
         await self.update_persistence()
         return erased
 
-    async def end_others(self, user_id: int, keep: str) -> None:
-        """The user begins the guided conversation `keep`: their other ones end, so that
-        what they type next answers the question asked last."""
+    async def end_others(self, user_id: int, keep: str | None = None) -> int:
+        """The user begins the guided conversation `keep` (None: leaves them all, /cancel):
+        their other ones end, so that what they type next answers the question asked
+        last. How many ended."""
         persistence = self.persistence
         if not isinstance(persistence, ConversationPersistence):
-            return
+            return 0
+        ended = 0
         for name, conversations in self._conversation_handler_conversations.items():
             if name == keep:
                 continue
             owner = persistence.layout(name).owner
             for key in [key for key in conversations if owner(key) == user_id]:
                 del conversations[key]  # PTB hands the end to the persistence
-
-
-async def end_other_conversations(
-    application: Application[Any, Any, Any, Any, Any, Any], user_id: int, keep: str
-) -> None:
-    """For a conversation's entry: `await end_other_conversations(context.application,
-    user_id, NAME)`."""
-    if isinstance(application, PersistentApplication):
-        await application.end_others(user_id, keep)
+                ended += 1
+        return ended
 
 
 async def forget_conversations(

@@ -133,7 +133,22 @@ def guided_conversation(
             persistent=True,
         )
     persistent_conversations([handler])  # a state or handler it cannot keep fails here
+    for entry in handler.entry_points:
+        entry.callback = _ending_the_others(name, entry.callback)
     return handler
+
+
+def _ending_the_others(name: str, callback: Any) -> Any:
+    """An entry point that first ends the user's other guided conversations: what they
+    type next answers the question asked last, not one of a form left open before."""
+
+    async def enter(update: Update, context: BotContext) -> object:
+        ender = getattr(context.application, "end_others", None)  # PersistentApplication's
+        if ender is not None and update.effective_user is not None:
+            await ender(update.effective_user.id, name)
+        return await callback(update, context)
+
+    return enter
 
 
 class ConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], BotData]):
