@@ -181,7 +181,7 @@ async def test_others_are_refused_and_nothing_changes(bot: Driver, who: int) -> 
     replies = await bot.press(listing, EditMeeting(NEXT, SERIES).pack(), user)
     assert replies == []
     [alert] = bot.alerts(since)
-    assert alert.startswith("Solo la coordinación de la red y las personas de enlace")
+    assert alert.startswith("Solo la coordinación de la red y los puntos focales")
     # A button of the conversation pressed without it: no use, and nothing changes.
     await bot.press(listing, MeetingAct(MeetingDo.CANCEL, NEXT, SERIES).pack(), user)
     assert await bot.rows() == before

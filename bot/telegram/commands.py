@@ -118,7 +118,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "meeting",
-        N_("Move or cancel a meeting of your partnership"),
+        N_("Move or cancel a meeting of your partnership (focal points)"),
         in_groups=False,
         de="treffen",
         es="reunion",
@@ -143,7 +143,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "new",
-        N_("Add an exchange, a milestone or a meeting series"),
+        N_("Add an exchange, a milestone or a meeting series (coordinators, focal points)"),
         in_groups=False,
         de="neu",
         es="nuevo",
@@ -204,7 +204,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "history",
-        N_("The latest changes to the calendar (editors)"),
+        N_("The latest changes to the calendar (coordinators, focal points)"),
         in_groups=False,
         de="verlauf",
         es="historial",

@@ -265,10 +265,15 @@ def not_undone(tr: Translator, why: NotUndoable) -> str:
 
 def taken_back(tr: Translator, undone: AuditEntry, record: str) -> str:
     """What /undo (or ↩️) took back: the record and the change, as it is now."""
-    return "\n".join(
-        [
-            escape(tr.gettext("↩️ Taken back: it is as it was before.")),
-            record,
-            action_line(tr, undone),
-        ]
-    )
+    lines = [
+        escape(tr.gettext("↩️ Taken back: it is as it was before.")),
+        record,
+        action_line(tr, undone),
+    ]
+    if undone.kind is RecordKind.CHANGE:  # no post says a meeting is back as planned
+        lines.append(
+            escape(
+                tr.gettext("Groups told of the change are not told again: let them know if needed.")
+            )
+        )
+    return "\n".join(lines)

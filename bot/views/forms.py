@@ -391,7 +391,10 @@ def short(text: str, most: int = NOTE_SHOWN) -> str:
 
 def confirm_removal(tr: Translator, target: EditTarget, title: str) -> Reply:
     question = (
-        tr.gettext("Cancel the exchange “{title}”? Groups that follow it are told.")
+        tr.gettext(
+            "Cancel the exchange “{title}”? It leaves the calendar and its reminders stop; "
+            "groups are not told."
+        )
         if target is EditTarget.EVENT
         else tr.gettext("Remove the milestone “{title}”?")
     )
