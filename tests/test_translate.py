@@ -21,7 +21,7 @@ from bot.model.domain import (
     PartialDate,
 )
 from bot.model.posts import EventReminder, MeetingCorrection
-from bot.schedule.compose import SEPARATOR, compose
+from bot.schedule.compose import compose
 from bot.schedule.replan import load_network
 from bot.telegram.callbacks import EditTarget, Translate
 from bot.text.i18n import I18n
@@ -194,7 +194,7 @@ async def test_a_restart_in_the_middle_resumes_the_translation(
         assert event is not None and event.title.get("en") == "Energy workshop"
 
 
-async def test_posts_mark_the_original_in_each_language_but_its_own(bot: Driver) -> None:
+async def test_posts_mark_the_original_unless_they_are_in_its_language_too(bot: Driver) -> None:
     at = bot.app.bot_data.clock.now()
     edits = storage(bot).edits
     await edits.save(workshop(place=LocalizedText.of("Alcaldía", "es")), COORDINATOR, at)
@@ -215,10 +215,12 @@ async def test_posts_mark_the_original_in_each_language_but_its_own(bot: Driver)
             "m1", "bonn-la-paz-virtual", "2027-02-16T15:00", ChangeStatus.CANCELLED, ""
         ),
     )
+    german_only = Reader.of(("de",), ZoneInfo("Europe/Berlin"), i18n)
+    berlin = ZoneInfo("Europe/Berlin")
     for payload, original in zip(payloads, ("Taller de energía", "Feriado nacional"), strict=True):
-        text = compose(payload, at, net, views, reader, i18n, at, ZoneInfo("Europe/Berlin"))
-        german, spanish = text.split(SEPARATOR)
-        assert f"{original} (es)" in german
-        assert original in spanish and "(es)" not in spanish
-    event_post = compose(payloads[0], at, net, views, reader, i18n, at, ZoneInfo("Europe/Berlin"))
-    assert "Alcaldía (es)" in event_post
+        # A group reading German alone: the Spanish original, marked.
+        assert f"{original} (es)" in compose(payload, at, net, views, german_only, i18n, at, berlin)
+        # German and Spanish: its readers read the original, unmarked in both parts.
+        text = compose(payload, at, net, views, reader, i18n, at, berlin)
+        assert "(es)" not in text and text.count(original) == 1  # the same line: said once
+    assert "Alcaldía (es)" in compose(payloads[0], at, net, views, german_only, i18n, at, berlin)

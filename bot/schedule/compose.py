@@ -7,12 +7,13 @@ A post whose subject changed or passed (a moved deadline, a meeting already star
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.model.domain import MeetingChange, MeetingSeries, PartnershipView
+from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
     DeadlineReminder,
     EventReminder,
@@ -57,7 +58,7 @@ def compose(
     said: set[str] = set()
     for lang in reader.languages:
         tr = i18n.translator(lang)
-        body = _body(payload, net, views, tr, reader.zone, now, home)
+        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages)
         # A line the same in every language (both towns' times, a join link) is said once.
         lines = _lines(body)
         kept = [line for line, whole in lines if not (whole and line in said)]
@@ -98,18 +99,33 @@ def _body(
     zone: ZoneInfo,
     now: datetime,
     home: ZoneInfo,
+    readable: Sequence[str] = (),
 ) -> str:
+    """One language's part; `readable`: every language of the post, whose texts are shown
+    unmarked in each part (a reader of the post reads them)."""
+    shown = partial(_shown, lang=tr.lang, readable=readable)
     if isinstance(payload, DeadlineReminder):
-        return _deadline(payload, net, tr, zone, now, home)
+        return _deadline(payload, net, tr, zone, now, home, shown)
     if isinstance(payload, Invitation | MeetingReminder):
         series, occ = _occurrence(payload, net, now)
         view = views.get(series.partnership_id)
         if isinstance(payload, Invitation):
-            return _invitation(series, occ, view, tr, zone, net.changes)
-        return _meeting_reminder(series, occ, view, tr, zone, now)
+            return _invitation(series, occ, view, tr, zone, net.changes, shown)
+        return _meeting_reminder(series, occ, view, tr, zone, now, shown)
     if isinstance(payload, MeetingCorrection):
-        return _change(payload, net, views, tr, zone, now)
-    return _event(payload, net, views, tr, zone, now)
+        return _change(payload, net, views, tr, zone, now, shown)
+    return _event(payload, net, views, tr, zone, now, shown)
+
+
+Shown = Callable[[LocalizedText], str]
+"""A data text as this part of the post shows it (marked with its language, or not)."""
+
+
+def _shown(text: LocalizedText, *, lang: str, readable: Sequence[str]) -> str:
+    """Marked "(es)" unless the post is also in the original's language: its readers
+    read it there, and the line is then the same in each part, so said once."""
+    variant, original = text.shown(lang)
+    return variant if original is None or original in readable else marked(text, lang)
 
 
 def _deadline(
@@ -119,6 +135,7 @@ def _deadline(
     zone: ZoneInfo,
     now: datetime,
     home: ZoneInfo,
+    shown: Shown,
 ) -> str:
     milestone = net.milestone_by_id.get(post.milestone_id)
     if milestone is None:
@@ -132,7 +149,7 @@ def _deadline(
     left = days_until(tr, day, now.astimezone(zone).date())
     lines = [
         "⏰ <b>" + escape(tr.gettext("Deadline {left}").format(left=left)) + "</b>",
-        escape(marked(milestone.title, tr.lang)),
+        escape(shown(milestone.title)),
         escape(tr.gettext("Due: {date}").format(date=partial_date(tr, milestone.due))),
     ]
     if phase is not None:
@@ -165,6 +182,7 @@ def _change(
     tr: Translator,
     zone: ZoneInfo,
     now: datetime,
+    shown: Shown,
 ) -> str:
     """The short correction after a meeting was cancelled or moved."""
     series = net.series_by_id.get(post.series_id)
@@ -182,9 +200,9 @@ def _change(
         raise ObsoletePostError("the meeting is over; a correction is no use now")
     view = views.get(series.partnership_id)
     was = change.occurrence.replace(tzinfo=zone_of_series)
-    title = marked(series.title, tr.lang)
+    title = shown(series.title)
     old = when(tr, was, zone)
-    reason = [] if change.reason is None else ["💬 " + escape(marked(change.reason, tr.lang))]
+    reason = [] if change.reason is None else ["💬 " + escape(shown(change.reason))]
     if change.moved_to is None:
         cancelled = tr.gettext("Cancelled: {title} on {when}")
         return "\n".join(
@@ -221,10 +239,11 @@ def _invitation(
     tr: Translator,
     zone: ZoneInfo,
     changes: Sequence[MeetingChange],
+    shown: Shown,
 ) -> str:
     lines = [
         "📅 <b>"
-        + escape(tr.gettext("Invitation: {title}").format(title=marked(series.title, tr.lang)))
+        + escape(tr.gettext("Invitation: {title}").format(title=shown(series.title)))
         + "</b>",
         _when(occ, view, tr, zone),
     ]
@@ -282,15 +301,12 @@ def _meeting_reminder(
     tr: Translator,
     zone: ZoneInfo,
     now: datetime,
+    shown: Shown,
 ) -> str:
     left = starts_in(tr, occ.start, now, zone)
     lines = [
         "⏰ <b>"
-        + escape(
-            tr.gettext("{title} begins {left}.").format(
-                title=marked(series.title, tr.lang), left=left
-            )
-        )
+        + escape(tr.gettext("{title} begins {left}.").format(title=shown(series.title), left=left))
         + "</b>",
         _when(occ, view, tr, zone),
     ]
@@ -306,6 +322,7 @@ def _event(
     tr: Translator,
     zone: ZoneInfo,
     now: datetime,
+    shown: Shown,
 ) -> str:
     event = net.event_by_id.get(post.event_id)
     if event is None:
@@ -322,14 +339,14 @@ def _event(
         f"{KIND_ICONS[event.kind]} <b>"
         + escape(tr.gettext("{kind} · {left}").format(kind=kind, left=left))
         + "</b>",
-        escape(marked(event.title, tr.lang)),
+        escape(shown(event.title)),
     ]
     dated = escape(date_range(tr, event.starts, event.ends))
     lines.append("📅 " + (when(tr, start, zone) if start is not None else dated))
     if event.online:
         lines.append("📍 " + escape(tr.gettext("online")))
     elif event.place is not None:
-        lines.append("📍 " + escape(marked(event.place, tr.lang)))
+        lines.append("📍 " + escape(shown(event.place)))
     if event.partnership_id and (view := views.get(event.partnership_id)):
         lines.append("🤝 " + escape(view.pair_name(tr.lang)))
     if event.join_url:
