@@ -7,6 +7,7 @@ checks again at the save); a meeting that has begun cannot be changed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -109,6 +110,27 @@ async def _end(update: Update, context: BotContext) -> object:
     return END
 
 
+@dataclass(frozen=True)
+class Pressed:
+    """A button of this conversation, with the meeting and draft it acts on."""
+
+    act: MeetingAct
+    meeting: view.Meeting
+    draft: dict[str, Any]
+
+
+async def _pressed(update: Update, context: BotContext) -> Pressed | object:
+    """The press with its meeting and draft; else what the step returns: None (not this
+    conversation's button: the state stays) or the end (the draft is gone)."""
+    data = await _press_of(update, context)
+    if data is None:
+        return None
+    found = await _drafted(update, context)
+    if found is None:
+        return await _end(update, context)
+    return Pressed(data, *found)
+
+
 async def _press_of(update: Update, context: BotContext) -> MeetingAct | None:
     """This conversation's button, if it names the meeting of the draft; else the press is
     answered as one that no longer works."""
@@ -152,11 +174,10 @@ async def enter(update: Update, context: BotContext) -> object:
 
 
 async def on_card(update: Update, context: BotContext) -> object:
-    data = await _press_of(update, context)
-    found = await _drafted(update, context) if data is not None else None
-    if data is None or found is None:
-        return None if data is None else await _end(update, context)
-    meeting, draft = found
+    pressed = await _pressed(update, context)
+    if not isinstance(pressed, Pressed):
+        return pressed
+    data, meeting, draft = pressed.act, pressed.meeting, pressed.draft
     reader = await context.reader(update)
     tr = reader.tr
     if data.act is MeetingDo.CLOSE:
@@ -279,11 +300,10 @@ async def _moment(
 
 
 async def on_move_ok(update: Update, context: BotContext) -> object:
-    data = await _press_of(update, context)
-    found = await _drafted(update, context) if data is not None else None
-    if data is None or found is None:
-        return None if data is None else await _end(update, context)
-    meeting, _ = found
+    pressed = await _pressed(update, context)
+    if not isinstance(pressed, Pressed):
+        return pressed
+    data, meeting = pressed.act, pressed.meeting
     tr = (await context.reader(update)).tr
     if data.act is MeetingDo.YES:
         await show(update, *view.ask_reason(tr, meeting, ChangeStatus.MOVED))
@@ -331,11 +351,10 @@ async def typed_reason(update: Update, context: BotContext) -> object:
 
 
 async def on_reason(update: Update, context: BotContext) -> object:
-    data = await _press_of(update, context)
-    found = await _drafted(update, context) if data is not None else None
-    if data is None or found is None:
-        return None if data is None else await _end(update, context)
-    meeting, draft = found
+    pressed = await _pressed(update, context)
+    if not isinstance(pressed, Pressed):
+        return pressed
+    data, meeting, draft = pressed.act, pressed.meeting, pressed.draft
     if data.act is MeetingDo.SKIP:
         draft.update(reason=None)
         return await _confirm(update, context, meeting, draft)
@@ -354,11 +373,10 @@ async def _confirm(
 
 
 async def on_save(update: Update, context: BotContext) -> object:
-    data = await _press_of(update, context)
-    found = await _drafted(update, context) if data is not None else None
-    if data is None or found is None:
-        return None if data is None else await _end(update, context)
-    meeting, draft = found
+    pressed = await _pressed(update, context)
+    if not isinstance(pressed, Pressed):
+        return pressed
+    data, meeting, draft = pressed.act, pressed.meeting, pressed.draft
     if data.act is not MeetingDo.YES:
         return await on_card(update, context)
     tr = (await context.reader(update)).tr
@@ -373,11 +391,10 @@ async def on_save(update: Update, context: BotContext) -> object:
 
 
 async def on_restore(update: Update, context: BotContext) -> object:
-    data = await _press_of(update, context)
-    found = await _drafted(update, context) if data is not None else None
-    if data is None or found is None:
-        return None if data is None else await _end(update, context)
-    meeting, _ = found
+    pressed = await _pressed(update, context)
+    if not isinstance(pressed, Pressed):
+        return pressed
+    data, meeting = pressed.act, pressed.meeting
     if data.act is not MeetingDo.YES or meeting.change is None:
         return await on_card(update, context)
     await editing.remove(update, context, RecordKind.CHANGE, meeting.change)
