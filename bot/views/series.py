@@ -297,15 +297,6 @@ def confirm_end(tr: Translator, series: MeetingSeries) -> tuple[str, Keyboard]:
     return "\n".join(lines), Keyboard(rows)
 
 
-def nothing_to_make(tr: Translator) -> str:
-    return escape(
-        tr.gettext(
-            "You may change no meeting series: the network's coordinators and each "
-            "partnership's focal points may."
-        )
-    )
-
-
 def closed(tr: Translator) -> str:
     return escape(tr.gettext("Closed. Nothing was changed."))
 
