@@ -155,7 +155,12 @@ async def ask(
     elif step in TEXT_STEPS:
         text, markup = view.ask_text(tr, FormStep[step.name], back, problem)
     elif step in MOMENT_STEPS:
-        screen = date_picker.month_screen(tr, await _asked(update, context, draft, step))
+        starts = _plain(draft).get("starts") if step is Step.END else None
+        month = (
+            date.fromisoformat(starts) if isinstance(starts, str) and len(starts) == 10 else None
+        )
+        # The end's calendar opens at the start's month: a March workshop ends in March.
+        screen = date_picker.month_screen(tr, await _asked(update, context, draft, step), month)
         timed = "start_time" in _plain(draft)
         text, markup = view.ask_moment(tr, FormStep[step.name], screen, back, problem, timed)
     elif step is Step.ZONE:

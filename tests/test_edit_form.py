@@ -63,6 +63,7 @@ async def fill_in_a_workshop(bot: Driver, me: JSON) -> JSON:
     [when] = await bot.send("Taller de energía solar", me)
     assert "¿Cuándo empieza?" in when["text"]
     [until] = await bot.send("15 de marzo 15h", me)
+    assert "📅 marzo de 2027" in until["text"]  # the end's calendar opens at the start's month
     [_place] = await bot.press(until, "fill:e:", me)
     [zone] = await bot.send("Bonn", me)
     [note] = await bot.press(zone, "fill:z:Europe/Berlin", me)

@@ -306,3 +306,27 @@ def test_the_bots_own_times_read_back_in_every_language() -> None:
             for minute in (0, 30):
                 written = cldr.short_time(time(hour, minute), lang)
                 assert parse_time(written, lang) == time(hour, minute), (lang, written)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "day", "at"),
+    [
+        ("es", "el lunes a las 3 de la tarde", date(2027, 1, 25), time(15)),
+        ("es", "mañana a las 8 de la noche", date(2027, 1, 21), time(20)),
+        ("es", "15 de marzo 10 de la mañana", date(2027, 3, 15), time(10)),
+        ("es", "15 de marzo 12 de la tarde", date(2027, 3, 15), time(12)),
+        ("pt", "15 de março às 3 da tarde", date(2027, 3, 15), time(15)),
+        ("fr", "le 15 mars à 3 h de l'après-midi", date(2027, 3, 15), time(15)),
+        ("fr", "le 15 mars à 8 h du soir", date(2027, 3, 15), time(20)),
+    ],
+)
+def test_a_time_said_with_the_part_of_the_day(lang: str, text: str, day: date, at: time) -> None:
+    """ "3 de la tarde" is 15:00, as people in La Paz or Mtwara's French-speaking
+    neighbours say it; "10 de la mañana" stays 10:00 (mañana: morning, not tomorrow)."""
+    assert parse_moment(text, lang, date(2027, 1, 20), BERLIN) == TypedMoment(day, at)
+
+
+def test_a_time_alone_said_with_the_part_of_the_day() -> None:
+    assert parse_time("3 de la tarde", "es") == time(15)
+    assert parse_time("3 da tarde", "pt") == time(15)
+    assert parse_time("3 h de l'après-midi", "fr") == time(15)

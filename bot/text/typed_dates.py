@@ -82,6 +82,15 @@ _AT_HOUR = re.compile(
     re.IGNORECASE,
 )
 """'a las 15', 'às 9', 'um 15': a bare hour after the word for "at" (not 'à 15 mars')."""
+_PART_OF_DAY = re.compile(
+    r"(?<![\d.:/-])(?P<h>0?[1-9]|1[0-2])(?:[:.h](?P<m>[0-5]\d))?\s*(?:h\s*)?"
+    r"(?:de la|da|de l'|de l’|du)\s*"
+    r"(?P<part>tarde|noche|noite|après-midi|apres-midi|soir|mañana|manhã|matin)(?!\w)",
+    re.IGNORECASE,
+)
+"""'3 de la tarde', '3 da tarde', '8 de la noche', '3 h de l'après-midi', '10 de la mañana':
+a clock time of 12 hours with the part of the day, as people say it in es, pt and fr."""
+_LATER_PARTS = {"tarde", "noche", "noite", "après-midi", "apres-midi", "soir"}
 _DAY_MONTH = re.compile(r"(?<![\d.:])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?![\d.])")
 """'1.12.': a day and month (German), which dateparser reads as the time 1:12."""
 _BARE_HOUR = re.compile(r"\s*(?P<h>[01]?\d|2[0-3])\s*")
@@ -104,11 +113,17 @@ def _clock(match: re.Match[str]) -> str:
     return f"{hour:02d}:{minute}"
 
 
+def _part_of_day(match: re.Match[str]) -> str:
+    hour = int(match["h"]) % 12 + (12 if match["part"].lower() in _LATER_PARTS else 0)
+    return f"{hour:02d}:{match['m'] or '00'}"
+
+
 def normalized(text: str, bare_hour: bool = False) -> str:
     """`text` with its clock time as 'HH:MM'; a bare '17' too where `bare_hour`."""
     text = " ".join(text.split())
     if bare_hour and (found := _BARE_HOUR.fullmatch(text)):
         return f"{int(found['h']):02d}:00"
+    text = _PART_OF_DAY.sub(_part_of_day, text)
     text = _CLOCK.sub(_clock, text)
     text = _DAY_MONTH.sub(lambda m: f"{m['d']}/{m['m']}", text)
     return _AT_HOUR.sub(lambda m: f" {int(m['h']):02d}:00", text).strip()
