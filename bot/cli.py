@@ -9,20 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
-import json
 import logging
 import os
-import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
+from bot.audit_report import AuditQuery, AuditQueryError, audit_lines
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import scrub, scrub_tracebacks, setup_logging
-from bot.model.audit import AuditEntry, RecordKind
 from bot.model.clock import clock_from
 from bot.model.codec import DatasetError
 from bot.model.dataset import (
@@ -227,7 +223,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return await _import(storage, args.file)
         elif args.command == "audit":
             clock = clock_from(settings.clock_start)
-            for line in audit_lines(await storage.edits.entries(), args, clock.now()):
+            query = AuditQuery.of(args.since, args.record, clock.now())
+            for line in audit_lines(await storage.edits.entries(), query, as_json=args.json):
                 sys.stdout.write(line + "\n")
         elif args.command == "schedule":
             from bot.schedule.report import schedule_report
@@ -259,97 +256,6 @@ async def _import(storage: Storage, path: Path) -> int:
         f"milestones, {len(dataset.events)} events from {path}"
     )
     return 0
-
-
-class AuditQueryError(ValueError):
-    """An `audit` option that cannot be read; the message names it."""
-
-
-_SPAN = re.compile(r"([0-9]{1,6})([mhd])")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
-FORMER_MEMBER = "a former member"
-VALUE_WIDTH = 80  # characters of a value before or after, in a line
-
-
-def audit_lines(
-    entries: Iterable[AuditEntry], args: argparse.Namespace, now: datetime
-) -> Iterator[str]:
-    """The changes `args` asks for (--since, --record), oldest first, one line each (or
-    one JSON object each, --json)."""
-    since = _since(args.since, now) if args.since else None
-    record = _record(args.record) if args.record else None
-    for entry in entries:
-        if since is not None and entry.at < since:
-            continue
-        if record is not None and (entry.kind, entry.record_id) != record:
-            continue
-        yield _json_line(entry) if args.json else _text_line(entry)
-
-
-def _since(text: str, now: datetime) -> datetime:
-    span = _SPAN.fullmatch(text.strip())
-    if span is not None:
-        return now.astimezone(UTC) - timedelta(**{_UNITS[span[2]]: int(span[1])})
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise AuditQueryError(
-            f"--since {text!r}: expected a UTC date or time (2027-03-01, 2027-03-01T12:00) "
-            "or a span back from now (30m, 12h, 7d)"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _record(text: str) -> tuple[RecordKind, str]:
-    kind, colon, record_id = text.partition(":")
-    try:
-        if colon and record_id:
-            return RecordKind(kind), record_id
-    except ValueError:
-        pass
-    kinds = ", ".join(k.value for k in RecordKind)
-    raise AuditQueryError(f"--record {text!r}: expected KIND:ID, KIND one of {kinds}")
-
-
-def _text_line(entry: AuditEntry) -> str:
-    actor = FORMER_MEMBER if entry.actor is None else str(entry.actor)
-    action = entry.action.value if entry.undoes is None else f"undo of #{entry.undoes}"
-    if entry.undone_by is not None:
-        action += f" (undone by #{entry.undone_by})"
-    before, after = entry.before or {}, entry.after or {}
-    fields = "; ".join(
-        f"{name}: {_shown(before.get(name))} → {_shown(after.get(name))}"
-        for name in entry.changed_fields()
-    )
-    at = entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-    line = f"#{entry.id}  {at}  {actor}  {entry.kind.value}:{entry.record_id}  {action}"
-    return f"{line}  {fields}" if fields else line
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
-
-
-def _json_line(entry: AuditEntry) -> str:
-    return json.dumps(
-        {
-            "id": entry.id,
-            "at": entry.at.astimezone(UTC).isoformat(),
-            "actor": entry.actor,
-            "kind": entry.kind.value,
-            "record_id": entry.record_id,
-            "action": entry.action.value,
-            "fields": entry.changed_fields(),
-            "before": entry.before,
-            "after": entry.after,
-            "undoes": entry.undoes,
-            "undone_by": entry.undone_by,
-        },
-        ensure_ascii=False,
-    )
 
 
 def _backup(settings: Settings, target: Path, *, overwrite: bool) -> int:

@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer)
     for layer in (
-        {"bot.__main__", "bot.cli"},
+        {"bot.__main__", "bot.cli", "bot.audit_report"},
         {"bot.console"},
         {"bot.app"},
         {"handlers"},
