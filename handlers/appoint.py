@@ -36,22 +36,20 @@ from bot.model.domain import PartnershipView
 from bot.model.people import Candidate
 from bot.model.roles import Side
 from bot.telegram import answers
-from bot.telegram.callbacks import (
+from bot.telegram.callbacks import CallbackData, answer_unusable, on_press
+from bot.telegram.commands import names
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import (
     AppointPage,
     AppointPartnership,
     AppointRole,
     AppointSide,
-    CallbackData,
     Choice,
     Dismissal,
     RoleChoice,
     RoleConfirm,
     SideCode,
-    answer_unusable,
-    on_press,
 )
-from bot.telegram.commands import names
-from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.paging import page_of
 from bot.telegram.persistence import guided_conversation
 from bot.text import places

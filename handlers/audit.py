@@ -12,8 +12,9 @@ from bot.model.audit import AuditEntry, EditableRecord, NotUndoable, RecordKind
 from bot.model.codec import to_plain
 from bot.model.domain import LocalizedText, MeetingSeries
 from bot.telegram import answers
-from bot.telegram.callbacks import EditTarget, History, HistoryPage, LatestPage, on_press
+from bot.telegram.callbacks import on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import EditTarget, History, HistoryPage, LatestPage
 from bot.text.markup import escape
 from bot.views import audit as view
 from bot.views.audit import Actor, ActorKind

@@ -31,6 +31,16 @@ from bot.model.ids import new_id
 from bot.telegram import answers
 from bot.telegram.callbacks import (
     CallbackData,
+    PickAllDay,
+    PickDay,
+    PickHour,
+    PickMonth,
+    PickNothing,
+    PickTime,
+)
+from bot.telegram.commands import names
+from bot.telegram.context import BotContext
+from bot.telegram.edit_callbacks import (
     Change,
     Edit,
     EditTarget,
@@ -40,17 +50,9 @@ from bot.telegram.callbacks import (
     FormStep,
     ForWhom,
     New,
-    PickAllDay,
-    PickDay,
-    PickHour,
-    PickMonth,
-    PickNothing,
-    PickTime,
     WhomCode,
     WhomPage,
 )
-from bot.telegram.commands import names
-from bot.telegram.context import BotContext
 from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.markup import escape
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time

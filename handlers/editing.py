@@ -14,8 +14,9 @@ from bot.model.audit import (
 )
 from bot.model.codec import DatasetError, from_plain
 from bot.model.domain import Event, MeetingChange, MeetingSeries
-from bot.telegram.callbacks import UndoEdit, on_press
+from bot.telegram.callbacks import on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import UndoEdit
 from bot.text.markup import escape
 from bot.views import audit as audit_view
 from bot.views import editing as view

@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.model.domain import LANGUAGES, Event, EventKind, Milestone, PartialDate
-from bot.telegram.callbacks import EditTarget, FormStep, ForWhom, WhomCode
 from bot.telegram.context import BotContext
+from bot.telegram.edit_callbacks import EditTarget, FormStep, ForWhom, WhomCode
 from bot.text import places
 from bot.text.reader import Reader
 from bot.text.search import terms

@@ -20,9 +20,6 @@ from bot.model.domain import ChangeStatus, LocalizedText, MeetingChange
 from bot.model.recurrence import MOVE_REACH, is_occurrence, occurrences
 from bot.telegram import answers
 from bot.telegram.callbacks import (
-    EditMeeting,
-    MeetingAct,
-    MeetingDo,
     PickDay,
     PickHour,
     PickMonth,
@@ -31,6 +28,7 @@ from bot.telegram.callbacks import (
     answer_unusable,
 )
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import EditMeeting, MeetingAct, MeetingDo
 from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment
 from bot.views import date_picker

@@ -13,8 +13,9 @@ from bot.model.people import Contact, Erased, FocalRole, Listing
 from bot.model.roles import Roles
 from bot.telegram import answers
 from bot.telegram.application import forget_conversations
-from bot.telegram.callbacks import Choice, ContactsBy, ContactsPage, ForgetMe, ListMe, on_press
+from bot.telegram.callbacks import on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import Choice, ContactsBy, ContactsPage, ForgetMe, ListMe
 from bot.telegram.paging import compact_query
 from bot.text.i18n import Translator
 from bot.text.keywords import find_phase

@@ -20,19 +20,15 @@ from bot.model.audit import RecordKind
 from bot.model.domain import LocalizedText, MeetingSeries, PartnershipView
 from bot.telegram import answers
 from bot.telegram.callbacks import (
-    Edit,
-    EditTarget,
-    New,
     PickDay,
     PickHour,
     PickMonth,
     PickNothing,
     PickTime,
-    SeriesAct,
-    SeriesDo,
     answer_unusable,
 )
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import Edit, EditTarget, New, SeriesAct, SeriesDo
 from bot.telegram.limits import Button, Keyboard
 from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.search import terms

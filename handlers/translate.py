@@ -20,16 +20,9 @@ from telegram.ext import (
 
 from bot.model.audit import EditableRecord
 from bot.model.domain import LANGUAGES, Event, LocalizedText, MeetingSeries, Milestone
-from bot.telegram.callbacks import (
-    CallbackData,
-    EditTarget,
-    Translate,
-    TranslateChoice,
-    TranslateStep,
-    answer_unusable,
-    on_press,
-)
+from bot.telegram.callbacks import CallbackData, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.edit_callbacks import EditTarget, Translate, TranslateChoice, TranslateStep
 from bot.telegram.persistence import Drafts, guided_conversation
 from bot.text.markup import escape
 from bot.views import translate as view

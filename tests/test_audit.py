@@ -19,7 +19,7 @@ from bot.model.domain import (
     PartialDate,
 )
 from bot.model.roles import Side
-from bot.telegram.callbacks import EditTarget, History, LatestPage, UndoEdit
+from bot.telegram.edit_callbacks import EditTarget, History, LatestPage, UndoEdit
 from bot.telegram.limits import SCREEN_LINES, screen_lines
 from harness.time_entities import unwrapped_times_in_html
 from storage.store import Storage

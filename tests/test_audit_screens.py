@@ -21,7 +21,7 @@ from bot.model.domain import (
     PartialDate,
 )
 from bot.model.roles import Side
-from bot.telegram.callbacks import EditTarget, History, Translate
+from bot.telegram.edit_callbacks import EditTarget, History, Translate
 from harness.screen import SCREEN_LINES, cut_labels, screen_lines, visible
 from harness.time_entities import unwrapped_times_in_html
 from tests.conftest import COORDINATOR, Driver

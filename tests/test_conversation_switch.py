@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.model.roles import Side
-from bot.telegram.callbacks import (
+from bot.telegram.edit_callbacks import (
     EditMeeting,
     EditTarget,
     Fill,

@@ -22,7 +22,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from bot.telegram.callbacks import (
+from bot.telegram.edit_callbacks import (
     Edit,
     EditMeeting,
     EditTarget,

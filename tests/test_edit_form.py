@@ -17,7 +17,7 @@ from bot.model.clock import MovableClock
 from bot.model.domain import LANGUAGES
 from bot.model.roles import Side
 from bot.schedule.jobs import scheduler_of
-from bot.telegram.callbacks import Edit, EditTarget, New
+from bot.telegram.edit_callbacks import Edit, EditTarget, New
 from bot.text.i18n import I18n
 from harness.screen import (
     SCREEN_LINES,

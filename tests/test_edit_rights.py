@@ -13,7 +13,7 @@ from bot.model.audit import RecordKind
 from bot.model.domain import ChangeStatus, MeetingChange, MeetingSeries
 from bot.model.recurrence import occurrences
 from bot.model.roles import Side
-from bot.telegram.callbacks import (
+from bot.telegram.edit_callbacks import (
     Change,
     Edit,
     EditTarget,

@@ -19,7 +19,14 @@ from bot.model.roles import Side
 from bot.schedule.compose import SEPARATOR
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
-from bot.telegram.callbacks import EditMeeting, EditTarget, MeetingAct, MeetingDo, New, SeriesDo
+from bot.telegram.edit_callbacks import (
+    EditMeeting,
+    EditTarget,
+    MeetingAct,
+    MeetingDo,
+    New,
+    SeriesDo,
+)
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
 from harness.screen import (

@@ -11,7 +11,7 @@ import pytest
 from bot.model.audit import RecordKind
 from bot.model.domain import LANGUAGES
 from bot.model.roles import Side
-from bot.telegram.callbacks import Edit, EditTarget, New, SeriesAct, SeriesDo
+from bot.telegram.edit_callbacks import Edit, EditTarget, New, SeriesAct, SeriesDo
 from harness.screen import (
     SCREEN_LINES,
     LeakCheck,
@@ -205,7 +205,7 @@ async def test_an_imported_rule_of_another_form_is_shown_and_chosen_anew(bot: Dr
 
 async def test_beginning_a_series_ends_the_meeting_question_left_open(bot: Driver) -> None:
     """What the user types answers the question asked last, not an older conversation's."""
-    from bot.telegram.callbacks import EditMeeting, MeetingAct, MeetingDo
+    from bot.telegram.edit_callbacks import EditMeeting, MeetingAct, MeetingDo
 
     user = bot.user(COORDINATOR, "en")
     message = await some_message(bot, user)

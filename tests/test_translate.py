@@ -23,7 +23,7 @@ from bot.model.domain import (
 from bot.model.posts import EventReminder, MeetingCorrection
 from bot.schedule.compose import compose
 from bot.schedule.replan import load_network
-from bot.telegram.callbacks import EditTarget, Translate
+from bot.telegram.edit_callbacks import EditTarget, Translate
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
 from bot.views.common import marked

@@ -14,7 +14,9 @@ from telegram import (
 from bot.model.domain import PartnershipView
 from bot.model.people import Candidate
 from bot.model.roles import Roles, Side
-from bot.telegram.callbacks import (
+from bot.telegram.callbacks import button, grid
+from bot.telegram.commands import command_names
+from bot.telegram.edit_callbacks import (
     AppointPage,
     AppointPartnership,
     AppointRole,
@@ -24,10 +26,7 @@ from bot.telegram.callbacks import (
     RoleChoice,
     RoleConfirm,
     SideCode,
-    button,
-    grid,
 )
-from bot.telegram.commands import command_names
 from bot.telegram.limits import Keyboard, shorten
 from bot.telegram.paging import nav_row
 from bot.text.i18n import Translator

@@ -9,7 +9,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.audit import Action, AuditEntry, RecordKind
 from bot.model.codec import DatasetError
-from bot.telegram.callbacks import UndoEdit, button
+from bot.telegram.callbacks import button
+from bot.telegram.edit_callbacks import UndoEdit
 from bot.telegram.limits import Keyboard
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape, fill

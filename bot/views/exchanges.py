@@ -18,15 +18,13 @@ from bot.telegram.callbacks import (
     CalendarFile,
     CalendarOf,
     CallbackData,
-    Edit,
-    EditMeeting,
-    EditTarget,
     ExchangePage,
     Period,
     button,
     grid,
 )
 from bot.telegram.commands import command, command_names
+from bot.telegram.edit_callbacks import Edit, EditMeeting, EditTarget
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import date_range, days_until

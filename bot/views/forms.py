@@ -13,8 +13,9 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import EventKind, PartialDate
 from bot.model.roles import Roles
-from bot.telegram.callbacks import (
-    CallbackData,
+from bot.telegram.callbacks import CallbackData, button, grid
+from bot.telegram.commands import command_names
+from bot.telegram.edit_callbacks import (
     Change,
     EditTarget,
     Fill,
@@ -26,10 +27,7 @@ from bot.telegram.callbacks import (
     New,
     Translate,
     WhomPage,
-    button,
-    grid,
 )
-from bot.telegram.commands import command_names
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row
 from bot.text.dates import partial_date

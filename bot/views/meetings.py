@@ -10,13 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.model.domain import ChangeStatus, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.recurrence import MOVE_REACH
-from bot.telegram.callbacks import (
-    EditMeeting,
-    MeetingAct,
-    MeetingDo,
-    button,
-)
+from bot.telegram.callbacks import button
 from bot.telegram.commands import command_names
+from bot.telegram.edit_callbacks import EditMeeting, MeetingAct, MeetingDo
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, screen_lines
 from bot.text import cldr, places
 from bot.text.i18n import Translator

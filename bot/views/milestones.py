@@ -8,16 +8,9 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import Milestone, PartialDate, Phase, Programme
-from bot.telegram.callbacks import (
-    CallbackData,
-    Edit,
-    EditTarget,
-    MilestonePage,
-    PhaseMilestones,
-    button,
-    grid,
-)
+from bot.telegram.callbacks import CallbackData, MilestonePage, PhaseMilestones, button, grid
 from bot.telegram.commands import command
+from bot.telegram.edit_callbacks import Edit, EditTarget
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import days_until, partial_date

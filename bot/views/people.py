@@ -11,15 +11,9 @@ from telegram import InlineKeyboardMarkup
 from bot.model.domain import Municipality, PartnershipView
 from bot.model.people import Contact, Erased
 from bot.model.roles import Side
-from bot.telegram.callbacks import (
-    Choice,
-    ContactsBy,
-    ContactsPage,
-    ForgetMe,
-    ListMe,
-    button,
-)
+from bot.telegram.callbacks import button
 from bot.telegram.commands import command_names
+from bot.telegram.edit_callbacks import Choice, ContactsBy, ContactsPage, ForgetMe, ListMe
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, screen_lines
 from bot.telegram.paging import page_by_lines
 from bot.text.i18n import Translator

@@ -10,15 +10,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.model.domain import LANGUAGES, LocalizedText, MeetingSeries, PartnershipView
-from bot.telegram.callbacks import (
-    CallbackData,
-    EditTarget,
-    History,
-    SeriesAct,
-    SeriesDo,
-    button,
-    grid,
-)
+from bot.telegram.callbacks import CallbackData, button, grid
+from bot.telegram.edit_callbacks import EditTarget, History, SeriesAct, SeriesDo
 from bot.telegram.limits import Button, Keyboard
 from bot.text import cldr
 from bot.text.i18n import N_, I18n, Translator

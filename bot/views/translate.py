@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import LocalizedText
-from bot.telegram.callbacks import TranslateChoice, TranslateStep, button, grid
+from bot.telegram.callbacks import button, grid
+from bot.telegram.edit_callbacks import TranslateChoice, TranslateStep
 from bot.telegram.limits import Button, Keyboard
 from bot.text import cldr
 from bot.text.i18n import Translator
