@@ -120,7 +120,7 @@ async def take_back(
                 update, context, await partnership_of(context, record)
             ):
                 return NotUndoable.REFUSED
-    undone = None if why is not None else await edits.undo_last(user.id, now)
+    undone = None if why is not None or last is None else await edits.undo(last, user.id, now)
     if last is None or undone is None:
         return why or NotUndoable.NOTHING
     await context.replan_everyone()

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.model.audit import AuditEntry, EditableRecord, RecordKind, dataset_of
+from bot.model.audit import AuditEntry, EditableRecord, RecordKind, dataset_of, why_not_undoable
 from bot.model.codec import from_plain, to_plain
 from bot.model.dataset import check_dataset
 from bot.model.domain import MeetingChange
@@ -34,7 +34,7 @@ class EditsRepository:
             record = await self._same_meeting(record)
         await self._check(kind, record)
         async with self.db.transaction() as conn:
-            before = await self._current(conn, kind, record.id)
+            before = await self._current(kind, record.id)
             await self.network.write(conn, dataset_of(record))
             return await _log(conn, now, actor, kind, record.id, before, to_plain(record))
 
@@ -44,7 +44,7 @@ class EditsRepository:
         """Remove a record (a meeting series takes its moved and cancelled meetings with
         it, each audited too); None if it was not there."""
         async with self.db.transaction() as conn:
-            before = await self._current(conn, kind, record_id)
+            before = await self._current(kind, record_id)
             if before is None:
                 return None
             if kind is RecordKind.SERIES:
@@ -84,22 +84,24 @@ class EditsRepository:
         """The actor's last change, if it is still theirs to take back: within the undo
         window, not taken back yet, and nobody changed that record since."""
         entry = await self.last_by(actor)
-        if entry is None or not entry.undoable_by(actor, now):
-            return None
-        return None if await self.changed_since(entry) else entry
+        changed = entry is not None and await self.changed_since(entry)
+        return entry if why_not_undoable(entry, actor, now, changed) is None else None
 
     async def undo_last(self, actor: int, now: datetime) -> AuditEntry | None:
         """Take back the actor's last change (see last_undoable); the undo is audited too.
         None when there is nothing to take back."""
         entry = await self.last_undoable(actor, now)
-        if entry is None:
-            return None
+        return None if entry is None else await self.undo(entry, actor, now)
+
+    async def undo(self, entry: AuditEntry, actor: int, now: datetime) -> AuditEntry:
+        """Take back `entry`, which the caller found undoable (last_undoable, or
+        why_not_undoable on what it read): the record as it was before, audited."""
         kind = entry.kind
         restored = None if entry.before is None else from_plain(kind.cls, entry.before, "undo")
         if restored is not None:
             await self._check(kind, restored)
         async with self.db.transaction() as conn:
-            current = await self._current(conn, kind, entry.record_id)
+            current = await self._current(kind, entry.record_id)
             if restored is None:
                 await conn.execute(f"DELETE FROM {kind.section} WHERE id = ?", (entry.record_id,))
             else:
@@ -159,10 +161,10 @@ class EditsRepository:
         )
         return [_entry(row) for row in rows]
 
-    async def entries(self, *, after: int = 0, limit: int = -1) -> list[AuditEntry]:
-        """Every change, oldest first, from the one after id `after` on."""
+    async def entries(self, *, limit: int = -1) -> list[AuditEntry]:
+        """Every change (or the first `limit`), oldest first."""
         rows = await self.db.conn.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?", (after, limit)
+            f"SELECT {_COLUMNS} FROM audit ORDER BY id LIMIT ?", (limit,)
         )
         return [_entry(row) for row in rows]
 
@@ -174,14 +176,8 @@ class EditsRepository:
 
     async def current(self, kind: RecordKind, record_id: str) -> EditableRecord | None:
         """The record as stored now."""
-        found = await fetch(
-            self.db.conn,
-            kind.cls,
-            kind.section,
-            f"SELECT * FROM {kind.section} WHERE id = ?",
-            [record_id],
-        )
-        return found[0] if found else None
+        found: EditableRecord | None = await self.network.one(kind.cls, kind.section, record_id)
+        return found
 
     async def _check(self, kind: RecordKind, record: EditableRecord) -> None:
         series = {s.id: s for s in await self.network.meeting_series()}
@@ -207,13 +203,11 @@ class EditsRepository:
         free = next(f"{stem}-{n}" for n in range(2, 10**4) if f"{stem}-{n}" not in taken)
         return replace(change, id=free)
 
-    async def _current(
-        self, conn: aiosqlite.Connection, kind: RecordKind, record_id: str
-    ) -> dict[str, Any] | None:
-        found = await fetch(
-            conn, kind.cls, kind.section, f"SELECT * FROM {kind.section} WHERE id = ?", [record_id]
-        )
-        return to_plain(found[0]) if found else None
+    async def _current(self, kind: RecordKind, record_id: str) -> dict[str, Any] | None:
+        """The stored record in the dataset file's form (read on the one connection, so
+        inside the caller's transaction)."""
+        found = await self.current(kind, record_id)
+        return None if found is None else to_plain(found)
 
 
 async def _log(

@@ -202,16 +202,16 @@ class NetworkRepository:
         return list((await self.small_tables()).meeting_changes)
 
     async def phase(self, phase_id: str) -> Phase | None:
-        return await self._one(Phase, "phases", phase_id)
+        return await self.one(Phase, "phases", phase_id)
 
     async def programme(self, programme_id: str) -> Programme | None:
-        return await self._one(Programme, "programmes", programme_id)
+        return await self.one(Programme, "programmes", programme_id)
 
     async def event(self, event_id: str) -> Event | None:
-        return await self._one(Event, "events", event_id)
+        return await self.one(Event, "events", event_id)
 
     async def series(self, series_id: str) -> MeetingSeries | None:
-        return await self._one(MeetingSeries, "meeting_series", series_id)
+        return await self.one(MeetingSeries, "meeting_series", series_id)
 
     async def event_revision(self, event_id: str) -> int:
         """The event's .ics SEQUENCE: it rose with every change of what the file says
@@ -228,7 +228,8 @@ class NetworkRepository:
         rows = list(await self.db.conn.execute_fetchall(sql, (kind, record_id)))
         return int(rows[0][0]) if rows else 0
 
-    async def _one(self, cls: type[T], table: str, record_id: str) -> T | None:
+    async def one(self, cls: type[T], table: str, record_id: str) -> T | None:
+        """The record of that id in `table`, or None."""
         found = await fetch(
             self.db.conn, cls, table, f"SELECT * FROM {table} WHERE id = ?", [record_id]
         )

@@ -87,14 +87,6 @@ class AuditEntry:
         keys = list(dict.fromkeys([*before, *after]))
         return [k for k in keys if before.get(k) != after.get(k) and k != "id"]
 
-    def undoable_by(self, user_id: int, now: datetime) -> bool:
-        return (
-            self.actor == user_id
-            and self.undone_by is None
-            and self.undoes is None
-            and now - self.at <= UNDO_WINDOW
-        )
-
 
 class NotUndoable(StrEnum):
     """Why a user's last change cannot be taken back."""

@@ -86,10 +86,7 @@ class PersistentApplication(
         their drafts; how many rows the database held."""
         persistence = self.persistence
         if isinstance(persistence, ConversationPersistence):
-            for name, conversations in self._conversation_handler_conversations.items():
-                owner = persistence.layout(name).owner
-                for key in [key for key in conversations if owner(key) == user_id]:
-                    del conversations[key]  # PTB hands the end to the persistence
+            await self.end_others(user_id)
             persistence.forget(user_id)
         storage = self.bot_data.storage
         if storage is None:

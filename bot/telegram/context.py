@@ -52,6 +52,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._reader: Reader | None = None
+        self._roles: dict[int, Roles] = {}
 
     @property
     def storage(self) -> Storage:
@@ -83,8 +84,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return self._reader
 
     async def roles(self, user_id: int) -> Roles:
-        """What this user may change (bot/model/roles.py)."""
-        return await self.storage.roles.of(user_id, self.settings.admins)
+        """What this user may change (bot/model/roles.py), read once per update."""
+        if user_id not in self._roles:
+            self._roles[user_id] = await self.storage.roles.of(user_id, self.settings.admins)
+        return self._roles[user_id]
 
     async def replan_everyone(self) -> None:
         """The network's data changed (an edit from the chat): every chat's posts are

@@ -3,8 +3,6 @@ the network's coordinators. Others get a polite refusal, here and nowhere else."
 
 from __future__ import annotations
 
-from collections.abc import Set
-
 from telegram import Bot, Chat, ChatMember, Message, Update
 
 from bot.telegram.context import BotContext
@@ -14,10 +12,11 @@ ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
 async def may_change_chat(
-    bot: Bot, chat: Chat, user_id: int, coordinators: Set[int], message: Message | None = None
+    bot: Bot, chat: Chat, user_id: int, coordinator: bool, message: Message | None = None
 ) -> bool:
-    """Private chats belong to their user; groups to their Telegram admins and coordinators."""
-    if chat.type == Chat.PRIVATE or user_id in coordinators:
+    """Private chats belong to their user; groups to their Telegram admins and the
+    network's coordinators (configured or appointed: asked before Telegram is)."""
+    if chat.type == Chat.PRIVATE or coordinator:
         return True
     if message is not None and message.sender_chat is not None:
         # An anonymous group admin writes as the group itself.
@@ -39,9 +38,8 @@ async def allowed_to_change(update: Update, context: BotContext) -> bool:
             await query.answer()
         return False
     message = update.effective_message if query is None else None
-    if await may_change_chat(context.bot, chat, user.id, context.settings.admins, message):
-        return True
-    if (await context.roles(user.id)).coordinator:  # appointed in chat (/appoint)
+    coordinator = chat.type != Chat.PRIVATE and (await context.roles(user.id)).coordinator
+    if await may_change_chat(context.bot, chat, user.id, coordinator, message):
         return True
     tr = (await context.reader(update)).tr
     if query is not None:
