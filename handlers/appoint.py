@@ -51,7 +51,7 @@ from bot.telegram.edit_callbacks import (
     SideCode,
 )
 from bot.telegram.paging import page_of
-from bot.telegram.persistence import guided_conversation
+from bot.telegram.persistence import Drafts, guided_conversation
 from bot.text import places
 from bot.text.i18n import FALLBACK, Translator
 from bot.views import appoint as view
@@ -59,6 +59,7 @@ from handlers.common import show
 from storage.conversations import Draft
 
 NAME = "appoint"
+DRAFTS = Drafts(NAME)
 END = ConversationHandler.END
 MAX_FOUND = 8  # partnerships shown for a typed town: one screen of buttons
 
@@ -87,7 +88,7 @@ async def _draft(update: Update, context: BotContext) -> Draft:
     chat (a draft is kept per user) leaves this chat's buttons with nothing to act on."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    draft = await context.storage.conversations.draft(user.id, NAME) or {}
+    draft = await DRAFTS.get(update, context)
     return draft if draft.get("chat") == chat.id else {}
 
 
@@ -453,9 +454,13 @@ def pressed(
 
 
 async def not_yours(update: Update, context: BotContext, data: Any) -> None:
-    """A press on these buttons outside the presser's own open conversation: someone else
-    in the group, or a choice that is over."""
+    """A press on these buttons outside the presser's own open conversation: in a private
+    chat, a choice that is over; in a group, most likely someone else's."""
     assert update.callback_query is not None
+    chat = update.effective_chat
+    if chat is not None and chat.type == chat.PRIVATE:
+        await answer_unusable(update, context)
+        return
     await update.callback_query.answer(view.not_yours(await _tr(update, context)), show_alert=True)
 
 

@@ -175,7 +175,10 @@ async def test_a_forged_or_stale_button_changes_nothing(bot: Driver) -> None:
     assert await bot.press(which, "app:no-such-partnership", user=admin()) == []
     assert bot.alerts(since) == ["This button no longer works."]
     assert await storage.roles.focal_points("bonn-la-paz") == []
+    since = len(bot.api.calls)
     assert await bot.press(which, "apc:y", user=admin()) == []  # over: the conversation ended
+    assert bot.alerts(since) == ["This button no longer works."]
+    assert await storage.roles.focal_points("bonn-la-paz") == []
     assert await storage.roles.appointed_coordinators() == []
 
 
