@@ -31,10 +31,10 @@ LATEST = 200
 
 
 async def actor_name(context: BotContext, user_id: int) -> str | None:
-    """The person's name, when the bot knows it and may show it. The people directory
-    (listed members' names) plugs in here; until then no name is known."""
-    del context, user_id
-    return None
+    """The person's name, when they chose to be seen (listed in the directory, /listme);
+    anyone else is named by their role."""
+    listing = await context.storage.people.listing(user_id)
+    return None if listing is None else listing.name
 
 
 class Actors:

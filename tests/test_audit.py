@@ -85,6 +85,12 @@ async def test_an_items_history_newest_first_with_who_and_before_after(bot: Driv
     [page] = await bot.press(anchor, data, user=bot.user(COORDINATOR, "en"))
     assert "a focal point · ✏️ title" in page["text"] and "you · ➕ created" in page["text"]
 
+    # once listed in the directory (their choice), they are named: HTML-escaped
+    await storage(bot).people.add(FOCAL, "Rosa <Quispe>", None, ("es",), now(bot))
+    [page] = await bot.press(anchor, data, user=bot.user(COORDINATOR, "en"))
+    assert "Rosa <Quispe> · ✏️ title" in page["text"]
+    assert "Rosa &lt;Quispe&gt;" in bot.api.calls[-1].params["text"]
+
 
 async def test_history_is_refused_politely_to_others_and_changes_nothing(bot: Driver) -> None:
     await focal_points(bot)

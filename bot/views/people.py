@@ -133,10 +133,6 @@ def contacts_in_private(tr: Translator, sent: bool) -> str:
 # -- /listme -------------------------------------------------------------------------------
 
 
-def listing_preview(tr: Translator, contact: Contact, directory: Directory) -> str:
-    return contact_text(tr, contact, directory)
-
-
 def listme_offer(
     tr: Translator, preview: str, has_username: bool
 ) -> tuple[str, InlineKeyboardMarkup]:
