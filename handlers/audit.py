@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ExtBot
+from telegram import Update
 
 from bot.model.audit import AuditEntry, EditableRecord, NotUndoable, RecordKind
 from bot.model.codec import to_plain
 from bot.model.domain import LocalizedText, MeetingSeries
-from bot.telegram import answers
 from bot.telegram.callbacks import on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.edit_callbacks import EditTarget, History, HistoryPage, LatestPage
 from bot.text.markup import escape
 from bot.views import audit as view
 from bot.views.audit import Actor, ActorKind
-from handlers.common import here, on_command, show
+from handlers.common import on_command, show, show_below
 from handlers.editing import partnership_of, take_back
 
 RECORD_KINDS: Mapping[EditTarget, RecordKind] = {
@@ -97,17 +95,6 @@ def titles(series: Mapping[str, MeetingSeries]) -> dict[str, LocalizedText]:
 # -- 📜 an item's changes -------------------------------------------------------------------
 
 
-async def show_below(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Answer a press with a new message under the pressed one, which stays as it was (an
-    item's screen keeps its buttons)."""
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
-    await query.answer()
-    bot = update.get_bot()
-    assert isinstance(bot, ExtBot)
-    await answers.send(bot, chat.id, text, markup, thread=here(update))
-
-
 async def item_history(update: Update, context: BotContext, data: History) -> None:
     await _item_page(update, context, data.target, data.record_id, 0, below=True)
 
@@ -144,10 +131,11 @@ async def _item_page(
         await query.answer(view.not_allowed(tr), show_alert=True)
         return
     own = next((e for e in entries if e.kind is kind), None)
+    names = titles(series)
     if record is not None:
-        label = view.label_of(tr, kind, record_id, to_plain(record), titles(series))
+        label = view.label_of(tr, kind, record_id, to_plain(record), names)
     elif own is not None:
-        label = view.record_label(tr, own, titles(series))
+        label = view.record_label(tr, own, names)
     else:
         label = escape(record_id)
     actors = Actors(context, user.id)
@@ -157,7 +145,7 @@ async def _item_page(
             e,
             await actors.of(e),
             zone,
-            record=view.record_label(tr, e, titles(series)) if e.kind is not kind else None,
+            record=view.record_label(tr, e, names) if e.kind is not kind else None,
         )
         for e in entries
     ]
@@ -198,11 +186,9 @@ async def _latest_page(update: Update, context: BotContext, page: int) -> None:
         for e in await context.storage.edits.recent(limit=LATEST)
         if roles.may_edit(entry_partnership(e, series))
     ]
-    actors = Actors(context, user.id)
+    actors, names = Actors(context, user.id), titles(series)
     blocks = [
-        view.entry_block(
-            tr, e, await actors.of(e), zone, record=view.record_label(tr, e, titles(series))
-        )
+        view.entry_block(tr, e, await actors.of(e), zone, record=view.record_label(tr, e, names))
         for e in visible
     ]
     await show(update, *view.changes_page(tr, view.latest_heading(tr), blocks, page, LatestPage))

@@ -58,6 +58,17 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         await answers.send(bot, update.effective_chat.id, text, markup, thread=here(update))
 
 
+async def show_below(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer a press with a new message under the pressed one, which stays as it was (an
+    item's screen keeps its buttons; a guided conversation begins under it)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    bot = update.get_bot()
+    assert isinstance(bot, ExtBot)
+    await answers.send(bot, chat.id, text, markup, thread=here(update))
+
+
 def here(update: Update) -> int | None:
     """The forum topic the update came from (a command, or the message of a pressed
     button): where a new message in answer goes. None in General or without topics."""

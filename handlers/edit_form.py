@@ -62,7 +62,7 @@ from bot.views import forms as view
 from bot.views.editing import not_saved
 from bot.views.typed_moments import problem_text
 from handlers import editing, form_summary
-from handlers.common import PRIVATE_TEXT, on_command, show
+from handlers.common import PRIVATE_TEXT, on_command, show, show_below
 
 NAME = "edit"
 Draft = dict[str, Any]
@@ -115,11 +115,9 @@ async def _say(
     update: Update, text: str, markup: InlineKeyboardMarkup | None, *, new: bool = False
 ) -> None:
     """A press's message edited in place (unless `new`), else a new message."""
-    if update.callback_query is not None and not new:
-        await show(update, text, markup)
-        return
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await (show_below if new else show)(update, text, markup)
+        return
     bot = update.get_bot()
     assert isinstance(bot, ExtBot) and update.effective_chat is not None
     await answers.send(bot, update.effective_chat.id, text, markup)

@@ -18,7 +18,6 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.model.audit import RecordKind
 from bot.model.domain import ChangeStatus, LocalizedText, MeetingChange
 from bot.model.recurrence import MOVE_REACH, is_occurrence, occurrences
-from bot.telegram import answers
 from bot.telegram.callbacks import (
     PickDay,
     PickHour,
@@ -35,7 +34,7 @@ from bot.views import date_picker
 from bot.views import meetings as view
 from bot.views.typed_moments import problem_text
 from handlers import editing
-from handlers.common import PRIVATE_TEXT, here, on_command, show
+from handlers.common import PRIVATE_TEXT, on_command, show, show_below
 
 NAME = "meeting"
 END = ConversationHandler.END
@@ -164,10 +163,8 @@ async def enter(update: Update, context: BotContext) -> object:
         await query.answer(view.already_begun(reader.tr), show_alert=True)
         return END
     await _put(update, context, {"series": meeting.series.id, "start": data.start})
-    await query.answer()
-    text, keyboard = view.card(reader.tr, meeting, reader.zone)
     # A new message: the list it was pressed under stays.
-    await answers.send(context.bot, chat.id, text, keyboard, thread=here(update))
+    await show_below(update, *view.card(reader.tr, meeting, reader.zone))
     return Step.SHOWN
 
 

@@ -18,7 +18,6 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.model.audit import RecordKind
 from bot.model.domain import LocalizedText, MeetingSeries, PartnershipView
-from bot.telegram import answers
 from bot.telegram.callbacks import (
     PickDay,
     PickHour,
@@ -37,7 +36,7 @@ from bot.views import date_picker
 from bot.views import series as view
 from bot.views.typed_moments import problem_text
 from handlers import editing
-from handlers.common import PRIVATE_TEXT, here, show
+from handlers.common import PRIVATE_TEXT, show, show_below
 
 NAME = "series"
 END = ConversationHandler.END
@@ -137,10 +136,8 @@ async def _ask(
     problem = str(draft.pop("problem", ""))
     await _put(update, context, draft)
     text, keyboard = await _screen(update, context, draft, step, problem)
-    chat = update.effective_chat
-    if new and update.callback_query is not None and chat is not None:
-        await update.callback_query.answer()
-        await answers.send(context.bot, chat.id, text, keyboard, thread=here(update))
+    if new and update.callback_query is not None:
+        await show_below(update, text, keyboard)
     else:
         await show(update, text, keyboard)
     return step

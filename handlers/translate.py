@@ -27,8 +27,8 @@ from bot.telegram.persistence import Drafts, guided_conversation
 from bot.text.markup import escape
 from bot.views import translate as view
 from bot.views.subscriptions import not_in_network
-from handlers.audit import RECORD_KINDS, record_of, show_below
-from handlers.common import PRIVATE_TEXT, show
+from handlers.audit import RECORD_KINDS, record_of
+from handlers.common import PRIVATE_TEXT, show, show_below
 from handlers.editing import may_edit, partnership_of, save
 
 NAME = "translate"
