@@ -31,12 +31,6 @@ from bot.model.ids import new_id
 from bot.telegram import answers
 from bot.telegram.callbacks import (
     CallbackData,
-    PickAllDay,
-    PickDay,
-    PickHour,
-    PickMonth,
-    PickNothing,
-    PickTime,
 )
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
@@ -92,7 +86,6 @@ TEXT_STEPS = {Step.TITLE, Step.PLACE, Step.LINK, Step.NOTE}
 MOMENT_STEPS = {Step.WHEN, Step.END, Step.DUE}
 LINK = re.compile(r"https?://\S+", re.IGNORECASE)
 END = ConversationHandler.END
-PICKS = (PickMonth, PickDay, PickHour, PickTime, PickAllDay, PickNothing)
 
 # -- the draft -------------------------------------------------------------------------------
 
@@ -440,7 +433,7 @@ async def picked(update: Update, context: BotContext) -> Step | int:
         await query.answer(view.stale((await context.reader(update)).tr), show_alert=True)
         return END
     step = Step(int(draft.get("step", Step.SUMMARY)))
-    data = next((k.unpack(query.data) for k in PICKS if k.owns(query.data)), None)
+    data = date_picker.pick_of(query.data)
     if step not in MOMENT_STEPS or data is None:
         await query.answer()
         return step
@@ -624,7 +617,7 @@ def _targets(kind: type[New] | type[Edit]) -> Any:
 def conversation() -> ConversationHandler[BotContext]:
     text: BaseHandler[Update, BotContext, Any] = _text_handler()
     buttons = CallbackQueryHandler(pressed, pattern=_owned_by(Fill, Change, ForWhom, WhomPage))
-    picks = CallbackQueryHandler(picked, pattern=_owned_by(*PICKS))
+    picks = CallbackQueryHandler(picked, pattern=date_picker.is_pick)
     states: dict[int | str, list[BaseHandler[Update, BotContext, Any]]] = {
         int(step): [text, buttons, *([picks] if step in MOMENT_STEPS else [])] for step in Step
     }

@@ -19,11 +19,6 @@ from bot.model.audit import RecordKind
 from bot.model.domain import ChangeStatus, LocalizedText, MeetingChange
 from bot.model.recurrence import MOVE_REACH, is_occurrence, occurrences
 from bot.telegram.callbacks import (
-    PickDay,
-    PickHour,
-    PickMonth,
-    PickNothing,
-    PickTime,
     answer_unusable,
 )
 from bot.telegram.context import BotApplication, BotContext
@@ -49,13 +44,6 @@ class Step(StrEnum):
     REASON = "reason"  # why (typed, or none)
     SAVE = "save"  # what will be saved, for ✅
     RESTORE = "restore"  # back to the rule, for ✅
-
-
-PICKS = (PickMonth, PickDay, PickHour, PickTime, PickNothing)
-
-
-def _picked(data: object) -> bool:
-    return any(kind.owns(data) for kind in PICKS)
 
 
 # -- reading what the conversation is about ----------------------------------------------------
@@ -251,7 +239,7 @@ async def picked_when(update: Update, context: BotContext) -> object:
         return await _end(update, context)
     meeting, draft = found
     reader = await context.reader(update)
-    data = next((kind.unpack(query.data) for kind in PICKS if kind.owns(query.data)), None)
+    data = date_picker.pick_of(query.data)
     result = None if data is None else date_picker.press(reader.tr, _asked(context, meeting), data)
     if result is None:
         await query.answer()
@@ -459,7 +447,7 @@ def conversation() -> ConversationHandler[BotContext]:
             Step.SHOWN: [_presses(on_card)],
             Step.WHEN: [
                 MessageHandler(PRIVATE_TEXT, typed_when),
-                CallbackQueryHandler(picked_when, pattern=_picked),
+                CallbackQueryHandler(picked_when, pattern=date_picker.is_pick),
                 _presses(on_card),
             ],
             Step.MOVE_OK: [_presses(on_move_ok)],

@@ -18,12 +18,9 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.model.audit import RecordKind
 from bot.model.domain import LocalizedText, MeetingSeries, PartnershipView
+from bot.model.ids import new_id
 from bot.telegram.callbacks import (
-    PickDay,
-    PickHour,
     PickMonth,
-    PickNothing,
-    PickTime,
     answer_unusable,
 )
 from bot.telegram.context import BotApplication, BotContext
@@ -68,7 +65,6 @@ ORDER = (
 """Each field and the step that asks it, in the order a new series is asked."""
 RHYTHM = ("every", "weekday", "time", "zone")
 """Fields whose change moves the first meeting to the next one they give."""
-PICKS = (PickMonth, PickDay, PickHour, PickTime, PickNothing)
 
 
 DRAFTS = Drafts(NAME)
@@ -414,7 +410,7 @@ async def picked_time(update: Update, context: BotContext) -> object:
     query = update.callback_query
     assert query is not None
     reader = await context.reader(update)
-    data = next((kind.unpack(query.data) for kind in PICKS if kind.owns(query.data)), None)
+    data = date_picker.pick_of(query.data)
     result = (
         None if data is None else date_picker.press(reader.tr, _asked(context, reader.zone), data)
     )
@@ -462,17 +458,13 @@ async def _save(update: Update, context: BotContext, draft: dict[str, Any]) -> o
 
 async def _new_id(context: BotContext, partnership: PartnershipView) -> str:
     taken = (await context.storage.network.ids()).get("meeting_series", set())
-    base = f"{partnership.partnership.id[:30].rstrip('-')}-virtual"
-    found, n = base, 2
-    while found in taken:
-        found, n = f"{base}-{n}", n + 1
-    return found
+    return new_id(partnership.partnership.id, "virtual", taken)
 
 
 def conversation() -> ConversationHandler[BotContext]:
     buttons = CallbackQueryHandler(pressed, pattern=SeriesAct.owns)
     text = MessageHandler(PRIVATE_TEXT, typed)
-    picks = CallbackQueryHandler(picked_time, pattern=lambda d: any(k.owns(d) for k in PICKS))
+    picks = CallbackQueryHandler(picked_time, pattern=date_picker.is_pick)
     return guided_conversation(
         NAME,
         entry_points=[

@@ -147,6 +147,27 @@ def _day_heading(tr: Translator, day: date, question: str) -> str:
 # -- a press ---------------------------------------------------------------------------------
 
 
+KINDS: tuple[type[CallbackData], ...] = (
+    PickMonth,
+    PickDay,
+    PickHour,
+    PickTime,
+    PickAllDay,
+    PickNothing,
+)
+"""Every button of the calendar: a conversation that shows it takes these presses."""
+
+
+def is_pick(data: object) -> bool:
+    """A calendar button's data (the handler's pattern)."""
+    return any(kind.owns(data) for kind in KINDS)
+
+
+def pick_of(data: str | None) -> CallbackData | None:
+    """The calendar button pressed, unpacked; None for anything else or forged."""
+    return next((kind.unpack(data) for kind in KINDS if kind.owns(data)), None)
+
+
 def press(
     tr: Translator, asked: Asked, data: CallbackData
 ) -> Screen | TypedMoment | Problem | None:

@@ -29,7 +29,7 @@ from bot.telegram.edit_callbacks import (
     WhomPage,
 )
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
-from bot.telegram.paging import nav_row
+from bot.telegram.paging import nav_row, page_of
 from bot.text.dates import partial_date
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape, fill
@@ -128,9 +128,7 @@ def ask_whom(
 ) -> Reply:
     """The partnerships the author may choose, a page of them, and (for coordinators) the
     phases and the whole network."""
-    pages = max(1, -(-len(partnerships) // WHOM_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = partnerships[page * WHOM_PER_PAGE : (page + 1) * WHOM_PER_PAGE]
+    shown, page, pages = page_of(partnerships, page, WHOM_PER_PAGE)
     rows = grid([(c.label, c.data) for c in shown], 2)
     if nav := nav_row(WhomPage, page, pages):
         rows.append(nav)
