@@ -125,7 +125,8 @@ class PeopleRepository:
         return [str(row[0]) for row in rows]
 
     async def erase(self, user_id: int) -> tuple[int, int, int, int, int, int]:
-        """Erase the user's own rows: (settings, listing, RSVPs, subscriptions they made,
+        """Erase the user's own rows: (settings, listing, RSVPs, what they made (subscriptions,
+        agenda and action items, minutes, calendar feeds: kept, without them),
         their private chat with what it followed and its posts, others' drafts about them).
         Their roles, the audit and their conversations are the other repositories'
         (handlers/people.py)."""
@@ -141,6 +142,17 @@ class PeopleRepository:
             chat += await run("DELETE FROM subscriptions WHERE chat_id = ?")
             chat += await run("DELETE FROM chats WHERE id = ? AND type = 'private'")
             made = await run("UPDATE subscriptions SET created_by = NULL WHERE created_by = ?")
+            # What they added to meetings stays for the others, without their id or name.
+            made += await run(
+                "UPDATE agenda_items SET author_id = NULL, author_name = NULL WHERE author_id = ?"
+            )
+            made += await run(
+                "UPDATE action_items SET owner_id = NULL, owner_name = NULL WHERE owner_id = ?"
+            )
+            made += await run("UPDATE action_items SET created_by = NULL WHERE created_by = ?")
+            made += await run("UPDATE action_items SET done_by = NULL WHERE done_by = ?")
+            made += await run("UPDATE meeting_minutes SET added_by = NULL WHERE added_by = ?")
+            made += await run("UPDATE calendar_feeds SET created_by = NULL WHERE created_by = ?")
             # Another user's draft about them (a coordinator's /appoint half-way): it goes,
             # and that conversation ends at its next step.
             drafts = await run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.model.chats import ChatPrefs, Target, TargetKind, UserPrefs
+from bot.model.reminders import PersonalReminders
 from bot.text.places import group_languages
 from storage.cache import NETWORK, Party
 from storage.db import Database
@@ -88,6 +89,29 @@ class PreferencesRepository:
                 "INSERT INTO users (id, timezone) VALUES (?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone",
                 (user_id, zone),
+            )
+
+    async def personal_reminders(self, user_id: int) -> PersonalReminders:
+        """The user's own lead times (the defaults if they never set any)."""
+        async with self.db.conn.execute(
+            "SELECT meeting_reminders, action_reminders FROM users WHERE id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return PersonalReminders()
+        return PersonalReminders(tuple(json.loads(row[0])), tuple(json.loads(row[1])))
+
+    async def set_personal_reminders(self, user_id: int, reminders: PersonalReminders) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (id, meeting_reminders, action_reminders) VALUES (?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET meeting_reminders = excluded.meeting_reminders, "
+                "action_reminders = excluded.action_reminders",
+                (
+                    user_id,
+                    json.dumps(list(reminders.meeting_minutes)),
+                    json.dumps(list(reminders.action_days)),
+                ),
             )
 
     async def user_town(self, user_id: int) -> str | None:

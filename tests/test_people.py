@@ -4,6 +4,7 @@ Application."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any
 
 from bot.model.chats import RsvpAnswer
@@ -12,6 +13,7 @@ from bot.model.posts import Invitation
 from bot.model.roles import Side
 from bot.telegram.limits import SCREEN_LINES, screen_lines
 from harness.fake_telegram import as_update
+from storage.store import Storage
 from tests.conftest import COORDINATOR, Driver
 
 
@@ -128,6 +130,36 @@ async def scan(bot: Driver, *needles: str | int) -> list[str]:
     return found
 
 
+async def meeting_cycle_rows(storage: Storage, group: int, now: datetime) -> None:
+    """What the meeting cycle holds about a member: their name on an answer, an agenda item
+    they added, an action item they own, made and ticked, minutes and a calendar feed."""
+    at, meeting = now.isoformat(), ("bonn-la-paz-virtual", "2027-01-01T15:00")
+    async with storage.db.transaction() as conn:
+        await conn.execute("UPDATE rsvps SET name = ? WHERE user_id = ?", (NAME, FORGOTTEN))
+        await conn.execute(
+            "INSERT INTO agenda_items (series_id, occurrence, position, text, language, "
+            "author_id, author_name, chat_id, added_at) VALUES (?, ?, 1, 'Budget', 'de', ?, ?, "
+            "?, ?)",
+            (*meeting, FORGOTTEN, NAME, group, at),
+        )
+        await conn.execute(
+            "INSERT INTO action_items (partnership_id, series_id, occurrence, text, language, "
+            "owner_id, owner_name, due, chat_id, created_by, created_at, done_at, done_by) "
+            "VALUES ('bonn-la-paz', ?, ?, 'Draft', 'de', ?, ?, '2027-01-20', ?, ?, ?, ?, ?)",
+            (*meeting, FORGOTTEN, NAME, group, FORGOTTEN, at, at, FORGOTTEN),
+        )
+        await conn.execute(
+            "INSERT INTO meeting_minutes (series_id, occurrence, text, language, added_by, "
+            "added_at) VALUES (?, ?, 'Notes', 'de', ?, ?)",
+            (*meeting, FORGOTTEN, at),
+        )
+        await conn.execute(
+            "INSERT INTO calendar_feeds (token, chat_id, created_by, created_at) "
+            "VALUES ('t0k3n', ?, ?, ?)",
+            (group, FORGOTTEN, at),
+        )
+
+
 async def test_forgetme_leaves_no_row_that_names_the_user(bot: Driver) -> None:
     """Everything the bot holds about a user, then /forgetme: no table names them."""
     storage = bot.app.bot_data.storage
@@ -143,6 +175,7 @@ async def test_forgetme_leaves_no_row_that_names_the_user(bot: Driver) -> None:
     await storage.rsvps.answer(
         -100, Invitation("bonn-la-paz-virtual", "2027-01-01T15:00"), FORGOTTEN, RsvpAnswer.YES, now
     )
+    await meeting_cycle_rows(storage, -100, now)
     await storage.roles.appoint_coordinator(FORGOTTEN, COORDINATOR, now)
     await storage.roles.appoint_coordinator(31, FORGOTTEN, now)  # they appointed someone
     milestone = (await storage.network.milestones())[0]
@@ -172,6 +205,15 @@ async def test_forgetme_leaves_no_row_that_names_the_user(bot: Driver) -> None:
         "chats.id",
         "conversation_states.user_id",
         "conversation_drafts.user_id",
+        "rsvps.name",
+        "agenda_items.author_id",
+        "agenda_items.author_name",
+        "action_items.owner_id",
+        "action_items.owner_name",
+        "action_items.created_by",
+        "action_items.done_by",
+        "meeting_minutes.added_by",
+        "calendar_feeds.created_by",
     ):
         assert any(h.startswith(where) for h in held), (where, held)
 

@@ -32,6 +32,19 @@ class ReminderSettings:
     """None: invite when the previous meeting is over."""
 
 
+DEFAULT_PERSONAL_MEETING_MINUTES = (60,)
+DEFAULT_ACTION_DAYS = (3, 1)
+
+
+@dataclass(frozen=True)
+class PersonalReminders:
+    """A user's own reminders, in their private chat: before each meeting they answered ✅
+    to, and before each action item they own is due. An empty tuple: none of that kind."""
+
+    meeting_minutes: tuple[int, ...] = DEFAULT_PERSONAL_MEETING_MINUTES
+    action_days: tuple[int, ...] = DEFAULT_ACTION_DAYS
+
+
 ReminderValue = tuple[int, ...] | int | None
 """Lead times in days or minutes; for invitations one number of days, or None."""
 
