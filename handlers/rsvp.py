@@ -32,7 +32,8 @@ async def rsvp_button(update: Update, context: BotContext, data: Rsvp) -> None:
         return
     invitation = delivery.payload
     rsvps = context.storage.rsvps
-    await rsvps.answer(chat.id, invitation, query.from_user.id, answer, context.clock.now())
+    user = query.from_user
+    await rsvps.answer(chat.id, invitation, user.id, answer, context.clock.now(), user.full_name)
     tally = await rsvps.tally(chat.id, invitation)
     reader = await context.reader(update)
     # The pop-up is the presser's alone: in their language when the chat reads it too.

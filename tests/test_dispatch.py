@@ -19,8 +19,10 @@ from telegram.error import TimedOut
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.console.telegram import ApiError
+from bot.model.chats import RsvpAnswer
 from bot.model.clock import MovableClock
 from bot.model.domain import ChangeStatus, Dataset, MeetingChange
+from bot.model.posts import Invitation
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.schedule.send import IN_FLIGHT
@@ -106,6 +108,16 @@ async def test_rsvp_tally_updates_in_place(bot: Driver) -> None:
     assert {int(c.params["message_id"]) for c in edits} == {post["message_id"]}
     final = bot.api.messages[(-501, post["message_id"])]["reply_markup"]["inline_keyboard"][0]
     assert [k["text"] for k in final] == ["✅ 1", "❌ 1", "❔ 1"]
+    storage = bot.app.bot_data.storage
+    assert storage is not None
+    delivery = await storage.outbox.get(int(yes.rsplit(":", 1)[1]))
+    assert delivery is not None and isinstance(delivery.payload, Invitation)
+    answerers = await storage.rsvps.answerers(-501, delivery.payload)
+    assert sorted(answerers) == [
+        (1, "User1", RsvpAnswer.MAYBE),
+        (2, "User2", RsvpAnswer.YES),
+        (3, "User3", RsvpAnswer.NO),
+    ]
     # What was recorded, not an icon alone; these users' Telegram speaks English, which
     # the group (German, Spanish) does not read: its first language.
     said = ["✅ Ihre Antwort: ja", "✅ Ihre Antwort: ja", "❌ Ihre Antwort: nein"]

@@ -131,11 +131,10 @@ async def scan(bot: Driver, *needles: str | int) -> list[str]:
 
 
 async def meeting_cycle_rows(storage: Storage, group: int, now: datetime) -> None:
-    """What the meeting cycle holds about a member: their name on an answer, an agenda item
+    """What the meeting cycle holds about a member: an agenda item
     they added, an action item they own, made and ticked, minutes and a calendar feed."""
     at, meeting = now.isoformat(), ("bonn-la-paz-virtual", "2027-01-01T15:00")
     async with storage.db.transaction() as conn:
-        await conn.execute("UPDATE rsvps SET name = ? WHERE user_id = ?", (NAME, FORGOTTEN))
         await conn.execute(
             "INSERT INTO agenda_items (series_id, occurrence, position, text, language, "
             "author_id, author_name, chat_id, added_at) VALUES (?, ?, 1, 'Budget', 'de', ?, ?, "
@@ -173,7 +172,12 @@ async def test_forgetme_leaves_no_row_that_names_the_user(bot: Driver) -> None:
     group = bot.group(-100, {FORGOTTEN: "administrator"})
     await bot.send("/subscribe fase 8", user=user, chat=group)  # a group's, made by them
     await storage.rsvps.answer(
-        -100, Invitation("bonn-la-paz-virtual", "2027-01-01T15:00"), FORGOTTEN, RsvpAnswer.YES, now
+        -100,
+        Invitation("bonn-la-paz-virtual", "2027-01-01T15:00"),
+        FORGOTTEN,
+        RsvpAnswer.YES,
+        now,
+        NAME,
     )
     await meeting_cycle_rows(storage, -100, now)
     await storage.roles.appoint_coordinator(FORGOTTEN, COORDINATOR, now)

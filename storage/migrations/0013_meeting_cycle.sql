@@ -5,6 +5,9 @@
 
 -- The answerer's name as Telegram gave it when they answered (👥 shows it to the group).
 ALTER TABLE rsvps ADD COLUMN name TEXT;
+-- An invitation whose 👥 shows the answerers' names rather than the counts: kept, so that
+-- the message edited in place for a new agenda item keeps showing them.
+ALTER TABLE deliveries ADD COLUMN shows_names INTEGER NOT NULL DEFAULT 0;
 
 -- Personal reminders, per user: minutes before a meeting they answered ✅ to, and days
 -- before an action item they own is due ('[]': none). Sent only to a private chat the
