@@ -53,7 +53,8 @@ class Phone:
             await self.server.wait_for(lambda: len(self._answers(since)) >= answers, within=10)
         except TimeoutError as exc:
             made = [(c.method, c.params, c.error) for c in self.server.api.calls[since:]]
-            raise AssertionError(f"{answers} answers expected in {self.chat['id']}: {made}") from exc
+            wanted = f"{answers} answers expected in {self.chat['id']}"
+            raise AssertionError(f"{wanted}: {made}") from exc
         return self._answers(since)
 
     async def refused(self, message: JSON, data: str) -> str:
