@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    agenda,
     appoint,
     audit,
     edit_form,
@@ -133,6 +134,7 @@ def register(application: BotApplication) -> None:
     appoint.register(application)
     meetings.register(application)
     series.register(application)
+    agenda.register(application)
     home.register(application)
     partners.register(application)
     exchanges.register(application)

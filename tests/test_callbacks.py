@@ -226,3 +226,22 @@ def test_a_kind_may_only_have_fields_that_unpack_safely() -> None:
             Flag.unpack("test-flag:0")
     finally:
         del CallbackData._kinds["test-flag"]
+
+
+# -- the agenda (handlers/agenda.py): buttons already posted under invitations carry these --
+
+
+def test_agenda_wire_formats() -> None:
+    from bot.telegram.edit_callbacks import AgendaAdd, AgendaDrop, AgendaPage, AgendaUp
+
+    pinned = [
+        (AgendaAdd(17), "ag:17"),
+        (AgendaUp(42), "agu:42"),
+        (AgendaDrop(42), "agd:42"),
+        (AgendaPage(2, 1), "agx:2:1"),
+    ]
+    for data, wire in pinned:
+        assert data.pack() == wire
+        assert type(data).unpack(wire) == data
+    assert AgendaAdd.unpack("ag:x") is None and AgendaUp.unpack("agu:") is None
+    assert AgendaDrop.unpack("agu:42") is None  # another kind's data is not this one's
