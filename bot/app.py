@@ -50,6 +50,7 @@ from handlers import (
     home,
     meetings,
     milestones,
+    minutes,
     new,
     partners,
     people,
@@ -135,6 +136,7 @@ def register(application: BotApplication) -> None:
     meetings.register(application)
     series.register(application)
     agenda.register(application)
+    minutes.register(application)
     home.register(application)
     partners.register(application)
     exchanges.register(application)

@@ -152,10 +152,15 @@ async def _listing(
         items = await network.calendar(now, past=past, zone=zone)
         views = await network.partnerships(view.partnerships_referred(items))
         tables = await network.small_tables()
+        # Past meetings show their minutes (a change to them moves the network's
+        # generation, so this listing is read again).
+        meetings = [view.meeting_of(i) for i in items if past and i.in_series]
+        minutes = await context.storage.agenda.minutes_for(meetings) if meetings else {}
         return items, view.References(
             partnerships={v.partnership.id: v for v in views},
             phases={p.id: p for p in tables.phases},
             programmes={p.id: p for p in tables.programmes},
+            minutes=minutes,
         )
 
     async def read_of_the_minute() -> tuple[datetime, list[Exchange], view.References]:

@@ -17,8 +17,8 @@ MAX_ITEM_CHARS = 200
 """An agenda item is a line to talk about, not a document: longer ones are refused."""
 MAX_ITEMS = 30
 """Items per meeting: more would not be talked about in one call."""
-MAX_MINUTES_TEXT = 500
-"""Minutes given as text rather than a link: a short summary."""
+MAX_MINUTES_TEXT = 200
+"""Minutes as text (alone or after the link): a short summary, shown whole in /exchanges."""
 
 
 class Direction(StrEnum):

@@ -218,12 +218,13 @@ def left(tr: Translator) -> str:
 
 
 def minutes_line(tr: Translator, minutes: Minutes) -> str:
-    """Under a past meeting in /exchanges: the link, or the text marked by language."""
-    label = escape(tr.gettext("Minutes:"))
+    """Under a past meeting in /exchanges: the link, and the text marked by language."""
+    said = ["📄 " + escape(tr.gettext("Minutes:"))]
     if minutes.url is not None:
-        return f'📄 {label} <a href="{escape(minutes.url)}">{escape(shorten(minutes.url, 60))}</a>'
-    assert minutes.text is not None
-    return f"📄 {label} {escape(marked(minutes.text, tr.lang))}"
+        said.append(f'<a href="{escape(minutes.url)}">{escape(shorten(minutes.url, 50))}</a>')
+    if minutes.text is not None:
+        said.append(escape(marked(minutes.text, tr.lang)))
+    return " ".join(said)
 
 
 def minutes_saved(tr: Translator, title: str, start: datetime, zone: ZoneInfo) -> str:
