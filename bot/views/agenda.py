@@ -206,14 +206,6 @@ def dropped(tr: Translator, item: AgendaItem) -> str:
     return shorten(said, 190)
 
 
-def moved(tr: Translator) -> str:
-    return tr.gettext("⬆️ Moved up.")
-
-
-def left(tr: Translator) -> str:
-    return escape(tr.gettext("Nothing was added to the agenda."))
-
-
 # -- minutes --------------------------------------------------------------------------------
 
 
