@@ -47,7 +47,11 @@ def _author(item: AgendaItem, tr: Translator) -> str:
 
 
 def _posted_item(number: int, item: AgendaItem, shown: Shown, tr: Translator) -> str:
-    text = escape(shorten(shown(item.text), POSTED_ITEM_CHARS))
+    # Cut before it is marked, so that "(de)" stays.
+    cut = LocalizedText(
+        tuple((lang, shorten(t, POSTED_ITEM_CHARS)) for lang, t in item.text.variants)
+    )
+    text = escape(shown(cut))
     return f"{number}. {text} — <i>{_author(item, tr)}</i>"
 
 
