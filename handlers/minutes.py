@@ -33,14 +33,19 @@ class Held:
 
 def _named(word: str, pairs: Sequence[PartnershipView]) -> PartnershipView | None:
     """The partnership a word names: its id, or one of its towns in any language."""
-    wanted = fold(word)
+    wanted = _squeezed(word)
     for pair in pairs:
-        names = {fold(pair.partnership.id)}
+        names = {_squeezed(pair.partnership.id)}
         for town in (pair.north, pair.south):
-            names.update(fold(name) for _lang, name in town.name.variants)
+            names.update(_squeezed(name) for _lang, name in town.name.variants)
         if wanted in names:
             return pair
     return None
+
+
+def _squeezed(name: str) -> str:
+    """Folded, without spaces and hyphens: "La Paz", "la-paz" and "lapaz" are one."""
+    return "".join(c for c in fold(name) if c not in " -")
 
 
 def _last_held(

@@ -190,3 +190,11 @@ class AgendaRepository:
             (_meetings_json(meetings),),
         ) as cur:
             return {(m := _minutes(row)).meeting: m for row in await cur.fetchall()}
+
+    async def all_minutes(self) -> list[Minutes]:
+        """Every meeting's minutes (/exchanges past lists those meetings)."""
+        async with self.db.conn.execute(
+            "SELECT series_id, occurrence, url, text, language, added_by, added_at "
+            "FROM meeting_minutes ORDER BY series_id, occurrence"
+        ) as cur:
+            return [_minutes(row) for row in await cur.fetchall()]

@@ -16,8 +16,7 @@ from bot.config import Settings
 from bot.model.agenda import MAX_ITEM_CHARS
 from bot.model.clock import MovableClock
 from bot.model.roles import Side
-from bot.schedule.jobs import scheduler_of
-from bot.telegram.edit_callbacks import AgendaAdd, AgendaDrop, AgendaUp
+from bot.telegram.edit_callbacks import AgendaAdd
 from bot.telegram.limits import SCREEN_LINES, screen_lines
 from bot.text.i18n import I18n
 from harness.fake_telegram import as_update
