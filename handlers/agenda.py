@@ -5,6 +5,7 @@ invitations in place (bot/schedule/invitations.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
@@ -15,7 +16,13 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.model.agenda import MAX_ITEMS, AgendaItem, Direction, ItemProblem, item_problem
 from bot.model.domain import LocalizedText
 from bot.model.posts import Invitation
-from bot.schedule.invitations import Invited, chat_meetings, meeting_start, refresh_invitations
+from bot.schedule.invitations import (
+    ChatMeetings,
+    Invited,
+    chat_meetings,
+    meeting_start,
+    refresh_invitations,
+)
 from bot.telegram import answers
 from bot.telegram.callbacks import answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
@@ -88,6 +95,18 @@ async def _add(update: Update, context: BotContext, invited: Invited, typed: str
     return True
 
 
+JUST_BEGUN = timedelta(days=1)
+"""A meeting that began less than this ago is "begun" to someone adding an item to it;
+before that, the chat simply awaits its next invitation."""
+
+
+def _closed(reader: Reader, meetings: ChatMeetings, now: datetime) -> str:
+    """Why nothing can be added here now, and when the next invitation comes, if known."""
+    held = meetings.held
+    begun = held is not None and now - held.start < JUST_BEGUN
+    return view.no_meeting(reader.tr, begun, meetings.next_invitation, reader.zone)
+
+
 async def _may_arrange(context: BotContext, user_id: int, series_partnership: str) -> bool:
     return (await context.roles(user_id)).may_edit(series_partnership)
 
@@ -109,8 +128,7 @@ async def _render(
     meetings = await chat_meetings(context.storage, chat.id, context.clock.now())
     invited = meetings.upcoming
     if invited is None:
-        started = meetings.held is not None
-        return view.no_meeting(reader.tr, started, meetings.next_invitation, reader.zone), None
+        return _closed(reader, meetings, context.clock.now()), None
     if arrange is None:
         arrange = await _may_arrange(context, user.id, invited.series.partnership_id)
     items = await context.storage.agenda.items(invited.meeting)
@@ -142,10 +160,7 @@ async def agenda_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     meetings = await chat_meetings(context.storage, chat.id, context.clock.now())
     if meetings.upcoming is None:
-        started = meetings.held is not None
-        await show(
-            update, view.no_meeting(reader.tr, started, meetings.next_invitation, reader.zone)
-        )
+        await show(update, _closed(reader, meetings, context.clock.now()))
         return
     await _add(update, context, meetings.upcoming, typed)
 
@@ -271,10 +286,7 @@ async def typed(update: Update, context: BotContext) -> int | None:
         or invited.meeting != (delivery.payload.series_id, delivery.payload.occurrence)
     ):
         reader = await context.reader(update)
-        started = meetings.held is not None
-        await show(
-            update, view.no_meeting(reader.tr, started, meetings.next_invitation, reader.zone)
-        )
+        await show(update, _closed(reader, meetings, context.clock.now()))
         await DRAFTS.drop(update, context)
         return ConversationHandler.END
     if not await _add(update, context, invited, message.text or ""):
