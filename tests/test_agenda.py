@@ -372,3 +372,42 @@ async def test_a_long_agenda_keeps_each_post_to_one_screen(
     for chat_id in (GROUP_A, GROUP_B):
         reminder = sent_to(bot, chat_id)[-1]["text"]
         assert reminder.startswith("⏰") and screen_lines(reminder) <= SCREEN_LINES
+
+
+async def test_a_deleted_invitation_does_not_stop_the_add_nor_the_other_edits(
+    bot: Driver, caplog: pytest.LogCaptureFixture
+) -> None:
+    posts = await invited(bot, (GROUP_A, ("de", "es")), (GROUP_B, ("es",)))
+    del bot.api.messages[(GROUP_A, posts[GROUP_A]["message_id"])]  # deleted by an admin
+    with caplog.at_level("INFO", logger="bot.schedule.invitations"):
+        [said, edit] = await bot.send("/agenda Calendario", bot.user(1, "es"), group(GROUP_A))
+    assert said["text"].startswith("📝 Zur Tagesordnung")
+    assert edit["chat"]["id"] == GROUP_B and "1. Calendario — User1" in edit["text"]
+    [record] = [r for r in caplog.records if r.name == "bot.schedule.invitations"]
+    assert record.levelname == "INFO" and "message to edit not found" in record.getMessage().lower()
+    assert await texts(bot) == [("Calendario", "es")]
+
+
+async def test_the_repository_keeps_order_per_meeting(bot: Driver) -> None:
+    from bot.model.agenda import Direction
+    from bot.model.domain import LocalizedText
+
+    agenda, now = storage(bot).agenda, bot.app.bot_data.clock.now()
+    other = (SERIES, "2027-02-16T15:00")
+    a, b, c = [
+        await agenda.add(MEETING, LocalizedText.of(t, "es"), 1, "Ana", None, now) for t in "abc"
+    ]
+    d = await agenda.add(other, LocalizedText.of("d", "de"), None, None, None, now)
+    assert [i.position for i in (a, b, c)] == [1, 2, 3] and d.position == 1
+    assert await agenda.move(a.id, Direction.UP) is False  # first already
+    assert await agenda.move(a.id, Direction.DOWN) is True
+    assert await agenda.move(c.id, Direction.DOWN) is False  # last already
+    dropped = await agenda.drop(b.id)
+    assert dropped is not None and dropped.text.original == "b"
+    assert await agenda.drop(b.id) is None
+    both = await agenda.items_for([MEETING, other, (SERIES, "2030-01-01T15:00")])
+    assert {m: [i.text.original for i in items] for m, items in both.items()} == {
+        MEETING: ["a", "c"],
+        other: ["d"],
+    }
+    assert await agenda.move(9999, Direction.UP) is False
