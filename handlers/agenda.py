@@ -112,15 +112,19 @@ async def _may_arrange(context: BotContext, user_id: int, series_partnership: st
 
 
 async def _screen(
-    update: Update, context: BotContext, page: int, arrange: bool | None = None
+    update: Update,
+    context: BotContext,
+    page: int,
+    arrange: bool | None = None,
+    focus: int | None = None,
 ) -> None:
     """/agenda's screen for this chat's next meeting (or why there is none): a reply, or
     the pressed message edited."""
-    await show(update, *await _render(update, context, page, arrange))
+    await show(update, *await _render(update, context, page, arrange, focus))
 
 
 async def _render(
-    update: Update, context: BotContext, page: int, arrange: bool | None
+    update: Update, context: BotContext, page: int, arrange: bool | None, focus: int | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
@@ -141,6 +145,7 @@ async def _render(
         page=page,
         arrange=arrange,
         delivery_id=invited.delivery.id,
+        focus=focus,
     )
 
 
@@ -201,7 +206,7 @@ async def up_pressed(update: Update, context: BotContext, data: AgendaUp) -> Non
         return
     item, invited = found
     await context.storage.agenda.move(item.id, Direction.UP)
-    await _screen(update, context, page=0, arrange=True)
+    await _screen(update, context, page=0, arrange=True, focus=item.id)
     await refresh(context, invited)
 
 
@@ -212,9 +217,14 @@ async def drop_pressed(update: Update, context: BotContext, data: AgendaDrop) ->
     item, invited = found
     query = update.callback_query
     assert query is not None
+    # The screen stays on the page of the item before it (or after it, if it was first).
+    items = await context.storage.agenda.items(item.meeting)
+    at = next((n for n, one in enumerate(items) if one.id == item.id), 0)
+    beside = items[at - 1] if at > 0 else items[at + 1] if at + 1 < len(items) else None
     gone = await context.storage.agenda.drop(item.id)
     tr = (await context.reader(update)).tr
-    text, keyboard = await _render(update, context, 0, True)
+    focus = beside.id if beside is not None else None
+    text, keyboard = await _render(update, context, 0, True, focus)
     await query.answer(view.dropped(tr, gone or item))  # the confirmation, a pop-up
     if isinstance(query.message, Message):
         try:

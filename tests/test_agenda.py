@@ -411,3 +411,23 @@ async def test_the_repository_keeps_order_per_meeting(bot: Driver) -> None:
         other: ["d"],
     }
     assert await agenda.move(9999, Direction.UP) is False
+
+
+async def test_arranging_on_a_later_page_stays_on_that_page(bot: Driver) -> None:
+    await invited(bot, (GROUP_B, ("es",)))
+    await appoint_focal(bot)
+    long = "un punto largo sobre el presupuesto del intercambio juvenil y los viajes"
+    for n in range(1, 9):
+        await bot.send(f"/agenda {n} {long}", bot.user(n, "es"), group(GROUP_B))
+    focal = bot.user(FOCAL, "es")
+    [first] = await bot.send("/agenda", focal, group(GROUP_B))
+    pages = await bot.pages(first, focal)
+    assert len(pages) >= 2
+    last = pages[-1]
+    ups = {label: data for label, data in buttons(last).items() if label.startswith("⬆️")}
+    label, data = sorted(ups.items())[-1]
+    number = int(label.split()[1])
+    [moved, *_edits] = await bot.press(last, data, focal)
+    # The moved item is on the screen shown, one place higher.
+    assert f"{number - 1}. {number} {long}" in moved["text"]
+    assert screen_lines(moved["text"]) <= SCREEN_LINES

@@ -104,9 +104,10 @@ def screen(
     page: int,
     arrange: bool,
     delivery_id: int,
+    focus: int | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The next meeting's agenda, paged by lines; ⬆️ and 🗑 for each item shown when the
-    reader may arrange it; 📝 to add one."""
+    """The next meeting's agenda, paged by lines (`focus`: the page with that item id);
+    ⬆️ and 🗑 for each item shown when the reader may arrange it; 📝 to add one."""
     head = "📝 <b>" + escape(tr.gettext("Agenda: {title}").format(title=title)) + "</b>\n"
     head += when(tr, start, zone)
     names = command_names(tr.lang)
@@ -120,7 +121,18 @@ def screen(
         for n, item in enumerate(items, start=1)
     ]
     room = SCREEN_ROOM - screen_lines(head) - 1
-    shown, page, more = page_by_lines(blocks, lambda b: screen_lines(b[2]), room, page)
+
+    def height(block: tuple[int, AgendaItem, str]) -> int:
+        return screen_lines(block[2])
+
+    if focus is not None:  # the page that shows this item (one just moved, or beside one dropped)
+        page = 0
+        while True:
+            found, _page, more = page_by_lines(blocks, height, room, page)
+            if not more or any(item.id == focus for _n, item, _t in found):
+                break
+            page += 1
+    shown, page, more = page_by_lines(blocks, height, room, page)
     rows: list[list[Button]] = []
     if arrange:
         labelled: list[tuple[str, CallbackData]] = []
