@@ -43,6 +43,8 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "reminders": ("14 3 1", "meetings 1d 1h", "{meetings} 1{d} 1{h}", "{events} 7", "zzz"),
     "language": ("zzz", "{lang}"),
     "contacts": ("bonn", "la paz", "fase 8", "bonn la paz", "zzz"),
+    "agenda": ("Budget for the 2027 youth exchange", "x" * 201),
+    "minutes": ("https://example.org/minutes", "bonn https://example.org/minutes", "ftp://x"),
 }
 """Typical arguments per command, besides none at all. In braces, the walk language's
 word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),

@@ -226,3 +226,28 @@ def test_a_kind_may_only_have_fields_that_unpack_safely() -> None:
             Flag.unpack("test-flag:0")
     finally:
         del CallbackData._kinds["test-flag"]
+
+
+# -- the agenda (handlers/agenda.py): buttons already posted under invitations carry these --
+
+from bot.telegram.edit_callbacks import AgendaAdd, AgendaDrop, AgendaPage, AgendaUp  # noqa: E402
+
+AGENDA_WIRE: list[tuple[CallbackData, str]] = [
+    (AgendaAdd(17), "ag:17"),
+    (AgendaUp(42), "agu:42"),
+    (AgendaDrop(42), "agd:42"),
+    (AgendaPage(2, 1), "agx:2:1"),
+]
+ON_THE_WIRE += AGENDA_WIRE  # so that the test of every kind being covered counts them
+
+
+@pytest.mark.parametrize(("data", "packed"), AGENDA_WIRE)
+def test_agenda_kinds_pack_to_their_wire_format_and_back(data: CallbackData, packed: str) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+
+
+def test_agenda_kinds_refuse_what_is_not_theirs() -> None:
+    assert AgendaAdd.unpack("ag:x") is None and AgendaUp.unpack("agu:") is None
+    assert AgendaDrop.unpack("agu:42") is None
+    assert AgendaPage.unpack("agx:2") is None  # the arrange flag is not optional

@@ -13,6 +13,7 @@ from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.model.agenda import AgendaItem
 from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
     DeadlineReminder,
@@ -32,6 +33,7 @@ from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
 from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
+from bot.views import agenda as agenda_view
 from bot.views.common import KIND_ICONS, KIND_LABELS, marked
 
 SEPARATOR = "\n— — —\n"
@@ -51,8 +53,10 @@ def compose(
     i18n: I18n,
     now: datetime,
     home: ZoneInfo,
+    agenda: Sequence[AgendaItem] = (),
 ) -> str:
-    """The post in each of the reader's languages in turn, or ObsoletePostError."""
+    """The post in each of the reader's languages in turn, or ObsoletePostError.
+    `agenda`: the meeting's items, listed below an invitation or a meeting reminder."""
     late = now - due_at > LATE_AFTER
     parts: list[str] = []
     said: set[str] = set()
@@ -69,10 +73,39 @@ def compose(
     if late:  # one line for every language: "🕓 Verspätet · Con retraso"
         notes = (escape(i18n.translator(lang).gettext("Sent late")) for lang in reader.languages)
         late_note = "\n<i>🕓 " + " · ".join(notes) + "</i>"
+    if agenda and isinstance(payload, Invitation | MeetingReminder):
+        return fit(_with_agenda(parts, late_note, agenda, reader, i18n))
     text = SEPARATOR.join(parts) + late_note
     if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
         text = "\n".join(parts) + late_note
     return fit(text)
+
+
+# -- the agenda on an invitation or a meeting reminder (bot/views/agenda.py) ---------------
+
+
+def _with_agenda(
+    parts: Sequence[str], late_note: str, agenda: Sequence[AgendaItem], reader: Reader, i18n: I18n
+) -> str:
+    """The post's parts, then its agenda once for every language (a heading in each, the
+    items in their authors' words), as many items as keep the post on one screen: with the
+    languages' separator unless leaving it out shows more."""
+    translators = [i18n.translator(lang) for lang in reader.languages]
+    shown = partial(_shown, lang=reader.languages[0], readable=reader.languages)
+    # Fits, then items shown, then (if nothing fits) fewer lines; the separator on a tie.
+    best: tuple[bool, int, int, str] | None = None
+    for joiner in (SEPARATOR, "\n"):
+        body = joiner.join(parts)
+        room = SCREEN_LINES - screen_lines(body + late_note)
+        block, count = agenda_view.posted_block(agenda, translators, shown, room)
+        text = body + block + late_note
+        lines = screen_lines(text)
+        fits = lines <= SCREEN_LINES
+        found = (fits, count, 0 if fits else -lines, text)
+        if best is None or found[:3] > best[:3]:
+            best = found
+    assert best is not None
+    return best[3]
 
 
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")

@@ -11,6 +11,7 @@ from bot.model.posts import Invitation
 from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, button
 from bot.telegram.limits import Button, Keyboard
 from bot.text.i18n import N_, Translator
+from bot.views.agenda import agenda_row
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
     Answer.YES: RsvpAnswer.YES,
@@ -33,12 +34,13 @@ def rsvp_keyboard(
     delivery_id: int, invitation: Invitation, tally: Mapping[RsvpAnswer, int], tr: Translator
 ) -> InlineKeyboardMarkup:
     """Yes / no / maybe with the tally on the buttons (readable in every language), and the
-    calendar file in the chat's first language."""
+    calendar file and 📝 (add to the agenda) in the chat's first language."""
     answers = [
         button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id), len(ANSWERS))
         for code, answer in ANSWERS.items()
     ]
-    return Keyboard([answers, [_calendar_button(invitation.series_id, tr)]])
+    rows = [answers, [_calendar_button(invitation.series_id, tr)], agenda_row(delivery_id, tr)]
+    return Keyboard(rows)
 
 
 def calendar_keyboard(series_id: str, tr: Translator) -> InlineKeyboardMarkup:
