@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    actions,
     appoint,
     audit,
     edit_form,
@@ -147,6 +148,7 @@ def register(application: BotApplication) -> None:
     people.register(application)
     audit.register(application)
     translate.register(application)
+    actions.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)

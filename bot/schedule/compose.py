@@ -13,14 +13,18 @@ from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.model.actions import ActionItem
 from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
+    ActionReminder,
+    ActionsAsk,
     DeadlineReminder,
     EventReminder,
     Invitation,
     MeetingCorrection,
     MeetingPost,
     MeetingReminder,
+    OverdueDigest,
     Payload,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
@@ -32,6 +36,7 @@ from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
 from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
+from bot.views import actions as action_views
 from bot.views.common import KIND_ICONS, KIND_LABELS, marked
 
 SEPARATOR = "\n— — —\n"
@@ -110,10 +115,15 @@ def _body(
         series, occ = _occurrence(payload, net, now)
         view = views.get(series.partnership_id)
         if isinstance(payload, Invitation):
-            return _invitation(series, occ, view, tr, zone, net.changes, shown)
+            still_open = open_before(net, series.partnership_id, occ.start)
+            today = now.astimezone(zone).date()
+            opened = action_views.open_from_last_time(tr, still_open, view, shown, today)
+            return _invitation(series, occ, view, tr, zone, net.changes, shown, opened)
         return _meeting_reminder(series, occ, view, tr, zone, now, shown)
     if isinstance(payload, MeetingCorrection):
         return _change(payload, net, views, tr, zone, now, shown)
+    if isinstance(payload, ActionsAsk | ActionReminder | OverdueDigest):
+        return _action_post(payload, net, views, tr, zone, now, shown)
     return _event(payload, net, views, tr, zone, now, shown)
 
 
@@ -240,7 +250,9 @@ def _invitation(
     zone: ZoneInfo,
     changes: Sequence[MeetingChange],
     shown: Shown,
+    opened: Sequence[str] = (),
 ) -> str:
+    """`opened`: the action items still open from before (action_views.open_from_last_time)."""
     lines = [
         "📅 <b>"
         + escape(tr.gettext("Invitation: {title}").format(title=shown(series.title)))
@@ -250,6 +262,7 @@ def _invitation(
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     lines += _clock_change(series, occ, view, tr, changes)
+    lines += opened
     lines.append(escape(tr.gettext("Will you take part? Answer below.")))
     return "\n".join(lines)
 
@@ -352,3 +365,56 @@ def _event(
     if event.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=event.join_url)))
     return "\n".join(lines)
+
+
+# -- action items after the call ----------------------------------------------------------------
+
+ASK_USEFUL = timedelta(days=2)
+"""An ask sent later than this after its meeting (the bot was down) is skipped."""
+
+
+def open_before(net: Network, partnership_id: str, start: datetime) -> list[ActionItem]:
+    """The partnership's items still open that were added before this meeting."""
+    return [i for i in net.actions_by_partnership.get(partnership_id, ()) if i.created_at < start]
+
+
+def _action_post(
+    post: ActionsAsk | ActionReminder | OverdueDigest,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    shown: Shown,
+) -> str:
+    today = now.astimezone(zone).date()
+    if isinstance(post, ActionsAsk):
+        series = net.series_by_id.get(post.series_id)
+        if series is None:
+            raise ObsoletePostError("the meeting series was removed")
+        local = datetime.fromisoformat(post.occurrence)
+        around = local.replace(tzinfo=ZoneInfo(series.timezone))
+        held = [
+            o
+            for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, net.changes)
+            if o.local_start == local
+        ]
+        if not held:
+            raise ObsoletePostError("the meeting was cancelled or is no longer in the schedule")
+        if now - held[0].end > ASK_USEFUL:
+            raise ObsoletePostError("the meeting was over too long ago to ask")
+        return action_views.ask_post(tr, shown(series.title))
+    if isinstance(post, ActionReminder):
+        item = net.action_by_id.get(post.item_id)
+        if item is None:
+            raise ObsoletePostError("the action item was ticked done or removed")
+        if item.due.isoformat() != post.due:
+            raise ObsoletePostError("the action item's due day changed; its reminders are planned")
+        if today > item.due:
+            raise ObsoletePostError("the action item's due day has passed")
+        view = views.get(item.partnership_id)
+        return action_views.reminder_post(tr, item, view, shown, today)
+    overdue = [i for i in net.actions_by_partnership.get(post.partnership_id, ()) if i.due < today]
+    if not overdue:
+        raise ObsoletePostError("no action item is overdue")
+    return action_views.digest_post(tr, overdue, views.get(post.partnership_id), shown, today)
