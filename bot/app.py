@@ -134,6 +134,7 @@ def register(application: BotApplication) -> None:
     appoint.register(application)
     meetings.register(application)
     series.register(application)
+    actions.register(application)  # before /cancel outside a form (edit_form.register_late)
     home.register(application)
     partners.register(application)
     exchanges.register(application)
@@ -148,7 +149,6 @@ def register(application: BotApplication) -> None:
     people.register(application)
     audit.register(application)
     translate.register(application)
-    actions.register(application)
     start.register(application)
     partners.register_plain_text(application)  # after any handler of typed answers
     fallback.register(application)
