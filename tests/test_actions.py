@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from bot.app import running
@@ -221,6 +220,7 @@ async def test_a_restart_in_the_middle_of_adding_loses_nothing(
     async with running(make_app(settings, i18n, clock, api)) as app:
         bot = Driver(app, api)
         [due_step] = await bot.press(owner_step, buttons(owner_step)["🙋 Me"], bot.user(1))
+        assert "User1" in due_step["text"]
         [saved] = await bot.send("2026-12-20", bot.user(1), group())
         assert "Share the photos" in saved["text"] and "User1" in saved["text"]
         [item] = await items(bot)
@@ -313,7 +313,7 @@ async def test_owners_are_reminded_privately_in_their_language_and_zone(
     clock.set(datetime(2026, 12, 12, 13, 0, tzinfo=UTC))
     await plan_and_send(bot)
     [three] = reminders_to(bot, 2)
-    assert "Send the budget (en)" in three["text"] and "en 3 días" in three["text"]
+    assert "Send the budget (en)" in three["text"] and "vence dentro de 3 días" in three["text"]
     clock.set(datetime(2026, 12, 14, 13, 0, tzinfo=UTC))
     await plan_and_send(bot)
     assert len(reminders_to(bot, 2)) == 2 and "mañana" in reminders_to(bot, 2)[1]["text"]

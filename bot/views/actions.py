@@ -260,7 +260,7 @@ def none_of_yours(tr: Translator) -> str:
 
 
 def not_found(tr: Translator, query: str) -> str:
-    return fill(escape(tr.gettext("I found no partnership for “{query}”.")), query=escape(query))
+    return fill(tr.gettext("I found no partnership for “{query}”."), query=escape(query))
 
 
 # -- adding one --------------------------------------------------------------------------------
@@ -269,16 +269,20 @@ def not_found(tr: Translator, query: str) -> str:
 def ask_text(tr: Translator, mention: str) -> str:
     """HTML; `mention` (HTML) names the one asked, so that a selective ForceReply reaches them."""
     said = tr.gettext(
-        "{name}, what was agreed? Reply with the action item's text (/cancel to stop)."
+        "{name}, what was agreed? Reply with the action item's text (/{cmd_cancel} to stop)."
     )
-    return fill(escape(said), name=mention)
+    return fill(said, name=mention, **_names(tr))
 
 
 def ask_owner(tr: Translator, text: LocalizedText) -> str:
     return "\n".join(
         [
             "📝 " + escape(marked(text, tr.lang)),
-            escape(tr.gettext("Who will do it? Pick below, or reply with /cancel.")),
+            escape(
+                tr.gettext("Who will do it? Pick below, or send /{cmd_cancel}.").format(
+                    **_names(tr)
+                )
+            ),
         ]
     )
 
@@ -318,7 +322,7 @@ def ask_due(tr: Translator, owner: str, heading: str, mention: str) -> str:
     said = tr.gettext(
         "{name}, by when? Reply with the date (for example “15 March”) or pick it below."
     )
-    return "\n".join(["👤 " + escape(owner), fill(escape(said), name=mention), heading])
+    return "\n".join(["👤 " + escape(owner), fill(said, name=mention), heading])
 
 
 def saved(tr: Translator, item: ActionItem, view: PartnershipView | None, today: date) -> str:
@@ -346,17 +350,9 @@ def text_too_long(tr: Translator) -> str:
     return escape(said.format(count=MAX_TEXT))
 
 
-def no_time_needed(tr: Translator) -> str:
-    return escape(tr.gettext("A day is enough; the time was left out."))
-
-
 def may_not_add(tr: Translator) -> str:
     return escape(
         tr.gettext(
             "Action items are added in the partnership's group, or here by its focal points."
         )
     )
-
-
-def not_a_member(tr: Translator) -> str:
-    return tr.gettext("Only the one who began adding this item may answer here.")
