@@ -60,7 +60,14 @@ END = ConversationHandler.END
 DRAFTS = Drafts(NAME)
 MAX_PICKED = 6
 """Answerers offered as owners at most (the rest: by reply to their message)."""
-TYPED = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+TYPED = (
+    filters.UpdateType.MESSAGE
+    & filters.TEXT
+    & ~filters.COMMAND
+    & (filters.ChatType.PRIVATE | filters.REPLY)
+)
+"""An answer: in a group, a reply (to the prompt), so that talk around it is not taken for
+the item's text when the bot reads every message (privacy mode off)."""
 
 
 class Step(StrEnum):

@@ -84,6 +84,16 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {k["text"]: k["callback_data"] for row in rows for k in row if "callback_data" in k}
 
 
+async def reply(
+    bot: Driver, user: dict[str, Any], text: str, to: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """`text` sent in the group as a reply to the bot's message `to` (as a ForceReply makes it)."""
+    before = len(bot.api.calls)
+    update = bot.api.reply_message(user, group(), text, to)
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    return bot.replies(before)
+
+
 def group() -> dict[str, Any]:
     return {"id": GROUP, "type": "supergroup", "title": "Bonn – La Paz"}
 
@@ -148,12 +158,13 @@ async def test_adding_by_the_button_picking_an_answerer_with_a_spanish_date(
     asked = bot.api.calls[-1].params  # a selective ForceReply, mentioning the one asked
     assert asked["reply_markup"] == {"force_reply": True, "selective": True}
     assert 'href="tg://user?id=1"' in asked["text"] and "what was agreed?" in prompt["text"]
-    [owner_step] = await bot.send("Enviar el borrador del presupuesto", ana, group())
+    assert await bot.send("Talk around it, not a reply", ana, group()) == []  # not taken
+    [owner_step] = await reply(bot, ana, "Enviar el borrador del presupuesto", prompt)
     picks = buttons(owner_step)
     assert {"👤 User1", "👤 User2", "👥 the Bonn side", "👥 the La Paz side"} <= set(picks)
     [due_step] = await bot.press(owner_step, picks["👤 User2"], ana)
     assert "By when?" in due_step["text"] or "by when?" in due_step["text"]
-    [saved] = await bot.send("15 de diciembre", ana, group())
+    [saved] = await reply(bot, ana, "15 de diciembre", due_step)
     assert "Action item added" in saved["text"]
     assert "Enviar el borrador del presupuesto" in saved["text"]
     assert "User2" in saved["text"] and "December 15, 2026" in saved["text"]
@@ -175,7 +186,7 @@ async def test_adding_by_reply_makes_that_member_the_owner_with_a_french_date(
     await bot.app.process_update(as_update(update, bot.app.bot))
     [due_step] = bot.replies(before)
     assert "User3" in due_step["text"]  # no owner asked: the one replied to
-    [saved] = await bot.send("3 décembre", bot.user(1), group())
+    [saved] = await reply(bot, bot.user(1), "3 décembre", due_step)
     assert "Action item added" in saved["text"] and "December 3, 2026" in saved["text"]
     [item] = await items(bot)
     assert item.owner == Member(3, "User3") and item.due == date(2026, 12, 3)
@@ -186,14 +197,14 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
     await after_the_meeting(bot, clock)
     await bot.send("/action Book the hall", bot.user(1), group())
     [owner_step] = bot.replies(len(bot.api.calls) - 1)
-    await bot.press(owner_step, buttons(owner_step)["👥 the La Paz side"], bot.user(1))
+    [due] = await bot.press(owner_step, buttons(owner_step)["👥 the La Paz side"], bot.user(1))
     before = await bot.rows()
-    [past] = await bot.send("1 March 2020", bot.user(1), group())
+    [past] = await reply(bot, bot.user(1), "1 March 2020", due)
     assert "That day has passed" in past["text"]
-    [unread] = await bot.send("whenever it suits", bot.user(1), group())
+    [unread] = await reply(bot, bot.user(1), "whenever it suits", past)
     assert "could not read a date" in unread["text"]
     assert (await bot.rows())["action_items"] == before["action_items"] == []
-    [saved] = await bot.send("tomorrow", bot.user(1), group())
+    [saved] = await reply(bot, bot.user(1), "tomorrow", unread)
     assert "the La Paz side" in saved["text"]
     [item] = await items(bot)
     assert item.owner is Side.SOUTH and item.due == date(2026, 11, 25)
@@ -201,10 +212,12 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
 
 async def test_cancel_leaves_and_adds_nothing(bot: Driver, clock: MovableClock) -> None:
     ask = await after_the_meeting(bot, clock)
-    await bot.press(ask, buttons(ask)["➕ Add an action item"], bot.user(1))
+    [prompt] = await bot.press(ask, buttons(ask)["➕ Add an action item"], bot.user(1))
+    [empty] = await reply(bot, bot.user(1), "   ", prompt)
+    assert "needs a text" in empty["text"]
     [left] = await bot.send("/cancel", bot.user(1), group())
     assert "No action item was added" in left["text"]
-    await bot.send("Something typed later", bot.user(1), group())
+    await reply(bot, bot.user(1), "Something typed later", prompt)
     assert await items(bot) == []
 
 
@@ -215,13 +228,13 @@ async def test_a_restart_in_the_middle_of_adding_loses_nothing(
     async with running(make_app(settings, i18n, clock, api)) as app:
         bot = Driver(app, api)
         ask = await after_the_meeting(bot, clock)
-        await bot.press(ask, buttons(ask)["➕ Add an action item"], bot.user(1))
-        [owner_step] = await bot.send("Share the photos", bot.user(1), group())
+        [prompt] = await bot.press(ask, buttons(ask)["➕ Add an action item"], bot.user(1))
+        [owner_step] = await reply(bot, bot.user(1), "Share the photos", prompt)
     async with running(make_app(settings, i18n, clock, api)) as app:
         bot = Driver(app, api)
         [due_step] = await bot.press(owner_step, buttons(owner_step)["🙋 Me"], bot.user(1))
         assert "User1" in due_step["text"]
-        [saved] = await bot.send("2026-12-20", bot.user(1), group())
+        [saved] = await reply(bot, bot.user(1), "2026-12-20", due_step)
         assert "Share the photos" in saved["text"] and "User1" in saved["text"]
         [item] = await items(bot)
         assert item.owner == Member(1, "User1") and item.due == date(2026, 12, 20)
