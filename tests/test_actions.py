@@ -14,7 +14,7 @@ from bot.app import running
 from bot.config import Settings
 from bot.model.actions import ActionItem, Meeting, Member, NewActionItem
 from bot.model.clock import MovableClock
-from bot.model.domain import LocalizedText
+from bot.model.domain import ChangeStatus, Dataset, LocalizedText, MeetingChange
 from bot.model.reminders import ReminderSetting
 from bot.model.roles import Side
 from bot.schedule.jobs import scheduler_of
@@ -147,6 +147,42 @@ async def test_the_group_is_asked_once_when_the_meeting_is_over(
     clock.set(OVER + timedelta(hours=5))
     await plan_and_send(bot)
     assert len([m for m in sent_to(bot, GROUP) if "The meeting is over" in m["text"]]) == 1
+
+
+async def test_a_moved_meeting_is_asked_after_its_new_end_a_cancelled_one_never(
+    bot: Driver, clock: MovableClock
+) -> None:
+    moved = MeetingChange(
+        "m-nov",
+        SERIES,
+        datetime(2026, 11, 24, 15, 0),
+        ChangeStatus.MOVED,
+        datetime(2026, 11, 26, 17, 0),
+    )
+    cancelled = MeetingChange("c-jan", SERIES, datetime(2027, 1, 5, 15, 0), ChangeStatus.CANCELLED)
+    await storage(bot).network.save(Dataset(meeting_changes=(moved, cancelled)))
+    await follow(bot)
+
+    def asks() -> list[str]:
+        return [m["text"] for m in sent_to(bot, GROUP) if "The meeting is over" in m["text"]]
+
+    clock.set(OVER + timedelta(minutes=1))  # the old end: nothing
+    await plan_and_send(bot)
+    assert asks() == []
+    clock.set(datetime(2026, 11, 26, 17, 1, tzinfo=UTC))  # 18:00 Berlin: over
+    await plan_and_send(bot)
+    assert len(asks()) == 1
+    clock.set(datetime(2027, 1, 5, 15, 1, tzinfo=UTC))  # the cancelled one's end
+    await plan_and_send(bot)
+    assert len(asks()) == 1
+    async with storage(bot).db.conn.execute(
+        "SELECT key, status FROM deliveries WHERE kind = 'actions_ask' AND due_at < ? "
+        "ORDER BY due_at",
+        ("2027-02-01",),
+    ) as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [
+            (f"actask:{SERIES}:2026-11-24T15:00", "sent")  # the moved one, under its own key
+        ]
 
 
 async def test_adding_by_the_button_picking_an_answerer_with_a_spanish_date(

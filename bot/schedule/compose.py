@@ -56,14 +56,17 @@ def compose(
     i18n: I18n,
     now: datetime,
     home: ZoneInfo,
+    detail: int = 2,
 ) -> str:
-    """The post in each of the reader's languages in turn, or ObsoletePostError."""
+    """The post in each of the reader's languages in turn, or ObsoletePostError.
+    `detail`: how much of an invitation's "open from last time" it holds (2: the items, 1:
+    their count, 0: nothing); less when the whole would not fit a phone screen."""
     late = now - due_at > LATE_AFTER
     parts: list[str] = []
     said: set[str] = set()
     for lang in reader.languages:
         tr = i18n.translator(lang)
-        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages)
+        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages, detail)
         # A line the same in every language (both towns' times, a join link) is said once.
         lines = _lines(body)
         kept = [line for line, whole in lines if not (whole and line in said)]
@@ -77,6 +80,8 @@ def compose(
     text = SEPARATOR.join(parts) + late_note
     if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
         text = "\n".join(parts) + late_note
+    if screen_lines(text) > SCREEN_LINES and detail > 0 and isinstance(payload, Invitation):
+        return compose(payload, due_at, net, views, reader, i18n, now, home, detail - 1)
     return fit(text)
 
 
@@ -105,6 +110,7 @@ def _body(
     now: datetime,
     home: ZoneInfo,
     readable: Sequence[str] = (),
+    detail: int = 2,
 ) -> str:
     """One language's part; `readable`: every language of the post, whose texts are shown
     unmarked in each part (a reader of the post reads them)."""
@@ -117,7 +123,7 @@ def _body(
         if isinstance(payload, Invitation):
             still_open = open_before(net, series.partnership_id, occ.start)
             today = now.astimezone(zone).date()
-            opened = action_views.open_from_last_time(tr, still_open, view, shown, today)
+            opened = action_views.open_from_last_time(tr, still_open, shown, today, detail)
             return _invitation(series, occ, view, tr, zone, net.changes, shown, opened)
         return _meeting_reminder(series, occ, view, tr, zone, now, shown)
     if isinstance(payload, MeetingCorrection):

@@ -35,8 +35,9 @@ from bot.views.common import marked
 
 MAX_TEXT = 300
 """Characters of an item's text: a line or two on a phone."""
-OPEN_LINES = 3
-"""Items "open from last time" an invitation lists, then "…and 2 more"."""
+OPEN_LINES = 2
+"""Items "open from last time" an invitation lists, then "…and 2 more": a post in two
+languages holds them once (each line is the same in both), and a heading per language."""
 DIGEST_LINES = 6
 
 Shown = Callable[[LocalizedText], str]
@@ -162,17 +163,26 @@ def digest_post(
 
 
 def open_from_last_time(
-    tr: Translator,
-    items: Sequence[ActionItem],
-    view: PartnershipView | None,
-    shown: Shown,
-    today: date,
+    tr: Translator, items: Sequence[ActionItem], shown: Shown, today: date, detail: int = 2
 ) -> list[str]:
-    """An invitation's lines on the action items still open (HTML), none if there are none."""
-    if not items:
+    """An invitation's lines on the action items still open (HTML), none if there are none.
+    `detail` 2: the first few items; 1: how many (a post in two languages that would not
+    fit a screen otherwise); 0: nothing."""
+    if not items or detail <= 0:
         return []
+    if detail == 1:
+        said = tr.ngettext(
+            "📝 Open from last time: {count} item, /{cmd_actions}",
+            "📝 Open from last time: {count} items, /{cmd_actions}",
+            len(items),
+        )
+        return [escape(said.format(count=len(items), **_names(tr)))]
     lines = ["📝 " + escape(tr.gettext("Open from last time:"))]
-    lines += [_public_line(tr, i, view, shown, today) for i in items[:OPEN_LINES]]
+    # The text alone (⏰ once due): the same line in every language of the post, so said
+    # once; owners and dates are a press of /actions away.
+    lines += [
+        "• " + escape(shown(i.text)) + (" ⏰" if i.due < today else "") for i in items[:OPEN_LINES]
+    ]
     if len(items) > OPEN_LINES:
         lines.append(_more(tr, len(items) - OPEN_LINES))
     return lines
