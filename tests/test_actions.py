@@ -445,8 +445,12 @@ async def test_the_next_invitation_shows_only_what_is_still_open(
     bot: Driver, clock: MovableClock
 ) -> None:
     await follow(bot)
+    await follow(bot, GROUP - 1, languages=("de", "es"))
     store = storage(bot)
-    await store.subscriptions.set_reminder(GROUP, "supergroup", None, ReminderSetting.INVITE, 7)
+    for chat_id in (GROUP, GROUP - 1):
+        await store.subscriptions.set_reminder(
+            chat_id, "supergroup", None, ReminderSetting.INVITE, 7
+        )
     clock.set(OVER + timedelta(minutes=1))
     open_one = await add_item(
         bot, store, "Send the budget", Member(2, "User2"), date(2026, 12, 15), clock.now()
@@ -462,3 +466,10 @@ async def test_the_next_invitation_shows_only_what_is_still_open(
     assert open_one.text.original in invitation["text"]
     assert "Book the hall" not in invitation["text"] and "User2" not in invitation["text"]
     assert "⏰" not in invitation["text"].split("Open from last time:")[0]
+    # In German and Spanish: a heading in each, the item's line said once.
+    [both] = [m for m in sent_to(bot, GROUP - 1) if "Einladung" in m["text"]]
+    assert (
+        "Noch offen vom letzten Mal:" in both["text"]
+        and "Pendiente de la última vez:" in both["text"]
+    )
+    assert both["text"].count("• Send the budget (en)") == 1

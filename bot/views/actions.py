@@ -172,8 +172,8 @@ def open_from_last_time(
         return []
     if detail == 1:
         said = tr.ngettext(
-            "📝 Open from last time: {count} item, /{cmd_actions}",
-            "📝 Open from last time: {count} items, /{cmd_actions}",
+            "📝 Still open: {count} item, /{cmd_actions}",
+            "📝 Still open: {count} items, /{cmd_actions}",
             len(items),
         )
         return [escape(said.format(count=len(items), **_names(tr)))]
