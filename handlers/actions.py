@@ -60,6 +60,8 @@ END = ConversationHandler.END
 DRAFTS = Drafts(NAME)
 MAX_PICKED = 6
 """Answerers offered as owners at most (the rest: by reply to their message)."""
+TARGET_ROOM = ActionTick.room() - 9
+"""Bytes of a search carried by /actions' buttons: ✅'s item id may be 12 digits."""
 TYPED = (
     filters.UpdateType.MESSAGE
     & filters.TEXT
@@ -478,7 +480,7 @@ async def actions_command(update: Update, context: BotContext) -> None:
         return
     tr = (await context.reader(update)).tr
     typed = joined_args(context.args)
-    target = compact_query(typed, ActionPage.room()) if typed else ""
+    target = compact_query(typed, TARGET_ROOM) if typed else ""
     pids = await _targets(update, context, target)
     if typed and not pids:
         await show(update, view.not_found(tr, typed))

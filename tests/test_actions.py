@@ -473,3 +473,23 @@ async def test_the_next_invitation_shows_only_what_is_still_open(
         and "Pendiente de la última vez:" in both["text"]
     )
     assert both["text"].count("• Send the budget (en)") == 1
+
+
+async def test_focal_points_add_from_private_others_are_told_where(
+    bot: Driver, clock: MovableClock
+) -> None:
+    store = storage(bot)
+    before = await bot.rows()
+    [refused] = await bot.send("/action Send the letters", bot.user(5))
+    assert "added in the partnership's group" in refused["text"]
+    assert (await bot.rows())["action_items"] == before["action_items"]
+    await store.roles.appoint_focal_point(PID, 4, Side.NORTH, 9000, clock.now())
+    [owner_step] = await bot.send("/tarea Enviar las cartas", bot.user(4, "es"))
+    assert "¿Quién se encarga?" in owner_step["text"]
+    [due_step] = await bot.press(owner_step, buttons(owner_step)["🙋 Yo"], bot.user(4, "es"))
+    assert "¿para cuándo?" in due_step["text"]
+    [saved] = await bot.send("20.12.", bot.user(4, "es"))
+    assert "Tarea agregada" in saved["text"] and "20 de diciembre de 2026" in saved["text"]
+    [item] = await items(bot)
+    assert item.owner == Member(4, "User4") and item.chat_id is None
+    assert item.text.original_language == "es"
