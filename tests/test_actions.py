@@ -176,8 +176,7 @@ async def test_a_moved_meeting_is_asked_after_its_new_end_a_cancelled_one_never(
     await plan_and_send(bot)
     assert len(asks()) == 1
     async with storage(bot).db.conn.execute(
-        "SELECT key, status FROM deliveries WHERE kind = 'actions_ask' AND due_at < ? "
-        "ORDER BY due_at",
+        "SELECT key, status FROM deliveries WHERE kind = 'actask' AND due_at < ? ORDER BY due_at",
         ("2027-02-01",),
     ) as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [

@@ -22,7 +22,7 @@ class PostKind(StrEnum):
     MEETING = "meeting"
     CHANGE = "change"
     EVENT = "event"
-    ACTIONS_ASK = "actions_ask"
+    ACTIONS_ASK = "actask"  # within the 9 columns of `partnerbot schedule`
     ACTION = "action"
     OVERDUE = "overdue"
 
