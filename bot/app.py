@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    actions,
     agenda,
     appoint,
     audit,
@@ -137,6 +138,7 @@ def register(application: BotApplication) -> None:
     series.register(application)
     agenda.register(application)
     minutes.register(application)
+    actions.register(application)  # before /cancel outside a form (edit_form.register_late)
     home.register(application)
     partners.register(application)
     exchanges.register(application)

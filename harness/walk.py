@@ -18,10 +18,19 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
+from bot.model.actions import ActionItem, Member, Owner
 from bot.model.chats import RsvpAnswer, TargetKind
-from bot.model.domain import LANGUAGES, ChangeStatus, MeetingChange
-from bot.model.posts import Invitation, MeetingCorrection, PostKind
+from bot.model.domain import LANGUAGES, ChangeStatus, LocalizedText, MeetingChange
+from bot.model.posts import (
+    ActionReminder,
+    Invitation,
+    MeetingCorrection,
+    OverdueDigest,
+    Payload,
+    PostKind,
+)
 from bot.model.reminders import ReminderSetting
+from bot.model.roles import Side
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network, replan
@@ -45,6 +54,8 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "contacts": ("bonn", "la paz", "fase 8", "bonn la paz", "zzz"),
     "agenda": ("Budget for the 2027 youth exchange", "x" * 201),
     "minutes": ("https://example.org/minutes", "bonn https://example.org/minutes", "ftp://x"),
+    "actions": ("la paz", "zzz"),
+    "action": ("Presupuesto 2027",),
 }
 """Typical arguments per command, besides none at all. In braces, the walk language's
 word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),
@@ -193,6 +204,33 @@ def _buttons(call: Any) -> list[tuple[str, str]]:
     ]
 
 
+def _action_items(net: Network, now: datetime) -> tuple[Network, list[Payload]]:
+    """Two open action items of Bonn – La Paz made up (one overdue, one due in three days,
+    typed in Spanish): the invitation's "open from last time", an owner's reminder and the
+    weekly digest have something to show."""
+    today = now.date()
+    typed: list[tuple[str, Owner, int]] = [
+        ("Presupuesto 2027 para el taller", Member(ADMIN, "Ana"), 3),
+        ("Fotos de la visita", Side.SOUTH, -2),
+    ]
+    made = [
+        ActionItem(
+            id=n + 1,
+            partnership_id="bonn-la-paz",
+            meeting=None,
+            text=LocalizedText.of(text, "es"),
+            owner=owner,
+            due=today + timedelta(days=days),
+            created_by=ADMIN,
+            created_at=now - timedelta(days=1),
+        )
+        for n, (text, owner, days) in enumerate(typed)
+    ]
+    net = dataclasses.replace(net, actions=tuple(made))
+    due = made[0].due.isoformat()
+    return net, [ActionReminder(1, due, 3), OverdueDigest("bonn-la-paz", "2026-W48")]
+
+
 # -- posts -------------------------------------------------------------------------------------
 
 
@@ -238,6 +276,8 @@ async def walk_posts(
                 moved.isoformat(timespec="minutes"),
             )
         )
+    net, more = _action_items(net, now)
+    payloads += more
     for chosen in [(lang,) for lang in languages] + list(together):
         reader = Reader.of(chosen, home, data.i18n)
         for payload in payloads:

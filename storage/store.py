@@ -17,6 +17,7 @@ import aiosqlite
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset
 from bot.model.example import example_dataset
+from storage.actions import ActionsRepository
 from storage.agenda import AgendaRepository
 from storage.conversations import ConversationsRepository
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
@@ -51,6 +52,7 @@ class Storage:
     conversations: ConversationsRepository
     people: PeopleRepository
     agenda: AgendaRepository
+    actions: ActionsRepository
 
     @classmethod
     async def open(
@@ -83,6 +85,7 @@ class Storage:
             ConversationsRepository(db),
             PeopleRepository(db),
             AgendaRepository(db),
+            ActionsRepository(db),
         )
         try:
             await db.migrate()

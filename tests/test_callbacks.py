@@ -39,6 +39,12 @@ from bot.telegram.callbacks import (
     Unsubscribe,
 )
 from bot.telegram.edit_callbacks import (
+    ActionAdd,
+    ActionDo,
+    ActionDone,
+    ActionPage,
+    ActionStep,
+    ActionTick,
     AppointPage,
     AppointPartnership,
     AppointRole,
@@ -138,6 +144,19 @@ ON_THE_WIRE = [
     ),
     (SeriesAct(SeriesDo.PARTNERSHIP, "bonn-la-paz"), "sr:p:bonn-la-paz"),
     (SeriesAct(SeriesDo.SAVE), "sr:y:"),
+    # -- action items after the call (handlers/actions.py) --
+    (ActionAdd(17), "ai:17"),
+    (ActionStep(ActionDo.MEMBER, "4711"), "ais:m:4711"),
+    (ActionStep(ActionDo.ME), "ais:i:"),
+    (ActionStep(ActionDo.NORTH), "ais:n:"),
+    (ActionStep(ActionDo.SOUTH), "ais:s:"),
+    (ActionStep(ActionDo.PARTNERSHIP, "bonn-la-paz"), "ais:p:bonn-la-paz"),
+    (ActionStep(ActionDo.CANCEL), "ais:x:"),
+    (ActionPage(2, "bonn-la-paz"), "aip:2:bonn-la-paz"),
+    (ActionPage(0), "aip:0:"),
+    (ActionTick(1, 42, "bonn-la-paz"), "act:1:42:bonn-la-paz"),
+    (ActionTick(0, 42), "act:0:42:"),
+    (ActionDone(42), "aid:42"),
 ]
 
 

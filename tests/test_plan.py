@@ -223,7 +223,7 @@ def test_following_a_programme_reaches_its_phases_and_partnerships() -> None:
         BERLIN,
     )
     kinds = {p.kind for p in plan}
-    assert kinds == {"deadline", "invite", "meeting"}
+    assert kinds == {"deadline", "invite", "meeting", "actask"}
 
 
 async def test_replanning_is_idempotent_and_follows_a_moved_milestone(tmp_path: Path) -> None:

@@ -248,6 +248,16 @@ def invitation(start: datetime, previous: datetime) -> Post:
     return Post("", tuple(german), "📅 Invitación: Reunión virtual Bonn – La Paz")
 
 
+ACTIONS_ASK = Post(
+    "",
+    (
+        "📝 Das Treffen ist vorbei: Virtuelles Treffen Bonn – La Paz",
+        "Was haben Sie vereinbart? Tragen Sie jede Aufgabe unten mit ➕ ein.",
+    ),
+    "📝 La reunión terminó: Reunión virtual Bonn – La Paz",
+)
+
+
 def meeting_reminder(start: datetime, now: datetime) -> Post:
     german, spanish = begins_in(start, now)
     date_line = f"{format_skeleton('yMMMEd', start, locale='de')}, 15:00 Berlin"
@@ -283,6 +293,9 @@ def group_posts(instant: datetime) -> tuple[list[Post], list[Post], list[Post]]:
     # The series: an invitation when the previous meeting is over (at once for a new
     # subscriber, unless a meeting is running), reminders a day and an hour before.
     starts = list(islice(meetings(instant - timedelta(weeks=7)), 4))
+    for start in starts:  # when one is over, the group is asked for its action items
+        if start + MEETING_LENGTH > instant:
+            post("bonn", start + MEETING_LENGTH, ACTIONS_ASK)
     for previous, start in pairwise(starts):
         if start <= instant:
             continue  # over, or running: too late to invite or remind

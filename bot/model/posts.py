@@ -22,6 +22,9 @@ class PostKind(StrEnum):
     MEETING = "meeting"
     CHANGE = "change"
     EVENT = "event"
+    ACTIONS_ASK = "actask"  # within the 9 columns of `partnerbot schedule`
+    ACTION = "action"
+    OVERDUE = "overdue"
 
 
 class DeliveryStatus(StrEnum):
@@ -100,9 +103,64 @@ class EventReminder:
         return f"event:{self.event_id}:{self.starts}:{self.days}d"
 
 
-Payload = DeadlineReminder | Invitation | MeetingReminder | MeetingCorrection | EventReminder
+# -- action items after the call (bot/model/actions.py) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionsAsk:
+    """A group asked, when a meeting is over, what was agreed (➕ adds an action item)."""
+
+    kind: ClassVar[PostKind] = PostKind.ACTIONS_ASK
+    series_id: str
+    occurrence: str
+    """The meeting's naive local start in the series' zone, ISO to the minute."""
+
+    @property
+    def key(self) -> str:
+        return f"actask:{self.series_id}:{self.occurrence}"
+
+
+@dataclass(frozen=True)
+class ActionReminder:
+    """An action item's owner reminded privately before its due day."""
+
+    kind: ClassVar[PostKind] = PostKind.ACTION
+    item_id: int
+    due: str
+    """The item's due day when planned (ISO date)."""
+    days: int
+
+    @property
+    def key(self) -> str:
+        return f"action:{self.item_id}:{self.due}:{self.days}d"
+
+
+@dataclass(frozen=True)
+class OverdueDigest:
+    """A group's weekly list of a partnership's overdue items (owners not named)."""
+
+    kind: ClassVar[PostKind] = PostKind.OVERDUE
+    partnership_id: str
+    week: str
+    """The ISO week it is for, "2027-W03"."""
+
+    @property
+    def key(self) -> str:
+        return f"overdue:{self.partnership_id}:{self.week}"
+
+
+Payload = (
+    DeadlineReminder
+    | Invitation
+    | MeetingReminder
+    | MeetingCorrection
+    | EventReminder
+    | ActionsAsk
+    | ActionReminder
+    | OverdueDigest
+)
 MeetingPost = Invitation | MeetingReminder
-Reminder = DeadlineReminder | MeetingReminder | EventReminder
+Reminder = DeadlineReminder | MeetingReminder | EventReminder | ActionReminder
 """Posts a chat gets several of about one subject, each at its own lead time."""
 
 
@@ -121,7 +179,16 @@ def subject_of(reminder: Reminder) -> str:
 
 _PAYLOADS: dict[PostKind, type[Payload]] = {
     cls.kind: cls
-    for cls in (DeadlineReminder, Invitation, MeetingReminder, MeetingCorrection, EventReminder)
+    for cls in (
+        DeadlineReminder,
+        Invitation,
+        MeetingReminder,
+        MeetingCorrection,
+        EventReminder,
+        ActionsAsk,
+        ActionReminder,
+        OverdueDigest,
+    )
 }
 
 

@@ -13,15 +13,19 @@ from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.model.actions import ActionItem
 from bot.model.agenda import AgendaItem
 from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
+    ActionReminder,
+    ActionsAsk,
     DeadlineReminder,
     EventReminder,
     Invitation,
     MeetingCorrection,
     MeetingPost,
     MeetingReminder,
+    OverdueDigest,
     Payload,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
@@ -33,6 +37,7 @@ from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
 from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
+from bot.views import actions as action_views
 from bot.views import agenda as agenda_view
 from bot.views.common import KIND_ICONS, KIND_LABELS, marked
 
@@ -54,15 +59,18 @@ def compose(
     now: datetime,
     home: ZoneInfo,
     agenda: Sequence[AgendaItem] = (),
+    detail: int = 2,
 ) -> str:
     """The post in each of the reader's languages in turn, or ObsoletePostError.
-    `agenda`: the meeting's items, listed below an invitation or a meeting reminder."""
+    `agenda`: the meeting's items, listed below an invitation or a meeting reminder.
+    `detail`: how much of an invitation's "open from last time" it holds (2: the items, 1:
+    their count, 0: nothing); less when the whole would not fit a phone screen."""
     late = now - due_at > LATE_AFTER
     parts: list[str] = []
     said: set[str] = set()
     for lang in reader.languages:
         tr = i18n.translator(lang)
-        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages)
+        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages, detail)
         # A line the same in every language (both towns' times, a join link) is said once.
         lines = _lines(body)
         kept = [line for line, whole in lines if not (whole and line in said)]
@@ -74,10 +82,14 @@ def compose(
         notes = (escape(i18n.translator(lang).gettext("Sent late")) for lang in reader.languages)
         late_note = "\n<i>🕓 " + " · ".join(notes) + "</i>"
     if agenda and isinstance(payload, Invitation | MeetingReminder):
-        return fit(_with_agenda(parts, late_note, agenda, reader, i18n))
-    text = SEPARATOR.join(parts) + late_note
-    if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
-        text = "\n".join(parts) + late_note
+        # The agenda takes the room the rest leaves (down to one line saying how many).
+        text = _with_agenda(parts, late_note, agenda, reader, i18n)
+    else:
+        text = SEPARATOR.join(parts) + late_note
+        if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
+            text = "\n".join(parts) + late_note
+    if screen_lines(text) > SCREEN_LINES and detail > 0 and isinstance(payload, Invitation):
+        return compose(payload, due_at, net, views, reader, i18n, now, home, agenda, detail - 1)
     return fit(text)
 
 
@@ -133,6 +145,7 @@ def _body(
     now: datetime,
     home: ZoneInfo,
     readable: Sequence[str] = (),
+    detail: int = 2,
 ) -> str:
     """One language's part; `readable`: every language of the post, whose texts are shown
     unmarked in each part (a reader of the post reads them)."""
@@ -143,10 +156,15 @@ def _body(
         series, occ = _occurrence(payload, net, now)
         view = views.get(series.partnership_id)
         if isinstance(payload, Invitation):
-            return _invitation(series, occ, view, tr, zone, net.changes, shown)
+            still_open = open_before(net, series.partnership_id, occ.start)
+            today = now.astimezone(zone).date()
+            opened = action_views.open_from_last_time(tr, still_open, shown, today, detail)
+            return _invitation(series, occ, view, tr, zone, net.changes, shown, opened)
         return _meeting_reminder(series, occ, view, tr, zone, now, shown)
     if isinstance(payload, MeetingCorrection):
         return _change(payload, net, views, tr, zone, now, shown)
+    if isinstance(payload, ActionsAsk | ActionReminder | OverdueDigest):
+        return _action_post(payload, net, views, tr, zone, now, shown)
     return _event(payload, net, views, tr, zone, now, shown)
 
 
@@ -273,7 +291,9 @@ def _invitation(
     zone: ZoneInfo,
     changes: Sequence[MeetingChange],
     shown: Shown,
+    opened: Sequence[str] = (),
 ) -> str:
+    """`opened`: the action items still open from before (action_views.open_from_last_time)."""
     lines = [
         "📅 <b>"
         + escape(tr.gettext("Invitation: {title}").format(title=shown(series.title)))
@@ -283,6 +303,7 @@ def _invitation(
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     lines += _clock_change(series, occ, view, tr, changes)
+    lines += opened
     lines.append(escape(tr.gettext("Will you take part? Answer below.")))
     return "\n".join(lines)
 
@@ -385,3 +406,56 @@ def _event(
     if event.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=event.join_url)))
     return "\n".join(lines)
+
+
+# -- action items after the call ----------------------------------------------------------------
+
+ASK_USEFUL = timedelta(days=2)
+"""An ask sent later than this after its meeting (the bot was down) is skipped."""
+
+
+def open_before(net: Network, partnership_id: str, start: datetime) -> list[ActionItem]:
+    """The partnership's items still open that were added before this meeting."""
+    return [i for i in net.actions_by_partnership.get(partnership_id, ()) if i.created_at < start]
+
+
+def _action_post(
+    post: ActionsAsk | ActionReminder | OverdueDigest,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    shown: Shown,
+) -> str:
+    today = now.astimezone(zone).date()
+    if isinstance(post, ActionsAsk):
+        series = net.series_by_id.get(post.series_id)
+        if series is None:
+            raise ObsoletePostError("the meeting series was removed")
+        local = datetime.fromisoformat(post.occurrence)
+        around = local.replace(tzinfo=ZoneInfo(series.timezone))
+        held = [
+            o
+            for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, net.changes)
+            if o.local_start == local
+        ]
+        if not held:
+            raise ObsoletePostError("the meeting was cancelled or is no longer in the schedule")
+        if now - held[0].end > ASK_USEFUL:
+            raise ObsoletePostError("the meeting was over too long ago to ask")
+        return action_views.ask_post(tr, shown(series.title))
+    if isinstance(post, ActionReminder):
+        item = net.action_by_id.get(post.item_id)
+        if item is None:
+            raise ObsoletePostError("the action item was ticked done or removed")
+        if item.due.isoformat() != post.due:
+            raise ObsoletePostError("the action item's due day changed; its reminders are planned")
+        if today > item.due:
+            raise ObsoletePostError("the action item's due day has passed")
+        view = views.get(item.partnership_id)
+        return action_views.reminder_post(tr, item, view, shown, today)
+    overdue = [i for i in net.actions_by_partnership.get(post.partnership_id, ()) if i.due < today]
+    if not overdue:
+        raise ObsoletePostError("no action item is overdue")
+    return action_views.digest_post(tr, overdue, views.get(post.partnership_id), shown, today)

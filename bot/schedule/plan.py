@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
+from bot.model.actions import ActionItem, OwnerChat
 from bot.model.chats import FollowingChat, TargetKind
 from bot.model.domain import (
     Event,
@@ -27,11 +28,14 @@ from bot.model.domain import (
     Phase,
 )
 from bot.model.posts import (
+    ActionReminder,
+    ActionsAsk,
     DeadlineReminder,
     EventReminder,
     Invitation,
     MeetingCorrection,
     MeetingReminder,
+    OverdueDigest,
     Payload,
     Planned,
 )
@@ -55,6 +59,8 @@ class Network:
     series: Sequence[MeetingSeries]
     events: Sequence[Event]
     changes: Sequence[MeetingChange] = ()
+    actions: Sequence[ActionItem] = ()
+    """Open action items (of the partnerships planned for, or all of them for posts)."""
 
     @cached_property
     def by_phase(self) -> Mapping[str, list[str]]:
@@ -82,12 +88,24 @@ class Network:
     def event_by_id(self) -> Mapping[str, Event]:
         return {e.id: e for e in self.events}
 
+    @cached_property
+    def action_by_id(self) -> Mapping[int, ActionItem]:
+        return {a.id: a for a in self.actions}
+
+    @cached_property
+    def actions_by_partnership(self) -> Mapping[str, list[ActionItem]]:
+        found: dict[str, list[ActionItem]] = defaultdict(list)
+        for item in self.actions:
+            found[item.partnership_id].append(item)
+        return found
+
 
 def partnership_ids(net: Network) -> Sequence[str]:
-    """The partnerships the meetings and events name: what their posts show."""
+    """The partnerships the meetings, events and action items name: what their posts show."""
     return sorted(
         {s.partnership_id for s in net.series}
         | {e.partnership_id for e in net.events if e.partnership_id}
+        | {a.partnership_id for a in net.actions}
     )
 
 
@@ -203,6 +221,7 @@ def plan_chat(
     zone = ZoneInfo(chat.timezone) if chat.timezone else home
     run = _Run(chat, followed(chat, net), net, zone, home, now, now + horizon)
     plan = [*_deadlines(run), *_meetings(run), *_changes(run), *_events(run)]
+    plan += [*_actions_asks(run), *_overdue_digests(run)]
     return sorted(plan, key=lambda p: (p.due_at, p.key))
 
 
@@ -302,6 +321,77 @@ def _events(run: _Run) -> Iterable[Planned]:
         yield from run.reminders(leads, start, partial(EventReminder, event.id, starts))
 
 
+# -- action items after the call -----------------------------------------------------------
+
+DIGEST_WEEKDAY = 0  # the weekly overdue digest: Mondays, at CIVIL_HOUR in the group's zone
+
+
+def _is_group(chat_id: int) -> bool:
+    """Groups have negative ids; a private chat's is its user's."""
+    return chat_id < 0
+
+
+def _actions_asks(run: _Run) -> Iterable[Planned]:
+    """When a meeting is over (at its new time if moved; not a cancelled one), each group
+    that gets its invitations is asked what was agreed."""
+    chat, reach, net, now, until = run.chat, run.reach, run.net, run.now, run.until
+    if not _is_group(chat.chat_id):
+        return
+    for series in net.series:
+        if series.partnership_id not in reach.partnerships:
+            continue
+        for occ in occurrences(series, now, until, net.changes):
+            if now < occ.end <= until:
+                local = occ.local_start.isoformat(timespec="minutes")
+                yield Planned(chat.chat_id, occ.end, ActionsAsk(series.id, local))
+
+
+def next_digest(now: datetime, zone: ZoneInfo) -> datetime:
+    """The next weekly digest's instant from `now` on: DIGEST_WEEKDAY at CIVIL_HOUR."""
+    today = now.astimezone(zone).date()
+    day = today + timedelta(days=(DIGEST_WEEKDAY - today.weekday()) % 7)
+    at = at_civil_hour(day, zone)
+    return at if at >= now else at_civil_hour(day + timedelta(days=7), zone)
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _overdue_digests(run: _Run) -> Iterable[Planned]:
+    """Once a week, to groups following a partnership that will have overdue items then."""
+    chat, reach, net, zone = run.chat, run.reach, run.net, run.zone
+    if not _is_group(chat.chat_id) or not net.actions:
+        return
+    at = next_digest(run.now, zone)
+    day = at.astimezone(zone).date()
+    for pid in sorted(reach.partnerships):
+        if any(item.due < day for item in net.actions_by_partnership.get(pid, ())):
+            yield Planned(chat.chat_id, at, OverdueDigest(pid, iso_week(day)))
+
+
+def plan_action_reminders(
+    owner: OwnerChat, now: datetime, home: ZoneInfo, horizon: timedelta = HORIZON
+) -> list[Planned]:
+    """An owner's private reminders before each open item is due: at their lead times in
+    days, at CIVIL_HOUR in their zone (a side's items: each focal point of that side)."""
+    zone = ZoneInfo(owner.timezone) if owner.timezone else home
+    chat = FollowingChat(owner.chat_id, None, (), owner.timezone)
+    empty = Network({}, (), {}, (), ())
+    nothing = Followed(frozenset(), frozenset(), frozenset())
+    run = _Run(chat, nothing, empty, zone, home, now, now + horizon)
+    planned: list[Planned] = []
+    for item in owner.items:
+        if item.done:
+            continue
+        end = datetime.combine(item.due + timedelta(days=1), time(0), zone)
+        leads = {d: at_civil_hour(item.due - timedelta(days=d), zone) for d in owner.action_days}
+        due = item.due.isoformat()
+        planned += run.reminders(leads, end, partial(ActionReminder, item.id, due))
+    return planned
+
+
 def subject_last_day(payload: Payload) -> date | None:
     """The last calendar day the post's subject falls on, as its key names it (the end
     of a deadline's day, month or year; a correction's later day; an invitation's or a
@@ -313,6 +403,8 @@ def subject_last_day(payload: Payload) -> date | None:
     _meetings, _changes, _events). In any zone that instant is before this day + 2 in
     UTC, so from then on no re-plan can make this post again: pruning relies on it.
     """
+    if isinstance(payload, ActionReminder | OverdueDigest):
+        return _action_last_day(payload)
     if isinstance(payload, DeadlineReminder | EventReminder):
         text = payload.due if isinstance(payload, DeadlineReminder) else payload.starts
         try:
@@ -327,5 +419,16 @@ def subject_last_day(payload: Payload) -> date | None:
             return day + MOVE_REACH
         moved = date.fromisoformat(payload.moved_to[:10]) if payload.moved_to else day
         return max(day, moved)
+    except ValueError:
+        return None
+
+
+def _action_last_day(payload: ActionReminder | OverdueDigest) -> date | None:
+    """An action item's reminder: the item's due day; a digest: the last day of its week."""
+    try:
+        if isinstance(payload, ActionReminder):
+            return date.fromisoformat(payload.due)
+        year, week = payload.week.split("-W")
+        return date.fromisocalendar(int(year), int(week), 7)
     except ValueError:
         return None

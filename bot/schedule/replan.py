@@ -20,7 +20,13 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.model.posts import Planned
-from bot.schedule.plan import Network, plan_chat, plan_chats, subject_last_day
+from bot.schedule.plan import (
+    Network,
+    plan_action_reminders,
+    plan_chat,
+    plan_chats,
+    subject_last_day,
+)
 from storage.outbox import FINISHED, Finished
 from storage.store import Storage
 
@@ -50,9 +56,11 @@ async def load_network(storage: Storage, chat_id: int | None = None) -> Network:
         followed = await _paged(network.followed_partnerships)
         partnerships = {p.id: p for p in followed}
         series = await _paged(network.meeting_series)
+        actions = await storage.actions.all_open()  # an owner's reminder may need any
     else:
         partnerships = {p.id: p for p in await network.followed_partnerships(chat_id)}
         series = await network.meeting_series(list(partnerships))
+        actions = await storage.actions.open_for(list(partnerships))
     return Network(
         phases={p.id: p for p in await network.phases()},
         milestones=await network.milestones(),
@@ -60,6 +68,7 @@ async def load_network(storage: Storage, chat_id: int | None = None) -> Network:
         series=series,
         events=await network.events(),
         changes=await network.meeting_changes(),
+        actions=actions,
     )
 
 
@@ -86,7 +95,7 @@ async def plan_into(
     rows added. Paused chats among them are left as they are."""
     chats = await storage.subscriptions.following_chats(chat_ids)
     planned = plan_chats(chats, net, now, home)
-    return await _write(storage, chat_ids, planned, now)
+    return await _write(storage, chat_ids, planned, now, home)
 
 
 async def replan(
@@ -182,11 +191,15 @@ class Planner:
             if (chat := by_id.get(chat_id)) is not None:
                 planned.extend(plan_chat(chat, net, now, self.home))
                 await asyncio.sleep(0)  # a command's next step need not wait for the slice
-        return position + used, await _write(storage, ids, planned, now)
+        return position + used, await _write(storage, ids, planned, now, self.home)
 
 
 async def _write(
-    storage: Storage, chat_ids: Sequence[int], planned: Sequence[Planned], now: datetime
+    storage: Storage,
+    chat_ids: Sequence[int],
+    planned: Sequence[Planned],
+    now: datetime,
+    home: ZoneInfo,
 ) -> int:
     """The chats' plan into the outbox, in one transaction; a chat paused since its plan was
     read is left as it is."""
@@ -194,8 +207,21 @@ async def _write(
         return 0
     active = await storage.subscriptions.active_chat_ids(chat_ids)
     keep = set(active)
+    planned = [*planned, *await _action_reminders(storage, active, now, home)]
     mine = [p for p in planned if p.chat_id in keep]
     return await storage.outbox.replace_plan(active, mine, window_start=now)
+
+
+async def _action_reminders(
+    storage: Storage, chat_ids: Sequence[int], now: datetime, home: ZoneInfo
+) -> list[Planned]:
+    """The private chats' reminders of the action items their users own (or whose side
+    they are a focal point of): planned with each chat, whatever it follows."""
+    return [
+        planned
+        for owner in await storage.actions.owner_chats(chat_ids)
+        for planned in plan_action_reminders(owner, now, home)
+    ]
 
 
 def prune_before(now: datetime) -> datetime:

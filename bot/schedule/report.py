@@ -18,10 +18,12 @@ from bot.config import Settings
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
 from bot.model.posts import (
+    ActionReminder,
     DeadlineReminder,
     Delivery,
     DeliveryStatus,
     EventReminder,
+    OverdueDigest,
     Payload,
     Reminder,
     subject_of,
@@ -101,6 +103,11 @@ def subject_name(payload: Payload, net: Network, lang: str) -> str:
     if isinstance(payload, EventReminder):
         event = net.event_by_id.get(payload.event_id)
         return event.title.get(lang) if event else payload.event_id
+    if isinstance(payload, ActionReminder):
+        item = net.action_by_id.get(payload.item_id)
+        return item.text.get(lang) if item else f"action item {payload.item_id}"
+    if isinstance(payload, OverdueDigest):
+        return f"overdue action items of {payload.partnership_id}"
     series = net.series_by_id.get(payload.series_id)
     return series.title.get(lang) if series else payload.series_id
 

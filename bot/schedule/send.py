@@ -33,7 +33,15 @@ from telegram.ext import ExtBot
 
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
-from bot.model.posts import Delivery, Invitation, MeetingCorrection, MeetingReminder, Reminder
+from bot.model.posts import (
+    ActionReminder,
+    ActionsAsk,
+    Delivery,
+    Invitation,
+    MeetingCorrection,
+    MeetingReminder,
+    Reminder,
+)
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.overdue import at_sending
 from bot.schedule.plan import Network, partnership_ids
@@ -41,6 +49,7 @@ from bot.schedule.replan import load_network
 from bot.telegram.pacing import Pacer, Priority, retry_seconds
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
+from bot.views.actions import ask_keyboard, reminder_keyboard
 from bot.views.rsvp import calendar_keyboard, rsvp_keyboard
 from bot.views.topics import topic_lost
 from storage.store import Storage
@@ -263,6 +272,10 @@ class Dispatcher:
         correction the series' calendar file."""
         if isinstance(delivery.payload, MeetingCorrection):
             return calendar_keyboard(delivery.payload.series_id, reader.tr)
+        if isinstance(delivery.payload, ActionsAsk):
+            return ask_keyboard(reader.tr, delivery.id)
+        if isinstance(delivery.payload, ActionReminder):
+            return reminder_keyboard(reader.tr, delivery.payload.item_id)
         if not isinstance(delivery.payload, Invitation):
             return None
         tally = await self.storage.rsvps.tally(delivery.chat_id, delivery.payload)

@@ -141,6 +141,22 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="ata",
     ),
     CommandSpec(
+        "action",
+        N_("Add an action item agreed in a meeting"),
+        de="aufgabe",
+        es="tarea",
+        fr="tache",
+        pt="tarefa",
+    ),
+    CommandSpec(
+        "actions",
+        N_("Open action items of a partnership; tick them done"),
+        de="aufgaben",
+        es="tareas",
+        fr="taches",
+        pt="tarefas",
+    ),
+    CommandSpec(
         "reminders",
         N_("When reminders come before deadlines and meetings"),
         de="erinnerungen",

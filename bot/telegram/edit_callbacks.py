@@ -341,3 +341,58 @@ class AgendaPage(CallbackData, prefix="agx"):
 
     page: int
     arrange: int
+
+
+# -- action items after the call (handlers/actions.py): prefixes "ai…" and "act" ---------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionAdd(CallbackData, prefix="ai"):
+    """➕ under the post that asks a group, after a meeting, what was agreed: its outbox row
+    names the meeting (as the RSVP buttons do)."""
+
+    delivery_id: int
+
+
+class ActionDo(StrEnum):
+    """A step of adding an action item."""
+
+    MEMBER = "m"  # value: the owner's user id
+    ME = "i"  # the one adding it
+    NORTH = "n"  # the partnership's northern side
+    SOUTH = "s"
+    PARTNERSHIP = "p"  # value: the partnership's id (a group following several)
+    CANCEL = "x"
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionStep(CallbackData, prefix="ais"):
+    """A button of the conversation that adds an action item."""
+
+    act: ActionDo
+    value: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionPage(CallbackData, prefix="aip"):
+    """◀ ▶ of /actions; `target`: a partnership's id, or empty for the chat's own (a
+    group's followed partnerships, a user's own)."""
+
+    page: int
+    target: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionTick(CallbackData, prefix="act"):
+    """✅ on an item of /actions: ticked done, the page edited in place."""
+
+    page: int
+    item_id: int
+    target: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionDone(CallbackData, prefix="aid"):
+    """✅ under an owner's private reminder: the item ticked done, the reminder says so."""
+
+    item_id: int
