@@ -22,6 +22,7 @@ class PostKind(StrEnum):
     MEETING = "meeting"
     CHANGE = "change"
     EVENT = "event"
+    PERSONAL = "personal"
 
 
 class DeliveryStatus(StrEnum):
@@ -100,15 +101,40 @@ class EventReminder:
         return f"event:{self.event_id}:{self.starts}:{self.days}d"
 
 
-Payload = DeadlineReminder | Invitation | MeetingReminder | MeetingCorrection | EventReminder
-MeetingPost = Invitation | MeetingReminder
-Reminder = DeadlineReminder | MeetingReminder | EventReminder
+@dataclass(frozen=True)
+class PersonalReminder:
+    """In a user's private chat, before a meeting they answered ✅ to (in any group)."""
+
+    kind: ClassVar[PostKind] = PostKind.PERSONAL
+    series_id: str
+    occurrence: str
+    """The meeting as its invitation names it: the original naive local start."""
+    starts: str
+    """Its naive local start when planned (a move's new one): a move makes a new key, so
+    the reminder comes again before the new time even if the old one was sent."""
+    minutes: int
+
+    @property
+    def key(self) -> str:
+        return f"personal:{self.series_id}:{self.occurrence}:{self.starts}:{self.minutes}m"
+
+
+Payload = (
+    DeadlineReminder
+    | Invitation
+    | MeetingReminder
+    | MeetingCorrection
+    | EventReminder
+    | PersonalReminder
+)
+MeetingPost = Invitation | MeetingReminder | PersonalReminder
+Reminder = DeadlineReminder | MeetingReminder | EventReminder | PersonalReminder
 """Posts a chat gets several of about one subject, each at its own lead time."""
 
 
 def lead(reminder: Reminder) -> timedelta:
     """How long before its subject a reminder comes: the shorter, the later it is due."""
-    if isinstance(reminder, MeetingReminder):
+    if isinstance(reminder, MeetingReminder | PersonalReminder):
         return timedelta(minutes=reminder.minutes)
     return timedelta(days=reminder.days)
 
@@ -121,7 +147,14 @@ def subject_of(reminder: Reminder) -> str:
 
 _PAYLOADS: dict[PostKind, type[Payload]] = {
     cls.kind: cls
-    for cls in (DeadlineReminder, Invitation, MeetingReminder, MeetingCorrection, EventReminder)
+    for cls in (
+        DeadlineReminder,
+        Invitation,
+        MeetingReminder,
+        MeetingCorrection,
+        EventReminder,
+        PersonalReminder,
+    )
 }
 
 

@@ -22,10 +22,12 @@ from bot.model.posts import (
     MeetingPost,
     MeetingReminder,
     Payload,
+    PersonalReminder,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
+from bot.telegram.commands import command_names
 from bot.telegram.limits import SCREEN_LINES, fit, screen_lines
 from bot.text.dates import date_range, days_until, partial_date, starts_in
 from bot.text.i18n import I18n, Translator
@@ -106,11 +108,13 @@ def _body(
     shown = partial(_shown, lang=tr.lang, readable=readable)
     if isinstance(payload, DeadlineReminder):
         return _deadline(payload, net, tr, zone, now, home, shown)
-    if isinstance(payload, Invitation | MeetingReminder):
+    if isinstance(payload, Invitation | MeetingReminder | PersonalReminder):
         series, occ = _occurrence(payload, net, now)
         view = views.get(series.partnership_id)
         if isinstance(payload, Invitation):
             return _invitation(series, occ, view, tr, zone, net.changes, shown)
+        if isinstance(payload, PersonalReminder):
+            return _personal_reminder(payload, series, occ, view, tr, zone, now, shown)
         return _meeting_reminder(series, occ, view, tr, zone, now, shown)
     if isinstance(payload, MeetingCorrection):
         return _change(payload, net, views, tr, zone, now, shown)
@@ -313,6 +317,29 @@ def _meeting_reminder(
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     return "\n".join(lines)
+
+
+def _personal_reminder(
+    post: PersonalReminder,
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    shown: Shown,
+) -> str:
+    """The meeting reminder in a user's private chat, with what they answered and how to
+    change when it comes."""
+    if occ.start.replace(tzinfo=None).isoformat(timespec="minutes") != post.starts:
+        raise ObsoletePostError("the meeting moved; its new reminder is planned")
+    said = tr.gettext("You said you would take part. /{cmd_reminders}: when I remind you.")
+    return "\n".join(
+        [
+            _meeting_reminder(series, occ, view, tr, zone, now, shown),
+            "✅ " + escape(said.format(**command_names(tr.lang))),
+        ]
+    )
 
 
 def _event(
