@@ -233,10 +233,12 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             )
             return
         await repo.set_reminder(chat.id, chat.type, chat.title, *parsed)
-    text = view.offsets_text(await repo.reminder_settings(chat.id), reader.tr)
-    if chat.type == Chat.PRIVATE:  # the user's own lead times first: theirs alone
-        text = await personal.personal_block(update, context) + "\n\n" + text
-    await show(update, text)
+    # In private, the user's own lead times (before meetings they said ✅ to, before their
+    # action items); the chat's own, for what it follows, below them if it follows any.
+    if chat.type == Chat.PRIVATE and not args:
+        await show(update, await personal.personal_block(update, context))
+    if chat.type != Chat.PRIVATE or args or await repo.of_chat(chat.id):
+        await show(update, view.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
     if args:  # after the answer, as for /subscribe
         await context.replan(chat.id)
 

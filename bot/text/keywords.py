@@ -361,7 +361,23 @@ class Off(Enum):
 
 OFF: Keywords[Off] = Keywords(
     {Off.OFF: N_("off")},
-    {Off.OFF: ("off", "none", "aus", "keine", "no", "ninguno", "non", "aucun", "nao", "nenhum")},
+    {
+        Off.OFF: (
+            "off",
+            "none",
+            "aus",
+            "keine",
+            "no",
+            "ninguno",
+            "ninguna",
+            "non",
+            "aucun",
+            "aucune",
+            "nao",
+            "nenhum",
+            "nenhuma",
+        )
+    },
 )
 
 

@@ -67,7 +67,8 @@ def switched_on(
     lines.append(
         escape(
             tr.gettext(
-                "/{cmd_reminders} changes when; /{cmd_language} and /{cmd_timezone} how."
+                "Change the lead time: /{cmd_reminders}; language: /{cmd_language}; "
+                "time zone: /{cmd_timezone}."
             ).format(**names)
         )
     )
