@@ -53,14 +53,16 @@ def compose(
     i18n: I18n,
     now: datetime,
     home: ZoneInfo,
+    asking: bool = True,
 ) -> str:
-    """The post in each of the reader's languages in turn, or ObsoletePostError."""
+    """The post in each of the reader's languages in turn, or ObsoletePostError.
+    `asking`: an invitation ends with its question (not while 👥 shows who answered)."""
     late = now - due_at > LATE_AFTER
     parts: list[str] = []
     said: set[str] = set()
     for lang in reader.languages:
         tr = i18n.translator(lang)
-        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages)
+        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages, asking)
         # A line the same in every language (both towns' times, a join link) is said once.
         lines = _lines(body)
         kept = [line for line, whole in lines if not (whole and line in said)]
@@ -102,6 +104,7 @@ def _body(
     now: datetime,
     home: ZoneInfo,
     readable: Sequence[str] = (),
+    asking: bool = True,
 ) -> str:
     """One language's part; `readable`: every language of the post, whose texts are shown
     unmarked in each part (a reader of the post reads them)."""
@@ -112,7 +115,7 @@ def _body(
         series, occ = _occurrence(payload, net, now)
         view = views.get(series.partnership_id)
         if isinstance(payload, Invitation):
-            return _invitation(series, occ, view, tr, zone, net.changes, shown)
+            return _invitation(series, occ, view, tr, zone, net.changes, shown, asking)
         if isinstance(payload, PersonalReminder):
             return _personal_reminder(payload, series, occ, view, tr, zone, now, shown)
         return _meeting_reminder(series, occ, view, tr, zone, now, shown)
@@ -244,6 +247,7 @@ def _invitation(
     zone: ZoneInfo,
     changes: Sequence[MeetingChange],
     shown: Shown,
+    asking: bool = True,
 ) -> str:
     lines = [
         "📅 <b>"
@@ -254,7 +258,8 @@ def _invitation(
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     lines += _clock_change(series, occ, view, tr, changes)
-    lines.append(escape(tr.gettext("Will you take part? Answer below.")))
+    if asking:
+        lines.append(escape(tr.gettext("Will you take part? Answer below.")))
     return "\n".join(lines)
 
 

@@ -51,10 +51,10 @@ async def invitation_message(
     ids = list(partnership_ids(net))
     views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
     reader = await post_reader(storage, i18n, home, chat_id)
-    at = delivery.due_at
-    text = compose(invitation, at, net, views, reader, i18n, at, home)
-    rsvps = storage.rsvps
+    at, rsvps = delivery.due_at, storage.rsvps
     shown = await rsvps.names_shown(delivery.id)
+    # The names take the place of the question ("Will you take part?"): room on the screen.
+    text = compose(invitation, at, net, views, reader, i18n, at, home, asking=not shown)
     if shown:
         text = with_names(text, await rsvps.answerers(chat_id, invitation), reader.tr)
     tally = await rsvps.tally(chat_id, invitation)

@@ -63,16 +63,14 @@ Answerer = tuple[int, str | None, RsvpAnswer]
 
 
 def with_names(text: str, answerers: Sequence[Answerer], tr: Translator) -> str:
-    """The invitation's text and, below it, who answered what: a line per answer (✅, ❌,
-    ❔), each within one phone line, so the whole stays on one screen; an answer whose line
-    has no room left is still counted on its button."""
+    """The invitation's text (composed without its question) and, below it, who answered
+    what: a line per answer (✅, ❌, ❔), each within one phone line, so the whole stays on
+    one screen; an answer whose line has no room left is still counted on its button."""
     lines = names_lines(answerers)
     if not lines:
         lines = ["👥 " + escape(tr.gettext("No answers yet."))]
-    room = SCREEN_LINES - screen_lines(text) - 1  # a blank line between
-    if room <= 0:
-        return text
-    return text + "\n\n" + "\n".join(lines[:room])
+    room = SCREEN_LINES - screen_lines(text)
+    return "\n".join([text, *lines[: max(room, 0)]])
 
 
 def names_lines(answerers: Sequence[Answerer]) -> list[str]:
