@@ -9,16 +9,25 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import running
 from bot.config import Settings
-from bot.model.chats import TargetKind
+from bot.model.chats import FollowingChat, TargetKind
 from bot.model.clock import MovableClock
-from bot.model.domain import ChangeStatus, Dataset, MeetingChange
+from bot.model.domain import (
+    ChangeStatus,
+    Dataset,
+    LocalizedText,
+    MeetingChange,
+    MeetingSeries,
+)
+from bot.model.posts import PostKind
 from bot.model.reminders import PersonalReminders
 from bot.schedule.jobs import scheduler_of
+from bot.schedule.plan import Network, plan_chat
 from bot.schedule.replan import replan
 from bot.telegram.limits import SCREEN_LINES, screen_lines
 from bot.text.i18n import I18n
@@ -352,3 +361,40 @@ async def test_dst_la_paz_and_berlin_users_get_it_an_hour_before_at_their_own_ti
     assert "9:00 La Paz" in for_ana["text"].split("\n")[1]
     assert "15:00 Berlin" in for_jonas["text"].split("\n")[1]
     assert for_jonas["text"].startswith("⏰ Virtuelles Treffen Bonn – La Paz beginnt in 1 Stunde.")
+
+
+def test_only_meetings_ahead_are_planned_and_each_at_its_lead_time() -> None:
+    """The planner alone (pure): a private chat going to a past and a coming meeting gets
+    the coming one's reminders, at each of the user's lead times; a group's chat settings
+    (its own meeting reminders) play no part."""
+    home = ZoneInfo("Europe/Berlin")
+    series = MeetingSeries(
+        id=SERIES,
+        partnership_id="bonn-la-paz",
+        title=LocalizedText({"en": "Call"}),
+        rrule="FREQ=WEEKLY;INTERVAL=6;BYDAY=TU",
+        dtstart=datetime(2024, 1, 9, 15, 0),
+        timezone="Europe/Berlin",
+    )
+    net = Network(phases={}, milestones=(), partnerships={}, series=(series,), events=())
+    chat = FollowingChat(
+        11,
+        None,
+        ("es",),
+        "America/La_Paz",
+        going=frozenset({(SERIES, "2026-10-13T15:00"), (SERIES, "2026-11-24T15:00")}),
+        personal_minutes=(1440, 60),
+    )
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    planned = [p for p in plan_chat(chat, net, now, home) if p.kind is PostKind.PERSONAL]
+    assert [(p.due_at.astimezone(UTC), p.key) for p in planned] == [
+        (
+            datetime(2026, 11, 23, 14, 0, tzinfo=UTC),
+            f"personal:{SERIES}:2026-11-24T15:00:2026-11-24T15:00:1440m",
+        ),
+        (
+            datetime(2026, 11, 24, 13, 0, tzinfo=UTC),
+            f"personal:{SERIES}:2026-11-24T15:00:2026-11-24T15:00:60m",
+        ),
+    ]
+    assert plan_chat(replace(chat, going=frozenset()), net, now, home) == []

@@ -277,7 +277,12 @@ def _personal(run: _Run) -> Iterable[Planned]:
     """A private chat's reminders before the meetings its user answered ✅ to: at the
     meeting's time now (a move gives new keys, a cancellation none)."""
     chat, net, now, until = run.chat, run.net, run.now, run.until
+    # A meeting named more than a move's reach (and a day for the zones) ago is over: its
+    # answers stay, but need no expansion of the rule.
+    over = (now - MOVE_REACH - timedelta(days=1)).date().isoformat()
     for series_id, local in sorted(chat.going):
+        if local < over:
+            continue
         series = net.series_by_id.get(series_id)
         occ = occurrence_of(series, local, net.changes) if series is not None else None
         if occ is None or not now < occ.start <= until:
