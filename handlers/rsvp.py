@@ -82,27 +82,27 @@ async def _invitation(update: Update, context: BotContext, delivery_id: int) -> 
 
 
 async def _show_tally(update: Update, context: BotContext, delivery: Delivery) -> None:
-    """The new counts on the buttons; the names too while they are shown."""
-    if await context.storage.rsvps.names_shown(delivery.id):
-        await _refresh(update, context, delivery)
+    """The new counts on the buttons; the names too while they are shown (the counts
+    alone when the text cannot be made again: its meeting was cancelled)."""
+    names_shown = await context.storage.rsvps.names_shown(delivery.id)
+    if names_shown and await _refresh(update, context, delivery):
         return
     query = update.callback_query
     assert query is not None and isinstance(delivery.payload, Invitation)
     tally = await context.storage.rsvps.tally(delivery.chat_id, delivery.payload)
     tr = (await context.reader(update)).tr
+    keyboard = rsvp_keyboard(delivery.id, delivery.payload, tally, tr, names_shown)
     try:
-        await query.edit_message_reply_markup(
-            rsvp_keyboard(delivery.id, delivery.payload, tally, tr)
-        )
+        await query.edit_message_reply_markup(keyboard)
     except BadRequest as exc:  # the same answer again: the tally did not change
         if "not modified" not in exc.message.lower():
             raise
 
 
-async def _refresh(update: Update, context: BotContext, delivery: Delivery) -> None:
+async def _refresh(update: Update, context: BotContext, delivery: Delivery) -> bool:
     query = update.callback_query
     assert query is not None and query.message is not None
-    await refresh_invitation(
+    return await refresh_invitation(
         context.bot,
         context.storage,
         context.i18n,

@@ -4,9 +4,11 @@ keeps the names, through the real Application and the offline Bot API."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.model.chats import RsvpAnswer
+from bot.model.domain import ChangeStatus, Dataset, MeetingChange
 from bot.model.posts import Invitation
 from bot.schedule.invitation import refresh_invitation
 from bot.schedule.jobs import scheduler_of
@@ -160,3 +162,23 @@ async def test_a_names_button_from_another_group_changes_nothing(bot: Driver) ->
     assert now_shown(bot, second) == before
     delivery_id = int(button(first, "👥").rsplit(":", 1)[1])
     assert not await store(bot).rsvps.names_shown(delivery_id)
+
+
+async def test_after_a_cancellation_an_answer_still_updates_the_counts(bot: Driver) -> None:
+    """The text cannot be composed for a cancelled meeting: it stays, the counts move."""
+    post = await invitation(bot)
+    await bot.press(post, button(post, "👥"), user=named(1, "Ana"))
+    text = now_shown(bot, post)["text"]
+    cancelled = MeetingChange(
+        "c-off", "bonn-la-paz-virtual", datetime(2026, 11, 24, 15, 0), ChangeStatus.CANCELLED
+    )
+    await store(bot).network.save(Dataset(meeting_changes=(cancelled,)))
+    await bot.press(post, button(post, "✅"), user=named(2, "Bruno"))
+    shown = now_shown(bot, post)
+    assert shown["text"] == text
+    assert [k["text"] for k in shown["reply_markup"]["inline_keyboard"][0]] == [
+        "✅ 1",
+        "❌ 0",
+        "❔ 0",
+        "🔢",
+    ]
