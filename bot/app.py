@@ -38,6 +38,7 @@ from bot.telegram.pacing import Pacer
 from bot.telegram.persistence import ConversationPersistence
 from bot.text.i18n import FALLBACK, I18n
 from handlers import (
+    agenda,
     appoint,
     audit,
     edit_form,
@@ -49,6 +50,7 @@ from handlers import (
     home,
     meetings,
     milestones,
+    minutes,
     new,
     partners,
     people,
@@ -133,6 +135,8 @@ def register(application: BotApplication) -> None:
     appoint.register(application)
     meetings.register(application)
     series.register(application)
+    agenda.register(application)
+    minutes.register(application)
     home.register(application)
     partners.register(application)
     exchanges.register(application)

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
 
-from bot.model.calendar import Exchange
+from bot.model.agenda import Meeting, Minutes, minuted_meetings
+from bot.model.calendar import Exchange, latest_first
 from bot.model.chats import Target
 from bot.model.domain import LANGUAGES
 from bot.telegram import answers
@@ -152,10 +153,20 @@ async def _listing(
         items = await network.calendar(now, past=past, zone=zone)
         views = await network.partnerships(view.partnerships_referred(items))
         tables = await network.small_tables()
+        # Past meetings that have minutes are listed with them (a change to the minutes
+        # moves the network's generation, so this listing is read again).
+        minutes: dict[Meeting, Minutes] = {}
+        if past:
+            every = await context.storage.agenda.all_minutes()
+            series = {s.id: s for s in tables.meeting_series}
+            held = minuted_meetings(every, series, tables.meeting_changes, now)
+            items = latest_first([*items, *held])
+            minutes = {m.meeting: m for m in every}
         return items, view.References(
             partnerships={v.partnership.id: v for v in views},
             phases={p.id: p for p in tables.phases},
             programmes={p.id: p for p in tables.programmes},
+            minutes=minutes,
         )
 
     async def read_of_the_minute() -> tuple[datetime, list[Exchange], view.References]:

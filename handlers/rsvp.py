@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 
 from bot.model.chats import RsvpAnswer
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.schedule.invitation import refresh_invitation
+from bot.schedule.invitations import refresh_invitation
 from bot.telegram.callbacks import Rsvp, answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.edit_callbacks import NamesShown, RsvpNames

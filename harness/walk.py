@@ -64,6 +64,8 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "start": ("r-1",),
     "language": ("zzz", "{lang}"),
     "contacts": ("bonn", "la paz", "fase 8", "bonn la paz", "zzz"),
+    "agenda": ("Budget for the 2027 youth exchange", "x" * 201),
+    "minutes": ("https://example.org/minutes", "bonn https://example.org/minutes", "ftp://x"),
 }
 """Typical arguments per command, besides none at all. In braces, the walk language's
 word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),
@@ -291,7 +293,9 @@ async def walk_posts(
                     markup = rsvp_keyboard(0, payload, {}, reader.tr).to_dict()
                 yield Seen(name, said, ChatKind.GROUP, "sendMessage", text, markup)
             if isinstance(payload, Invitation):  # 👥: who answered what, under its text
-                text = compose(payload, now, net, views, reader, data.i18n, now, home, False)
+                text = compose(
+                    payload, now, net, views, reader, data.i18n, now, home, asking=False, below=3
+                )
                 shown = with_names(text, WALK_ANSWERERS, reader.tr)
                 markup = rsvp_keyboard(0, payload, {}, reader.tr, names_shown=True).to_dict()
                 said = "+".join(chosen)

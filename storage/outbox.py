@@ -284,6 +284,31 @@ class OutboxRepository:
         ) as cur:
             return _readable(await cur.fetchall())
 
+    async def invitations_in(self, chat_id: int) -> list[Delivery]:
+        """The chat's invitations, sent or still to come, by due time (the agenda's and the
+        minutes' meeting of a group is the one it was invited to)."""
+        async with self.db.conn.execute(
+            "SELECT * FROM deliveries WHERE chat_id = ? AND kind = 'invite' "
+            "AND status IN ('pending', 'sending', 'sent') ORDER BY due_at, id",
+            (chat_id,),
+        ) as cur:
+            return _readable(await cur.fetchall())
+
+    async def sent_invitations(self, key: str) -> list[tuple[Delivery, datetime | None]]:
+        """Every chat's sent message of one invitation (by its key), and when it was sent:
+        what is edited in place when the meeting's agenda changes."""
+        async with self.db.conn.execute(
+            "SELECT * FROM deliveries WHERE key = ? AND status = 'sent' "
+            "AND message_id IS NOT NULL ORDER BY chat_id",
+            (key,),
+        ) as cur:
+            rows = await cur.fetchall()
+        sent_at = {row["id"]: row["sent_at"] for row in rows}
+        return [
+            (d, datetime.fromisoformat(sent_at[d.id]) if sent_at[d.id] else None)
+            for d in _readable(rows)
+        ]
+
     async def next_due(self) -> datetime | None:
         async with self.db.conn.execute(
             "SELECT min(coalesce(d.not_before, d.due_at)) FROM deliveries d "

@@ -17,6 +17,7 @@ import aiosqlite
 from bot.model.dataset import dataset_from_yaml
 from bot.model.domain import Dataset
 from bot.model.example import example_dataset
+from storage.agenda import AgendaRepository
 from storage.conversations import ConversationsRepository
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
 from storage.edits import EditsRepository
@@ -49,6 +50,7 @@ class Storage:
     edits: EditsRepository
     conversations: ConversationsRepository
     people: PeopleRepository
+    agenda: AgendaRepository
 
     @classmethod
     async def open(
@@ -80,6 +82,7 @@ class Storage:
             EditsRepository(db, network),
             ConversationsRepository(db),
             PeopleRepository(db),
+            AgendaRepository(db),
         )
         try:
             await db.migrate()

@@ -152,7 +152,7 @@ def test_each_kind_packs_to_its_wire_format_and_back(data: CallbackData, packed:
 
 
 def test_every_kind_is_covered_here_and_prefixes_are_unique() -> None:
-    kinds = {type(data) for data, _packed in [*ON_THE_WIRE, *WHO_IS_COMING_ON_THE_WIRE]}
+    kinds = {type(data) for data, _packed in ON_THE_WIRE}
     assert kinds == set(CallbackData._kinds.values())
     with pytest.raises(TypeError):
 
@@ -231,12 +231,38 @@ def test_a_kind_may_only_have_fields_that_unpack_safely() -> None:
         del CallbackData._kinds["test-flag"]
 
 
+# -- the agenda (handlers/agenda.py): buttons already posted under invitations carry these --
+
+from bot.telegram.edit_callbacks import AgendaAdd, AgendaDrop, AgendaPage, AgendaUp  # noqa: E402
+
+AGENDA_WIRE: list[tuple[CallbackData, str]] = [
+    (AgendaAdd(17), "ag:17"),
+    (AgendaUp(42), "agu:42"),
+    (AgendaDrop(42), "agd:42"),
+    (AgendaPage(2, 1), "agx:2:1"),
+]
+ON_THE_WIRE += AGENDA_WIRE  # so that the test of every kind being covered counts them
+
+
+@pytest.mark.parametrize(("data", "packed"), AGENDA_WIRE)
+def test_agenda_kinds_pack_to_their_wire_format_and_back(data: CallbackData, packed: str) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+
+
+def test_agenda_kinds_refuse_what_is_not_theirs() -> None:
+    assert AgendaAdd.unpack("ag:x") is None and AgendaUp.unpack("agu:") is None
+    assert AgendaDrop.unpack("agu:42") is None
+    assert AgendaPage.unpack("agx:2") is None  # the arrange flag is not optional
+
+
 # -- who is coming (👥) and personal reminders ---------------------------------------------
 
-WHO_IS_COMING_ON_THE_WIRE = [
+WHO_IS_COMING_ON_THE_WIRE: list[tuple[CallbackData, str]] = [
     (RsvpNames(NamesShown.NAMES, 17), "rn:n:17"),
     (RsvpNames(NamesShown.COUNTS, 17), "rn:c:17"),
 ]
+ON_THE_WIRE += WHO_IS_COMING_ON_THE_WIRE  # counted by the test of every kind being covered
 
 
 @pytest.mark.parametrize(("data", "packed"), WHO_IS_COMING_ON_THE_WIRE)

@@ -41,6 +41,7 @@ from bot.telegram.edit_callbacks import (
 from harness.bot_process import TOKEN, BotProcess, partnerbot
 from harness.botapi_server import BotApiServer
 from harness.network_setup import SERIES, group
+from harness.phone import Phone, buttons, person
 
 JSON = dict[str, Any]
 COORDINATOR, FOCAL, MEMBER, READER, ADMIN = 31, 32, 33, 34, 35
@@ -48,15 +49,6 @@ PHASE_GROUP, BONN_GROUP = -3101, -3102
 START = datetime(2027, 1, 20, 10, 0, tzinfo=UTC)  # 15 March is 54 days ahead
 NEXT = 202702161500  # the next Bonn – La Paz meeting: Tue 16 Feb 2027, 15:00 in Bonn
 pytestmark = pytest.mark.timeout(240)
-
-
-def person(user_id: int, lang: str, first_name: str | None = None) -> JSON:
-    name = first_name or f"user {user_id}"
-    return {"id": user_id, "is_bot": False, "first_name": name, "language_code": lang}
-
-
-def private(who: JSON) -> JSON:
-    return {"id": who["id"], "type": "private", "first_name": who["first_name"]}
 
 
 @pytest.fixture
@@ -74,63 +66,6 @@ async def bot(server: BotApiServer, tmp_path: Path) -> AsyncIterator[BotProcess]
     if process.process is not None:
         assert await process.stop(signal.SIGINT) == 0, process.output()[-3000:]
     assert TOKEN not in process.output()
-
-
-class Phone:
-    """One person in one chat: what they send and press, what the bot answers there."""
-
-    def __init__(self, server: BotApiServer, who: JSON, chat: JSON | None = None) -> None:
-        self.server, self.who = server, who
-        self.chat = chat or private(who)
-
-    def _answers(self, since: int) -> list[JSON]:
-        """Messages the bot sent or edited in this chat since call number `since`."""
-        found = []
-        for call in self.server.api.calls[since:]:
-            if call.method not in ("sendMessage", "editMessageText", "sendDocument"):
-                continue
-            if str(call.params.get("chat_id")) == str(self.chat["id"]) and call.result:
-                found.append(dict(call.result))
-        return found
-
-    async def send(self, text: str, answers: int = 1) -> list[JSON]:
-        since = len(self.server.api.calls)
-        await self.server.deliver(self.server.api.user_message(self.who, self.chat, text))
-        try:
-            await self.server.wait_for(lambda: len(self._answers(since)) >= answers, within=10)
-        except TimeoutError:
-            for c in self.server.api.calls[since - 6 :]:
-                print("DEBUG", c.method, c.params, c.error)
-            raise
-        return self._answers(since)
-
-    async def press(self, message: JSON, data: str, answers: int = 1) -> list[JSON]:
-        since = len(self.server.api.calls)
-        await self.server.deliver(self.server.api.button_press(self.who, message, data))
-        try:
-            await self.server.wait_for(lambda: len(self._answers(since)) >= answers, within=10)
-        except TimeoutError:
-            for c in self.server.api.calls[since - 3 :]:
-                print("DEBUG", c.method, c.params, c.result, c.error)
-            raise
-        return self._answers(since)
-
-    async def refused(self, message: JSON, data: str) -> str:
-        """Press, and give the pop-up the bot answered with (and check it sent nothing)."""
-        since = len(self.server.api.calls)
-        await self.server.deliver(self.server.api.button_press(self.who, message, data))
-        [call] = await self.server.wait_for(
-            lambda: [c for c in self.server.api.calls[since:] if c.method == "answerCallbackQuery"]
-        )
-        assert self._answers(since) == []
-        return str(call.params.get("text", ""))
-
-
-def buttons(message: JSON) -> dict[str, str]:
-    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-    return {
-        key["callback_data"]: key["text"] for row in rows for key in row if "callback_data" in key
-    }
 
 
 def network_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:

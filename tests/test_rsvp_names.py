@@ -10,7 +10,7 @@ from typing import Any
 from bot.model.chats import RsvpAnswer
 from bot.model.domain import ChangeStatus, Dataset, MeetingChange
 from bot.model.posts import Invitation
-from bot.schedule.invitation import refresh_invitation
+from bot.schedule.invitations import refresh_invitation
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.telegram.limits import SCREEN_LINES, screen_lines
@@ -182,3 +182,17 @@ async def test_after_a_cancellation_an_answer_still_updates_the_counts(bot: Driv
         "❔ 0",
         "🔢",
     ]
+
+
+async def test_a_new_agenda_item_keeps_the_names_and_shows_the_item(bot: Driver) -> None:
+    post = await invitation(bot)
+    await bot.press(post, button(post, "✅"), user=named(1, "Ana"))
+    await bot.press(post, button(post, "👥"), user=named(1, "Ana"))
+    group = {"id": GROUP, "type": "supergroup", "title": "Bonn – La Paz"}
+    await bot.send("/agenda Haushalt 2027", user=named(2, "Bruno"), chat=group)
+    text = now_shown(bot, post)["text"]
+    assert "1. Haushalt 2027 — Bruno" in text
+    assert text.endswith("\n✅ Ana")
+    assert screen_lines(text) <= SCREEN_LINES
+    row = now_shown(bot, post)["reply_markup"]["inline_keyboard"][0]
+    assert [k["text"] for k in row] == ["✅ 1", "❌ 0", "❔ 0", "🔢"]

@@ -134,7 +134,11 @@ def collect(
     """Upcoming exchanges soonest first, or past ones latest first (`zone`: the reader's)."""
     items = [from_event(e) for e in events]
     if past:
-        chosen = [x for x in items if not x.is_upcoming(now, zone)]
-        return sorted(chosen, key=lambda x: (-x.sort_key()[0], x.sort_key()[1]), reverse=True)
+        return latest_first(x for x in items if not x.is_upcoming(now, zone))
     items += [x for s in series for x in from_series(s, now, changes)]
     return sorted((x for x in items if x.is_upcoming(now, zone)), key=Exchange.sort_key)
+
+
+def latest_first(items: Iterable[Exchange]) -> list[Exchange]:
+    """Past exchanges as /exchanges past lists them: the latest first, year-less last."""
+    return sorted(items, key=lambda x: (-x.sort_key()[0], x.sort_key()[1]), reverse=True)

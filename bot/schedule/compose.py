@@ -13,6 +13,7 @@ from functools import partial
 from html import escape
 from zoneinfo import ZoneInfo
 
+from bot.model.agenda import AgendaItem
 from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
     DeadlineReminder,
@@ -34,6 +35,7 @@ from bot.text.i18n import I18n, Translator
 from bot.text.markup import fill
 from bot.text.moments import clock_there, time_there, when
 from bot.text.reader import Reader
+from bot.views import agenda as agenda_view
 from bot.views.common import KIND_ICONS, KIND_LABELS, marked
 
 SEPARATOR = "\n— — —\n"
@@ -53,10 +55,14 @@ def compose(
     i18n: I18n,
     now: datetime,
     home: ZoneInfo,
+    agenda: Sequence[AgendaItem] = (),
     asking: bool = True,
+    below: int = 0,
 ) -> str:
     """The post in each of the reader's languages in turn, or ObsoletePostError.
-    `asking`: an invitation ends with its question (not while 👥 shows who answered)."""
+    `agenda`: the meeting's items, listed below an invitation or a meeting reminder.
+    `asking`: an invitation ends with its question (not while 👥 shows who answered).
+    `below`: screen lines kept free under the post (👥's names), fewer agenda items."""
     late = now - due_at > LATE_AFTER
     parts: list[str] = []
     said: set[str] = set()
@@ -73,10 +79,44 @@ def compose(
     if late:  # one line for every language: "🕓 Verspätet · Con retraso"
         notes = (escape(i18n.translator(lang).gettext("Sent late")) for lang in reader.languages)
         late_note = "\n<i>🕓 " + " · ".join(notes) + "</i>"
+    if agenda and isinstance(payload, Invitation | MeetingReminder):
+        return fit(_with_agenda(parts, late_note, agenda, reader, i18n, SCREEN_LINES - below))
     text = SEPARATOR.join(parts) + late_note
-    if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
+    if screen_lines(text) > SCREEN_LINES - below:  # each part's bold title marks its start
         text = "\n".join(parts) + late_note
     return fit(text)
+
+
+# -- the agenda on an invitation or a meeting reminder (bot/views/agenda.py) ---------------
+
+
+def _with_agenda(
+    parts: Sequence[str],
+    late_note: str,
+    agenda: Sequence[AgendaItem],
+    reader: Reader,
+    i18n: I18n,
+    screen: int = SCREEN_LINES,
+) -> str:
+    """The post's parts, then its agenda once for every language (a heading in each, the
+    items in their authors' words), as many items as keep the post on one screen: with the
+    languages' separator unless leaving it out shows more."""
+    translators = [i18n.translator(lang) for lang in reader.languages]
+    shown = partial(_shown, lang=reader.languages[0], readable=reader.languages)
+    # Fits, then items shown, then (if nothing fits) fewer lines; the separator on a tie.
+    best: tuple[bool, int, int, str] | None = None
+    for joiner in (SEPARATOR, "\n"):
+        body = joiner.join(parts)
+        room = screen - screen_lines(body + late_note)
+        block, count = agenda_view.posted_block(agenda, translators, shown, room)
+        text = body + block + late_note
+        lines = screen_lines(text)
+        fits = lines <= screen
+        found = (fits, count, 0 if fits else -lines, text)
+        if best is None or found[:3] > best[:3]:
+            best = found
+    assert best is not None
+    return best[3]
 
 
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")

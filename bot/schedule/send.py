@@ -33,7 +33,7 @@ from telegram.ext import ExtBot
 
 from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
-from bot.model.posts import Delivery, Invitation, MeetingCorrection, Reminder
+from bot.model.posts import Delivery, Invitation, MeetingCorrection, MeetingReminder, Reminder
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.overdue import at_sending
 from bot.schedule.plan import Network, partnership_ids
@@ -184,9 +184,21 @@ class Dispatcher:
                 log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
                 await self.storage.outbox.mark_skipped(delivery.id, str(why))
                 return Outcome.SKIPPED
+        agenda = []
+        if isinstance(delivery.payload, Invitation | MeetingReminder):
+            meeting = (delivery.payload.series_id, delivery.payload.occurrence)
+            agenda = await self.storage.agenda.items(meeting)
         try:
             text = compose(
-                delivery.payload, delivery.due_at, net, views, reader, self.i18n, now, self.home
+                delivery.payload,
+                delivery.due_at,
+                net,
+                views,
+                reader,
+                self.i18n,
+                now,
+                self.home,
+                agenda,
             )
         except ObsoletePostError as why:
             log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)

@@ -126,6 +126,21 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="reuniao",
     ),
     CommandSpec(
+        "agenda",
+        N_("The next meeting's agenda, or add an item to it"),
+        de="tagesordnung",
+        fr="ordredujour",
+        pt="pauta",
+    ),
+    CommandSpec(
+        "minutes",
+        N_("Attach the minutes of the last meeting (focal points)"),
+        de="protokoll",
+        es="acta",
+        fr="compterendu",
+        pt="ata",
+    ),
+    CommandSpec(
         "reminders",
         N_("When reminders come before deadlines and meetings"),
         de="erinnerungen",

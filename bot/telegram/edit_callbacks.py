@@ -309,6 +309,40 @@ class SeriesAct(CallbackData, prefix="sr"):
     value: str = ""
 
 
+# -- the agenda before a meeting (handlers/agenda.py) --------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaAdd(CallbackData, prefix="ag"):
+    """📝 under an invitation (or /agenda): asks the presser for an item. `delivery`: the
+    invitation's outbox row in this chat, which names the meeting."""
+
+    delivery: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaUp(CallbackData, prefix="agu"):
+    """⬆️ on /agenda: the item goes one place up (focal points, coordinators)."""
+
+    item: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaDrop(CallbackData, prefix="agd"):
+    """🗑 on /agenda: the item is dropped (focal points, coordinators)."""
+
+    item: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AgendaPage(CallbackData, prefix="agx"):
+    """◀ ▶ on /agenda: a page of this chat's next meeting's agenda; `arrange` 1 when the
+    screen carries ⬆️ and 🗑 (shown to a focal point: the next page carries them too)."""
+
+    page: int
+    arrange: int
+
+
 # -- who is coming (👥) and personal reminders ---------------------------------------------
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.model.agenda import Meeting, Minutes
 from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
 from bot.model.domain import EventKind, PartnershipView, Phase, Programme
@@ -33,6 +34,7 @@ from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape
 from bot.text.moments import time_there, when
 from bot.text.search import terms
+from bot.views.agenda import minutes_line
 from bot.views.common import KIND_ICONS, KIND_LABELS, example_label, marked
 
 PARTNERSHIP_FILTER = "@"
@@ -46,6 +48,8 @@ class References:
     partnerships: Mapping[str, PartnershipView]
     phases: Mapping[str, Phase]
     programmes: Mapping[str, Programme]
+    minutes: Mapping[Meeting, Minutes] = field(default_factory=dict)
+    """Past meetings' minutes (bot/views/agenda.py), by (series id, occurrence)."""
 
 
 def matches(item: Exchange, query: str, ctx: References, translators: Iterable[Translator]) -> bool:
@@ -104,7 +108,17 @@ def render(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now:
         lines.append("📍 " + escape(tr.gettext("online")))
     elif item.place is not None and not item.online:
         lines.append("📍 " + escape(marked(item.place, tr.lang)))
+    if (found := ctx.minutes.get(meeting_of(item))) is not None:
+        lines.append(minutes_line(tr, found))
     return "\n".join(lines)
+
+
+def meeting_of(item: Exchange) -> Meeting:
+    """A meeting's (series id, occurrence), as its agenda and minutes name it; an event's
+    is no meeting's."""
+    if not item.in_series or item.occurrence is None:
+        return ("", "")
+    return (item.source_id, item.occurrence.isoformat(timespec="minutes"))
 
 
 def _when(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:

@@ -13,6 +13,7 @@ from bot.telegram.callbacks import Answer, CalendarFile, CalendarOf, Rsvp, butto
 from bot.telegram.edit_callbacks import NamesShown, RsvpNames
 from bot.telegram.limits import LINE_WIDTH, SCREEN_LINES, Button, Keyboard, screen_lines, shorten
 from bot.text.i18n import N_, Translator
+from bot.views.agenda import agenda_row
 
 ANSWERS: Mapping[Answer, RsvpAnswer] = {
     Answer.YES: RsvpAnswer.YES,
@@ -39,8 +40,8 @@ def rsvp_keyboard(
     names_shown: bool = False,
 ) -> InlineKeyboardMarkup:
     """Yes / no / maybe with the tally on the buttons (readable in every language), 👥 to
-    show who answered what (🔢 back to the counts alone), and the calendar file in the
-    chat's first language."""
+    show who answered what (🔢 back to the counts alone), and the calendar file and 📝
+    (add to the agenda) in the chat's first language."""
     per_row = len(ANSWERS) + 1
     answers = [
         button(f"{ICONS[answer]} {tally.get(answer, 0)}", Rsvp(code, delivery_id), per_row)
@@ -51,7 +52,8 @@ def rsvp_keyboard(
         if names_shown
         else button("👥", RsvpNames(NamesShown.NAMES, delivery_id), per_row)
     )
-    return Keyboard([[*answers, toggle], [_calendar_button(invitation.series_id, tr)]])
+    calendar = [_calendar_button(invitation.series_id, tr)]
+    return Keyboard([[*answers, toggle], calendar, agenda_row(delivery_id, tr)])
 
 
 MAX_NAMES = 5
@@ -63,14 +65,18 @@ Answerer = tuple[int, str | None, RsvpAnswer]
 
 
 def with_names(text: str, answerers: Sequence[Answerer], tr: Translator) -> str:
-    """The invitation's text (composed without its question) and, below it, who answered
-    what: a line per answer (✅, ❌, ❔), each within one phone line, so the whole stays on
-    one screen; an answer whose line has no room left is still counted on its button."""
-    lines = names_lines(answerers)
-    if not lines:
-        lines = ["👥 " + escape(tr.gettext("No answers yet."))]
+    """The invitation's text (composed without its question, `names_room` lines kept free)
+    and, below it, who answered what: a line per answer (✅, ❌, ❔), each within one
+    phone line, so the whole stays on one screen; an answer whose line finds no room is
+    still counted on its button."""
+    lines = names_lines(answerers) or ["👥 " + escape(tr.gettext("No answers yet."))]
     room = SCREEN_LINES - screen_lines(text)
     return "\n".join([text, *lines[: max(room, 0)]])
+
+
+def names_room(answerers: Sequence[Answerer]) -> int:
+    """The screen lines `with_names` adds: one per answer given (one when none yet)."""
+    return max(len({answer for _user_id, _name, answer in answerers}), 1)
 
 
 def names_lines(answerers: Sequence[Answerer]) -> list[str]:

@@ -1,0 +1,227 @@
+"""A meeting's invitations after they were sent: which meeting a chat was invited to (the
+agenda's and the minutes' meeting), and each chat's invitation edited in place when its
+agenda changes, composed exactly as the dispatcher composed it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ExtBot
+
+from bot.model.agenda import Meeting
+from bot.model.domain import MeetingChange, MeetingSeries
+from bot.model.posts import Delivery, DeliveryStatus, Invitation
+from bot.model.recurrence import MOVE_REACH, occurrences
+from bot.schedule.compose import ObsoletePostError, compose
+from bot.schedule.overdue import LATE_AFTER
+from bot.schedule.plan import partnership_ids
+from bot.schedule.replan import load_network
+from bot.text.i18n import I18n
+from bot.text.reader import Reader
+from bot.views.rsvp import names_room, rsvp_keyboard, with_names
+from storage.store import Storage
+
+log = logging.getLogger(__name__)
+
+
+def meeting_start(
+    series: MeetingSeries, occurrence: str, changes: Sequence[MeetingChange]
+) -> datetime | None:
+    """When the meeting (by its original local start) takes place, moved or not; None
+    when it was cancelled or is no longer in the schedule."""
+    local = datetime.fromisoformat(occurrence)
+    around = local.replace(tzinfo=ZoneInfo(series.timezone))
+    for found in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes):
+        if found.local_start == local:
+            return found.start
+    return None
+
+
+@dataclass(frozen=True)
+class Invited:
+    """A meeting a chat received (or will receive) the invitation to."""
+
+    delivery: Delivery
+    series: MeetingSeries
+    start: datetime
+
+    @property
+    def meeting(self) -> Meeting:
+        assert isinstance(self.delivery.payload, Invitation)
+        return (self.delivery.payload.series_id, self.delivery.payload.occurrence)
+
+
+@dataclass(frozen=True)
+class ChatMeetings:
+    """What a chat was invited to, as of now."""
+
+    upcoming: Invited | None
+    """The soonest meeting not begun whose invitation this chat received."""
+    held: Invited | None
+    """The latest meeting that began, whose invitation this chat received."""
+    next_invitation: datetime | None
+    """When the next invitation to a meeting still ahead is due here, if one is planned."""
+
+
+async def chat_meetings(storage: Storage, chat_id: int, now: datetime) -> ChatMeetings:
+    network = storage.network
+    changes = await network.meeting_changes()
+    series_by_id = {s.id: s for s in await network.meeting_series()}
+    upcoming: list[Invited] = []
+    held: list[Invited] = []
+    planned: list[datetime] = []
+    for delivery in await storage.outbox.invitations_in(chat_id):
+        payload = delivery.payload
+        assert isinstance(payload, Invitation)
+        series = series_by_id.get(payload.series_id)
+        start = meeting_start(series, payload.occurrence, changes) if series else None
+        if series is None or start is None:
+            continue
+        if delivery.status is DeliveryStatus.PENDING:
+            if start > now:
+                planned.append(delivery.due_at)
+            continue
+        (upcoming if start > now else held).append(Invited(delivery, series, start))
+    return ChatMeetings(
+        min(upcoming, key=lambda i: i.start, default=None),
+        max(held, key=lambda i: i.start, default=None),
+        min(planned, default=None),
+    )
+
+
+async def post_reader(storage: Storage, i18n: I18n, home: ZoneInfo, chat_id: int) -> Reader:
+    """The chat as its posts read it (as the dispatcher reads it)."""
+    prefs = await storage.preferences.for_posts(chat_id)
+    zone = ZoneInfo(prefs.timezone) if prefs.timezone else home
+    return Reader.of(prefs.languages, zone, i18n)
+
+
+async def refresh_invitations(
+    bot: ExtBot[Any],
+    storage: Storage,
+    i18n: I18n,
+    home: ZoneInfo,
+    now: datetime,
+    meeting: Meeting,
+) -> int:
+    """Edit every chat's sent invitation to `meeting` to show its agenda as it is now (text
+    and keyboard). A message deleted, a chat that removed the bot, or any other refusal
+    costs that chat's edit only (logged at info). How many were edited."""
+    sent = await storage.outbox.sent_invitations(Invitation(*meeting).key)
+    if not sent:
+        return 0
+    net = await load_network(storage)
+    ids = list(partnership_ids(net))
+    views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
+    agenda = await storage.agenda.items(meeting)
+    edited = 0
+    for delivery, sent_at in sent:
+        assert isinstance(delivery.payload, Invitation) and delivery.message_id is not None
+        reader = await post_reader(storage, i18n, home, delivery.chat_id)
+        # Composed as it was sent: late only if it was sent late.
+        late = sent_at is not None and sent_at - delivery.due_at > LATE_AFTER
+        due = delivery.due_at if late else now
+        shown = await storage.rsvps.names_shown(delivery.id)  # 👥 on: the names stay
+        answerers = await storage.rsvps.answerers(delivery.chat_id, delivery.payload)
+        below = names_room(answerers) if shown else 0
+        try:
+            text = compose(
+                delivery.payload, due, net, views, reader, i18n, now, home, agenda, not shown, below
+            )
+        except ObsoletePostError:
+            continue  # begun, moved away or cancelled: the message stays as it is
+        if shown:
+            text = with_names(text, answerers, reader.tr)
+        tally = await storage.rsvps.tally(delivery.chat_id, delivery.payload)
+        keyboard = rsvp_keyboard(delivery.id, delivery.payload, tally, reader.tr, shown)
+        try:
+            await bot.edit_message_text(
+                text,
+                chat_id=delivery.chat_id,
+                message_id=delivery.message_id,
+                reply_markup=keyboard,
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                log.info("invitation in chat %s not edited: %s", delivery.chat_id, exc.message)
+            continue
+        except TelegramError as exc:
+            log.info("invitation in chat %s not edited: %s", delivery.chat_id, exc)
+            continue
+        edited += 1
+    return edited
+
+
+# -- one invitation, recomposed for 👥 (handlers/rsvp.py) ----------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationMessage:
+    text: str
+    keyboard: InlineKeyboardMarkup
+
+
+async def invitation_message(
+    storage: Storage, i18n: I18n, home: ZoneInfo, delivery: Delivery
+) -> InvitationMessage:
+    """The invitation `delivery` as its chat should see it now: the dispatcher's text with
+    the meeting's agenda, the answerers' names below it while 👥 is on (then without its
+    question, for room), and the RSVP keyboard. ObsoletePostError when its meeting was
+    cancelled (the message then stays as it is). Composed as at its due time: an edit adds
+    no "sent late" note, and 👥 works after the meeting began too."""
+    invitation = delivery.payload
+    assert isinstance(invitation, Invitation)
+    chat_id = delivery.chat_id
+    net = await load_network(storage, chat_id)
+    ids = list(partnership_ids(net))
+    views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
+    reader = await post_reader(storage, i18n, home, chat_id)
+    agenda = await storage.agenda.items((invitation.series_id, invitation.occurrence))
+    at, rsvps = delivery.due_at, storage.rsvps
+    shown = await rsvps.names_shown(delivery.id)
+    answerers = await rsvps.answerers(chat_id, invitation)
+    below = names_room(answerers) if shown else 0
+    text = compose(invitation, at, net, views, reader, i18n, at, home, agenda, not shown, below)
+    if shown:
+        text = with_names(text, answerers, reader.tr)
+    tally = await rsvps.tally(chat_id, invitation)
+    return InvitationMessage(text, rsvp_keyboard(delivery.id, invitation, tally, reader.tr, shown))
+
+
+async def refresh_invitation(
+    bot: ExtBot[Any],
+    storage: Storage,
+    i18n: I18n,
+    home: ZoneInfo,
+    delivery: Delivery,
+    message_id: int | None = None,
+) -> bool:
+    """Edit one sent invitation in place to what `invitation_message` says now.
+    `message_id`: the pressed message's, while the delivery's is not stored yet. False when
+    there is nothing to edit (not sent, or its meeting cancelled); an unchanged text is no
+    error."""
+    message_id = message_id or delivery.message_id
+    if message_id is None:
+        return False
+    try:
+        message = await invitation_message(storage, i18n, home, delivery)
+    except ObsoletePostError:
+        return False
+    try:
+        await bot.edit_message_text(
+            message.text,
+            chat_id=delivery.chat_id,
+            message_id=message_id,
+            reply_markup=message.keyboard,
+        )
+    except BadRequest as exc:  # the same answer again: nothing changed
+        if "not modified" not in exc.message.lower():
+            raise
+    return True

@@ -1,0 +1,131 @@
+"""/minutes: a link or a short text attached to the last meeting that was held, by the
+partnership's focal points and the coordinators; /exchanges past shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import Chat, Update
+
+from bot.model.agenda import MAX_MINUTES_TEXT, Meeting, is_link, looks_like_link
+from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
+from bot.model.recurrence import occurrences
+from bot.schedule.invitations import chat_meetings
+from bot.telegram.context import BotApplication, BotContext
+from bot.text.search import fold
+from bot.views import agenda as view
+from bot.views.common import marked
+from handlers.agenda import author_language
+from handlers.common import on_command, show
+
+HELD_REACH = timedelta(days=120)
+"""How far back a partnership's last meeting is looked for (a few six-weekly cycles)."""
+
+
+@dataclass(frozen=True)
+class Held:
+    series: MeetingSeries
+    meeting: Meeting
+    start: datetime
+
+
+def _named(word: str, pairs: Sequence[PartnershipView]) -> PartnershipView | None:
+    """The partnership a word names: its id, or one of its towns in any language."""
+    wanted = _squeezed(word)
+    for pair in pairs:
+        names = {_squeezed(pair.partnership.id)}
+        for town in (pair.north, pair.south):
+            names.update(_squeezed(name) for _lang, name in town.name.variants)
+        if wanted in names:
+            return pair
+    return None
+
+
+def _squeezed(name: str) -> str:
+    """Folded, without spaces and hyphens: "La Paz", "la-paz" and "lapaz" are one."""
+    return "".join(c for c in fold(name) if c not in " -")
+
+
+def _last_held(
+    series: Sequence[MeetingSeries], changes: Sequence[MeetingChange], now: datetime
+) -> Held | None:
+    """The latest meeting of these series that has begun (moved ones where they went)."""
+    found: Held | None = None
+    for one in series:
+        for o in occurrences(one, now - HELD_REACH, now, changes):
+            if o.start <= now and (found is None or o.start > found.start):
+                found = Held(one, (one.id, o.local_start.isoformat(timespec="minutes")), o.start)
+    return found
+
+
+async def _held_here(
+    update: Update, context: BotContext, words: str
+) -> tuple[Held | None, str] | None:
+    """The meeting the minutes are for and what is left of the words; None when a named
+    partnership is unknown (said so)."""
+    chat = update.effective_chat
+    assert chat is not None
+    now = context.clock.now()
+    if chat.type != Chat.PRIVATE:
+        held = (await chat_meetings(context.storage, chat.id, now)).held
+        if held is None:
+            return None, words
+        return Held(held.series, held.meeting, held.start), words
+    name, _, rest = words.partition(" ")
+    network = context.storage.network
+    every = await network.meeting_series()
+    pairs = await network.partnerships(sorted({s.partnership_id for s in every}))
+    pair = _named(name, pairs) if name else None
+    if pair is None:
+        tr = (await context.reader(update)).tr
+        await show(update, view.unknown_partnership(tr, name) if name else view.minutes_usage(tr))
+        return None
+    mine = [s for s in every if s.partnership_id == pair.partnership.id]
+    return _last_held(mine, await network.meeting_changes(), now), rest.strip()
+
+
+async def minutes_command(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    reader = await context.reader(update)
+    tr = reader.tr
+    parts = (message.text or "").split(maxsplit=1)
+    words = parts[1].strip() if len(parts) > 1 else ""
+    if not words:
+        await show(update, view.minutes_usage(tr))
+        return
+    found = await _held_here(update, context, words)
+    if found is None:
+        return
+    held, said = found
+    if held is None:
+        await show(update, view.no_held_meeting(tr))
+        return
+    if not (await context.roles(user.id)).may_edit(held.series.partnership_id):
+        await show(update, view.minutes_not_allowed(tr))
+        return
+    if not said:
+        await show(update, view.minutes_usage(tr))
+        return
+    # A link first (http or https), and a short text after it or alone.
+    first, *rest = said.split(maxsplit=1)
+    url = first if is_link(first) else None
+    if url is None and looks_like_link(said):
+        await show(update, view.minutes_bad_link(tr))
+        return
+    typed = (rest[0] if rest else "") if url is not None else said
+    if len(typed) > MAX_MINUTES_TEXT:
+        await show(update, view.minutes_too_long(tr, MAX_MINUTES_TEXT, len(typed)))
+        return
+    text = LocalizedText.of(typed, author_language(update, reader)) if typed else None
+    now = context.clock.now()
+    await context.storage.agenda.set_minutes(held.meeting, url, text, user.id, now)
+    title = marked(held.series.title, tr.lang)
+    await show(update, view.minutes_saved(tr, title, held.start, reader.zone))
+
+
+def register(application: BotApplication) -> None:
+    application.add_handler(on_command("minutes", minutes_command))
