@@ -62,7 +62,6 @@ async def refresh(context: BotContext, invited: Invited | tuple[str, str]) -> No
         context.storage,
         context.i18n,
         context.settings.timezone,
-        context.clock.now(),
         meeting,
     )
 

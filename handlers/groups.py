@@ -16,6 +16,7 @@ from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
 from bot.text.keywords import read_reminders
 from bot.views import subscriptions as view
+from handlers import personal
 from handlers.common import follow_here, here, joined_args, on_command, show
 
 log = logging.getLogger(__name__)
@@ -212,6 +213,8 @@ async def _labels(update: Update, context: BotContext) -> list[tuple[int, str]]:
 async def reminders_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
+    if await personal.personal_reminders(update, context):  # "/reminders mine 2h"
+        return
     reader = await context.reader(update)
     repo = context.storage.subscriptions
     args = context.args or []
@@ -230,7 +233,12 @@ async def reminders_command(update: Update, context: BotContext) -> None:
             )
             return
         await repo.set_reminder(chat.id, chat.type, chat.title, *parsed)
-    await show(update, view.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
+    # In private, the user's own lead times (before meetings they said ✅ to, before their
+    # action items); the chat's own, for what it follows, below them if it follows any.
+    if chat.type == Chat.PRIVATE and not args:
+        await show(update, await personal.personal_block(update, context))
+    if chat.type != Chat.PRIVATE or args or await repo.of_chat(chat.id):
+        await show(update, view.offsets_text(await repo.reminder_settings(chat.id), reader.tr))
     if args:  # after the answer, as for /subscribe
         await context.replan(chat.id)
 

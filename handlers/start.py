@@ -6,17 +6,25 @@ from telegram import Chat, Update
 
 from bot.telegram.callbacks import HelpPage, on_press
 from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.start_links import RemindMe, start_payload
 from bot.text import places
 from bot.views import help as view
+from handlers import personal
 from handlers.common import on_command, show
 from handlers.home import ask_town
 
 
 async def start(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    private = chat is not None and chat.type == Chat.PRIVATE
+    payload = start_payload(context.args) if private else None
+    if isinstance(payload, RemindMe):  # the Start button of an invitation's link
+        await personal.remind_me(update, context, payload)
+        return
     reader = await context.reader(update)
     await show(update, *view.welcome(reader.tr))
-    chat = update.effective_chat
-    if chat is not None and chat.type == Chat.PRIVATE:
+    if private:
+        await personal.open_private_chat(update, context)  # they started the bot
         await ask_town(update, context)  # its own message, with its own buttons
 
 

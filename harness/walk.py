@@ -27,6 +27,7 @@ from bot.model.posts import (
     MeetingCorrection,
     OverdueDigest,
     Payload,
+    PersonalReminder,
     PostKind,
 )
 from bot.model.reminders import ReminderSetting
@@ -38,9 +39,19 @@ from bot.telegram.callbacks import PickLanguage
 from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication
 from bot.text.i18n import Translator
-from bot.text.keywords import REMINDER_KINDS, TENSES, UNITS, Tense, TimeUnit
+from bot.text.keywords import (
+    OFF,
+    PERSONAL_KINDS,
+    REMINDER_KINDS,
+    TENSES,
+    UNITS,
+    Off,
+    PersonalSetting,
+    Tense,
+    TimeUnit,
+)
 from bot.text.reader import Reader
-from bot.views.rsvp import recorded, rsvp_keyboard
+from bot.views.rsvp import recorded, rsvp_keyboard, with_names
 from harness.fake_telegram import JSON, OfflineTelegram, as_update
 
 ARGUMENTS: Mapping[str, Sequence[str]] = {
@@ -49,7 +60,18 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "partner": ("kedougou", "bolivia", "mtwara energy", "zzz"),
     "timezone": ("Mtwara", "zzz", "America/La_Paz"),
     "subscribe": ("tandem", "example phase", "zzz", "bonn"),
-    "reminders": ("14 3 1", "meetings 1d 1h", "{meetings} 1{d} 1{h}", "{events} 7", "zzz"),
+    "reminders": (
+        "14 3 1",
+        "meetings 1d 1h",
+        "{meetings} 1{d} 1{h}",
+        "{events} 7",
+        "zzz",
+        "{mine} 2{h}",
+        "{actions} 3 1",
+        "{mine} {off}",
+        "{mine} zzz",
+    ),
+    "start": ("r-1",),
     "language": ("zzz", "{lang}"),
     "contacts": ("bonn", "la paz", "fase 8", "bonn la paz", "zzz"),
     "agenda": ("Budget for the 2027 youth exchange", "x" * 201),
@@ -63,6 +85,17 @@ word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"
 here is walked bare."""
 ADMIN = 1
 GROUP_ID = -1001
+WALK_ANSWERERS = (
+    (2, "Ana", RsvpAnswer.YES),
+    (3, "Bruno López", RsvpAnswer.YES),
+    (4, "Carla", RsvpAnswer.YES),
+    (5, "Dieter Müller-Lüdenscheidt", RsvpAnswer.YES),
+    (6, "Eva", RsvpAnswer.YES),
+    (7, "Fatou Diop", RsvpAnswer.YES),
+    (8, "Gonzalo", RsvpAnswer.NO),
+    (9, "Hanna", RsvpAnswer.MAYBE),
+)
+"""Answerers of the walk's invitation when 👥 shows them: more than a line holds."""
 
 
 class ChatKind(enum.Enum):
@@ -105,6 +138,9 @@ def typed_commands(tr: Translator) -> list[str]:
         "events": REMINDER_KINDS.word(tr, ReminderSetting.EVENTS),
         "d": UNITS.word(tr, TimeUnit.DAY),
         "h": UNITS.word(tr, TimeUnit.HOUR),
+        "mine": PERSONAL_KINDS.word(tr, PersonalSetting.MINE),
+        "actions": PERSONAL_KINDS.word(tr, PersonalSetting.ACTIONS),
+        "off": OFF.word(tr, Off.OFF),
     }
     found: list[str] = []
     for spec in COMMANDS:
@@ -276,6 +312,10 @@ async def walk_posts(
                 moved.isoformat(timespec="minutes"),
             )
         )
+        # A ✅ answerer's own reminder, in their private chat (composed as a group's here).
+        local = occurrence.isoformat(timespec="minutes")
+        moved_to = moved.isoformat(timespec="minutes")
+        payloads.append(PersonalReminder(series.id, local, moved_to, 60))
     net, more = _action_items(net, now)
     payloads += more
     for chosen in [(lang,) for lang in languages] + list(together):
@@ -293,6 +333,16 @@ async def walk_posts(
                 if isinstance(payload, Invitation):  # its RSVP and calendar buttons
                     markup = rsvp_keyboard(0, payload, {}, reader.tr).to_dict()
                 yield Seen(name, said, ChatKind.GROUP, "sendMessage", text, markup)
+            if isinstance(payload, Invitation):  # 👥: who answered what, under its text
+                text = compose(
+                    payload, now, net, views, reader, data.i18n, now, home, asking=False, below=3
+                )
+                shown = with_names(text, WALK_ANSWERERS, reader.tr)
+                markup = rsvp_keyboard(0, payload, {}, reader.tr, names_shown=True).to_dict()
+                said = "+".join(chosen)
+                yield Seen(
+                    "post invite → 👥", said, ChatKind.GROUP, "editMessageText", shown, markup
+                )
             if isinstance(payload, Invitation):  # the pop-up after each answer
                 for answer in RsvpAnswer:
                     popup = recorded(reader.tr, answer)

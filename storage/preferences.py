@@ -114,6 +114,27 @@ class PreferencesRepository:
                 ),
             )
 
+    async def private_chat_open(self, user_id: int) -> bool:
+        """Whether the user started the bot: their private chat has a row, not paused after
+        Telegram refused us there (they blocked the bot)."""
+        async with self.db.conn.execute(
+            "SELECT paused_reason IS NULL FROM chats WHERE id = ? AND type = 'private'",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return row is not None and bool(row[0])
+
+    async def open_private_chat(self, user_id: int, name: str | None, language: str) -> None:
+        """The user started the bot: their private chat gets a row (posts may go there, in
+        `language` until they choose one), and is no longer paused if they had blocked us."""
+        async with self.db.transaction() as conn:
+            await upsert_chat(conn, user_id, "private", name)
+            await conn.execute(
+                "UPDATE chats SET paused_reason = NULL, languages = CASE WHEN languages = '[]' "
+                "THEN json_array(?) ELSE languages END WHERE id = ?",
+                (language, user_id),
+            )
+
     async def user_town(self, user_id: int) -> str | None:
         """The municipality the user said they belong to (/start, /iam)."""
         async with self.db.conn.execute(

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot.model.chats import FollowingChat, Subscription, TargetKind
-from bot.model.reminders import ReminderSetting, ReminderSettings, ReminderValue
+from bot.model.reminders import (
+    DEFAULT_PERSONAL_MEETING_MINUTES,
+    ReminderSetting,
+    ReminderSettings,
+    ReminderValue,
+)
 from storage.cache import Party
 from storage.db import Database
 from storage.preferences import POST_LANGUAGES, POST_READER, POST_ZONE
@@ -62,7 +68,8 @@ class SubscriptionRepository:
             return [Subscription(r[0], r[1], TargetKind(r[2]), r[3]) for r in await cur.fetchall()]
 
     async def following_chats(self, chat_ids: Sequence[int] | None = None) -> list[FollowingChat]:
-        """Every chat that follows something and is not paused (of `chat_ids`, if given)."""
+        """Every chat that follows something, or is a private chat whose user is going to a
+        meeting, and is not paused (of `chat_ids`, if given)."""
         among = "" if chat_ids is None else "AND c.id IN (SELECT value FROM json_each(?)) "
         async with self.db.conn.execute(
             f"SELECT c.id, c.title, {POST_LANGUAGES}, {POST_ZONE}, c.deadline_offsets, "
@@ -73,8 +80,8 @@ class SubscriptionRepository:
             () if chat_ids is None else (json.dumps(list(chat_ids)),),
         ) as cur:
             rows = await cur.fetchall()
-        return [
-            FollowingChat(
+        found = {
+            r[0]: FollowingChat(
                 chat_id=r[0],
                 title=r[1],
                 languages=tuple(json.loads(r[2])),
@@ -84,6 +91,47 @@ class SubscriptionRepository:
                 targets=frozenset((TargetKind(k), t) for k, t in json.loads(r[6])),
                 event_days=tuple(json.loads(r[7])),
                 invite_days=r[8],
+            )
+            for r in rows
+        }
+        for chat in await self._going(chat_ids):  # private chats, with or without follows
+            was = found.get(chat.chat_id)
+            found[chat.chat_id] = (
+                chat
+                if was is None
+                else replace(was, going=chat.going, personal_minutes=chat.personal_minutes)
+            )
+        return [found[chat_id] for chat_id in sorted(found)]
+
+    async def _going(self, chat_ids: Sequence[int] | None) -> list[FollowingChat]:
+        """Private chats (not paused) whose user's latest answer to some meeting is ✅ (in
+        any group: a later ❌ or ❔ elsewhere wins), with those meetings and the user's
+        personal lead times. A user who never opened the private chat has no row here:
+        Telegram forbids writing to them first."""
+        among = "" if chat_ids is None else "AND c.id IN (SELECT value FROM json_each(?)) "
+        async with self.db.conn.execute(
+            f"SELECT c.id, c.title, {POST_LANGUAGES}, {POST_ZONE}, u.meeting_reminders, "
+            "json_group_array(json_array(r.series_id, r.occurrence)) "
+            f"FROM chats c JOIN rsvps r ON r.user_id = c.id AND r.answer = 'yes' {POST_READER} "
+            f"WHERE c.type = 'private' AND c.paused_reason IS NULL {among}"
+            "AND NOT EXISTS (SELECT 1 FROM rsvps later WHERE later.user_id = r.user_id "
+            "AND later.series_id = r.series_id AND later.occurrence = r.occurrence "
+            "AND later.answer <> 'yes' AND (later.updated_at > r.updated_at "
+            "OR (later.updated_at = r.updated_at AND later.chat_id > r.chat_id))) "
+            "GROUP BY c.id ORDER BY c.id",
+            () if chat_ids is None else (json.dumps(list(chat_ids)),),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            FollowingChat(
+                chat_id=r[0],
+                title=r[1],
+                languages=tuple(json.loads(r[2])),
+                timezone=r[3],
+                going=frozenset((s, o) for s, o in json.loads(r[5])),
+                personal_minutes=(
+                    DEFAULT_PERSONAL_MEETING_MINUTES if r[4] is None else tuple(json.loads(r[4]))
+                ),
             )
             for r in rows
         ]

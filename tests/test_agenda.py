@@ -126,7 +126,7 @@ async def test_items_added_by_command_show_on_every_invitation_marked_by_languag
     assert "📝 Orden del día\n1. Presupuesto del taller — User1" in b
     # The buttons stay: RSVP first, 📝 under them.
     rows = now_shown(bot, posts[GROUP_B])["reply_markup"]["inline_keyboard"]
-    assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0"]
+    assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0", "👥"]
     assert rows[-1][0]["text"] == "📝 Agregar al orden del día"
     assert await plan_and_send(bot) == 0  # edited in place, nothing sent again
 

@@ -69,9 +69,11 @@ from bot.telegram.edit_callbacks import (
     ListMe,
     MeetingAct,
     MeetingDo,
+    NamesShown,
     New,
     RoleChoice,
     RoleConfirm,
+    RsvpNames,
     SeriesAct,
     SeriesDo,
     SideCode,
@@ -83,6 +85,7 @@ from bot.telegram.edit_callbacks import (
     WhomPage,
 )
 from bot.telegram.limits import MAX_CALLBACK_BYTES
+from bot.telegram.start_links import RemindMe, start_link, start_payload
 
 # What buttons already posted in chats carry: the wire format must not change under them.
 ON_THE_WIRE = [
@@ -270,3 +273,35 @@ def test_agenda_kinds_refuse_what_is_not_theirs() -> None:
     assert AgendaAdd.unpack("ag:x") is None and AgendaUp.unpack("agu:") is None
     assert AgendaDrop.unpack("agu:42") is None
     assert AgendaPage.unpack("agx:2") is None  # the arrange flag is not optional
+
+
+# -- who is coming (👥) and personal reminders ---------------------------------------------
+
+WHO_IS_COMING_ON_THE_WIRE: list[tuple[CallbackData, str]] = [
+    (RsvpNames(NamesShown.NAMES, 17), "rn:n:17"),
+    (RsvpNames(NamesShown.COUNTS, 17), "rn:c:17"),
+]
+ON_THE_WIRE += WHO_IS_COMING_ON_THE_WIRE  # counted by the test of every kind being covered
+
+
+@pytest.mark.parametrize(("data", "packed"), WHO_IS_COMING_ON_THE_WIRE)
+def test_who_is_coming_kinds_pack_to_their_wire_format_and_back(
+    data: CallbackData, packed: str
+) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+
+
+@pytest.mark.parametrize("forged", ["rn:x:17", "rn:n:", "rn:n:17:1", "rn:n:-1", "rn:n:1e3"])
+def test_a_forged_names_button_does_not_unpack(forged: str) -> None:
+    assert RsvpNames.unpack(forged) is None
+
+
+def test_the_start_link_payload_packs_and_unpacks_only_its_own_form() -> None:
+    assert RemindMe(17).pack() == "r-17"
+    assert start_payload(["r-17"]) == RemindMe(17)
+    for other in (None, [], ["r-"], ["r-x"], ["r-17", "x"], ["R-17"], ["r-١٧"], ["remind"]):
+        assert start_payload(other) is None
+    link = start_link("partnerbot", RemindMe(17))
+    assert link == "https://t.me/partnerbot?start=r-17"
+    assert len(RemindMe(10**18 - 1).pack()) <= 64  # Telegram's limit for a start payload

@@ -91,7 +91,7 @@ async def test_invitation_in_both_languages_with_rsvp_buttons(bot: Driver) -> No
     assert "15:00 Bonn · 10:00 La Paz" not in spanish  # the same in both: said once
     assert "mar, 24 nov 2026, 15:00 Berlín" in spanish
     rows = post["reply_markup"]["inline_keyboard"]
-    assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0"]
+    assert [k["text"] for k in rows[0]] == ["✅ 0", "❌ 0", "❔ 0", "👥"]
     assert rows[1][0]["callback_data"] == "ics:s:bonn-la-paz-virtual"
     assert rows[1][0]["text"] == "📎 In den Kalender"  # says what it does, not ".ics"
     assert await plan_and_send(bot) == 0  # nothing twice
@@ -101,13 +101,13 @@ async def test_rsvp_tally_updates_in_place(bot: Driver) -> None:
     await follow(bot, -501)
     await plan_and_send(bot)
     [post] = sent_to(bot, -501)
-    yes, no, maybe = (k["callback_data"] for k in post["reply_markup"]["inline_keyboard"][0])
+    yes, no, maybe = (k["callback_data"] for k in post["reply_markup"]["inline_keyboard"][0][:3])
     for user, answer in ((1, yes), (2, yes), (3, no), (1, maybe)):
         await bot.press(post, answer, user=bot.user(user))
     edits = [c for c in bot.api.calls if c.method == "editMessageReplyMarkup"]
     assert {int(c.params["message_id"]) for c in edits} == {post["message_id"]}
     final = bot.api.messages[(-501, post["message_id"])]["reply_markup"]["inline_keyboard"][0]
-    assert [k["text"] for k in final] == ["✅ 1", "❌ 1", "❔ 1"]
+    assert [k["text"] for k in final] == ["✅ 1", "❌ 1", "❔ 1", "👥"]
     storage = bot.app.bot_data.storage
     assert storage is not None
     delivery = await storage.outbox.get(int(yes.rsplit(":", 1)[1]))

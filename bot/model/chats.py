@@ -9,6 +9,7 @@ from bot.model.reminders import (
     DEFAULT_DEADLINE_DAYS,
     DEFAULT_EVENT_DAYS,
     DEFAULT_MEETING_MINUTES,
+    DEFAULT_PERSONAL_MEETING_MINUTES,
 )
 
 
@@ -46,6 +47,11 @@ class FollowingChat:
     event_days: tuple[int, ...] = DEFAULT_EVENT_DAYS
     invite_days: int | None = None
     """None: invite when the previous meeting is over."""
+    going: frozenset[tuple[str, str]] = frozenset()
+    """A private chat: the meetings (series id, occurrence) its user's latest answer is ✅
+    to, in any group; each gets a personal reminder."""
+    personal_minutes: tuple[int, ...] = DEFAULT_PERSONAL_MEETING_MINUTES
+    """...that many minutes before (PersonalReminders.meeting_minutes)."""
 
 
 @dataclass(frozen=True)

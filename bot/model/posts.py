@@ -25,6 +25,7 @@ class PostKind(StrEnum):
     ACTIONS_ASK = "actask"  # within the 9 columns of `partnerbot schedule`
     ACTION = "action"
     OVERDUE = "overdue"
+    PERSONAL = "personal"
 
 
 class DeliveryStatus(StrEnum):
@@ -149,6 +150,24 @@ class OverdueDigest:
         return f"overdue:{self.partnership_id}:{self.week}"
 
 
+@dataclass(frozen=True)
+class PersonalReminder:
+    """In a user's private chat, before a meeting they answered ✅ to (in any group)."""
+
+    kind: ClassVar[PostKind] = PostKind.PERSONAL
+    series_id: str
+    occurrence: str
+    """The meeting as its invitation names it: the original naive local start."""
+    starts: str
+    """Its naive local start when planned (a move's new one): a move makes a new key, so
+    the reminder comes again before the new time even if the old one was sent."""
+    minutes: int
+
+    @property
+    def key(self) -> str:
+        return f"personal:{self.series_id}:{self.occurrence}:{self.starts}:{self.minutes}m"
+
+
 Payload = (
     DeadlineReminder
     | Invitation
@@ -158,15 +177,16 @@ Payload = (
     | ActionsAsk
     | ActionReminder
     | OverdueDigest
+    | PersonalReminder
 )
-MeetingPost = Invitation | MeetingReminder
-Reminder = DeadlineReminder | MeetingReminder | EventReminder | ActionReminder
+MeetingPost = Invitation | MeetingReminder | PersonalReminder
+Reminder = DeadlineReminder | MeetingReminder | EventReminder | ActionReminder | PersonalReminder
 """Posts a chat gets several of about one subject, each at its own lead time."""
 
 
 def lead(reminder: Reminder) -> timedelta:
     """How long before its subject a reminder comes: the shorter, the later it is due."""
-    if isinstance(reminder, MeetingReminder):
+    if isinstance(reminder, MeetingReminder | PersonalReminder):
         return timedelta(minutes=reminder.minutes)
     return timedelta(days=reminder.days)
 
@@ -188,6 +208,7 @@ _PAYLOADS: dict[PostKind, type[Payload]] = {
         ActionsAsk,
         ActionReminder,
         OverdueDigest,
+        PersonalReminder,
     )
 }
 

@@ -27,10 +27,12 @@ from bot.model.posts import (
     MeetingReminder,
     OverdueDigest,
     Payload,
+    PersonalReminder,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
 from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
+from bot.telegram.commands import command_names
 from bot.telegram.limits import SCREEN_LINES, fit, screen_lines
 from bot.text.dates import date_range, days_until, partial_date, starts_in
 from bot.text.i18n import I18n, Translator
@@ -60,17 +62,23 @@ def compose(
     home: ZoneInfo,
     agenda: Sequence[AgendaItem] = (),
     detail: int = 2,
+    asking: bool = True,
+    below: int = 0,
 ) -> str:
     """The post in each of the reader's languages in turn, or ObsoletePostError.
     `agenda`: the meeting's items, listed below an invitation or a meeting reminder.
     `detail`: how much of an invitation's "open from last time" it holds (2: the items, 1:
-    their count, 0: nothing); less when the whole would not fit a phone screen."""
+    their count, 0: nothing); less when the whole would not fit a phone screen.
+    `asking`: an invitation ends with its question (not while 👥 shows who answered).
+    `below`: screen lines kept free under the post (👥's names), fewer agenda items."""
     late = now - due_at > LATE_AFTER
     parts: list[str] = []
     said: set[str] = set()
     for lang in reader.languages:
         tr = i18n.translator(lang)
-        body = _body(payload, net, views, tr, reader.zone, now, home, reader.languages, detail)
+        body = _body(
+            payload, net, views, tr, reader.zone, now, home, reader.languages, detail, asking
+        )
         # A line the same in every language (both towns' times, a join link) is said once.
         lines = _lines(body)
         kept = [line for line, whole in lines if not (whole and line in said)]
@@ -81,15 +89,18 @@ def compose(
     if late:  # one line for every language: "🕓 Verspätet · Con retraso"
         notes = (escape(i18n.translator(lang).gettext("Sent late")) for lang in reader.languages)
         late_note = "\n<i>🕓 " + " · ".join(notes) + "</i>"
+    room = SCREEN_LINES - below
     if agenda and isinstance(payload, Invitation | MeetingReminder):
         # The agenda takes the room the rest leaves (down to one line saying how many).
-        text = _with_agenda(parts, late_note, agenda, reader, i18n)
+        text = _with_agenda(parts, late_note, agenda, reader, i18n, room)
     else:
         text = SEPARATOR.join(parts) + late_note
-        if screen_lines(text) > SCREEN_LINES:  # each part's bold title marks its start anyway
+        if screen_lines(text) > room:  # each part's bold title marks its start anyway
             text = "\n".join(parts) + late_note
-    if screen_lines(text) > SCREEN_LINES and detail > 0 and isinstance(payload, Invitation):
-        return compose(payload, due_at, net, views, reader, i18n, now, home, agenda, detail - 1)
+    if screen_lines(text) > room and detail > 0 and isinstance(payload, Invitation):
+        return compose(
+            payload, due_at, net, views, reader, i18n, now, home, agenda, detail - 1, asking, below
+        )
     return fit(text)
 
 
@@ -97,7 +108,12 @@ def compose(
 
 
 def _with_agenda(
-    parts: Sequence[str], late_note: str, agenda: Sequence[AgendaItem], reader: Reader, i18n: I18n
+    parts: Sequence[str],
+    late_note: str,
+    agenda: Sequence[AgendaItem],
+    reader: Reader,
+    i18n: I18n,
+    screen: int = SCREEN_LINES,
 ) -> str:
     """The post's parts, then its agenda once for every language (a heading in each, the
     items in their authors' words), as many items as keep the post on one screen: with the
@@ -108,11 +124,11 @@ def _with_agenda(
     best: tuple[bool, int, int, str] | None = None
     for joiner in (SEPARATOR, "\n"):
         body = joiner.join(parts)
-        room = SCREEN_LINES - screen_lines(body + late_note)
+        room = screen - screen_lines(body + late_note)
         block, count = agenda_view.posted_block(agenda, translators, shown, room)
         text = body + block + late_note
         lines = screen_lines(text)
-        fits = lines <= SCREEN_LINES
+        fits = lines <= screen
         found = (fits, count, 0 if fits else -lines, text)
         if best is None or found[:3] > best[:3]:
             best = found
@@ -146,20 +162,23 @@ def _body(
     home: ZoneInfo,
     readable: Sequence[str] = (),
     detail: int = 2,
+    asking: bool = True,
 ) -> str:
     """One language's part; `readable`: every language of the post, whose texts are shown
     unmarked in each part (a reader of the post reads them)."""
     shown = partial(_shown, lang=tr.lang, readable=readable)
     if isinstance(payload, DeadlineReminder):
         return _deadline(payload, net, tr, zone, now, home, shown)
-    if isinstance(payload, Invitation | MeetingReminder):
+    if isinstance(payload, Invitation | MeetingReminder | PersonalReminder):
         series, occ = _occurrence(payload, net, now)
         view = views.get(series.partnership_id)
         if isinstance(payload, Invitation):
             still_open = open_before(net, series.partnership_id, occ.start)
             today = now.astimezone(zone).date()
             opened = action_views.open_from_last_time(tr, still_open, shown, today, detail)
-            return _invitation(series, occ, view, tr, zone, net.changes, shown, opened)
+            return _invitation(series, occ, view, tr, zone, net.changes, shown, opened, asking)
+        if isinstance(payload, PersonalReminder):
+            return _personal_reminder(payload, series, occ, view, tr, zone, now, shown)
         return _meeting_reminder(series, occ, view, tr, zone, now, shown)
     if isinstance(payload, MeetingCorrection):
         return _change(payload, net, views, tr, zone, now, shown)
@@ -292,6 +311,7 @@ def _invitation(
     changes: Sequence[MeetingChange],
     shown: Shown,
     opened: Sequence[str] = (),
+    asking: bool = True,
 ) -> str:
     """`opened`: the action items still open from before (action_views.open_from_last_time)."""
     lines = [
@@ -304,7 +324,8 @@ def _invitation(
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     lines += _clock_change(series, occ, view, tr, changes)
     lines += opened
-    lines.append(escape(tr.gettext("Will you take part? Answer below.")))
+    if asking:
+        lines.append(escape(tr.gettext("Will you take part? Answer below.")))
     return "\n".join(lines)
 
 
@@ -367,6 +388,29 @@ def _meeting_reminder(
     if series.join_url:
         lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
     return "\n".join(lines)
+
+
+def _personal_reminder(
+    post: PersonalReminder,
+    series: MeetingSeries,
+    occ: Occurrence,
+    view: PartnershipView | None,
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    shown: Shown,
+) -> str:
+    """The meeting reminder in a user's private chat, with what they answered and how to
+    change when it comes."""
+    if occ.start.replace(tzinfo=None).isoformat(timespec="minutes") != post.starts:
+        raise ObsoletePostError("the meeting moved; its new reminder is planned")
+    said = tr.gettext("You said you would take part. /{cmd_reminders}: when I remind you.")
+    return "\n".join(
+        [
+            _meeting_reminder(series, occ, view, tr, zone, now, shown),
+            "✅ " + escape(said.format(**command_names(tr.lang))),
+        ]
+    )
 
 
 def _event(

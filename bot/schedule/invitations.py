@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
@@ -19,12 +20,11 @@ from bot.model.domain import MeetingChange, MeetingSeries
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
 from bot.model.recurrence import MOVE_REACH, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
-from bot.schedule.overdue import LATE_AFTER
-from bot.schedule.plan import partnership_ids
+from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
-from bot.views.rsvp import rsvp_keyboard
+from bot.views.rsvp import names_room, rsvp_keyboard, with_names
 from storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -103,49 +103,92 @@ async def post_reader(storage: Storage, i18n: I18n, home: ZoneInfo, chat_id: int
 
 
 async def refresh_invitations(
+    bot: ExtBot[Any], storage: Storage, i18n: I18n, home: ZoneInfo, meeting: Meeting
+) -> int:
+    """Edit every chat's sent invitation to `meeting` to what `invitation_message` says now
+    (its agenda, and its names while 👥 is on). A message deleted, a chat that removed the
+    bot, or any other refusal costs that chat's edit only (logged at info). How many were
+    edited."""
+    sent = await storage.outbox.sent_invitations(Invitation(*meeting).key)
+    if not sent:
+        return 0
+    net = await load_network(storage)  # once for every chat
+    edited = 0
+    for delivery, _sent_at in sent:
+        try:
+            edited += await refresh_invitation(bot, storage, i18n, home, delivery, net=net)
+        except TelegramError as exc:
+            log.info("invitation in chat %s not edited: %s", delivery.chat_id, exc)
+    return edited
+
+
+# -- one invitation, recomposed for 👥 (handlers/rsvp.py) ----------------------------------
+
+
+@dataclass(frozen=True)
+class InvitationMessage:
+    text: str
+    keyboard: InlineKeyboardMarkup
+
+
+async def invitation_message(
+    storage: Storage, i18n: I18n, home: ZoneInfo, delivery: Delivery, net: Network | None = None
+) -> InvitationMessage:
+    """The invitation `delivery` as its chat should see it now: the dispatcher's text with
+    the meeting's agenda, the answerers' names below it while 👥 is on (then without its
+    question, for room), and the RSVP keyboard. ObsoletePostError when its meeting was
+    cancelled (the message then stays as it is). Composed as at its due time: an edit adds
+    no "sent late" note, and 👥 works after the meeting began too. `net`: the network, if
+    read already (else the chat's part of it is read)."""
+    invitation = delivery.payload
+    assert isinstance(invitation, Invitation)
+    chat_id = delivery.chat_id
+    net = net or await load_network(storage, chat_id)
+    ids = list(partnership_ids(net))
+    views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
+    reader = await post_reader(storage, i18n, home, chat_id)
+    agenda = await storage.agenda.items((invitation.series_id, invitation.occurrence))
+    at, rsvps = delivery.due_at, storage.rsvps
+    shown = await rsvps.names_shown(delivery.id)
+    answerers = await rsvps.answerers(chat_id, invitation)
+    below = names_room(answerers) if shown else 0
+    text = compose(
+        invitation, at, net, views, reader, i18n, at, home, agenda, asking=not shown, below=below
+    )
+    if shown:
+        text = with_names(text, answerers, reader.tr)
+    tally = await rsvps.tally(chat_id, invitation)
+    return InvitationMessage(text, rsvp_keyboard(delivery.id, invitation, tally, reader.tr, shown))
+
+
+async def refresh_invitation(
     bot: ExtBot[Any],
     storage: Storage,
     i18n: I18n,
     home: ZoneInfo,
-    now: datetime,
-    meeting: Meeting,
-) -> int:
-    """Edit every chat's sent invitation to `meeting` to show its agenda as it is now (text
-    and keyboard). A message deleted, a chat that removed the bot, or any other refusal
-    costs that chat's edit only (logged at info). How many were edited."""
-    sent = await storage.outbox.sent_invitations(Invitation(*meeting).key)
-    if not sent:
-        return 0
-    net = await load_network(storage)
-    ids = list(partnership_ids(net))
-    views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
-    agenda = await storage.agenda.items(meeting)
-    edited = 0
-    for delivery, sent_at in sent:
-        assert isinstance(delivery.payload, Invitation) and delivery.message_id is not None
-        reader = await post_reader(storage, i18n, home, delivery.chat_id)
-        # Composed as it was sent: late only if it was sent late.
-        late = sent_at is not None and sent_at - delivery.due_at > LATE_AFTER
-        due = delivery.due_at if late else now
-        try:
-            text = compose(delivery.payload, due, net, views, reader, i18n, now, home, agenda)
-        except ObsoletePostError:
-            continue  # begun, moved away or cancelled: the message stays as it is
-        tally = await storage.rsvps.tally(delivery.chat_id, delivery.payload)
-        keyboard = rsvp_keyboard(delivery.id, delivery.payload, tally, reader.tr)
-        try:
-            await bot.edit_message_text(
-                text,
-                chat_id=delivery.chat_id,
-                message_id=delivery.message_id,
-                reply_markup=keyboard,
-            )
-        except BadRequest as exc:
-            if "not modified" not in exc.message.lower():
-                log.info("invitation in chat %s not edited: %s", delivery.chat_id, exc.message)
-            continue
-        except TelegramError as exc:
-            log.info("invitation in chat %s not edited: %s", delivery.chat_id, exc)
-            continue
-        edited += 1
-    return edited
+    delivery: Delivery,
+    message_id: int | None = None,
+    net: Network | None = None,
+) -> bool:
+    """Edit one sent invitation in place to what `invitation_message` says now.
+    `message_id`: the pressed message's, while the delivery's is not stored yet. False when
+    there is nothing to edit (not sent, or its meeting cancelled); an unchanged text is no
+    error."""
+    message_id = message_id or delivery.message_id
+    if message_id is None:
+        return False
+    try:
+        message = await invitation_message(storage, i18n, home, delivery, net)
+    except ObsoletePostError:
+        return False
+    try:
+        await bot.edit_message_text(
+            message.text,
+            chat_id=delivery.chat_id,
+            message_id=message_id,
+            reply_markup=message.keyboard,
+        )
+    except BadRequest as exc:  # the same answer again: nothing changed
+        if "not modified" not in exc.message.lower():
+            raise
+    return True

@@ -37,6 +37,7 @@ from bot.model.posts import (
     MeetingReminder,
     OverdueDigest,
     Payload,
+    PersonalReminder,
     Planned,
 )
 from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences, parsed_rule
@@ -220,7 +221,7 @@ def plan_chat(
     """Every post for `chat` due between now and now + horizon."""
     zone = ZoneInfo(chat.timezone) if chat.timezone else home
     run = _Run(chat, followed(chat, net), net, zone, home, now, now + horizon)
-    plan = [*_deadlines(run), *_meetings(run), *_changes(run), *_events(run)]
+    plan = [*_deadlines(run), *_meetings(run), *_changes(run), *_events(run), *_personal(run)]
     plan += [*_actions_asks(run), *_overdue_digests(run)]
     return sorted(plan, key=lambda p: (p.due_at, p.key))
 
@@ -278,6 +279,38 @@ def _meetings(run: _Run) -> Iterable[Planned]:
             yield Planned(chat.chat_id, max(invite_at, now), Invitation(series.id, local))
             leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
             yield from run.reminders(leads, occ.start, partial(MeetingReminder, series.id, local))
+
+
+def occurrence_of(
+    series: MeetingSeries, local: str, changes: Sequence[MeetingChange]
+) -> Occurrence | None:
+    """The meeting an invitation names (its original local start, ISO), where it is now:
+    moved, or None when cancelled or no longer in the schedule."""
+    start = datetime.fromisoformat(local)
+    around = start.replace(tzinfo=ZoneInfo(series.timezone))
+    window = occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes)
+    return next((o for o in window if o.local_start == start), None)
+
+
+def _personal(run: _Run) -> Iterable[Planned]:
+    """A private chat's reminders before the meetings its user answered ✅ to: at the
+    meeting's time now (a move gives new keys, a cancellation none)."""
+    chat, net, now, until = run.chat, run.net, run.now, run.until
+    # A meeting named more than a move's reach (and a day for the zones) ago is over: its
+    # answers stay, but need no expansion of the rule.
+    over = (now - MOVE_REACH - timedelta(days=1)).date().isoformat()
+    for series_id, local in sorted(chat.going):
+        if local < over:
+            continue
+        series = net.series_by_id.get(series_id)
+        occ = occurrence_of(series, local, net.changes) if series is not None else None
+        if occ is None or not now < occ.start <= until:
+            continue
+        starts = occ.start.replace(tzinfo=None).isoformat(timespec="minutes")
+        leads = {m: occ.start - timedelta(minutes=m) for m in chat.personal_minutes}
+        yield from run.reminders(
+            leads, occ.start, partial(PersonalReminder, series_id, local, starts)
+        )
 
 
 def event_start(event: Event, zone: ZoneInfo) -> datetime:

@@ -61,6 +61,10 @@ async def load_network(storage: Storage, chat_id: int | None = None) -> Network:
         partnerships = {p.id: p for p in await network.followed_partnerships(chat_id)}
         series = await network.meeting_series(list(partnerships))
         actions = await storage.actions.open_for(list(partnerships))
+        # A private chat also gets reminders of the meetings its user said ✅ to.
+        going = await storage.rsvps.going_series(chat_id) - {s.id for s in series}
+        if going:
+            series += [s for s in await network.meeting_series() if s.id in going]
     return Network(
         phases={p.id: p for p in await network.phases()},
         milestones=await network.milestones(),

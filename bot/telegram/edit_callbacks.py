@@ -396,3 +396,22 @@ class ActionDone(CallbackData, prefix="aid"):
     """✅ under an owner's private reminder: the item ticked done, the reminder says so."""
 
     item_id: int
+
+
+# -- who is coming (👥) and personal reminders ---------------------------------------------
+
+
+class NamesShown(StrEnum):
+    """What 👥's button asks the invitation to show."""
+
+    NAMES = "n"
+    COUNTS = "c"
+
+
+@dataclasses.dataclass(frozen=True)
+class RsvpNames(CallbackData, prefix="rn"):
+    """👥 under an invitation: show the answerers' names, or back to the counts. It says
+    which, so a press on a button older than a neighbour's shows what it promised."""
+
+    show: NamesShown
+    delivery_id: int

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum, IntEnum, StrEnum
 from functools import cache
 from typing import Generic, TypeVar
 
 from bot.model.domain import LANGUAGES, Phase
-from bot.model.reminders import ReminderSetting, ReminderValue, parse_days, valid_durations
+from bot.model.reminders import (
+    PersonalReminders,
+    ReminderSetting,
+    ReminderValue,
+    parse_days,
+    valid_durations,
+)
 from bot.text.i18n import N_, I18n, Translator
 from bot.text.search import fold, terms
 
@@ -295,3 +301,104 @@ def find_phase(phases: Iterable[Phase], typed: str) -> Phase | None:
         if wanted in phase_names(phase):
             return phase
     return None
+
+
+class PersonalSetting(StrEnum):
+    """Which of a user's own lead times `/reminders` changes in the private chat (a word
+    of its own, so it never reads as the chat's subscribed meeting reminders)."""
+
+    MINE = "mine"
+    """Before each meeting the user answered ✅ to."""
+    ACTIONS = "actions"
+    """Before each action item the user owns is due."""
+
+
+PERSONAL_KINDS: Keywords[PersonalSetting] = Keywords(
+    {PersonalSetting.MINE: N_("mine"), PersonalSetting.ACTIONS: N_("actions")},
+    {
+        PersonalSetting.MINE: (
+            "my",
+            "mine",
+            "mis",
+            "mias",
+            "mios",
+            "mio",
+            "mia",
+            "meine",
+            "meins",
+            "mes",
+            "miennes",
+            "miens",
+            "minhas",
+            "meus",
+            "minha",
+            "meu",
+        ),
+        PersonalSetting.ACTIONS: (
+            "action",
+            "task",
+            "tasks",
+            "accion",
+            "acciones",
+            "tarea",
+            "tareas",
+            "aufgabe",
+            "aufgaben",
+            "tache",
+            "taches",
+            "acao",
+            "acoes",
+            "tarefa",
+            "tarefas",
+        ),
+    },
+)
+
+
+class Off(Enum):
+    OFF = "off"
+
+
+OFF: Keywords[Off] = Keywords(
+    {Off.OFF: N_("off")},
+    {
+        Off.OFF: (
+            "off",
+            "none",
+            "aus",
+            "keine",
+            "no",
+            "ninguno",
+            "ninguna",
+            "non",
+            "aucun",
+            "aucune",
+            "nao",
+            "nenhum",
+            "nenhuma",
+        )
+    },
+)
+
+
+def personal_setting(i18n: I18n, args: Sequence[str]) -> PersonalSetting | None:
+    """`/reminders mine …` or `/reminders actions …`: which own lead times; None when the
+    words are about the chat's reminders instead."""
+    return PERSONAL_KINDS.read(i18n, args[0]) if args else None
+
+
+def read_personal(
+    i18n: I18n, args: Sequence[str], current: PersonalReminders
+) -> PersonalReminders | None:
+    """'mine 1h', 'mis 2 horas 15 min', 'meine aus', 'actions 3 1', 'tareas no': the user's
+    lead times with that one changed; None if not understood."""
+    setting = personal_setting(i18n, args)
+    rest = list(args[1:])
+    if setting is None or not rest:
+        return None
+    off = len(rest) == 1 and OFF.read(i18n, rest[0]) is Off.OFF
+    if setting is PersonalSetting.MINE:
+        minutes = () if off else valid_durations(read_durations(i18n, " ".join(rest)) or [])
+        return None if minutes is None else replace(current, meeting_minutes=minutes)
+    days = () if off else parse_days(rest)
+    return None if days is None else replace(current, action_days=days)
