@@ -65,6 +65,9 @@ def setup_logging(level: str, *secrets: str | None) -> None:
     root.setLevel(level)
     # httpx logs every request at INFO: noise at our level, and it carries the URL.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # aiosqlite traces every statement with its parameters at DEBUG: calendar feed tokens
+    # among them.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
 
 
 def scrub_tracebacks(*secrets: str | None) -> None:

@@ -29,7 +29,15 @@ from bot.telegram.callbacks import PickLanguage
 from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication
 from bot.text.i18n import Translator
-from bot.text.keywords import REMINDER_KINDS, TENSES, UNITS, Tense, TimeUnit
+from bot.text.keywords import (
+    FEED_ACTIONS,
+    REMINDER_KINDS,
+    TENSES,
+    UNITS,
+    FeedAction,
+    Tense,
+    TimeUnit,
+)
 from bot.text.reader import Reader
 from bot.views.rsvp import recorded, rsvp_keyboard
 from harness.fake_telegram import JSON, OfflineTelegram, as_update
@@ -43,10 +51,11 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "reminders": ("14 3 1", "meetings 1d 1h", "{meetings} 1{d} 1{h}", "{events} 7", "zzz"),
     "language": ("zzz", "{lang}"),
     "contacts": ("bonn", "la paz", "fase 8", "bonn la paz", "zzz"),
+    "calendar": ("bonn", "{reset}", "{reset} bonn", "zzz"),
 }
 """Typical arguments per command, besides none at all. In braces, the walk language's
 word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),
-'{meetings}' ("reuniones"), '{events}', '{d}' and '{h}' (units). A command not named
+'{meetings}' ("reuniones"), '{events}', '{d}' and '{h}' (units), '{reset}'. A command not named
 here is walked bare."""
 ADMIN = 1
 GROUP_ID = -1001
@@ -92,6 +101,7 @@ def typed_commands(tr: Translator) -> list[str]:
         "events": REMINDER_KINDS.word(tr, ReminderSetting.EVENTS),
         "d": UNITS.word(tr, TimeUnit.DAY),
         "h": UNITS.word(tr, TimeUnit.HOUR),
+        "reset": FEED_ACTIONS.word(tr, FeedAction.RESET),
     }
     found: list[str] = []
     for spec in COMMANDS:

@@ -21,6 +21,7 @@ from storage.conversations import ConversationsRepository
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
 from storage.edits import EditsRepository
 from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
+from storage.feeds import FeedsRepository
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -49,6 +50,7 @@ class Storage:
     edits: EditsRepository
     conversations: ConversationsRepository
     people: PeopleRepository
+    feeds: FeedsRepository
 
     @classmethod
     async def open(
@@ -80,6 +82,7 @@ class Storage:
             EditsRepository(db, network),
             ConversationsRepository(db),
             PeopleRepository(db),
+            FeedsRepository(db),
         )
         try:
             await db.migrate()

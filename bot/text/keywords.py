@@ -295,3 +295,24 @@ def find_phase(phases: Iterable[Phase], typed: str) -> Phase | None:
         if wanted in phase_names(phase):
             return phase
     return None
+
+
+class FeedAction(StrEnum):
+    RESET = "reset"
+    """Replace a calendar feed's address: the old one stops working."""
+
+
+FEED_ACTIONS: Keywords[FeedAction] = Keywords(
+    {FeedAction.RESET: N_("reset")},
+    {
+        FeedAction.RESET: (
+            "zurucksetzen",
+            "erneuern",
+            "restablecer",
+            "renovar",
+            "reinitialiser",
+            "renouveler",
+            "redefinir",
+        )
+    },
+)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from bot.model.domain import Event, MeetingChange, MeetingSeries
+from bot.model.domain import Event, LocalizedText, MeetingChange, MeetingSeries
+from bot.model.feeds import AgendaLine, Meeting
 from bot.model.recurrence import last_start, next_start
 from bot.text.i18n import Translator
 from bot.views.common import marked
@@ -37,6 +39,19 @@ def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> 
     """An .ics for an event known to the day; None for dates known only to the month.
     `sequence`: the event's revision (storage: it rises whenever what this file says
     changes, and never falls)."""
+    made = _event_vevent(event, tr, now, sequence)
+    if made is None:
+        return None
+    vevent, first, last = made
+    calendar = _calendar()
+    calendar.add_component(vevent)
+    return _finish(calendar, first, last)
+
+
+def _event_vevent(
+    event: Event, tr: Translator, now: datetime, sequence: int
+) -> tuple[icalendar.Event, date, date] | None:
+    """The event's VEVENT and its first and last day; None unless known to the day."""
     first = event.starts.as_date()
     last = (event.ends or event.starts).as_date()
     if first is None or last is None:
@@ -74,9 +89,7 @@ def event_ics(event: Event, tr: Translator, now: datetime, *, sequence: int) -> 
         description.append(event.join_url)
     if description:
         vevent.add("description", "\n\n".join(description))
-    calendar = _calendar()
-    calendar.add_component(vevent)
-    return _finish(calendar, first, last)
+    return vevent, first, last
 
 
 def _utc(until: date | datetime, zone: ZoneInfo) -> datetime:
@@ -106,17 +119,34 @@ def series_ics(
     so a calendar that imported an older file takes the newer one as an update of the same
     UID. The file starting later as meetings are held is no revision: the meetings it
     holds from then on are the same."""
+    first, held = next_start(series, now)
+    vevent, latest = _series_vevent(series, tr, now, changes, sequence, first, held)
+    calendar = _calendar()
+    calendar.add_component(vevent)
+    return _finish(calendar, first.date(), latest.date())
+
+
+def _series_vevent(
+    series: MeetingSeries,
+    tr: Translator,
+    stamp: datetime,
+    changes: Iterable[MeetingChange],
+    sequence: int,
+    first: datetime,
+    held: int,
+) -> tuple[icalendar.Event, datetime]:
+    """The series' recurring VEVENT from `first` (naive local; `held` meetings of the rule
+    before it), and the last start it may give (naive local)."""
     zone = ZoneInfo(series.timezone)
     mine = [c for c in changes if c.series_id == series.id]
     rule = icalendar.vRecur.from_ical(series.rrule)
-    first, held = next_start(series, now)
     if "COUNT" in rule and held:
         rule["COUNT"] = [max(1, int(rule["COUNT"][0]) - held)]
     if "UNTIL" in rule:  # stored as local time; RFC 5545 wants UTC beside a TZID'd DTSTART
         rule["UNTIL"] = [_utc(u, zone) for u in rule["UNTIL"]]
     vevent = icalendar.Event()
-    vevent.add("uid", f"series-{series.id}@partnerbot")
-    vevent.add("dtstamp", now)
+    vevent.add("uid", _series_uid(series))
+    vevent.add("dtstamp", stamp)
     vevent.add("sequence", sequence)
     vevent.add("summary", marked(series.title, tr.lang))
     vevent.add("dtstart", first.replace(tzinfo=zone))
@@ -130,16 +160,131 @@ def series_ics(
         vevent.add("exdate", [c.occurrence.replace(tzinfo=zone) for c in ahead])
     if moved := [c.moved_to.replace(tzinfo=zone) for c in ahead if c.moved_to]:
         vevent.add("rdate", moved)
+    _where(vevent, series, tr)
+    description = _series_description(series, tr)
+    if description:
+        vevent.add("description", "\n\n".join(description))
+    last = last_start(series, first) or first.replace(year=first.year + SERIES_HORIZON_YEARS)
+    return vevent, max([last, *(c.moved_to for c in ahead if c.moved_to)])
+
+
+def _series_uid(series: MeetingSeries) -> str:
+    return f"series-{series.id}@partnerbot"
+
+
+def _where(vevent: icalendar.Event, series: MeetingSeries, tr: Translator) -> None:
     vevent.add("location", series.join_url or tr.gettext("online"))
     if series.join_url:
         vevent.add("url", series.join_url)
+
+
+def _series_description(
+    series: MeetingSeries, tr: Translator, agenda: Sequence[AgendaLine] = ()
+) -> list[str]:
+    """The note, the agenda (numbered, each item marked with its language for readers of
+    others) and the join link, as paragraphs."""
     description = [marked(series.note, tr.lang)] if series.note else []
+    if agenda:
+        items = [
+            f"{n}. {marked(LocalizedText.of(line.text, line.language), tr.lang)}"
+            for n, line in enumerate(agenda, 1)
+        ]
+        description.append("\n".join([tr.gettext("Agenda:"), *items]))
     if series.join_url:
         description.append(series.join_url)
-    if description:
-        vevent.add("description", "\n\n".join(description))
+    return description
+
+
+# -- the subscribable feed -------------------------------------------------------------------
+
+FEED_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
+"""The DTSTAMP a feed is built with; the caller puts the content's own stamp in its place
+(FEED_STAMP_BYTES), so that the content can be compared before it is stamped."""
+FEED_STAMP_BYTES = b"19700101T000000Z"
+REFRESH = timedelta(hours=1)
+"""How often a subscribed calendar is asked to poll (Outlook and Google poll as they like)."""
+
+
+@dataclass(frozen=True)
+class FeedContent:
+    """What a feed holds, read by the caller; `agenda` by meeting (series id, occurrence
+    as the naive local start, ISO to the minute)."""
+
+    name: str
+    series: Sequence[MeetingSeries]
+    events: Sequence[Event]
+    changes: Sequence[MeetingChange]
+    series_revisions: Mapping[str, int]
+    event_revisions: Mapping[str, int]
+    agenda: Mapping[Meeting, Sequence[AgendaLine]]
+
+
+def feed_ics(content: FeedContent, tr: Translator) -> bytes:
+    """One calendar of every series (from its first meeting: a subscribed calendar keeps
+    the past too) with its moved and cancelled meetings, and every event known to the day.
+    A meeting with agenda items gets its own VEVENT (RECURRENCE-ID) whose description
+    lists them. Built with FEED_STAMP as every DTSTAMP: the same content gives the same
+    bytes, whenever it is built."""
     calendar = _calendar()
-    calendar.add_component(vevent)
-    last = last_start(series, first) or first.replace(year=first.year + SERIES_HORIZON_YEARS)
-    latest = max([last, *(c.moved_to for c in ahead if c.moved_to)])
-    return _finish(calendar, first.date(), latest.date())
+    calendar.add("name", content.name)
+    calendar.add("x-wr-calname", content.name)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    days: list[date] = []
+    for series in sorted(content.series, key=lambda s: s.id):
+        sequence = content.series_revisions.get(series.id, 0)
+        vevent, latest = _series_vevent(
+            series, tr, FEED_STAMP, content.changes, sequence, series.dtstart, 0
+        )
+        calendar.add_component(vevent)
+        days += [series.dtstart.date(), latest.date()]
+        for override in _agenda_overrides(series, content, tr, sequence):
+            calendar.add_component(override)
+    for event in sorted(content.events, key=lambda e: e.id):
+        made = _event_vevent(event, tr, FEED_STAMP, content.event_revisions.get(event.id, 0))
+        if made is not None:
+            calendar.add_component(made[0])
+            days += [made[1], made[2]]
+    if not days:
+        return bytes(calendar.to_ical())
+    return _finish(calendar, min(days), max(days))
+
+
+def _agenda_overrides(
+    series: MeetingSeries, content: FeedContent, tr: Translator, sequence: int
+) -> list[icalendar.Event]:
+    """One VEVENT per meeting with an agenda, in place of that meeting of the rule (its
+    RECURRENCE-ID: the rule's start, or the new start of a moved meeting, which comes
+    back as an RDATE); a cancelled meeting has none."""
+    zone = ZoneInfo(series.timezone)
+    changed = {
+        c.occurrence.isoformat(timespec="minutes"): c
+        for c in content.changes
+        if c.series_id == series.id
+    }
+    made = []
+    for (series_id, occurrence), agenda in sorted(content.agenda.items()):
+        if series_id != series.id or not agenda:
+            continue
+        change = changed.get(occurrence)
+        if change is not None and change.moved_to is None:
+            continue  # cancelled
+        try:
+            start = change.moved_to if change else datetime.fromisoformat(occurrence)
+        except ValueError:
+            continue  # not a meeting's key: nothing to attach it to
+        if start is None:
+            continue
+        local = start.replace(tzinfo=zone)
+        vevent = icalendar.Event()
+        vevent.add("uid", _series_uid(series))
+        vevent.add("dtstamp", FEED_STAMP)
+        vevent.add("sequence", sequence)
+        vevent.add("recurrence-id", local)
+        vevent.add("summary", marked(series.title, tr.lang))
+        vevent.add("dtstart", local)
+        vevent.add("duration", timedelta(minutes=series.duration_minutes))
+        _where(vevent, series, tr)
+        vevent.add("description", "\n\n".join(_series_description(series, tr, agenda)))
+        made.append(vevent)
+    return made
