@@ -7,8 +7,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import signal
+import socket
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,10 +28,13 @@ from bot.model.feeds import FeedTarget
 from bot.model.recurrence import occurrences
 from bot.text.i18n import I18n
 from handlers.feed_server import bind
+from harness.bot_process import TOKEN, BotProcess
+from harness.botapi_server import BotApiServer
 from harness.fake_telegram import OfflineTelegram
 from storage.store import Storage
 from tests.conftest import COORDINATOR, Driver, make_app
 from tests.test_dispatch import follow
+from tests.test_e2e import accepts, free_port
 
 SERIES = "bonn-la-paz-virtual"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -249,3 +255,74 @@ async def test_calendar_in_private_own_partnerships_usage_and_bad_input(
 async def test_without_a_public_url_the_feed_is_not_offered(bot: Driver) -> None:
     [reply] = await bot.send("/calendar bonn")
     assert "does not serve" in reply["text"] and URL.search(reply["text"]) is None
+
+
+# -- `partnerbot run` as a process ----------------------------------------------------------
+
+
+async def test_run_in_webhook_mode_serves_the_feed_the_same_across_a_restart(
+    tmp_path: Path,
+) -> None:
+    """The webhook and the feeds: two listeners of one process, one public origin (the
+    reverse proxy's). The feed's bytes, and so its ETag, survive a restart."""
+    server = BotApiServer(token=TOKEN)
+    await server.start()
+    bot = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
+    hook, feeds = free_port(), free_port()
+    env = {
+        "PARTNERBOT_WEBHOOK_URL": f"http://127.0.0.1:{hook}/telegram",
+        "PARTNERBOT_WEBHOOK_LISTEN": f"127.0.0.1:{hook}",
+        "PARTNERBOT_HTTP_LISTEN": f"127.0.0.1:{feeds}",
+    }
+    who = {"id": 301, "is_bot": False, "first_name": "Ana", "language_code": "es"}
+    chat = {"id": 301, "type": "private", "first_name": "Ana"}
+    try:
+        await bot.start(**env)
+        await server.wait_for(lambda: accepts(hook) and accepts(feeds))
+        await server.deliver(server.api.user_message(who, chat, "/calendario bonn"))
+        await server.wait_for(lambda: server.sent(301))
+        [reply] = server.sent(301)
+        found = URL.search(reply["text"])
+        assert found and found.group(0).startswith(f"http://127.0.0.1:{hook}/calendar/")
+        path = f"/calendar/{found.group(1)}.ics"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{feeds}") as client:
+            first = await client.get(path)
+            assert first.status_code == 200
+            assert icalendar.Calendar.from_ical(first.content).walk("VEVENT")
+            etag = first.headers["etag"]
+            assert (await client.get(path, headers={"If-None-Match": etag})).status_code == 304
+            assert await bot.stop(signal.SIGINT) == 0, bot.output()[-3000:]
+            await bot.start(**env)
+            await server.wait_for(lambda: accepts(feeds))
+            again = await client.get(path)
+            assert again.content == first.content and again.headers["etag"] == etag
+            assert (await client.get("/calendar/" + "x" * 32 + ".ics")).status_code == 404
+        assert await bot.stop(signal.SIGINT) == 0, bot.output()[-3000:]
+    finally:
+        if bot.process is not None:
+            await bot.stop(signal.SIGKILL)
+        await server.stop()
+    output = bot.output()
+    assert TOKEN not in output and found.group(1) not in output
+    assert "serving calendar feeds on 127.0.0.1" in output
+
+
+async def test_a_feed_port_taken_ends_run_in_one_line(tmp_path: Path) -> None:
+    server = BotApiServer(token=TOKEN)
+    await server.start()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        bot = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
+        try:
+            await bot.start(PARTNERBOT_HTTP_LISTEN=listen)
+            status = await bot.exited(within=30)
+        finally:
+            await server.stop()
+    output = bot.output()
+    assert status == 2, output
+    assert "Traceback" not in output
+    assert output.splitlines()[-1] == (
+        f"partnerbot: PARTNERBOT_HTTP_LISTEN: cannot listen on {listen}: Address already in use"
+    )
