@@ -21,7 +21,7 @@ import pytest
 import recurring_ical_events
 
 from bot.app import running
-from bot.config import Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.model.clock import MovableClock
 from bot.model.domain import ChangeStatus, Dataset, MeetingChange
 from bot.model.feeds import FeedTarget
@@ -326,3 +326,32 @@ async def test_a_feed_port_taken_ends_run_in_one_line(tmp_path: Path) -> None:
     assert output.splitlines()[-1] == (
         f"partnerbot: PARTNERBOT_HTTP_LISTEN: cannot listen on {listen}: Address already in use"
     )
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PARTNERBOT_HTTP_LISTEN", "localhost:http"),
+        ("PARTNERBOT_HTTP_LISTEN", "127.0.0.1:0"),
+        ("PARTNERBOT_HTTP_URL", "bot.example.org"),
+        ("PARTNERBOT_HTTP_URL", "https://bot.example.org/?a=b"),
+    ],
+)
+def test_bad_feed_settings_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=f"^{name}: "):
+        load_settings({name: value})
+
+
+def test_the_feeds_address_comes_from_its_setting_else_the_webhooks_origin() -> None:
+    listen = {"PARTNERBOT_HTTP_LISTEN": "127.0.0.1:8081"}
+    assert load_settings(listen).http_listen == ("127.0.0.1", 8081)
+    assert load_settings(listen).feed_base_url is None  # served, but at no known address
+    hook = {**listen, "PARTNERBOT_WEBHOOK_URL": "https://bot.example.org:8443/telegram"}
+    assert load_settings(hook).feed_base_url == "https://bot.example.org:8443"
+    own = {**hook, "PARTNERBOT_HTTP_URL": "https://cal.example.org/partnerbot/"}
+    assert load_settings(own).feed_base_url == "https://cal.example.org/partnerbot"
+    # not served at all without a listener, whatever the URLs
+    assert load_settings({"PARTNERBOT_HTTP_URL": "https://cal.example.org"}).feed_base_url is None
