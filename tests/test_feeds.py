@@ -141,6 +141,18 @@ async def test_a_feed_answers_304_while_nothing_changed_and_sequence_rises_after
         ]
         return int(master["SEQUENCE"])
 
+    # an agenda item added: the feed changes at once (a new ETag), the rule's SEQUENCE not
+    async with store(bot).db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO agenda_items (series_id, occurrence, position, text, language, "
+            "added_at) VALUES (?, '2026-11-24T15:00', 1, 'Haushalt', 'de', ?)",
+            (SERIES, clock.now().isoformat()),
+        )
+    with_agenda = await client.get(path, headers={"If-None-Match": etag})
+    assert with_agenda.status_code == 200 and b"Haushalt" in with_agenda.content
+    assert sequence(with_agenda.content) == sequence(first.content)
+    etag = with_agenda.headers["etag"]
+
     cancel = MeetingChange("c1", SERIES, datetime(2027, 1, 5, 15, 0), ChangeStatus.CANCELLED)
     await store(bot).network.save(Dataset(meeting_changes=(cancel,)))
     changed = await client.get(path, headers={"If-None-Match": etag})
