@@ -19,7 +19,7 @@ from storage.cache import NETWORK, Party, Scope
 from storage.store import Storage
 
 if TYPE_CHECKING:
-    from bot.views.ics import FeedContent
+    from bot.views.ics import BlockMemo, FeedContent
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,30 @@ async def served_feed(data: BotData, token: str) -> ServedFeed | None:
     async def build() -> tuple[bytes, str]:
         from bot.views.ics import feed_ics  # icalendar: loaded when a feed is first asked
 
-        body = feed_ics(dataclasses.replace(content, agenda=agenda), i18n.translator(lang))
+        tr = i18n.translator(lang)
+        body = feed_ics(dataclasses.replace(content, agenda=agenda), tr, _memo())
         return body, hashlib.sha256(body).hexdigest()
 
     unstamped, digest = await cache.get(("calendar-feed", target.key, agenda_key), build, scopes)
     from bot.views.ics import FEED_STAMP_BYTES
 
-    modified = await storage.feeds.stamp(target, digest, data.clock.now())
+    modified = await storage.feeds.stamp(token, digest, data.clock.now())
     body = unstamped.replace(FEED_STAMP_BYTES, modified.strftime("%Y%m%dT%H%M%SZ").encode())
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return ServedFeed(body, etag, modified)
+
+
+_MEMO: list[BlockMemo] = []
+
+
+def _memo() -> BlockMemo:
+    """The serialized series and events, shared by every feed of this process (a pure
+    function of what they are made of: see BlockMemo)."""
+    if not _MEMO:
+        from bot.views.ics import BlockMemo
+
+        _MEMO.append(BlockMemo())
+    return _MEMO[0]
 
 
 async def feed_language(storage: Storage, target: FeedTarget) -> str:

@@ -15,8 +15,6 @@ from storage.records import upsert_chat
 
 TOKEN_BYTES = 24
 """192 random bits, 32 URL-safe characters: not guessable, short enough to paste."""
-STAMP_KEY = "calendar-feed-stamp:"
-"""meta rows: a feed's content digest and when that content was first served."""
 
 
 def new_token() -> str:
@@ -95,23 +93,26 @@ class FeedsRepository:
         )
         return str(rows[0][0]) if rows and rows[0][0] else None
 
-    async def stamp(self, target: FeedTarget, digest: str, now: datetime) -> datetime:
-        """When the feed's content (its `digest`) was first served: its DTSTAMP and
-        Last-Modified, the same on every poll until the content changes (kept in the
-        database, so a restart keeps it and clients' ETags hold)."""
-        key = STAMP_KEY + target.key
-        kept = await self.db.get_meta(key)
-        if kept is not None:
-            kept_digest, _, when = kept.partition(" ")
-            if kept_digest == digest:
-                return datetime.fromisoformat(when)
+    async def stamp(self, token: str, digest: str, now: datetime) -> datetime:
+        """When the feed's content (its `digest`) was first served under this token: its
+        DTSTAMP and Last-Modified, the same on every poll until the content changes (kept
+        on the feed's row, storage/migrations/0014, so a restart keeps clients' ETags)."""
+        sql = "SELECT served_digest, served_at FROM calendar_feeds WHERE token = ?"
+        rows = list(await self.db.conn.execute_fetchall(sql, (token,)))
+        if rows and rows[0][0] == digest and rows[0][1]:
+            return datetime.fromisoformat(rows[0][1])
         stamp = now.astimezone(UTC).replace(microsecond=0)
-        async with self.db.transaction():
-            again = await self.db.get_meta(key)  # another request may have stamped it
-            if again is not None and again.partition(" ")[0] == digest:
-                return datetime.fromisoformat(again.partition(" ")[2])
-            await self.db.set_meta(key, f"{digest} {stamp.isoformat()}")
-        return stamp
+        async with self.db.transaction() as conn:
+            # Only if no other request stamped this content meanwhile.
+            await conn.execute(
+                "UPDATE calendar_feeds SET served_digest = ?, served_at = ? "
+                "WHERE token = ? AND served_digest IS NOT ?",
+                (digest, stamp.isoformat(), token, digest),
+            )
+        rows = list(await self.db.conn.execute_fetchall(sql, (token,)))
+        if rows and rows[0][0] == digest and rows[0][1]:
+            return datetime.fromisoformat(rows[0][1])
+        return stamp  # the token was reset meanwhile: it answers 404 from the next request
 
     async def revisions(self, kind: str, ids: Collection[str]) -> dict[str, int]:
         """The SEQUENCE of each event or series (storage/migrations/0008), 0 if none."""

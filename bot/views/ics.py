@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -16,6 +18,7 @@ from bot.text.i18n import Translator
 from bot.views.common import marked
 
 PRODID = "-//partnerbot//climate partnerships//EN"
+T = TypeVar("T")
 
 
 def _calendar() -> icalendar.Calendar:
@@ -219,53 +222,134 @@ class FeedContent:
     agenda: Mapping[Meeting, Sequence[AgendaLine]]
 
 
-def feed_ics(content: FeedContent, tr: Translator) -> bytes:
+@dataclass(frozen=True)
+class FeedBlock:
+    """One series' or event's VEVENTs, serialized, with the zones they name and the days
+    they span (for the VTIMEZONEs)."""
+
+    ical: bytes
+    zones: frozenset[str]
+    first: date
+    last: date
+
+
+class BlockMemo:
+    """Blocks already serialized, by everything they are made of: a feed that changed in
+    one series serializes that one again, not all of them (icalendar takes about 1 ms a
+    series). Bounded; the least recently used go first."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._kept: OrderedDict[Hashable, FeedBlock | bytes | None] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[..., T], *args: Any) -> T:
+        """The value under `key`, else `make(*args)`, kept."""
+        if key in self._kept:
+            self._kept.move_to_end(key)
+            return cast(T, self._kept[key])
+        value = make(*args)
+        self._kept[key] = value  # type: ignore[assignment]
+        if len(self._kept) > self._size:
+            self._kept.popitem(last=False)
+        return value
+
+
+def feed_ics(content: FeedContent, tr: Translator, memo: BlockMemo | None = None) -> bytes:
     """One calendar of every series (from its first meeting: a subscribed calendar keeps
     the past too) with its moved and cancelled meetings, and every event known to the day.
     A meeting with agenda items gets its own VEVENT (RECURRENCE-ID) whose description
     lists them. Built with FEED_STAMP as every DTSTAMP: the same content gives the same
     bytes, whenever it is built."""
+    memo = memo or BlockMemo()
+    blocks: list[FeedBlock] = []
+    for series in sorted(content.series, key=lambda s: s.id):
+        changes = tuple(
+            sorted((c for c in content.changes if c.series_id == series.id), key=lambda c: c.id)
+        )
+        agenda = tuple(
+            sorted((k[1], tuple(v)) for k, v in content.agenda.items() if k[0] == series.id and v)
+        )
+        sequence = content.series_revisions.get(series.id, 0)
+        blocks.append(
+            memo.get(
+                ("series", series, changes, sequence, agenda, tr.lang),
+                _series_block,
+                series,
+                changes,
+                sequence,
+                agenda,
+                tr,
+            )
+        )
+    for event in sorted(content.events, key=lambda e: e.id):
+        sequence = content.event_revisions.get(event.id, 0)
+        block = memo.get(("event", event, sequence, tr.lang), _event_block, event, sequence, tr)
+        if block is not None:
+            blocks.append(block)
     calendar = _calendar()
     calendar.add("name", content.name)
     calendar.add("x-wr-calname", content.name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
-    days: list[date] = []
-    for series in sorted(content.series, key=lambda s: s.id):
-        sequence = content.series_revisions.get(series.id, 0)
-        vevent, latest = _series_vevent(
-            series, tr, FEED_STAMP, content.changes, sequence, series.dtstart, 0
-        )
-        calendar.add_component(vevent)
-        days += [series.dtstart.date(), latest.date()]
-        for override in _agenda_overrides(series, content, tr, sequence):
-            calendar.add_component(override)
-    for event in sorted(content.events, key=lambda e: e.id):
-        made = _event_vevent(event, tr, FEED_STAMP, content.event_revisions.get(event.id, 0))
-        if made is not None:
-            calendar.add_component(made[0])
-            days += [made[1], made[2]]
-    if not days:
-        return bytes(calendar.to_ical())
-    return _finish(calendar, min(days), max(days))
+    frame = bytes(calendar.to_ical())
+    zones = b""
+    if blocks:
+        # As _finish: a year before the first day to two after the last.
+        first = date(min(b.first for b in blocks).year - 1, 1, 1)
+        last = date(max(b.last for b in blocks).year + 2, 1, 1)
+        for tzid in sorted(set().union(*(b.zones for b in blocks))):
+            zones += memo.get(("zone", tzid, first, last), _zone_block, tzid, first, last)
+    end = b"END:VCALENDAR\r\n"
+    assert frame.endswith(end)
+    return frame[: -len(end)] + zones + b"".join(b.ical for b in blocks) + end
+
+
+def _zone_block(tzid: str, first: date, last: date) -> bytes:
+    try:
+        return bytes(icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last).to_ical())
+    except ValueError:  # a zone icalendar does not know: left out, as add_missing_timezones
+        return b""
+
+
+def _series_block(
+    series: MeetingSeries,
+    changes: tuple[MeetingChange, ...],
+    sequence: int,
+    agenda: tuple[tuple[str, tuple[AgendaLine, ...]], ...],
+    tr: Translator,
+) -> FeedBlock:
+    vevent, latest = _series_vevent(series, tr, FEED_STAMP, changes, sequence, series.dtstart, 0)
+    parts = [bytes(vevent.to_ical())]
+    parts += [bytes(o.to_ical()) for o in _agenda_overrides(series, changes, agenda, tr, sequence)]
+    return FeedBlock(
+        b"".join(parts), frozenset({series.timezone}), series.dtstart.date(), latest.date()
+    )
+
+
+def _event_block(event: Event, sequence: int, tr: Translator) -> FeedBlock | None:
+    made = _event_vevent(event, tr, FEED_STAMP, sequence)
+    if made is None:
+        return None
+    vevent, first, last = made
+    timed = event.timezone is not None and event.start_instant() is not None
+    zones = frozenset({event.timezone}) if timed and event.timezone else frozenset[str]()
+    return FeedBlock(bytes(vevent.to_ical()), zones, first, last)
 
 
 def _agenda_overrides(
-    series: MeetingSeries, content: FeedContent, tr: Translator, sequence: int
+    series: MeetingSeries,
+    changes: tuple[MeetingChange, ...],
+    agenda_of: tuple[tuple[str, tuple[AgendaLine, ...]], ...],
+    tr: Translator,
+    sequence: int,
 ) -> list[icalendar.Event]:
     """One VEVENT per meeting with an agenda, in place of that meeting of the rule (its
     RECURRENCE-ID: the rule's start, or the new start of a moved meeting, which comes
     back as an RDATE); a cancelled meeting has none."""
     zone = ZoneInfo(series.timezone)
-    changed = {
-        c.occurrence.isoformat(timespec="minutes"): c
-        for c in content.changes
-        if c.series_id == series.id
-    }
+    changed = {c.occurrence.isoformat(timespec="minutes"): c for c in changes}
     made = []
-    for (series_id, occurrence), agenda in sorted(content.agenda.items()):
-        if series_id != series.id or not agenda:
-            continue
+    for occurrence, agenda in agenda_of:
         change = changed.get(occurrence)
         if change is not None and change.moved_to is None:
             continue  # cancelled
