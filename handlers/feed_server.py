@@ -103,7 +103,7 @@ class FeedHandler(_Quiet):
     async def _serve(self, token: str) -> None:
         feed = await served_feed(self.data, token)
         if feed is None:
-            log.info("calendar feed #%s: no such token", token_hint(token))
+            log.debug("calendar feed #%s: no such token", token_hint(token))
             self.not_found()
             return
         self.set_header("ETag", feed.etag)

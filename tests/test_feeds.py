@@ -22,6 +22,7 @@ import recurring_ical_events
 
 from bot.app import running
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import RedactToken
 from bot.model.clock import MovableClock
 from bot.model.domain import ChangeStatus, Dataset, MeetingChange
 from bot.model.feeds import FeedTarget
@@ -367,3 +368,19 @@ def test_the_feeds_address_comes_from_its_setting_else_the_webhooks_origin() -> 
     assert load_settings(own).feed_base_url == "https://cal.example.org/partnerbot"
     # not served at all without a listener, whatever the URLs
     assert load_settings({"PARTNERBOT_HTTP_URL": "https://cal.example.org"}).feed_base_url is None
+
+
+def test_the_log_filter_hides_a_feed_address_at_any_level() -> None:
+    record = logging.LogRecord(
+        "telegram.ext.ExtBot",
+        logging.DEBUG,
+        __file__,
+        1,
+        "sendMessage with %s",
+        ("text: https://bot.example.org/calendar/" + "Ab_-" * 8 + ".ics",),
+        None,
+    )
+    assert RedactToken("123456:AAH-not-a-real-token").filter(record)
+    assert (
+        record.getMessage() == "sendMessage with text: https://bot.example.org/calendar/<feed>.ics"
+    )
