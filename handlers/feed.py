@@ -45,7 +45,7 @@ async def served_feed(data: BotData, token: str) -> ServedFeed | None:
 
     async def read() -> tuple[FeedContent, str]:
         lang = await feed_language(storage, target)
-        return await _content(storage, target, i18n.translator(lang)), lang
+        return await content_of(storage, target, i18n.translator(lang)), lang
 
     content, lang = await cache.get(("calendar-feed-content", target.key), read, scopes)
     # The agenda is read on every request: its table moves no cache generation.
@@ -106,7 +106,7 @@ async def reach(storage: Storage, target: FeedTarget) -> Reach:
     return reach_of([(TargetKind.PARTNERSHIP, pid)], [v.partnership for v in views], tables.phases)
 
 
-async def _content(storage: Storage, target: FeedTarget, tr: Translator) -> FeedContent:
+async def content_of(storage: Storage, target: FeedTarget, tr: Translator) -> FeedContent:
     from bot.views.ics import FeedContent
 
     network, feeds = storage.network, storage.feeds

@@ -384,3 +384,23 @@ def test_the_log_filter_hides_a_feed_address_at_any_level() -> None:
     assert (
         record.getMessage() == "sendMessage with text: https://bot.example.org/calendar/<feed>.ics"
     )
+
+
+async def test_reused_blocks_give_the_bytes_a_fresh_build_gives(bot: Driver) -> None:
+    """BlockMemo keeps serialized series by what they are made of: a feed built from kept
+    blocks is byte for byte the one built afresh, in each language."""
+    from bot.views.ics import BlockMemo, feed_ics
+    from handlers.feed import content_of
+
+    memo, i18n = BlockMemo(), bot.app.bot_data.i18n
+    assert i18n is not None
+    target = FeedTarget.of_partnership("bonn-la-paz")
+    cancel = MeetingChange("c1", SERIES, datetime(2027, 1, 5, 15, 0), ChangeStatus.CANCELLED)
+    for step in range(2):
+        if step:
+            await store(bot).network.save(Dataset(meeting_changes=(cancel,)))
+        for lang in ("de", "es"):
+            tr = i18n.translator(lang)
+            content = await content_of(store(bot), target, tr)
+            assert feed_ics(content, tr, memo) == feed_ics(content, tr, BlockMemo())
+    assert b"EXDATE" in feed_ics(content, tr, memo)
