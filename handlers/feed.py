@@ -35,9 +35,10 @@ async def served_feed(data: BotData, token: str) -> ServedFeed | None:
     """The feed of this token, or None for a token that is not (or no longer) one."""
     storage, i18n = data.storage, data.i18n
     assert storage is not None and i18n is not None
-    target = await storage.feeds.target_of(token)
-    if target is None:
+    row = await storage.feeds.row(token)
+    if row is None:
         return None
+    target = row.target
     scopes: tuple[Scope, ...] = (NETWORK,)
     if target.chat_id is not None:
         scopes += (Party(target.chat_id),)
@@ -62,7 +63,7 @@ async def served_feed(data: BotData, token: str) -> ServedFeed | None:
     unstamped, digest = await cache.get(("calendar-feed", target.key, agenda_key), build, scopes)
     from bot.views.ics import FEED_STAMP_BYTES
 
-    modified = await storage.feeds.stamp(token, digest, data.clock.now())
+    modified = await storage.feeds.stamp(token, digest, data.clock.now(), row)
     body = unstamped.replace(FEED_STAMP_BYTES, modified.strftime("%Y%m%dT%H%M%SZ").encode())
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return ServedFeed(body, etag, modified)

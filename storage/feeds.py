@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.model.feeds import AgendaLine, FeedTarget, Meeting
@@ -15,6 +16,13 @@ from storage.records import upsert_chat
 
 TOKEN_BYTES = 24
 """192 random bits, 32 URL-safe characters: not guessable, short enough to paste."""
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    target: FeedTarget
+    served_digest: str | None
+    served_at: datetime | None
 
 
 def new_token() -> str:
@@ -69,15 +77,26 @@ class FeedsRepository:
         return token
 
     async def target_of(self, token: str) -> FeedTarget | None:
+        found = await self.row(token)
+        return found.target if found else None
+
+    async def row(self, token: str) -> FeedRow | None:
+        """The token's feed with its stamp, in one read (a feed request's first)."""
         rows = list(
             await self.db.conn.execute_fetchall(
-                "SELECT chat_id, partnership_id FROM calendar_feeds WHERE token = ?", (token,)
+                "SELECT chat_id, partnership_id, served_digest, served_at FROM calendar_feeds "
+                "WHERE token = ?",
+                (token,),
             )
         )
         if not rows:
             return None
-        chat_id, partnership_id = rows[0]
-        return FeedTarget(chat_id=chat_id, partnership_id=partnership_id)
+        chat_id, partnership_id, digest, served_at = rows[0]
+        return FeedRow(
+            FeedTarget(chat_id=chat_id, partnership_id=partnership_id),
+            digest,
+            datetime.fromisoformat(served_at) if served_at else None,
+        )
 
     async def _token(self, target: FeedTarget) -> str | None:
         rows = list(
@@ -93,10 +112,15 @@ class FeedsRepository:
         )
         return str(rows[0][0]) if rows and rows[0][0] else None
 
-    async def stamp(self, token: str, digest: str, now: datetime) -> datetime:
+    async def stamp(
+        self, token: str, digest: str, now: datetime, known: FeedRow | None = None
+    ) -> datetime:
         """When the feed's content (its `digest`) was first served under this token: its
         DTSTAMP and Last-Modified, the same on every poll until the content changes (kept
-        on the feed's row, storage/migrations/0014, so a restart keeps clients' ETags)."""
+        on the feed's row, storage/migrations/0014, so a restart keeps clients' ETags).
+        `known`: the row as this request read it (no second read while nothing changed)."""
+        if known is not None and known.served_digest == digest and known.served_at:
+            return known.served_at
         sql = "SELECT served_digest, served_at FROM calendar_feeds WHERE token = ?"
         rows = list(await self.db.conn.execute_fetchall(sql, (token,)))
         if rows and rows[0][0] == digest and rows[0][1]:
