@@ -91,6 +91,7 @@ async def test_a_group_gets_its_feed_and_an_admin_replaces_it(
     assert first.headers["content-type"] == "text/calendar; charset=utf-8"
     calendar = icalendar.Calendar.from_ical(first.content)
     assert str(calendar["X-WR-CALNAME"]) == "group -700"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\nX-PUBLISHED-TTL:PT1H\r\n" in first.content
     assert f"series-{SERIES}@partnerbot" in {str(e["UID"]) for e in calendar.walk("VEVENT")}
 
     # a member may not replace it: nothing changes

@@ -290,7 +290,7 @@ def feed_ics(content: FeedContent, tr: Translator, memo: BlockMemo | None = None
     calendar.add("name", content.name)
     calendar.add("x-wr-calname", content.name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))  # an X- name: typed here
     frame = bytes(calendar.to_ical())
     zones = b""
     if blocks:
