@@ -51,6 +51,7 @@ bench: install catalogs
 	$(BIN)/python -m bench.replies
 	$(BIN)/python -m bench.dates
 	$(BIN)/python -m bench.conversations
+	$(BIN)/python -m bench.feeds
 
 # For developers: refresh messages.pot and merge new strings into every catalog.
 extract: install

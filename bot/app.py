@@ -42,6 +42,7 @@ from handlers import (
     agenda,
     appoint,
     audit,
+    calendar,
     edit_form,
     editing,
     errors,
@@ -101,6 +102,7 @@ def build_application(
         .application_class(PersistentApplication)
         .persistence(ConversationPersistence())
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -151,6 +153,7 @@ def register(application: BotApplication) -> None:
     new.register(application)
     edit_form.register_late(application)
     people.register(application)
+    calendar.register(application)
     audit.register(application)
     translate.register(application)
     start.register(application)
@@ -179,6 +182,20 @@ async def _post_init(application: BotApplication) -> None:
     gc.freeze()
     if data.schedule:
         await scheduler.start()
+    if data.feed_sockets:
+        from handlers.feed_server import FeedServer  # tornado: PTB's webhook server's too
+
+        server = FeedServer(data, data.feed_sockets)
+        server.start()
+        data.feed_server = server
+
+
+async def _post_stop(application: BotApplication) -> None:
+    """Before shut-down closes the storage: no feed is asked for once it is gone."""
+    data = application.bot_data
+    if data.feed_server is not None:
+        await data.feed_server.stop()
+        data.feed_server = None
 
 
 async def _post_shutdown(application: BotApplication) -> None:
@@ -219,6 +236,8 @@ async def running(application: BotApplication) -> AsyncIterator[BotApplication]:
             yield application
         finally:
             await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
     finally:
         await application.shutdown()
         if application.post_shutdown:

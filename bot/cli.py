@@ -11,6 +11,7 @@ import asyncio
 import errno
 import logging
 import os
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ from storage.store import Storage
 
 LOCK_WAIT = 30.0
 """Seconds a command waits for the write lock another process (the bot) holds."""
-LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)  # binding the webhook
+LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)  # binding a server
 MESSAGE_LIMIT = 400  # characters of a cause quoted from elsewhere (a server's answer)
 
 
@@ -55,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
         "Settings come from the environment (see README: TELEGRAM_BOT_TOKEN, PARTNERBOT_DB, "
         "TELEGRAM_API_URL, PARTNERBOT_ADMINS, PARTNERBOT_TIMEZONE, PARTNERBOT_LOG_LEVEL, "
         "PARTNERBOT_WEBHOOK_URL, PARTNERBOT_WEBHOOK_LISTEN, PARTNERBOT_WEBHOOK_SECRET, "
-        "PARTNERBOT_CLOCK_START).",
+        "PARTNERBOT_HTTP_LISTEN, PARTNERBOT_HTTP_URL, PARTNERBOT_CLOCK_START).",
     )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
@@ -286,6 +287,13 @@ def _run(settings: Settings, demo: bool) -> int:
             "or try the bot offline with `partnerbot console`"
         )
     application = build_application(settings, demo=demo, clock=clock_from(settings.clock_start))
+    if settings.http_listen is not None:
+        application.bot_data.feed_sockets = _bind_feeds(*settings.http_listen)
+        if settings.feed_base_url is None:
+            logging.getLogger(__name__).warning(
+                "PARTNERBOT_HTTP_LISTEN is set but neither PARTNERBOT_HTTP_URL nor "
+                "PARTNERBOT_WEBHOOK_URL: /calendar cannot give the feeds' address"
+            )
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # the one run_polling and run_webhook take, and close
     try:
@@ -329,6 +337,19 @@ def _run(settings: Settings, demo: bool) -> int:
         if not loop.is_closed():
             loop.close()
     return 0
+
+
+def _bind_feeds(host: str, port: int) -> list[socket.socket]:
+    from handlers.feed_server import bind
+
+    try:
+        return bind(host, port)
+    except OSError as exc:
+        if exc.errno not in LISTEN_ERRORS and not isinstance(exc, socket.gaierror):
+            raise
+        raise StartupError(
+            f"PARTNERBOT_HTTP_LISTEN: cannot listen on {host}:{port}: {exc.strerror}", 2
+        ) from None
 
 
 @contextmanager

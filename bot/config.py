@@ -36,6 +36,10 @@ class Settings:
     webhook_listen: tuple[str, int] = DEFAULT_WEBHOOK_LISTEN
     webhook_secret: str | None = field(default=None, repr=False)
     """Telegram sends it with every update; requests without it are refused."""
+    http_listen: tuple[str, int] | None = None
+    """Set: the calendar feeds are served over HTTP on this HOST:PORT."""
+    http_url: str | None = None
+    """The feeds' public base URL (https://bot.example.org); else the webhook URL's origin."""
     clock_start: datetime | None = None
     """For demos and end-to-end tests: the bot's clock starts here and runs at normal speed."""
 
@@ -43,6 +47,19 @@ class Settings:
     def webhook_path(self) -> str:
         """The path the webhook server answers on: the one in the public URL."""
         return urlsplit(self.webhook_url or "").path.strip("/")
+
+    @property
+    def feed_base_url(self) -> str | None:
+        """Where clients reach the calendar feeds: PARTNERBOT_HTTP_URL, else the webhook
+        URL's origin (the same reverse proxy); None when they are not served."""
+        if self.http_listen is None:
+            return None
+        if self.http_url:
+            return self.http_url
+        if self.webhook_url:
+            parts = urlsplit(self.webhook_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return None
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -61,6 +78,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_url=webhook_url,
         webhook_listen=_listen(env.get("PARTNERBOT_WEBHOOK_LISTEN", "").strip()),
         webhook_secret=secret if webhook_url else None,
+        http_listen=_http_listen(env.get("PARTNERBOT_HTTP_LISTEN", "").strip()),
+        http_url=_http_url(env.get("PARTNERBOT_HTTP_URL", "").strip()),
         clock_start=_instant(env.get("PARTNERBOT_CLOCK_START", "").strip()),
     )
 
@@ -116,15 +135,29 @@ def _webhook_url(value: str) -> str | None:
     return value
 
 
-def _listen(value: str) -> tuple[str, int]:
+def _listen(value: str, name: str = "PARTNERBOT_WEBHOOK_LISTEN") -> tuple[str, int]:
     if not value:
         return DEFAULT_WEBHOOK_LISTEN
     host, _, port = value.rpartition(":")
     if not re.fullmatch(r"[0-9]{1,5}", port) or not 0 < int(port) < 65536:  # not "²"
-        raise ConfigError(
-            f"PARTNERBOT_WEBHOOK_LISTEN: expected HOST:PORT like 0.0.0.0:8443, got {value!r}"
-        )
+        raise ConfigError(f"{name}: expected HOST:PORT like 0.0.0.0:8443, got {value!r}")
     return host.strip("[]") or DEFAULT_WEBHOOK_LISTEN[0], int(port)
+
+
+def _http_listen(value: str) -> tuple[str, int] | None:
+    return _listen(value, "PARTNERBOT_HTTP_LISTEN") if value else None
+
+
+def _http_url(value: str) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(
+            "PARTNERBOT_HTTP_URL: expected the public base URL of the calendar feeds, "
+            f"like https://bot.example.org, got {value!r}"
+        )
+    return value.rstrip("/")
 
 
 def _secret(value: str) -> str:

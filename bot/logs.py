@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 import traceback
@@ -10,6 +11,10 @@ from types import TracebackType
 
 REDACTED = "<token>"
 SECRET_PART_MIN = 8  # shorter than any real token's secret: too common a text to replace
+FEED_URL = re.compile(r"/calendar/[A-Za-z0-9_-]{16,64}\.ics")
+"""A calendar feed's address: its token is its only secret (PTB's DEBUG lines show the
+replies that give it)."""
+FEED_REDACTED = "/calendar/<feed>.ics"
 
 
 def secret_texts(*secrets: str | None) -> list[str]:
@@ -35,7 +40,8 @@ def scrub(text: str, *secrets: str | None) -> str:
 
 class RedactToken(logging.Filter):
     """Replace the token (and the webhook secret) wherever they show: httpx logs request
-    URLs with /bot<token>/, and PTB's DEBUG lines show setWebhook's parameters."""
+    URLs with /bot<token>/, and PTB's DEBUG lines show setWebhook's parameters. Calendar
+    feeds' addresses lose their token too."""
 
     def __init__(self, *secrets: str | None) -> None:
         super().__init__()
@@ -45,8 +51,11 @@ class RedactToken(logging.Filter):
         return scrub(text, *self.secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/calendar/" in message:
+            message = FEED_URL.sub(FEED_REDACTED, message)
+            record.msg, record.args = message, None
         if self.secrets:
-            message = record.getMessage()
             if any(s in message for s in self.secrets):
                 record.msg, record.args = self._scrub(message), None
             if record.exc_info and record.exc_info[1] is not None:
@@ -65,6 +74,9 @@ def setup_logging(level: str, *secrets: str | None) -> None:
     root.setLevel(level)
     # httpx logs every request at INFO: noise at our level, and it carries the URL.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # aiosqlite traces every statement with its parameters at DEBUG: calendar feed tokens
+    # among them.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
 
 
 def scrub_tracebacks(*secrets: str | None) -> None:

@@ -40,11 +40,13 @@ from bot.telegram.commands import COMMANDS
 from bot.telegram.context import BotApplication
 from bot.text.i18n import Translator
 from bot.text.keywords import (
+    FEED_ACTIONS,
     OFF,
     PERSONAL_KINDS,
     REMINDER_KINDS,
     TENSES,
     UNITS,
+    FeedAction,
     Off,
     PersonalSetting,
     Tense,
@@ -78,10 +80,11 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "minutes": ("https://example.org/minutes", "bonn https://example.org/minutes", "ftp://x"),
     "actions": ("la paz", "zzz"),
     "action": ("Presupuesto 2027",),
+    "calendar": ("bonn", "{reset}", "{reset} bonn", "zzz"),
 }
 """Typical arguments per command, besides none at all. In braces, the walk language's
 word as the bot shows it (`keywords`): '{lang}' its code, '{past}' ("vergangene"),
-'{meetings}' ("reuniones"), '{events}', '{d}' and '{h}' (units). A command not named
+'{meetings}' ("reuniones"), '{events}', '{d}' and '{h}' (units), '{reset}'. A command not named
 here is walked bare."""
 ADMIN = 1
 GROUP_ID = -1001
@@ -141,6 +144,7 @@ def typed_commands(tr: Translator) -> list[str]:
         "mine": PERSONAL_KINDS.word(tr, PersonalSetting.MINE),
         "actions": PERSONAL_KINDS.word(tr, PersonalSetting.ACTIONS),
         "off": OFF.word(tr, Off.OFF),
+        "reset": FEED_ACTIONS.word(tr, FeedAction.RESET),
     }
     found: list[str] = []
     for spec in COMMANDS:

@@ -23,6 +23,7 @@ from storage.conversations import ConversationsRepository
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
 from storage.edits import EditsRepository
 from storage.errors import DatabaseLockedError, DatabaseUnavailableError, explain, is_busy
+from storage.feeds import FeedsRepository
 from storage.network import NetworkRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -53,6 +54,7 @@ class Storage:
     people: PeopleRepository
     agenda: AgendaRepository
     actions: ActionsRepository
+    feeds: FeedsRepository
 
     @classmethod
     async def open(
@@ -86,6 +88,7 @@ class Storage:
             PeopleRepository(db),
             AgendaRepository(db),
             ActionsRepository(db),
+            FeedsRepository(db),
         )
         try:
             await db.migrate()

@@ -16,6 +16,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.config import Settings
 from bot.model.domain import LANGUAGES, LocalizedText
 from bot.model.posts import PostKind
 from bot.model.roles import Side
@@ -42,6 +43,15 @@ from harness.walk import ChatKind, Seen, walk, walk_posts
 from tests.conftest import COORDINATOR, ROOT, Driver
 
 LOCALES = ROOT / "locales"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """With the calendar feeds' public address: /calendar gives addresses (walked; no
+    server runs)."""
+    return dataclasses.replace(
+        settings, http_listen=("127.0.0.1", 8080), http_url="https://bot.example.org"
+    )
 
 
 def labels(seen: Seen) -> list[str]:

@@ -251,6 +251,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         fr="defaire",
         pt="desfazer",
     ),
+    CommandSpec(
+        "calendar",
+        N_("The calendar address to subscribe to in Outlook or Google"),
+        de="kalender",
+        es="calendario",
+        fr="calendrier",
+        pt="calendario",
+    ),
     CommandSpec("help", N_("How to use the bot"), de="hilfe", es="ayuda", fr="aide", pt="ajuda"),
     CommandSpec("start", N_("Welcome and what I can do"), es="inicio", fr="demarrer", pt="iniciar"),
 )

@@ -3,6 +3,7 @@ the reader of the update, and the scheduler's re-plan after a change."""
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -26,6 +27,10 @@ class Replanner(Protocol):
     async def replan(self, chat_id: int | None = None) -> None: ...
 
 
+class Stoppable(Protocol):
+    async def stop(self) -> None: ...
+
+
 class BotData:
     """`application.bot_data`: filled by build_application and post_init, nowhere else."""
 
@@ -39,6 +44,9 @@ class BotData:
         self.scheduler: Replanner | None = None  # made in post_init
         self.last_plan: datetime | None = None
         self.data_version: int | None = None
+        self.feed_sockets: list[socket.socket] = []
+        """Bound by `partnerbot run` for PARTNERBOT_HTTP_LISTEN: the calendar feeds."""
+        self.feed_server: Stoppable | None = None  # serving on them, from post_init on
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

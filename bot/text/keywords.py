@@ -402,3 +402,24 @@ def read_personal(
         return None if minutes is None else replace(current, meeting_minutes=minutes)
     days = () if off else parse_days(rest)
     return None if days is None else replace(current, action_days=days)
+
+
+class FeedAction(StrEnum):
+    RESET = "reset"
+    """Replace a calendar feed's address: the old one stops working."""
+
+
+FEED_ACTIONS: Keywords[FeedAction] = Keywords(
+    {FeedAction.RESET: N_("reset")},
+    {
+        FeedAction.RESET: (
+            "zurucksetzen",
+            "erneuern",
+            "restablecer",
+            "renovar",
+            "reinitialiser",
+            "renouveler",
+            "redefinir",
+        )
+    },
+)

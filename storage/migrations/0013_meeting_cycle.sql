@@ -5,6 +5,10 @@
 
 -- The answerer's name as Telegram gave it when they answered (👥 shows it to the group).
 ALTER TABLE rsvps ADD COLUMN name TEXT;
+-- A user's answers, found without scanning every group's: planning a private chat reads
+-- the meetings its user answered ✅ to (and whether a later answer elsewhere replaced
+-- it), and the 👥 link offer reads the user's latest answer, for every press.
+CREATE INDEX rsvps_by_user ON rsvps(user_id, series_id, occurrence);
 -- An invitation whose 👥 shows the answerers' names rather than the counts: kept, so that
 -- the message edited in place for a new agenda item keeps showing them.
 ALTER TABLE deliveries ADD COLUMN shows_names INTEGER NOT NULL DEFAULT 0;
@@ -82,5 +86,11 @@ CREATE TABLE calendar_feeds (
     chat_id        INTEGER UNIQUE REFERENCES chats(id) ON UPDATE CASCADE ON DELETE CASCADE,
     created_by     INTEGER,
     created_at     TEXT NOT NULL,  -- UTC
+    -- When the feed's content was first served, and a digest of it: its DTSTAMP and
+    -- Last-Modified stay the same on every poll (and across restarts) until the content
+    -- changes, so clients' ETags hold. Here, not in `meta`, whose triggers move the
+    -- network's cache generation: serving a changed feed must not drop every kept reply.
+    served_digest  TEXT,
+    served_at      TEXT,  -- UTC, whole seconds
     CHECK ((partnership_id IS NULL) != (chat_id IS NULL))
 );
