@@ -33,6 +33,7 @@ from bot.model.chats import RsvpAnswer
 from bot.model.domain import LocalizedText, PartnershipView
 from bot.model.posts import ActionsAsk, Invitation
 from bot.model.roles import Side
+from bot.schedule.invitations import refresh_open_items
 from bot.telegram import answers
 from bot.telegram.callbacks import answer_unusable, on_press
 from bot.telegram.commands import names
@@ -397,7 +398,7 @@ async def _due(
     today = context.clock.now().astimezone(reader.zone).date()
     text = view.saved(reader.tr, item, await _view(context, item.partnership_id), today)
     await _send(update, text, edit=True)
-    await _replan_owners(context, item)
+    await _changed(context, item)
     return END
 
 
@@ -407,14 +408,26 @@ async def cancel(update: Update, context: BotContext) -> object:
     return END
 
 
-async def _replan_owners(context: BotContext, item: ActionItem) -> None:
-    """The owner's private chat (a side's: its focal points') is planned anew."""
+async def _changed(context: BotContext, item: ActionItem) -> None:
+    """After an item was added or ticked: the owner's private chat (a side's: its focal
+    points') is planned anew, and the invitations to the partnership's next meetings show
+    its open items as they are now."""
     if isinstance(item.owner, Member):
         await context.replan(item.owner.user_id)
-        return
-    for user_id, side in await context.storage.roles.focal_points(item.partnership_id):
-        if side is item.owner:
-            await context.replan(user_id)
+    else:
+        for user_id, side in await context.storage.roles.focal_points(item.partnership_id):
+            if side is item.owner:
+                await context.replan(user_id)
+    bot = context.bot
+    assert isinstance(bot, ExtBot)
+    await refresh_open_items(
+        bot,
+        context.storage,
+        context.i18n,
+        context.settings.timezone,
+        context.clock.now(),
+        item.partnership_id,
+    )
 
 
 def conversation() -> ConversationHandler[BotContext]:
@@ -529,7 +542,7 @@ async def tick_pressed(update: Update, context: BotContext, data: ActionTick) ->
         await query.answer(view.already_done(tr))
     else:
         await query.answer(view.ticked(tr, item))
-        await _replan_owners(context, item)
+        await _changed(context, item)
     shown = await _listing(update, context, data.target, data.page)
     if shown is not None and isinstance(query.message, Message):
         bot = update.get_bot()
@@ -554,7 +567,7 @@ async def done_pressed(update: Update, context: BotContext, data: ActionDone) ->
         await query.answer(view.not_yours(tr), show_alert=True)
         return
     if await context.storage.actions.done(item.id, query.from_user.id, context.clock.now()):
-        await _replan_owners(context, item)
+        await _changed(context, item)
     await show(update, view.reminder_done(tr, item))
 
 

@@ -474,6 +474,30 @@ async def test_the_next_invitation_shows_only_what_is_still_open(
     assert both["text"].count("• Send the budget (en)") == 1
 
 
+async def test_the_invitation_sent_as_the_meeting_ended_shows_items_added_and_ticked_after(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """By default the next invitation goes out the minute the meeting ends, before anyone
+    typed its items: adding one edits it in place, and ticking it takes it off again."""
+    ask = await after_the_meeting(bot, clock)
+    *_, invitation = [m for m in sent_to(bot, GROUP) if "Invitation" in m["text"]]
+    assert "Open from last time" not in invitation["text"] and "Jan 5, 2027" in invitation["text"]
+    said = bot.api.user_message(bot.user(3), group(), "I will book the hall")["message"]
+    update = bot.api.reply_message(bot.user(1), group(), "/action Book the hall", said)
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    *_, due_step = sent_to(bot, GROUP)
+    assert "User3" in due_step["text"] and due_step["message_id"] > ask["message_id"]
+    await reply(bot, bot.user(1), "December 20", due_step)
+    shown = bot.api.messages[(GROUP, invitation["message_id"])]["text"]
+    assert "Open from last time:" in shown and "Book the hall" in shown
+    [item] = await items(bot)
+    [listing] = await bot.send("/actions", bot.user(3), group())
+    await bot.press(listing, buttons(listing)[next(iter(buttons(listing)))], bot.user(3))
+    assert (await storage(bot).actions.get(item.id)).done_by == 3
+    shown = bot.api.messages[(GROUP, invitation["message_id"])]["text"]
+    assert "Book the hall" not in shown and "Open from last time" not in shown
+
+
 async def test_focal_points_add_from_private_others_are_told_where(
     bot: Driver, clock: MovableClock
 ) -> None:

@@ -1,6 +1,7 @@
 """A meeting's invitations after they were sent: which meeting a chat was invited to (the
-agenda's and the minutes' meeting), and each chat's invitation edited in place when its
-agenda changes, composed exactly as the dispatcher composed it."""
+agenda's and the minutes' meeting), and each chat's invitation edited in place when what
+it shows changes (its agenda, the partnership's open action items, 👥's names), composed
+as the dispatcher composed it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from telegram.ext import ExtBot
 from bot.model.agenda import Meeting
 from bot.model.domain import MeetingChange, MeetingSeries
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.model.recurrence import MOVE_REACH, occurrences
+from bot.model.recurrence import MOVE_REACH, next_start, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network
@@ -119,6 +120,25 @@ async def refresh_invitations(
             edited += await refresh_invitation(bot, storage, i18n, home, delivery, net=net)
         except TelegramError as exc:
             log.info("invitation in chat %s not edited: %s", delivery.chat_id, exc)
+    return edited
+
+
+async def refresh_open_items(
+    bot: ExtBot[Any],
+    storage: Storage,
+    i18n: I18n,
+    home: ZoneInfo,
+    now: datetime,
+    partnership_id: str,
+) -> int:
+    """After an action item of the partnership was added or ticked: the invitations already
+    sent to its next meetings show "open from last time" as it is now (the next invitation
+    goes out when the last meeting ends, before its items are typed in)."""
+    edited = 0
+    for series in await storage.network.meeting_series([partnership_id]):
+        local, _held = next_start(series, now)
+        meeting = (series.id, local.isoformat(timespec="minutes"))
+        edited += await refresh_invitations(bot, storage, i18n, home, meeting)
     return edited
 
 
