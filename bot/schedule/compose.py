@@ -91,15 +91,24 @@ def compose(
         late_note = "\n<i>🕓 " + " · ".join(notes) + "</i>"
     room = SCREEN_LINES - below
     if agenda and isinstance(payload, Invitation | MeetingReminder):
-        # The agenda takes the room the rest leaves (down to one line saying how many).
-        text = _with_agenda(parts, late_note, agenda, reader, i18n, room)
+        # The agenda takes the room the rest leaves (down to one line saying how many);
+        # an invitation's question gives its lines first (its buttons ask it anyway).
+        text, listed = _with_agenda(parts, late_note, agenda, reader, i18n, room)
+        wanted = min(len(agenda), agenda_view.SHOWN_ON_POSTS)
+        if listed < wanted and asking and isinstance(payload, Invitation):
+            return compose(
+                payload, due_at, net, views, reader, i18n, now, home, agenda, detail, False, below
+            )
     else:
         text = SEPARATOR.join(parts) + late_note
         if screen_lines(text) > room:  # each part's bold title marks its start anyway
             text = "\n".join(parts) + late_note
-    if screen_lines(text) > room and detail > 0 and isinstance(payload, Invitation):
+    if screen_lines(text) > room and isinstance(payload, Invitation) and (asking or detail):
+        # The question gives its lines first (the buttons ask it anyway), then the items
+        # open from last time shrink to a count, then go.
+        less = detail if asking else detail - 1
         return compose(
-            payload, due_at, net, views, reader, i18n, now, home, agenda, detail - 1, asking, below
+            payload, due_at, net, views, reader, i18n, now, home, agenda, less, False, below
         )
     return fit(text)
 
@@ -114,10 +123,11 @@ def _with_agenda(
     reader: Reader,
     i18n: I18n,
     screen: int = SCREEN_LINES,
-) -> str:
+) -> tuple[str, int]:
     """The post's parts, then its agenda once for every language (a heading in each, the
     items in their authors' words), as many items as keep the post on one screen: with the
-    languages' separator unless leaving it out shows more."""
+    languages' separator unless leaving it out shows more. The text, and how many items it
+    lists."""
     translators = [i18n.translator(lang) for lang in reader.languages]
     shown = partial(_shown, lang=reader.languages[0], readable=reader.languages)
     # Fits, then items shown, then (if nothing fits) fewer lines; the separator on a tie.
@@ -133,7 +143,7 @@ def _with_agenda(
         if best is None or found[:3] > best[:3]:
             best = found
     assert best is not None
-    return best[3]
+    return best[3], best[1]
 
 
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
@@ -321,7 +331,7 @@ def _invitation(
         _when(occ, view, tr, zone),
     ]
     if series.join_url:
-        lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
+        lines.append("🔗 " + escape(series.join_url))  # the same in every language: said once
     lines += _clock_change(series, occ, view, tr, changes)
     lines += opened
     if asking:
@@ -386,7 +396,7 @@ def _meeting_reminder(
         _when(occ, view, tr, zone),
     ]
     if series.join_url:
-        lines.append(escape(tr.gettext("Join: {link}").format(link=series.join_url)))
+        lines.append("🔗 " + escape(series.join_url))  # the same in every language: said once
     return "\n".join(lines)
 
 
@@ -448,7 +458,7 @@ def _event(
     if event.partnership_id and (view := views.get(event.partnership_id)):
         lines.append("🤝 " + escape(view.pair_name(tr.lang)))
     if event.join_url:
-        lines.append(escape(tr.gettext("Join: {link}").format(link=event.join_url)))
+        lines.append("🔗 " + escape(event.join_url))
     return "\n".join(lines)
 
 
