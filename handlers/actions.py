@@ -14,7 +14,7 @@ text is asked with a selective ForceReply, the due day in a message one replies 
 from __future__ import annotations
 
 from enum import StrEnum
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from telegram import Chat, ForceReply, Message, Update
@@ -49,12 +49,13 @@ from bot.telegram.edit_callbacks import (
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import compact_query
 from bot.telegram.persistence import Drafts, guided_conversation
-from bot.text.i18n import supported_language
+from bot.text.i18n import Translator, supported_language
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment
 from bot.views import actions as view
 from bot.views import date_picker
+from bot.views.common import not_its_group
 from bot.views.typed_moments import problem_text
-from handlers.common import joined_args, on_command, show
+from handlers.common import joined_args, on_command, show, speaks_for
 
 NAME = "action"
 END = ConversationHandler.END
@@ -99,12 +100,29 @@ async def _candidates(update: Update, context: BotContext) -> list[str] | None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     if chat.type != Chat.PRIVATE:
-        return [p.id for p in await context.storage.network.followed_partnerships(chat.id)]
+        followed = await context.storage.network.followed_partnerships(chat.id)
+        return [p.id for p in followed if await speaks_for(context, chat, user.id, p.id)]
     roles = await context.roles(user.id)
     found = sorted(roles.partnerships)
     if not found and roles.coordinator:
         found = await _town_partnerships(context, user.id)
     return found or None
+
+
+async def _refusal(context: BotContext, chat: Chat, tr: Translator) -> str:
+    """Why nobody's item from this chat goes anywhere: a private chat's user has no role;
+    a group follows no partnership, or none it speaks for."""
+    if chat.type == Chat.PRIVATE:
+        return view.may_not_add(tr)
+    followed = await context.storage.network.followed_partnerships(chat.id)
+    if not followed:
+        return view.nothing_followed(tr)
+    return not_its_group(tr, await _pair_name(context, followed[0].id, tr.lang))
+
+
+async def _pair_name(context: BotContext, partnership_id: str, lang: str) -> str:
+    found = await context.storage.network.partnerships([partnership_id])
+    return found[0].pair_name(lang) if found else partnership_id
 
 
 async def _town_partnerships(context: BotContext, user_id: int) -> list[str]:
@@ -166,8 +184,7 @@ async def begin_command(update: Update, context: BotContext) -> object:
     tr = (await context.reader(update)).tr
     candidates = await _candidates(update, context)
     if not candidates:
-        in_group = chat.type != Chat.PRIVATE
-        await show(update, view.nothing_followed(tr) if in_group else view.may_not_add(tr))
+        await show(update, await _refusal(context, chat, tr))
         return END
     draft: dict[str, Any] = {"chat": chat.id, "lang": await _author_lang(update, context)}
     text = joined_args(context.args)
@@ -204,6 +221,11 @@ async def begin_button(update: Update, context: BotContext) -> object:
     series = await context.storage.network.series(ask.series_id)
     if series is None:
         await answer_unusable(update, context)
+        return END
+    if not await speaks_for(context, chat, query.from_user.id, series.partnership_id):
+        tr = (await context.reader(update)).tr
+        name = await _pair_name(context, series.partnership_id, tr.lang)
+        await query.answer(unescape(not_its_group(tr, name)), show_alert=True)
         return END
     draft = {
         "chat": chat.id,
@@ -284,7 +306,23 @@ async def _drafted(update: Update, context: BotContext) -> dict[str, Any] | None
     return draft
 
 
+def _to_the_bot(update: Update, context: BotContext) -> bool:
+    """In a group, an answer is a reply to one of the bot's prompts: a reply to a member's
+    message is their talk, not the item's text or day."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or chat.type == Chat.PRIVATE:
+        return True
+    replied = message.reply_to_message
+    return (
+        replied is not None
+        and replied.from_user is not None
+        and (replied.from_user.id == context.bot.id)
+    )
+
+
 async def typed_text(update: Update, context: BotContext) -> object:
+    if not _to_the_bot(update, context):
+        return None  # still waiting for the answer
     draft = await _drafted(update, context)
     if draft is None:
         return END
@@ -340,6 +378,8 @@ async def pressed(update: Update, context: BotContext) -> object:
 
 
 async def typed_due(update: Update, context: BotContext) -> object:
+    if not _to_the_bot(update, context):
+        return None
     draft = await _drafted(update, context)
     if draft is None:
         return END
@@ -566,9 +606,10 @@ async def done_pressed(update: Update, context: BotContext, data: ActionDone) ->
     if not await _may_tick(context, query.from_user.id, item):
         await query.answer(view.not_yours(tr), show_alert=True)
         return
-    if await context.storage.actions.done(item.id, query.from_user.id, context.clock.now()):
+    ticked = await context.storage.actions.done(item.id, query.from_user.id, context.clock.now())
+    await show(update, view.reminder_done(tr, item))  # the presser first, then the groups
+    if ticked:
         await _changed(context, item)
-    await show(update, view.reminder_done(tr, item))
 
 
 def register(application: BotApplication) -> None:

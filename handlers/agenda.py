@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import IntEnum
+from html import unescape
 from typing import Any
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update
@@ -31,8 +32,8 @@ from bot.telegram.persistence import Drafts, guided_conversation
 from bot.text.i18n import supported_language
 from bot.text.reader import Reader
 from bot.views import agenda as view
-from bot.views.common import marked
-from handlers.common import here, on_command, show
+from bot.views.common import marked, not_its_group
+from handlers.common import here, on_command, show, speaks_for
 
 NAME = "agenda"
 DRAFTS = Drafts(NAME)
@@ -92,6 +93,18 @@ async def _add(update: Update, context: BotContext, invited: Invited, typed: str
     await show(update, view.added(tr, item, count, title))
     await refresh(context, invited)
     return True
+
+
+async def _refused_here(update: Update, context: BotContext, invited: Invited) -> str | None:
+    """Why this user's item from this chat does not go to the meeting (None: it does)."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    pid = invited.series.partnership_id
+    if await speaks_for(context, chat, user.id, pid):
+        return None
+    tr = (await context.reader(update)).tr
+    found = await context.storage.network.partnerships([pid])
+    return not_its_group(tr, found[0].pair_name(tr.lang) if found else pid)
 
 
 JUST_BEGUN = timedelta(days=1)
@@ -165,6 +178,10 @@ async def agenda_command(update: Update, context: BotContext) -> None:
     meetings = await chat_meetings(context.storage, chat.id, context.clock.now())
     if meetings.upcoming is None:
         await show(update, _closed(reader, meetings, context.clock.now()))
+        return
+    refused = await _refused_here(update, context, meetings.upcoming)
+    if refused is not None:
+        await show(update, refused)
         return
     await _add(update, context, meetings.upcoming, typed)
 
@@ -261,6 +278,10 @@ async def add_pressed(update: Update, context: BotContext) -> int | None:
     if series is None or start is None or start <= now:
         await query.answer(view.no_meeting(reader.tr, True, None, reader.zone), show_alert=True)
         return ConversationHandler.END
+    refused = await _refused_here(update, context, Invited(delivery, series, start))
+    if refused is not None:
+        await query.answer(unescape(refused), show_alert=True)
+        return ConversationHandler.END
     await query.answer()
     user = query.from_user
     prompt = await context.bot.send_message(
@@ -282,8 +303,8 @@ async def typed(update: Update, context: BotContext) -> int | None:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     draft = await DRAFTS.get(update, context)
-    if chat.type != Chat.PRIVATE and not _answers(message, draft.get("prompt")):
-        return None  # not the answer (another reply in the group): still waiting
+    if not _answers(message, draft.get("prompt")):
+        return None  # not the answer (another reply, other talk): still waiting
     delivery = await context.storage.outbox.get(int(draft.get("delivery", 0)))
     meetings = await chat_meetings(context.storage, chat.id, context.clock.now())
     invited = meetings.upcoming
@@ -296,6 +317,11 @@ async def typed(update: Update, context: BotContext) -> int | None:
     ):
         reader = await context.reader(update)
         await show(update, _closed(reader, meetings, context.clock.now()))
+        await DRAFTS.drop(update, context)
+        return ConversationHandler.END
+    refused = await _refused_here(update, context, invited)  # a role lost meanwhile
+    if refused is not None:
+        await show(update, refused)
         await DRAFTS.drop(update, context)
         return ConversationHandler.END
     if not await _add(update, context, invited, message.text or ""):

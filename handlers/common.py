@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from typing import Any, TypeVar, cast
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ExtBot, filters
 
@@ -113,6 +113,21 @@ def reply_size(reply: Reply | None) -> int:
     else:
         buttons = sum(len(row) for row in keyboard.inline_keyboard)
     return 2 * len(text) + 100 + buttons * BUTTON_BYTES
+
+
+async def speaks_for(context: BotContext, chat: Chat, user_id: int, partnership_id: str) -> bool:
+    """Whether an agenda or action item this user adds in this chat goes to the
+    partnership's meetings: from its focal points and the coordinators, anywhere; from
+    anyone else, only in a group one of them linked to it with /subscribe. Any group may
+    follow a partnership, and so receive its invitations: not every one speaks for it."""
+    if (await context.roles(user_id)).may_edit(partnership_id):
+        return True
+    if chat.type == Chat.PRIVATE:
+        return False
+    for linker in await context.storage.subscriptions.linked_by(chat.id, partnership_id):
+        if linker is not None and (await context.roles(linker)).may_edit(partnership_id):
+            return True
+    return False
 
 
 def joined_args(args: list[str] | None) -> str:

@@ -67,6 +67,16 @@ class SubscriptionRepository:
         ) as cur:
             return [Subscription(r[0], r[1], TargetKind(r[2]), r[3]) for r in await cur.fetchall()]
 
+    async def linked_by(self, chat_id: int, partnership_id: str) -> list[int | None]:
+        """Who made this chat's subscriptions to the partnership itself (None: a user who
+        asked to be forgotten); a phase's or programme's do not count."""
+        async with self.db.conn.execute(
+            "SELECT created_by FROM subscriptions WHERE chat_id = ? "
+            "AND target_kind = 'partnership' AND target_id = ?",
+            (chat_id, partnership_id),
+        ) as cur:
+            return [None if row[0] is None else int(row[0]) for row in await cur.fetchall()]
+
     async def following_chats(self, chat_ids: Sequence[int] | None = None) -> list[FollowingChat]:
         """Every chat that follows something, or is a private chat whose user is going to a
         meeting, and is not paused (of `chat_ids`, if given)."""

@@ -21,7 +21,7 @@ from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram, as_update
-from tests.conftest import Driver, make_app
+from tests.conftest import COORDINATOR, Driver, make_app
 
 GROUP = -700
 PID = "bonn-la-paz"
@@ -39,7 +39,7 @@ async def follow(bot: Driver, chat_id: int = GROUP, languages: tuple[str, ...] =
     bot.api.add_chat({"id": chat_id, "type": "supergroup", "title": "Bonn – La Paz"})
     store, now = storage(bot), bot.app.bot_data.clock.now()
     await store.subscriptions.add(
-        chat_id, "supergroup", "Bonn – La Paz", "partnership", PID, 1, now
+        chat_id, "supergroup", "Bonn – La Paz", "partnership", PID, COORDINATOR, now
     )
     await store.preferences.set_chat_languages(chat_id, "supergroup", None, languages)
 
@@ -199,7 +199,7 @@ async def test_adding_by_the_button_picking_an_answerer_with_a_spanish_date(
     assert {"👤 User1", "👤 User2", "👥 the Bonn side", "👥 the La Paz side"} <= set(picks)
     [due_step] = await bot.press(owner_step, picks["👤 User2"], ana)
     assert "By when?" in due_step["text"] or "by when?" in due_step["text"]
-    [saved] = await reply(bot, ana, "15 de diciembre", due_step)
+    saved, *_edited = await reply(bot, ana, "15 de diciembre", due_step)
     assert "Action item added" in saved["text"]
     assert "Enviar el borrador del presupuesto" in saved["text"]
     assert "User2" in saved["text"] and "December 15, 2026" in saved["text"]
@@ -221,7 +221,7 @@ async def test_adding_by_reply_makes_that_member_the_owner_with_a_french_date(
     await bot.app.process_update(as_update(update, bot.app.bot))
     [due_step] = bot.replies(before)
     assert "User3" in due_step["text"]  # no owner asked: the one replied to
-    [saved] = await reply(bot, bot.user(1), "3 décembre", due_step)
+    saved, *_edited = await reply(bot, bot.user(1), "3 décembre", due_step)
     assert "Action item added" in saved["text"] and "December 3, 2026" in saved["text"]
     [item] = await items(bot)
     assert item.owner == Member(3, "User3") and item.due == date(2026, 12, 3)
@@ -239,7 +239,7 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
     [unread] = await reply(bot, bot.user(1), "whenever it suits", past)
     assert "could not read a date" in unread["text"]
     assert (await bot.rows())["action_items"] == before["action_items"] == []
-    [saved] = await reply(bot, bot.user(1), "tomorrow", unread)
+    saved, *_edited = await reply(bot, bot.user(1), "tomorrow", unread)
     assert "the La Paz side" in saved["text"]
     [item] = await items(bot)
     assert item.owner is Side.SOUTH and item.due == date(2026, 11, 25)
@@ -269,7 +269,7 @@ async def test_a_restart_in_the_middle_of_adding_loses_nothing(
         bot = Driver(app, api)
         [due_step] = await bot.press(owner_step, buttons(owner_step)["🙋 Me"], bot.user(1))
         assert "User1" in due_step["text"]
-        [saved] = await reply(bot, bot.user(1), "2026-12-20", due_step)
+        saved, *_edited = await reply(bot, bot.user(1), "2026-12-20", due_step)
         assert "Share the photos" in saved["text"] and "User1" in saved["text"]
         [item] = await items(bot)
         assert item.owner == Member(1, "User1") and item.due == date(2026, 12, 20)
@@ -380,7 +380,7 @@ async def test_a_ticked_items_pending_reminder_is_not_sent(
     clock.set(datetime(2026, 12, 12, 8, 0, tzinfo=UTC))
     await plan_and_send(bot)
     [reminder] = reminders_to(bot, 2)
-    [done] = await bot.press(reminder, buttons(reminder)["✅ Done"], bot.user(2))
+    done, *_edited = await bot.press(reminder, buttons(reminder)["✅ Done"], bot.user(2))
     assert done["text"].startswith("✅ Done: Send the budget")
     clock.set(datetime(2026, 12, 14, 8, 0, tzinfo=UTC))
     await plan_and_send(bot)
@@ -516,3 +516,31 @@ async def test_focal_points_add_from_private_others_are_told_where(
     [item] = await items(bot)
     assert item.owner == Member(4, "User4") and item.chat_id is None
     assert item.text.original_language == "es"
+
+
+async def test_a_group_not_linked_by_the_partnerships_people_adds_nothing(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """Any group may follow Bonn – La Paz; only one its focal points or the coordinators
+    linked adds action items to it (by /action or by ➕)."""
+    stranger_group = {"id": -799, "type": "supergroup", "title": "mine"}
+    bot.api.add_chat(stranger_group)
+    store = storage(bot)
+    await store.subscriptions.add(-799, "supergroup", "mine", "partnership", PID, 66, clock.now())
+    await store.preferences.set_chat_languages(-799, "supergroup", None, ("en",))
+    ask = await after_the_meeting(bot, clock)
+    before = await bot.rows()
+    [refused] = await bot.send("/action Pay 500 EUR", bot.user(66), stranger_group)
+    assert "does not speak for Bonn – La Paz" in refused["text"]
+    [theirs] = [m for m in sent_to(bot, -799) if "The meeting is over" in m["text"]]
+    assert await bot.press(theirs, buttons(theirs)["➕ Add an action item"], bot.user(66)) == []
+    assert "does not speak for" in bot.alerts()[-1]
+    assert (await bot.rows())["action_items"] == before["action_items"]
+    # The partnership's own group: a reply to a member's message is talk, not the answer.
+    [prompt] = await bot.press(ask, buttons(ask)["➕ Add an action item"], bot.user(1))
+    said = bot.api.user_message(bot.user(3), group(), "Shall we meet in May?")["message"]
+    talk = bot.api.reply_message(bot.user(1), group(), "Yes, good idea", said)
+    await bot.app.process_update(as_update(talk, bot.app.bot))
+    assert (await store.conversations.draft(1, "action")).get("text") is None
+    [owner_step] = await reply(bot, bot.user(1), "Book the hall", prompt)
+    assert "Book the hall" in owner_step["text"]

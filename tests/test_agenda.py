@@ -357,8 +357,8 @@ async def test_a_long_agenda_keeps_each_post_to_one_screen(
     # Cut to fit, and marked as German where the group does not read it.
     b = now_shown(bot, posts[GROUP_B])["text"]
     assert "1. 1. Ein sehr langer Punkt über den Haushalt des… (de) — User1" in b
-    assert "…y 9 más: /agenda" in b
-    assert "…und 11 weitere · …y 11 más: /tagesordnung" in now_shown(bot, posts[GROUP_A])["text"]
+    assert "…y 8 más: /agenda" in b  # the question gave its line to a fourth item
+    assert "…und 10 weitere · …y 10 más: /tagesordnung" in now_shown(bot, posts[GROUP_A])["text"]
     # /agenda shows them all, a screen a page.
     [first] = await bot.send("/agenda", bot.user(1, "de"), group(GROUP_A))
     pages = await bot.pages(first, bot.user(1, "de"))
@@ -431,3 +431,63 @@ async def test_arranging_on_a_later_page_stays_on_that_page(bot: Driver) -> None
     # The moved item is on the screen shown, one place higher.
     assert f"{number - 1}. {number} {long}" in moved["text"]
     assert screen_lines(moved["text"]) <= SCREEN_LINES
+
+
+def add_button(post: JSON) -> str:
+    """📝's callback data under an invitation."""
+    rows = post["reply_markup"]["inline_keyboard"]
+    return next(k["callback_data"] for row in rows for k in row if k["callback_data"][:3] == "ag:")
+
+
+async def test_only_the_partnerships_people_and_own_groups_add_to_its_meetings(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """Anyone may follow a partnership and so get its invitations; its meetings take items
+    only from its focal points and the coordinators, and from the groups they linked."""
+    posts = await invited(bot, (GROUP_A, ("en",)))
+    stranger_group, stranger = -7099, bot.user(66, "en")
+    bot.api.add_chat(group(stranger_group))
+    await storage(bot).subscriptions.add(
+        stranger_group, "supergroup", "mine", "partnership", "bonn-la-paz", 66, clock.now()
+    )
+    await bot.send("/start", stranger)
+    await bot.send("/subscribe bonn", stranger)  # their private chat follows it too
+    await plan_and_send(bot)
+    [theirs] = [m for m in sent_to(bot, stranger_group) if "Invitation" in m["text"]]
+    before = await bot.rows()
+    for chat in (group(stranger_group), None):
+        [refused] = await bot.send("/agenda Buy my <b>crypto</b>", stranger, chat)
+        assert "does not speak for Bonn – La Paz" in refused["text"]
+    assert await bot.press(theirs, add_button(theirs), stranger) == []  # no prompt
+    assert "does not speak for" in bot.alerts()[-1]
+    assert (await bot.rows())["agenda_items"] == before["agenda_items"]
+    assert now_shown(bot, posts[GROUP_A])["text"] == posts[GROUP_A]["text"]
+    # A focal point of the partnership adds from their private chat, which follows it.
+    now = clock.now()
+    await storage(bot).roles.appoint_focal_point("bonn-la-paz", 66, Side.SOUTH, COORDINATOR, now)
+    await bot.send("/agenda Presupuesto", stranger)
+    assert "Presupuesto" in now_shown(bot, posts[GROUP_A])["text"]
+
+
+async def test_a_private_question_takes_only_the_reply_to_it(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """📝 in a private chat, then other talk: only the reply to the question is the item."""
+    focal = bot.user(FOCAL, "en")
+    await storage(bot).roles.appoint_focal_point(
+        "bonn-la-paz", FOCAL, Side.SOUTH, COORDINATOR, clock.now()
+    )
+    if clock.now() < AFTER:
+        clock.set(AFTER)
+    await bot.send("/start", focal)
+    await bot.send("/subscribe bonn", focal)
+    await plan_and_send(bot)
+    [invitation] = [m for m in sent_to(bot, FOCAL) if "Invitation" in m["text"]]
+    [prompt] = await bot.press(invitation, add_button(invitation), focal)
+    await bot.send("Bonn", focal)  # talk (an answer to another question), not the item
+    assert await storage(bot).agenda.items(MEETING) == []
+    private = {"id": FOCAL, "type": "private", "first_name": focal["first_name"]}
+    update = bot.api.reply_message(focal, private, "Budget 2027", prompt)
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    [item] = await storage(bot).agenda.items(MEETING)
+    assert item.text.original == "Budget 2027"

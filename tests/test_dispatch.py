@@ -32,7 +32,7 @@ from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
 from harness.fake_time import FakeTime
 from harness.network_setup import group, pile_up
-from tests.conftest import Driver, make_app
+from tests.conftest import COORDINATOR, Driver, make_app
 
 BERLIN_ZONE = "Europe/Berlin"
 BERLIN_ZONE_INFO = ZoneInfo(BERLIN_ZONE)
@@ -52,7 +52,11 @@ async def follow(
 ) -> None:
     bot.api.add_chat({"id": chat_id, "type": "supergroup", "title": f"group {chat_id}"})
     store, now = storage(bot), bot.app.bot_data.clock.now()
-    await store.subscriptions.add(chat_id, "supergroup", f"group {chat_id}", kind, target, 1, now)
+    # Linked by a coordinator: the group speaks for the partnership (agenda, action items).
+    linker = COORDINATOR
+    await store.subscriptions.add(
+        chat_id, "supergroup", f"group {chat_id}", kind, target, linker, now
+    )
     await store.preferences.set_chat_languages(chat_id, "supergroup", None, languages)
 
 

@@ -106,6 +106,7 @@ async def pop_up(server: BotApiServer, phone: Phone, message: JSON, data: str) -
 async def test_the_meeting_cycle_over_http(server: BotApiServer, bot: BotProcess) -> None:
     feeds = free_port()
     env = {
+        "PARTNERBOT_ADMINS": str(ADMIN),  # the coordinator links the partnership's group
         "PARTNERBOT_HTTP_LISTEN": f"127.0.0.1:{feeds}",
         "PARTNERBOT_HTTP_URL": f"http://127.0.0.1:{feeds}",
     }

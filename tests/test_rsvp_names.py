@@ -15,7 +15,7 @@ from bot.schedule.jobs import scheduler_of
 from bot.schedule.replan import replan
 from bot.telegram.limits import SCREEN_LINES, screen_lines
 from storage.store import Storage
-from tests.conftest import Driver
+from tests.conftest import COORDINATOR, Driver
 
 GROUP = -800
 
@@ -30,7 +30,7 @@ async def invitation(bot: Driver, chat_id: int = GROUP) -> dict[str, Any]:
     bot.group(chat_id)
     now = bot.app.bot_data.clock.now()
     await store(bot).subscriptions.add(
-        chat_id, "supergroup", "Bonn – La Paz", "partnership", "bonn-la-paz", 1, now
+        chat_id, "supergroup", "Bonn – La Paz", "partnership", "bonn-la-paz", COORDINATOR, now
     )
     await store(bot).preferences.set_chat_languages(chat_id, "supergroup", None, ("de", "es"))
     settings = bot.app.bot_data.settings

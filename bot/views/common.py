@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.model.domain import EventKind, LocalizedText
+from bot.telegram.commands import command_names
 from bot.text import cldr
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape
@@ -55,3 +56,14 @@ def marked(text: LocalizedText, lang: str) -> str:
     text: the caller escapes it, as any data text."""
     shown, original = text.shown(lang)
     return shown if original is None else f"{shown} ({original})"
+
+
+def not_its_group(tr: Translator, partnership: str) -> str:
+    """Why an agenda or action item from here does not go to the partnership's meetings."""
+    return escape(
+        tr.gettext(
+            "This chat does not speak for {partnership}: its meetings take items from its "
+            "focal points and the coordinators, and from the groups one of them linked with "
+            "/{cmd_subscribe}."
+        ).format(partnership=partnership, **command_names(tr.lang))
+    )
