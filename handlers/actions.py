@@ -524,7 +524,10 @@ async def _listing(
     views = {v.partnership.id: v for v in await context.storage.network.partnerships(pids)}
     title = views[pids[0]].pair_name(reader.tr.lang) if len(pids) == 1 and pids[0] in views else ""
     today = context.clock.now().astimezone(reader.zone).date()
-    return view.listing(reader.tr, title, items, views, page, target, today, note)
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    named = [pid for pid in pids if await speaks_for(context, chat, user.id, pid)]
+    return view.listing(reader.tr, title, items, views, page, target, today, note, named)
 
 
 async def actions_command(update: Update, context: BotContext) -> None:

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 
 from telegram import Chat, InlineKeyboardMarkup, Update, User
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import TypeHandler
+from telegram.ext import ExtBot, TypeHandler
 
 from bot.model.people import Contact, Erased, FocalRole, Listing
 from bot.model.roles import Roles
+from bot.schedule.invitations import refresh_invitations
 from bot.telegram import answers
 from bot.telegram.application import forget_conversations
 from bot.telegram.callbacks import on_press
@@ -219,10 +220,15 @@ async def forget(context: BotContext, user_id: int) -> Erased:
     conversations = await forget_conversations(context.application, user_id)
     roles = await storage.roles.forget(user_id)
     changes = await storage.edits.forget(user_id)
+    shown = await storage.people.meetings_shown(user_id)
     settings, listing, rsvps, made, chat, drafts = await storage.people.erase(user_id)
     context.application.drop_user_data(user_id)  # PTB's notes in memory (the town question)
     context.application.drop_chat_data(user_id)
     log.info("a user asked to be forgotten; their rows are erased")
+    bot = context.bot
+    assert isinstance(bot, ExtBot)
+    for meeting in shown:  # their name off the invitations that showed it (👥, the agenda)
+        await refresh_invitations(bot, storage, context.i18n, context.settings.timezone, meeting)
     conversations += drafts
     return Erased(settings, listing, rsvps, conversations, roles, changes, made, chat)
 

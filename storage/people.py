@@ -124,6 +124,16 @@ class PeopleRepository:
         )
         return [str(row[0]) for row in rows]
 
+    async def meetings_shown(self, user_id: int) -> list[tuple[str, str]]:
+        """The meetings whose invitations show the user: by an answer (👥) or an agenda
+        item they added; (series id, occurrence)."""
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT series_id, occurrence FROM rsvps WHERE user_id = ?1 UNION "
+            "SELECT series_id, occurrence FROM agenda_items WHERE author_id = ?1",
+            (user_id,),
+        )
+        return [(str(row[0]), str(row[1])) for row in rows]
+
     async def erase(self, user_id: int) -> tuple[int, int, int, int, int, int]:
         """Erase the user's own rows: (settings, listing, RSVPs, what they made (subscriptions,
         agenda and action items, minutes, calendar feeds: kept, without them),
@@ -153,10 +163,11 @@ class PeopleRepository:
             made += await run("UPDATE action_items SET done_by = NULL WHERE done_by = ?")
             made += await run("UPDATE meeting_minutes SET added_by = NULL WHERE added_by = ?")
             made += await run("UPDATE calendar_feeds SET created_by = NULL WHERE created_by = ?")
-            # Another user's draft about them (a coordinator's /appoint half-way): it goes,
-            # and that conversation ends at its next step.
+            # Another user's draft about them (a coordinator's /appoint half-way, an action
+            # item they were to own): it goes, and that conversation ends at its next step.
             drafts = await run(
-                "DELETE FROM conversation_drafts WHERE json_extract(data, '$.user_id') = ?"
+                "DELETE FROM conversation_drafts WHERE json_extract(data, '$.user_id') = ?1 "
+                "OR json_extract(data, '$.owner.id') = ?1"
             )
             # The cache's triggers noted the user's id as a party whose settings changed;
             # that note would name them: it goes, and this process's kept reads of them are

@@ -326,11 +326,13 @@ async def test_actions_in_private_for_a_town_and_for_ones_own(
     await add_item(bot, store, "Send the minutes", Member(2, "User2"), date(2026, 12, 1), now)
     [named] = await bot.send("/actions La Paz", bot.user(4))
     assert "Send the minutes" in named["text"] and "Bonn – La Paz" in named["text"]
+    # Not the partnership's: who owns it is not said (names are for its people).
+    assert "User2" not in named["text"] and "👤 a member" in named["text"]
     [nothing] = await bot.send("/actions", bot.user(4))
     assert "Which partnership?" in nothing["text"]
     await store.roles.appoint_focal_point(PID, 4, Side.NORTH, 9000, now)
     [own] = await bot.send("/actions", bot.user(4))
-    assert "Send the minutes" in own["text"]
+    assert "Send the minutes" in own["text"] and "👤 User2" in own["text"]
 
 
 # -- private reminders -------------------------------------------------------------------------
@@ -544,3 +546,20 @@ async def test_a_group_not_linked_by_the_partnerships_people_adds_nothing(
     assert (await store.conversations.draft(1, "action")).get("text") is None
     [owner_step] = await reply(bot, bot.user(1), "Book the hall", prompt)
     assert "Book the hall" in owner_step["text"]
+
+
+async def test_forgetme_ends_anothers_half_made_item_they_were_to_own(
+    bot: Driver, clock: MovableClock
+) -> None:
+    await after_the_meeting(bot, clock)
+    zyx = {"id": 77, "is_bot": False, "first_name": "Zyxwvu", "language_code": "en"}
+    said = bot.api.user_message(zyx, group(), "I will book the hall")["message"]
+    update = bot.api.reply_message(bot.user(1), group(), "/action Book the hall", said)
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    *_, due_step = sent_to(bot, GROUP)
+    assert "Zyxwvu" in due_step["text"]
+    [offer] = await bot.send("/forgetme", zyx)
+    await bot.press(offer, "fm:y", zyx)
+    assert await storage(bot).conversations.draft(1, "action") is None
+    await reply(bot, bot.user(1), "December 20", due_step)
+    assert await items(bot) == []  # nothing made with their id or name

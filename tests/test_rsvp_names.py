@@ -196,3 +196,22 @@ async def test_a_new_agenda_item_keeps_the_names_and_shows_the_item(bot: Driver)
     assert screen_lines(text) <= SCREEN_LINES
     row = now_shown(bot, post)["reply_markup"]["inline_keyboard"][0]
     assert [k["text"] for k in row] == ["✅ 1", "❌ 0", "❔ 0", "🔢"]
+
+
+async def test_forgetme_takes_the_name_off_the_invitations_that_showed_it(bot: Driver) -> None:
+    post = await invitation(bot)
+    zyx = named(77, "Zyxwvu")
+    await bot.press(post, button(post, "✅"), user=named(1, "Ana"))
+    await bot.press(post, button(post, "✅"), user=zyx)
+    await bot.press(post, button(post, "👥"), user=named(1, "Ana"))
+    group = {"id": GROUP, "type": "supergroup", "title": "Bonn – La Paz"}
+    await bot.send("/agenda Mein Punkt", user=zyx, chat=group)
+    assert "Zyxwvu" in now_shown(bot, post)["text"]
+    [offer] = await bot.send("/forgetme", user=zyx)
+    await bot.press(offer, "fm:y", user=zyx)
+    shown = now_shown(bot, post)
+    assert "Zyxwvu" not in shown["text"]
+    [item] = await store(bot).agenda.items(("bonn-la-paz-virtual", "2026-11-24T15:00"))
+    assert item.text.original == "Mein Punkt" and item.author_id is None  # the item stays
+    assert shown["text"].endswith("\n✅ Ana")
+    assert shown["reply_markup"]["inline_keyboard"][0][0]["text"] == "✅ 1"

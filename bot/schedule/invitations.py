@@ -19,9 +19,9 @@ from telegram.ext import ExtBot
 from bot.model.agenda import Meeting
 from bot.model.domain import MeetingChange, MeetingSeries
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.model.recurrence import MOVE_REACH, next_start, occurrences
+from bot.model.recurrence import MOVE_REACH, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
-from bot.schedule.plan import Network, partnership_ids
+from bot.schedule.plan import HORIZON, Network, partnership_ids
 from bot.schedule.replan import load_network
 from bot.text.i18n import I18n
 from bot.text.reader import Reader
@@ -135,10 +135,13 @@ async def refresh_open_items(
     sent to its next meetings show "open from last time" as it is now (the next invitation
     goes out when the last meeting ends, before its items are typed in)."""
     edited = 0
+    changes = await storage.network.meeting_changes()
     for series in await storage.network.meeting_series([partnership_id]):
-        local, _held = next_start(series, now)
-        meeting = (series.id, local.isoformat(timespec="minutes"))
-        edited += await refresh_invitations(bot, storage, i18n, home, meeting)
+        # The next meeting that takes place (a cancelled one is skipped, a moved one found).
+        ahead = occurrences(series, now, now + HORIZON, changes)
+        if ahead:
+            meeting = (series.id, ahead[0].local_start.isoformat(timespec="minutes"))
+            edited += await refresh_invitations(bot, storage, i18n, home, meeting)
     return edited
 
 

@@ -9,11 +9,11 @@ a member: an item a person owns is shown without its owner there, one a side own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from html import escape
 
-from bot.model.actions import ActionItem, Owner
+from bot.model.actions import ActionItem, Member, Owner
 from bot.model.domain import LocalizedText, PartnershipView
 from bot.model.roles import Side
 from bot.telegram.callbacks import button, grid
@@ -192,9 +192,19 @@ def open_from_last_time(
 
 
 def _listed(
-    tr: Translator, number: int, item: ActionItem, view: PartnershipView | None, today: date
+    tr: Translator,
+    number: int,
+    item: ActionItem,
+    view: PartnershipView | None,
+    today: date,
+    named: bool,
 ) -> str:
-    owner = escape(owner_label(tr, item.owner, view))
+    """`named`: the reader sees who owns it (else a member is "a member": names are for the
+    partnership's people and groups, as /contacts shows only who chose to be listed)."""
+    if named or not isinstance(item.owner, Member):
+        owner = escape(owner_label(tr, item.owner, view))
+    else:
+        owner = escape(tr.gettext("a member"))
     text = escape(marked(item.text, tr.lang))
     return f"{number}. {text}\n👤 {owner} · {due_label(tr, item.due, today)}"
 
@@ -208,8 +218,10 @@ def listing(
     target: str,
     today: date,
     note: str = "",
+    named: Collection[str] = (),
 ) -> tuple[str, Keyboard | None]:
-    """One screen of open items, oldest first, ✅ under each; ◀ ▶ between pages."""
+    """One screen of open items, oldest first, ✅ under each; ◀ ▶ between pages. `named`:
+    the partnerships whose members' names the reader sees."""
     head = ["📝 <b>" + escape(tr.gettext("Open action items")) + "</b>"]
     if title:
         head.append("🤝 " + escape(title))
@@ -219,7 +231,8 @@ def listing(
         return "\n".join([*head, escape(tr.gettext("Nothing is open."))]), None
     numbered = [(n, item) for n, item in enumerate(items, 1)]
     blocks = {
-        n: _listed(tr, n, item, views.get(item.partnership_id), today) for n, item in numbered
+        n: _listed(tr, n, item, views.get(item.partnership_id), today, item.partnership_id in named)
+        for n, item in numbered
     }
     room = SCREEN_ROOM - sum(screen_lines(h) for h in head)
     shown, page, more = page_by_lines(numbered, lambda p: screen_lines(blocks[p[0]]), room, page)
