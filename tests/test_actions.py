@@ -563,3 +563,22 @@ async def test_forgetme_ends_anothers_half_made_item_they_were_to_own(
     assert await storage(bot).conversations.draft(1, "action") is None
     await reply(bot, bot.user(1), "December 20", due_step)
     assert await items(bot) == []  # nothing made with their id or name
+
+
+async def test_with_the_next_meeting_cancelled_the_one_after_shows_new_items(
+    bot: Driver, clock: MovableClock
+) -> None:
+    cancelled = MeetingChange("c-jan", SERIES, datetime(2027, 1, 5, 15, 0), ChangeStatus.CANCELLED)
+    await storage(bot).network.save(Dataset(meeting_changes=(cancelled,)))
+    await follow(bot)
+    await plan_and_send(bot)
+    clock.set(OVER + timedelta(minutes=1))
+    await plan_and_send(bot)
+    *_, invitation = [m for m in sent_to(bot, GROUP) if "Invitation" in m["text"]]
+    assert "Feb 16, 2027" in invitation["text"]  # 5 January is cancelled
+    said = bot.api.user_message(bot.user(3), group(), "I will book the hall")["message"]
+    update = bot.api.reply_message(bot.user(1), group(), "/action Book the hall", said)
+    await bot.app.process_update(as_update(update, bot.app.bot))
+    *_, due_step = sent_to(bot, GROUP)
+    await reply(bot, bot.user(1), "December 20", due_step)
+    assert "Book the hall" in bot.api.messages[(GROUP, invitation["message_id"])]["text"]
