@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.model.calendar import Exchange
 from bot.model.domain import EventKind, LocalizedText, MeetingChange, MeetingSeries, PartialDate
-from bot.model.recurrence import MOVE_REACH, occurrences
+from bot.model.recurrence import occurrence_of
 
 Meeting = tuple[str, str]
 """(series id, occurrence)."""
@@ -111,28 +111,26 @@ def minuted_meetings(
         series = series_by_id.get(one.series_id)
         if series is None:
             continue
-        local = datetime.fromisoformat(one.occurrence)
-        around = local.replace(tzinfo=ZoneInfo(series.timezone))
-        for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes):
-            if o.local_start == local and o.end <= now:
-                found.append(
-                    Exchange(
-                        series.id,
-                        True,
-                        EventKind.VIRTUAL_MEETING,
-                        series.title,
-                        PartialDate.of(o.start.astimezone(around.tzinfo).date()),
-                        None,
-                        o.start,
-                        o.end,
-                        series.timezone,
-                        True,
-                        None,
-                        series.partnership_id,
-                        None,
-                        None,
-                        series.example,
-                        o.local_start,
-                    )
+        o = occurrence_of(series, one.occurrence, changes)
+        if o is not None and o.end <= now:
+            found.append(
+                Exchange(
+                    series.id,
+                    True,
+                    EventKind.VIRTUAL_MEETING,
+                    series.title,
+                    PartialDate.of(o.start.astimezone(ZoneInfo(series.timezone)).date()),
+                    None,
+                    o.start,
+                    o.end,
+                    series.timezone,
+                    True,
+                    None,
+                    series.partnership_id,
+                    None,
+                    None,
+                    series.example,
+                    o.local_start,
                 )
+            )
     return found

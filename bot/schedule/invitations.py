@@ -19,7 +19,7 @@ from telegram.ext import ExtBot
 from bot.model.agenda import Meeting
 from bot.model.domain import MeetingChange, MeetingSeries
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.model.recurrence import MOVE_REACH, occurrences
+from bot.model.recurrence import occurrence_of, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import HORIZON, Network, partnership_ids
 from bot.schedule.replan import load_network
@@ -36,12 +36,8 @@ def meeting_start(
 ) -> datetime | None:
     """When the meeting (by its original local start) takes place, moved or not; None
     when it was cancelled or is no longer in the schedule."""
-    local = datetime.fromisoformat(occurrence)
-    around = local.replace(tzinfo=ZoneInfo(series.timezone))
-    for found in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes):
-        if found.local_start == local:
-            return found.start
-    return None
+    found = occurrence_of(series, occurrence, changes)
+    return found.start if found is not None else None
 
 
 @dataclass(frozen=True)
