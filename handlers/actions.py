@@ -49,13 +49,13 @@ from bot.telegram.edit_callbacks import (
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import compact_query
 from bot.telegram.persistence import Drafts, guided_conversation
-from bot.text.i18n import Translator, supported_language
+from bot.text.i18n import Translator
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment
 from bot.views import actions as view
 from bot.views import date_picker
 from bot.views.common import not_its_group
 from bot.views.typed_moments import problem_text
-from handlers.common import joined_args, on_command, show, speaks_for
+from handlers.common import author_language, joined_args, on_command, show, speaks_for
 
 NAME = "action"
 END = ConversationHandler.END
@@ -82,17 +82,6 @@ class Step(StrEnum):
 
 
 # -- who adds, where, and in which language ---------------------------------------------------
-
-
-async def _author_lang(update: Update, context: BotContext) -> str:
-    """The author's language: theirs in private; in a group, their Telegram language if the
-    group reads it, else the group's first."""
-    reader = await context.reader(update)
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type == Chat.PRIVATE or user is None:
-        return reader.tr.lang
-    theirs = supported_language(user.language_code)
-    return theirs if theirs in reader.languages else reader.languages[0]
 
 
 async def _candidates(update: Update, context: BotContext) -> list[str] | None:
@@ -186,7 +175,10 @@ async def begin_command(update: Update, context: BotContext) -> object:
     if not candidates:
         await show(update, await _refusal(context, chat, tr))
         return END
-    draft: dict[str, Any] = {"chat": chat.id, "lang": await _author_lang(update, context)}
+    draft: dict[str, Any] = {
+        "chat": chat.id,
+        "lang": author_language(update, await context.reader(update)),
+    }
     text = joined_args(context.args)
     if text:
         draft["text"] = text
@@ -229,7 +221,7 @@ async def begin_button(update: Update, context: BotContext) -> object:
         return END
     draft = {
         "chat": chat.id,
-        "lang": await _author_lang(update, context),
+        "lang": author_language(update, await context.reader(update)),
         "pid": series.partnership_id,
         "series": ask.series_id,
         "occ": ask.occurrence,
