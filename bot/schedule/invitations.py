@@ -23,8 +23,8 @@ from bot.model.recurrence import occurrence_of, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import HORIZON, Network, partnership_ids
 from bot.schedule.replan import load_network
+from bot.schedule.send import post_reader
 from bot.text.i18n import I18n
-from bot.text.reader import Reader
 from bot.views.rsvp import names_room, rsvp_keyboard, with_names
 from storage.store import Storage
 
@@ -90,13 +90,6 @@ async def chat_meetings(storage: Storage, chat_id: int, now: datetime) -> ChatMe
         max(held, key=lambda i: i.start, default=None),
         min(planned, default=None),
     )
-
-
-async def post_reader(storage: Storage, i18n: I18n, home: ZoneInfo, chat_id: int) -> Reader:
-    """The chat as its posts read it (as the dispatcher reads it)."""
-    prefs = await storage.preferences.for_posts(chat_id)
-    zone = ZoneInfo(prefs.timezone) if prefs.timezone else home
-    return Reader.of(prefs.languages, zone, i18n)
 
 
 async def refresh_invitations(
