@@ -562,18 +562,34 @@ async def _may_tick(context: BotContext, user_id: int, item: ActionItem) -> bool
     return (await context.roles(user_id)).may_edit(item.partnership_id)
 
 
+async def _tick(
+    update: Update, context: BotContext, item_id: int
+) -> tuple[ActionItem, bool] | None:
+    """Tick the item done if the presser may (refused politely otherwise: None). The item,
+    and whether this press ticked it (False: it was done already)."""
+    query = update.callback_query
+    assert query is not None
+    item = await context.storage.actions.get(item_id)
+    if item is None:
+        await answer_unusable(update, context)
+        return None
+    if not await _may_tick(context, query.from_user.id, item):
+        tr = (await context.reader(update)).tr
+        await query.answer(view.not_yours(tr), show_alert=True)
+        return None
+    ticked = await context.storage.actions.done(item.id, query.from_user.id, context.clock.now())
+    return item, ticked
+
+
 async def tick_pressed(update: Update, context: BotContext, data: ActionTick) -> None:
     query = update.callback_query
     assert query is not None
     tr = (await context.reader(update)).tr
-    item = await context.storage.actions.get(data.item_id)
-    if item is None:
-        await answer_unusable(update, context)
+    found = await _tick(update, context, data.item_id)
+    if found is None:
         return
-    if not await _may_tick(context, query.from_user.id, item):
-        await query.answer(view.not_yours(tr), show_alert=True)
-        return
-    if not await context.storage.actions.done(item.id, query.from_user.id, context.clock.now()):
+    item, ticked = found
+    if not ticked:
         await query.answer(view.already_done(tr))
     else:
         await query.answer(view.ticked(tr, item))
@@ -591,17 +607,11 @@ async def tick_pressed(update: Update, context: BotContext, data: ActionTick) ->
 
 async def done_pressed(update: Update, context: BotContext, data: ActionDone) -> None:
     """✅ under an owner's private reminder."""
-    query = update.callback_query
-    assert query is not None
     tr = (await context.reader(update)).tr
-    item = await context.storage.actions.get(data.item_id)
-    if item is None:
-        await answer_unusable(update, context)
+    found = await _tick(update, context, data.item_id)
+    if found is None:
         return
-    if not await _may_tick(context, query.from_user.id, item):
-        await query.answer(view.not_yours(tr), show_alert=True)
-        return
-    ticked = await context.storage.actions.done(item.id, query.from_user.id, context.clock.now())
+    item, ticked = found
     await show(update, view.reminder_done(tr, item))  # the presser first, then the groups
     if ticked:
         await _changed(context, item)
