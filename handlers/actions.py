@@ -506,7 +506,7 @@ async def _targets(update: Update, context: BotContext, target: str) -> list[str
 
 
 async def _listing(
-    update: Update, context: BotContext, target: str, page: int, note: str = ""
+    update: Update, context: BotContext, target: str, page: int
 ) -> tuple[str, Keyboard | None] | None:
     reader = await context.reader(update)
     pids = await _targets(update, context, target)
@@ -519,7 +519,7 @@ async def _listing(
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     named = [pid for pid in pids if await speaks_for(context, chat, user.id, pid)]
-    return view.listing(reader.tr, title, items, views, page, target, today, note, named)
+    return view.listing(reader.tr, title, items, views, page, target, today, named=named)
 
 
 async def actions_command(update: Update, context: BotContext) -> None:
