@@ -49,13 +49,13 @@ from bot.telegram.edit_callbacks import (
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import compact_query
 from bot.telegram.persistence import Drafts, guided_conversation
-from bot.text.i18n import Translator, supported_language
+from bot.text.i18n import Translator
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment
 from bot.views import actions as view
 from bot.views import date_picker
 from bot.views.common import not_its_group
 from bot.views.typed_moments import problem_text
-from handlers.common import joined_args, on_command, show, speaks_for
+from handlers.common import author_language, joined_args, on_command, show, speaks_for
 
 NAME = "action"
 END = ConversationHandler.END
@@ -82,17 +82,6 @@ class Step(StrEnum):
 
 
 # -- who adds, where, and in which language ---------------------------------------------------
-
-
-async def _author_lang(update: Update, context: BotContext) -> str:
-    """The author's language: theirs in private; in a group, their Telegram language if the
-    group reads it, else the group's first."""
-    reader = await context.reader(update)
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type == Chat.PRIVATE or user is None:
-        return reader.tr.lang
-    theirs = supported_language(user.language_code)
-    return theirs if theirs in reader.languages else reader.languages[0]
 
 
 async def _candidates(update: Update, context: BotContext) -> list[str] | None:
@@ -186,7 +175,10 @@ async def begin_command(update: Update, context: BotContext) -> object:
     if not candidates:
         await show(update, await _refusal(context, chat, tr))
         return END
-    draft: dict[str, Any] = {"chat": chat.id, "lang": await _author_lang(update, context)}
+    draft: dict[str, Any] = {
+        "chat": chat.id,
+        "lang": author_language(update, await context.reader(update)),
+    }
     text = joined_args(context.args)
     if text:
         draft["text"] = text
@@ -229,7 +221,7 @@ async def begin_button(update: Update, context: BotContext) -> object:
         return END
     draft = {
         "chat": chat.id,
-        "lang": await _author_lang(update, context),
+        "lang": author_language(update, await context.reader(update)),
         "pid": series.partnership_id,
         "series": ask.series_id,
         "occ": ask.occurrence,
@@ -514,7 +506,7 @@ async def _targets(update: Update, context: BotContext, target: str) -> list[str
 
 
 async def _listing(
-    update: Update, context: BotContext, target: str, page: int, note: str = ""
+    update: Update, context: BotContext, target: str, page: int
 ) -> tuple[str, Keyboard | None] | None:
     reader = await context.reader(update)
     pids = await _targets(update, context, target)
@@ -527,7 +519,7 @@ async def _listing(
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     named = [pid for pid in pids if await speaks_for(context, chat, user.id, pid)]
-    return view.listing(reader.tr, title, items, views, page, target, today, note, named)
+    return view.listing(reader.tr, title, items, views, page, target, today, named=named)
 
 
 async def actions_command(update: Update, context: BotContext) -> None:
@@ -570,18 +562,34 @@ async def _may_tick(context: BotContext, user_id: int, item: ActionItem) -> bool
     return (await context.roles(user_id)).may_edit(item.partnership_id)
 
 
+async def _tick(
+    update: Update, context: BotContext, item_id: int
+) -> tuple[ActionItem, bool] | None:
+    """Tick the item done if the presser may (refused politely otherwise: None). The item,
+    and whether this press ticked it (False: it was done already)."""
+    query = update.callback_query
+    assert query is not None
+    item = await context.storage.actions.get(item_id)
+    if item is None:
+        await answer_unusable(update, context)
+        return None
+    if not await _may_tick(context, query.from_user.id, item):
+        tr = (await context.reader(update)).tr
+        await query.answer(view.not_yours(tr), show_alert=True)
+        return None
+    ticked = await context.storage.actions.done(item.id, query.from_user.id, context.clock.now())
+    return item, ticked
+
+
 async def tick_pressed(update: Update, context: BotContext, data: ActionTick) -> None:
     query = update.callback_query
     assert query is not None
     tr = (await context.reader(update)).tr
-    item = await context.storage.actions.get(data.item_id)
-    if item is None:
-        await answer_unusable(update, context)
+    found = await _tick(update, context, data.item_id)
+    if found is None:
         return
-    if not await _may_tick(context, query.from_user.id, item):
-        await query.answer(view.not_yours(tr), show_alert=True)
-        return
-    if not await context.storage.actions.done(item.id, query.from_user.id, context.clock.now()):
+    item, ticked = found
+    if not ticked:
         await query.answer(view.already_done(tr))
     else:
         await query.answer(view.ticked(tr, item))
@@ -599,17 +607,11 @@ async def tick_pressed(update: Update, context: BotContext, data: ActionTick) ->
 
 async def done_pressed(update: Update, context: BotContext, data: ActionDone) -> None:
     """✅ under an owner's private reminder."""
-    query = update.callback_query
-    assert query is not None
     tr = (await context.reader(update)).tr
-    item = await context.storage.actions.get(data.item_id)
-    if item is None:
-        await answer_unusable(update, context)
+    found = await _tick(update, context, data.item_id)
+    if found is None:
         return
-    if not await _may_tick(context, query.from_user.id, item):
-        await query.answer(view.not_yours(tr), show_alert=True)
-        return
-    ticked = await context.storage.actions.done(item.id, query.from_user.id, context.clock.now())
+    item, ticked = found
     await show(update, view.reminder_done(tr, item))  # the presser first, then the groups
     if ticked:
         await _changed(context, item)

@@ -10,7 +10,7 @@ from enum import IntEnum
 from html import unescape
 from typing import Any
 
-from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
@@ -29,10 +29,12 @@ from bot.telegram.callbacks import answer_unusable, on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.edit_callbacks import AgendaAdd, AgendaDrop, AgendaPage, AgendaUp
 from bot.telegram.persistence import Drafts, guided_conversation
-from bot.text.i18n import supported_language
 from bot.text.reader import Reader
 from bot.views import agenda as view
 from bot.views.common import marked, not_its_group
+
+# author_language is re-exported: handlers/minutes.py imports it from here
+from handlers.common import author_language as author_language
 from handlers.common import here, on_command, show, speaks_for
 
 NAME = "agenda"
@@ -44,16 +46,6 @@ class Step(IntEnum):
 
 
 # -- shared ---------------------------------------------------------------------------------
-
-
-def author_language(update: Update, reader: Reader) -> str:
-    """The item's language: the reader's in private; in a group, the author's Telegram
-    language if the group reads it, else the group's first."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type == Chat.PRIVATE or user is None:
-        return reader.tr.lang
-    theirs = supported_language(user.language_code)
-    return theirs if theirs in reader.languages else reader.languages[0]
 
 
 async def refresh(context: BotContext, invited: Invited | tuple[str, str]) -> None:

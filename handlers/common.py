@@ -13,6 +13,8 @@ from bot.telegram import answers
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
 from bot.telegram.limits import Keyboard
+from bot.text.i18n import supported_language
+from bot.text.reader import Reader
 from storage.cache import NETWORK
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
@@ -132,3 +134,13 @@ async def speaks_for(context: BotContext, chat: Chat, user_id: int, partnership_
 
 def joined_args(args: list[str] | None) -> str:
     return " ".join(args or []).strip()
+
+
+def author_language(update: Update, reader: Reader) -> str:
+    """The language of what someone types: the reader's in private; in a group, the
+    author's Telegram language if the group reads it, else the group's first."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type == Chat.PRIVATE or user is None:
+        return reader.tr.lang
+    theirs = supported_language(user.language_code)
+    return theirs if theirs in reader.languages else reader.languages[0]

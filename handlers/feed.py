@@ -50,7 +50,7 @@ async def served_feed(data: BotData, token: str) -> ServedFeed | None:
 
     content, lang = await cache.get(("calendar-feed-content", target.key), read, scopes)
     # The agenda is read on every request: its table moves no cache generation.
-    agenda = await storage.feeds.agenda({s.id for s in content.series})
+    agenda = await storage.agenda.items_of_series({s.id for s in content.series})
     agenda_key = hashlib.sha256(repr(sorted(agenda.items())).encode()).hexdigest()
 
     async def build() -> tuple[bytes, str]:

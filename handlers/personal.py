@@ -11,7 +11,7 @@ from telegram import Chat, Update
 
 from bot.model.chats import RsvpAnswer
 from bot.model.posts import Invitation
-from bot.schedule.plan import occurrence_of
+from bot.model.recurrence import occurrence_of
 from bot.telegram.context import BotContext
 from bot.telegram.start_links import RemindMe
 from bot.text.keywords import personal_setting, read_personal

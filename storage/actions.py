@@ -119,25 +119,6 @@ class ActionsRepository:
             )
             return cur.rowcount > 0
 
-    async def undone(self, item_id: int) -> bool:
-        """Open a ticked item again; False when it was open (or is gone)."""
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE action_items SET done_at = NULL, done_by = NULL "
-                "WHERE id = ? AND done_at IS NOT NULL",
-                (item_id,),
-            )
-            return cur.rowcount > 0
-
-    async def owned_by(self, user_id: int) -> list[ActionItem]:
-        """The user's own open items, oldest first."""
-        async with self.db.conn.execute(
-            f"SELECT {_COLUMNS} FROM action_items WHERE owner_id = ? AND done_at IS NULL "
-            "ORDER BY created_at, id",
-            (user_id,),
-        ) as cur:
-            return [_item(r) for r in await cur.fetchall()]
-
     async def overdue(self, partnership_ids: Sequence[str], today: date) -> list[ActionItem]:
         """Open items due before `today`, oldest first."""
         async with self.db.conn.execute(

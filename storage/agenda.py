@@ -4,7 +4,7 @@ meeting_minutes). A meeting is (series id, occurrence)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -93,6 +93,21 @@ class AgendaRepository:
             "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)) "
             "ORDER BY series_id, occurrence, position, id",
             (_meetings_json(meetings),),
+        ) as cur:
+            for row in await cur.fetchall():
+                item = _item(row)
+                found.setdefault(item.meeting, []).append(item)
+        return found
+
+    async def items_of_series(self, series_ids: Collection[str]) -> dict[Meeting, list[AgendaItem]]:
+        """The agendas of every meeting of these series (a calendar feed's), in order; a
+        meeting without items is absent."""
+        found: dict[Meeting, list[AgendaItem]] = {}
+        async with self.db.conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM agenda_items "
+            "WHERE series_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY series_id, occurrence, position, id",
+            (json.dumps(sorted(series_ids)),),
         ) as cur:
             for row in await cur.fetchall():
                 item = _item(row)

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.model.feeds import AgendaLine, FeedTarget, Meeting
+from bot.model.feeds import FeedTarget
 from storage.db import Database
 from storage.records import upsert_chat
 
@@ -146,20 +146,6 @@ class FeedsRepository:
             (kind, json.dumps(sorted(ids))),
         )
         return {str(r[0]): int(r[1]) for r in rows}
-
-    async def agenda(self, series_ids: Collection[str]) -> dict[Meeting, list[AgendaLine]]:
-        """The agenda of every meeting of these series, in order. (A small read of the
-        agenda's table for the feed alone; its owner is the agenda's repository.)"""
-        rows = await self.db.conn.execute_fetchall(
-            "SELECT series_id, occurrence, text, language FROM agenda_items "
-            "WHERE series_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY series_id, occurrence, position, id",
-            (json.dumps(sorted(series_ids)),),
-        )
-        found: dict[Meeting, list[AgendaLine]] = {}
-        for series_id, occurrence, text, language in rows:
-            found.setdefault((series_id, occurrence), []).append(AgendaLine(text, language))
-        return found
 
 
 def _column(target: FeedTarget) -> str:

@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 from bot.app import BotApplication, build_application, running
 from bot.config import Settings
 from bot.model.clock import MovableClock
+from bot.schedule.jobs import scheduler_of
+from bot.schedule.replan import replan
 from bot.telegram.pacing import Pacer
 from bot.text.i18n import I18n
 from harness.bot_process import CLOCK_START
@@ -161,3 +163,22 @@ def make_app(
         rate_limiter=limiter,
         schedule=False,
     )
+
+
+async def plan_and_send(bot: Driver) -> int:
+    """Plan every chat's posts at the clock's now and send what is due: how many were sent."""
+    settings, store = bot.app.bot_data.settings, bot.app.bot_data.storage
+    assert settings is not None and store is not None
+    await replan(store, bot.app.bot_data.clock.now(), settings.timezone)
+    return await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
+
+
+def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
+    """The messages the bot sent to one chat, as Telegram returned them."""
+    return [
+        c.result
+        for c in bot.api.calls
+        if c.method == "sendMessage"
+        and c.result is not None
+        and int(c.params["chat_id"]) == chat_id
+    ]

@@ -17,11 +17,9 @@ from bot.model.clock import MovableClock
 from bot.model.domain import ChangeStatus, Dataset, LocalizedText, MeetingChange
 from bot.model.reminders import ReminderSetting
 from bot.model.roles import Side
-from bot.schedule.jobs import scheduler_of
-from bot.schedule.replan import replan
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram, as_update
-from tests.conftest import COORDINATOR, Driver, make_app
+from tests.conftest import COORDINATOR, Driver, make_app, plan_and_send, sent_to
 
 GROUP = -700
 PID = "bonn-la-paz"
@@ -51,23 +49,6 @@ async def started(bot: Driver, user_id: int, language: str, zone: str) -> None:
     await store.preferences.set_user_language(user_id, language)
     await store.preferences.set_user_timezone(user_id, zone)
     await store.preferences.set_chat_languages(user_id, "private", None, ())
-
-
-async def plan_and_send(bot: Driver) -> int:
-    settings = bot.app.bot_data.settings
-    assert settings is not None
-    await replan(storage(bot), bot.app.bot_data.clock.now(), settings.timezone)
-    return await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
-
-
-def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
-    return [
-        c.result
-        for c in bot.api.calls
-        if c.method == "sendMessage"
-        and c.result is not None
-        and int(c.params["chat_id"]) == chat_id
-    ]
 
 
 def reminders_to(bot: Driver, user_id: int) -> list[dict[str, Any]]:

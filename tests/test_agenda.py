@@ -21,8 +21,8 @@ from bot.telegram.limits import SCREEN_LINES, screen_lines
 from bot.text.i18n import I18n
 from harness.fake_telegram import as_update
 from storage.store import Storage
-from tests.conftest import COORDINATOR, Driver, make_app
-from tests.test_dispatch import follow, plan_and_send, sent_to
+from tests.conftest import COORDINATOR, Driver, make_app, plan_and_send, sent_to
+from tests.test_dispatch import follow
 
 JSON = dict[str, Any]
 GROUP_A, GROUP_B = -7001, -7002

@@ -32,7 +32,7 @@ from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
 from harness.fake_time import FakeTime
 from harness.network_setup import group, pile_up
-from tests.conftest import COORDINATOR, Driver, make_app
+from tests.conftest import COORDINATOR, Driver, make_app, plan_and_send, sent_to
 
 BERLIN_ZONE = "Europe/Berlin"
 BERLIN_ZONE_INFO = ZoneInfo(BERLIN_ZONE)
@@ -58,23 +58,6 @@ async def follow(
         chat_id, "supergroup", f"group {chat_id}", kind, target, linker, now
     )
     await store.preferences.set_chat_languages(chat_id, "supergroup", None, languages)
-
-
-async def plan_and_send(bot: Driver) -> int:
-    settings = bot.app.bot_data.settings
-    assert settings is not None
-    await replan(storage(bot), bot.app.bot_data.clock.now(), settings.timezone)
-    return await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
-
-
-def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
-    return [
-        c.result
-        for c in bot.api.calls
-        if c.method == "sendMessage"
-        and c.result is not None
-        and int(c.params["chat_id"]) == chat_id
-    ]
 
 
 async def status_of(bot: Driver, key_start: str) -> list[tuple[str, str | None]]:

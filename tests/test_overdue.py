@@ -25,8 +25,8 @@ from bot.schedule.report import schedule_report
 from bot.text.i18n import I18n
 from harness.bot_process import CLOCK_START
 from storage.store import Storage
-from tests.conftest import Driver
-from tests.test_dispatch import follow, sent_to, storage
+from tests.conftest import Driver, sent_to
+from tests.test_dispatch import follow, storage
 from tests.test_plan import SEED
 
 ADMIN = 11

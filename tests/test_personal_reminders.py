@@ -28,12 +28,11 @@ from bot.model.posts import PostKind
 from bot.model.reminders import PersonalReminders
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.plan import Network, plan_chat
-from bot.schedule.replan import replan
 from bot.telegram.limits import SCREEN_LINES, screen_lines
 from bot.text.i18n import I18n
 from harness.fake_telegram import OfflineTelegram
 from storage.store import Storage
-from tests.conftest import Driver, make_app
+from tests.conftest import Driver, make_app, plan_and_send, sent_to
 
 
 @pytest.fixture
@@ -86,23 +85,6 @@ async def invitation_in(bot: Driver, chat_id: int = GROUP) -> dict[str, Any]:
     await plan_and_send(bot)
     [post] = sent_to(bot, chat_id)
     return post
-
-
-async def plan_and_send(bot: Driver) -> int:
-    settings = bot.app.bot_data.settings
-    assert settings is not None
-    await replan(store(bot), bot.app.bot_data.clock.now(), settings.timezone)
-    return await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
-
-
-def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
-    return [
-        c.result
-        for c in bot.api.calls
-        if c.method == "sendMessage"
-        and c.result is not None
-        and int(c.params["chat_id"]) == chat_id
-    ]
 
 
 def reminders_to(bot: Driver, user_id: int) -> list[dict[str, Any]]:

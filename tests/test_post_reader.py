@@ -12,12 +12,10 @@ import pytest
 from bot.model.chats import TargetKind
 from bot.model.clock import MovableClock
 from bot.schedule.compose import SEPARATOR
-from bot.schedule.jobs import scheduler_of
-from bot.schedule.replan import replan
 from bot.text import cldr
 from bot.text.dates import days_until, starts_in
 from bot.text.i18n import I18n
-from tests.conftest import Driver
+from tests.conftest import Driver, plan_and_send
 
 ADMIN = 31
 
@@ -25,13 +23,6 @@ ADMIN = 31
 def storage(bot: Driver) -> Any:
     assert bot.app.bot_data.storage is not None
     return bot.app.bot_data.storage
-
-
-async def plan_and_send(bot: Driver) -> int:
-    settings = bot.app.bot_data.settings
-    assert settings is not None
-    await replan(storage(bot), bot.app.bot_data.clock.now(), settings.timezone)
-    return await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
 
 
 def posts_to(bot: Driver, chat_id: int, since: int = 0) -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 
 from bot.telegram.html import HtmlError, parse
 from harness.time_entities import entity_text, times_wrapped, unwrapped_times
-from tests.conftest import Driver
-from tests.test_post_reader import plan_and_send, posts_to
+from tests.conftest import Driver, plan_and_send
+from tests.test_post_reader import posts_to
 
 MEETING = int(datetime(2026, 11, 24, 14, 0, tzinfo=UTC).timestamp())  # 15:00 in Bonn
 

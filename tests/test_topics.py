@@ -23,8 +23,8 @@ from bot.text.i18n import I18n
 from bot.views.topics import topic_lost
 from harness.fake_telegram import OfflineTelegram, as_update
 from harness.fake_time import FakeTime
-from tests.conftest import Driver
-from tests.test_dispatch import sent_to, storage
+from tests.conftest import Driver, sent_to
+from tests.test_dispatch import storage
 from tests.test_overdue import send_due
 
 ADMIN, MEMBER = 11, 12

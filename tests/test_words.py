@@ -26,9 +26,9 @@ from bot.text.keywords import (
     tense_words,
     unit_words,
 )
+from bot.views.common import duration
 from bot.views.help import unknown_command
 from bot.views.milestones import phase_keyboard
-from bot.views.subscriptions import _duration
 from storage.store import seed_yaml
 from tests.conftest import ROOT, Driver
 
@@ -124,7 +124,7 @@ def test_every_shown_keyword_is_read_back(i18n: I18n) -> None:
         d, h = (UNITS.word(tr, u) for u in UNITS.shown if u.name in ("DAY", "HOUR"))
         assert read_durations(i18n, f"1{d} 1{h}") == [1440, 60], lang
         for minutes in (1440, 2880, 60, 120, 1, 15):  # as /reminders lists them
-            assert read_durations(i18n, _duration(minutes, tr)) == [minutes], (lang, minutes)
+            assert read_durations(i18n, duration(tr, minutes)) == [minutes], (lang, minutes)
         for label, tense in (
             ("Past exchanges", Tense.PAST),
             ("Upcoming exchanges", Tense.UPCOMING),

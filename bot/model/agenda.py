@@ -4,15 +4,11 @@ local start in the series' zone, ISO to the minute, as an invitation's payload n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-from bot.model.calendar import Exchange
-from bot.model.domain import EventKind, LocalizedText, MeetingChange, MeetingSeries, PartialDate
-from bot.model.recurrence import MOVE_REACH, occurrences
+from bot.model.domain import LocalizedText
 
 Meeting = tuple[str, str]
 """(series id, occurrence)."""
@@ -95,44 +91,3 @@ def looks_like_link(text: str) -> bool:
     http(s) ones are taken."""
     first = text.split(maxsplit=1)[0] if text.split() else ""
     return "://" in first or first.lower().startswith(("javascript:", "data:", "file:"))
-
-
-def minuted_meetings(
-    minutes: Iterable[Minutes],
-    series_by_id: Mapping[str, MeetingSeries],
-    changes: Iterable[MeetingChange],
-    now: datetime,
-) -> list[Exchange]:
-    """The past meetings that have minutes, as /exchanges past lists them (it lists no
-    other meeting: every six weeks of every series would bury the visits)."""
-    changes = list(changes)
-    found = []
-    for one in minutes:
-        series = series_by_id.get(one.series_id)
-        if series is None:
-            continue
-        local = datetime.fromisoformat(one.occurrence)
-        around = local.replace(tzinfo=ZoneInfo(series.timezone))
-        for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes):
-            if o.local_start == local and o.end <= now:
-                found.append(
-                    Exchange(
-                        series.id,
-                        True,
-                        EventKind.VIRTUAL_MEETING,
-                        series.title,
-                        PartialDate.of(o.start.astimezone(around.tzinfo).date()),
-                        None,
-                        o.start,
-                        o.end,
-                        series.timezone,
-                        True,
-                        None,
-                        series.partnership_id,
-                        None,
-                        None,
-                        series.example,
-                        o.local_start,
-                    )
-                )
-    return found

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.model.agenda import Minutes
 from bot.model.domain import (
     Event,
     EventKind,
@@ -15,7 +16,7 @@ from bot.model.domain import (
     MeetingSeries,
     PartialDate,
 )
-from bot.model.recurrence import occurrences
+from bot.model.recurrence import Occurrence, occurrence_of, occurrences
 
 SERIES_HORIZON = timedelta(days=120)
 SERIES_SHOWN = 2  # the next two meetings of each series: enough to plan, short on a phone
@@ -96,30 +97,52 @@ def from_event(event: Event) -> Exchange:
     )
 
 
+def meeting_exchange(o: Occurrence) -> Exchange:
+    """One meeting of a series as the calendar lists it (moved: where it went)."""
+    series = o.series
+    return Exchange(
+        series.id,
+        True,
+        EventKind.VIRTUAL_MEETING,
+        series.title,
+        PartialDate.of(o.start.astimezone(ZoneInfo(series.timezone)).date()),
+        None,
+        o.start,
+        o.end,
+        series.timezone,
+        True,
+        None,
+        series.partnership_id,
+        None,
+        None,
+        series.example,
+        o.local_start,
+    )
+
+
 def from_series(
     series: MeetingSeries, now: datetime, changes: Iterable[MeetingChange] = ()
 ) -> list[Exchange]:
-    return [
-        Exchange(
-            series.id,
-            True,
-            EventKind.VIRTUAL_MEETING,
-            series.title,
-            PartialDate.of(o.local_start.date()),
-            None,
-            o.start,
-            o.end,
-            series.timezone,
-            True,
-            None,
-            series.partnership_id,
-            None,
-            None,
-            series.example,
-            o.local_start,
-        )
-        for o in occurrences(series, now, now + SERIES_HORIZON, changes)[:SERIES_SHOWN]
-    ]
+    ahead = occurrences(series, now, now + SERIES_HORIZON, changes)
+    return [meeting_exchange(o) for o in ahead[:SERIES_SHOWN]]
+
+
+def minuted_meetings(
+    minutes: Iterable[Minutes],
+    series_by_id: Mapping[str, MeetingSeries],
+    changes: Iterable[MeetingChange],
+    now: datetime,
+) -> list[Exchange]:
+    """The past meetings that have minutes, as /exchanges past lists them (it lists no
+    other meeting: every six weeks of every series would bury the visits)."""
+    changes = list(changes)
+    found = []
+    for one in minutes:
+        series = series_by_id.get(one.series_id)
+        o = occurrence_of(series, one.occurrence, changes) if series is not None else None
+        if o is not None and o.end <= now:
+            found.append(meeting_exchange(o))
+    return found
 
 
 def collect(

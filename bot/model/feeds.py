@@ -36,14 +36,6 @@ class FeedTarget:
         return f"partnership:{self.partnership_id}"
 
 
-@dataclass(frozen=True)
-class AgendaLine:
-    """One agenda item as the feed shows it: the text in its author's language."""
-
-    text: str
-    language: str
-
-
 Meeting = tuple[str, str]
 """(series id, occurrence as the naive local start, ISO to the minute)."""
 

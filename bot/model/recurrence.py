@@ -142,6 +142,17 @@ def occurrences(
     return sorted(found, key=lambda o: o.start)
 
 
+def occurrence_of(
+    series: MeetingSeries, local: str, changes: Iterable[MeetingChange] = ()
+) -> Occurrence | None:
+    """The meeting named by its original local start (ISO, as posts and rows name it),
+    where it is now: moved, or None when cancelled or no longer in the schedule."""
+    start = datetime.fromisoformat(local)
+    around = start.replace(tzinfo=ZoneInfo(series.timezone))
+    window = occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes)
+    return next((o for o in window if o.local_start == start), None)
+
+
 def is_occurrence(series: MeetingSeries, local: datetime) -> bool:
     """Whether the rule itself yields a meeting at this local start."""
     return _usable(series.rrule) and local in _walk(parsed_rule(series), local, local)

@@ -29,7 +29,7 @@ from bot.model.posts import (
     Payload,
     PersonalReminder,
 )
-from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences
+from bot.model.recurrence import Occurrence, occurrence_of
 from bot.schedule.overdue import LATE_AFTER
 from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
 from bot.telegram.commands import command_names
@@ -241,18 +241,12 @@ def _occurrence(post: MeetingPost, net: Network, now: datetime) -> tuple[Meeting
     series = net.series_by_id.get(post.series_id)
     if series is None:
         raise ObsoletePostError("the meeting series was removed")
-    local = datetime.fromisoformat(post.occurrence)
-    around = local.replace(tzinfo=ZoneInfo(series.timezone))
-    found = [
-        o
-        for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, net.changes)
-        if o.local_start == local
-    ]
-    if not found:
+    found = occurrence_of(series, post.occurrence, net.changes)
+    if found is None:
         raise ObsoletePostError("the meeting was cancelled or is no longer in the schedule")
-    if found[0].start <= now:
+    if found.start <= now:
         raise ObsoletePostError("the meeting has already started")
-    return series, found[0]
+    return series, found
 
 
 def _change(
@@ -487,16 +481,10 @@ def _action_post(
         series = net.series_by_id.get(post.series_id)
         if series is None:
             raise ObsoletePostError("the meeting series was removed")
-        local = datetime.fromisoformat(post.occurrence)
-        around = local.replace(tzinfo=ZoneInfo(series.timezone))
-        held = [
-            o
-            for o in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, net.changes)
-            if o.local_start == local
-        ]
-        if not held:
+        held = occurrence_of(series, post.occurrence, net.changes)
+        if held is None:
             raise ObsoletePostError("the meeting was cancelled or is no longer in the schedule")
-        if now - held[0].end > ASK_USEFUL:
+        if now - held.end > ASK_USEFUL:
             raise ObsoletePostError("the meeting was over too long ago to ask")
         return action_views.ask_post(tr, shown(series.title))
     if isinstance(post, ActionReminder):

@@ -19,12 +19,12 @@ from telegram.ext import ExtBot
 from bot.model.agenda import Meeting
 from bot.model.domain import MeetingChange, MeetingSeries
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
-from bot.model.recurrence import MOVE_REACH, occurrences
+from bot.model.recurrence import occurrence_of, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import HORIZON, Network, partnership_ids
 from bot.schedule.replan import load_network
+from bot.schedule.send import post_reader
 from bot.text.i18n import I18n
-from bot.text.reader import Reader
 from bot.views.rsvp import names_room, rsvp_keyboard, with_names
 from storage.store import Storage
 
@@ -36,12 +36,8 @@ def meeting_start(
 ) -> datetime | None:
     """When the meeting (by its original local start) takes place, moved or not; None
     when it was cancelled or is no longer in the schedule."""
-    local = datetime.fromisoformat(occurrence)
-    around = local.replace(tzinfo=ZoneInfo(series.timezone))
-    for found in occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes):
-        if found.local_start == local:
-            return found.start
-    return None
+    found = occurrence_of(series, occurrence, changes)
+    return found.start if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -94,13 +90,6 @@ async def chat_meetings(storage: Storage, chat_id: int, now: datetime) -> ChatMe
         max(held, key=lambda i: i.start, default=None),
         min(planned, default=None),
     )
-
-
-async def post_reader(storage: Storage, i18n: I18n, home: ZoneInfo, chat_id: int) -> Reader:
-    """The chat as its posts read it (as the dispatcher reads it)."""
-    prefs = await storage.preferences.for_posts(chat_id)
-    zone = ZoneInfo(prefs.timezone) if prefs.timezone else home
-    return Reader.of(prefs.languages, zone, i18n)
 
 
 async def refresh_invitations(

@@ -40,7 +40,7 @@ from bot.model.posts import (
     PersonalReminder,
     Planned,
 )
-from bot.model.recurrence import MOVE_REACH, Occurrence, occurrences, parsed_rule
+from bot.model.recurrence import MOVE_REACH, Occurrence, occurrence_of, occurrences, parsed_rule
 from bot.schedule.overdue import LATE_AFTER, Redundant, redundant
 
 _UTC = ZoneInfo("UTC")
@@ -279,17 +279,6 @@ def _meetings(run: _Run) -> Iterable[Planned]:
             yield Planned(chat.chat_id, max(invite_at, now), Invitation(series.id, local))
             leads = {m: occ.start - timedelta(minutes=m) for m in chat.meeting_minutes}
             yield from run.reminders(leads, occ.start, partial(MeetingReminder, series.id, local))
-
-
-def occurrence_of(
-    series: MeetingSeries, local: str, changes: Sequence[MeetingChange]
-) -> Occurrence | None:
-    """The meeting an invitation names (its original local start, ISO), where it is now:
-    moved, or None when cancelled or no longer in the schedule."""
-    start = datetime.fromisoformat(local)
-    around = start.replace(tzinfo=ZoneInfo(series.timezone))
-    window = occurrences(series, around - MOVE_REACH, around + MOVE_REACH, changes)
-    return next((o for o in window if o.local_start == start), None)
 
 
 def _personal(run: _Run) -> Iterable[Planned]:

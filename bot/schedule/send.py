@@ -81,6 +81,13 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+async def post_reader(storage: Storage, i18n: I18n, home: ZoneInfo, chat_id: int) -> Reader:
+    """The chat as its posts read it: its languages, its zone (else the network's)."""
+    prefs = await storage.preferences.for_posts(chat_id)
+    zone = ZoneInfo(prefs.timezone) if prefs.timezone else home
+    return Reader.of(prefs.languages, zone, i18n)
+
+
 @dataclass
 class Dispatcher:
     """Sends due rows, IN_FLIGHT at a time; one run at a time (the lock)."""
@@ -186,7 +193,7 @@ class Dispatcher:
         marked: bool = False,
     ) -> Outcome:
         now = self.clock.now()
-        reader = await self._reader(delivery.chat_id)
+        reader = await post_reader(self.storage, self.i18n, self.home, delivery.chat_id)
         if isinstance(delivery.payload, Reminder):
             siblings = await self.storage.outbox.siblings(delivery)
             if (why := at_sending(delivery, siblings, now, reader.zone)) is not None:
@@ -261,11 +268,6 @@ class Dispatcher:
         """Send nothing before `until` (the latest of what the sends in flight were told)."""
         if self.hold_until is None or self.hold_until < until:
             self.hold_until = until
-
-    async def _reader(self, chat_id: int) -> Reader:
-        prefs = await self.storage.preferences.for_posts(chat_id)
-        zone = ZoneInfo(prefs.timezone) if prefs.timezone else self.home
-        return Reader.of(prefs.languages, zone, self.i18n)
 
     async def _keyboard(self, delivery: Delivery, reader: Reader) -> InlineKeyboardMarkup | None:
         """An invitation carries the RSVP buttons with this chat's tally so far, a meeting's

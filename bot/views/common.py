@@ -44,6 +44,20 @@ def flag(country: str) -> str:
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code)
 
 
+def duration(tr: Translator, minutes: int) -> str:
+    """A lead time in its largest whole unit: '1 day', '2 hours', '90 minutes'."""
+    if minutes % 1440 == 0:
+        return tr.ngettext("{n} day", "{n} days", minutes // 1440).format(n=minutes // 1440)
+    if minutes % 60 == 0:
+        return tr.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
+    return tr.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+
+
+def days_list(tr: Translator, days: Sequence[int]) -> str:
+    """'3 days and 1 day' … as a list in the reader's language."""
+    return tr.format_list([tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in days])
+
+
 def languages_in_text(languages: Sequence[str], tr: Translator) -> str:
     """Languages named inside a sentence of the reader's, joined as the reader's language
     joins a list: 'español y alemán', 'Spanisch und Deutsch'."""

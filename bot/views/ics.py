@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from bot.model.domain import Event, LocalizedText, MeetingChange, MeetingSeries
-from bot.model.feeds import AgendaLine, Meeting
+from bot.model.agenda import AgendaItem
+from bot.model.domain import Event, MeetingChange, MeetingSeries
+from bot.model.feeds import Meeting
 from bot.model.recurrence import last_start, next_start
 from bot.text.i18n import Translator
 from bot.views.common import marked
@@ -182,16 +183,13 @@ def _where(vevent: icalendar.Event, series: MeetingSeries, tr: Translator) -> No
 
 
 def _series_description(
-    series: MeetingSeries, tr: Translator, agenda: Sequence[AgendaLine] = ()
+    series: MeetingSeries, tr: Translator, agenda: Sequence[AgendaItem] = ()
 ) -> list[str]:
     """The note, the agenda (numbered, each item marked with its language for readers of
     others) and the join link, as paragraphs."""
     description = [marked(series.note, tr.lang)] if series.note else []
     if agenda:
-        items = [
-            f"{n}. {marked(LocalizedText.of(line.text, line.language), tr.lang)}"
-            for n, line in enumerate(agenda, 1)
-        ]
+        items = [f"{n}. {marked(item.text, tr.lang)}" for n, item in enumerate(agenda, 1)]
         description.append("\n".join([tr.gettext("Agenda:"), *items]))
     if series.join_url:
         description.append(series.join_url)
@@ -219,7 +217,7 @@ class FeedContent:
     changes: Sequence[MeetingChange]
     series_revisions: Mapping[str, int]
     event_revisions: Mapping[str, int]
-    agenda: Mapping[Meeting, Sequence[AgendaLine]]
+    agenda: Mapping[Meeting, Sequence[AgendaItem]]
 
 
 @dataclass(frozen=True)
@@ -315,7 +313,7 @@ def _series_block(
     series: MeetingSeries,
     changes: tuple[MeetingChange, ...],
     sequence: int,
-    agenda: tuple[tuple[str, tuple[AgendaLine, ...]], ...],
+    agenda: tuple[tuple[str, tuple[AgendaItem, ...]], ...],
     tr: Translator,
 ) -> FeedBlock:
     vevent, latest = _series_vevent(series, tr, FEED_STAMP, changes, sequence, series.dtstart, 0)
@@ -339,7 +337,7 @@ def _event_block(event: Event, sequence: int, tr: Translator) -> FeedBlock | Non
 def _agenda_overrides(
     series: MeetingSeries,
     changes: tuple[MeetingChange, ...],
-    agenda_of: tuple[tuple[str, tuple[AgendaLine, ...]], ...],
+    agenda_of: tuple[tuple[str, tuple[AgendaItem, ...]], ...],
     tr: Translator,
     sequence: int,
 ) -> list[icalendar.Event]:

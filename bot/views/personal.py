@@ -15,24 +15,12 @@ from bot.text.i18n import Translator
 from bot.text.keywords import OFF, PERSONAL_KINDS, UNITS, Off, PersonalSetting, TimeUnit
 from bot.text.markup import fill
 from bot.text.moments import when
-from bot.views.common import languages_in_text
+from bot.views.common import days_list, duration, languages_in_text
 
 
 def durations(tr: Translator, minutes: Sequence[int]) -> str:
     """'1 hour', '1 day and 2 hours' … as a list in the reader's language."""
-    return tr.format_list([_duration(tr, m) for m in minutes])
-
-
-def _duration(tr: Translator, minutes: int) -> str:
-    if minutes % 1440 == 0:
-        return tr.ngettext("{n} day", "{n} days", minutes // 1440).format(n=minutes // 1440)
-    if minutes % 60 == 0:
-        return tr.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
-    return tr.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-
-
-def _days(tr: Translator, days: Sequence[int]) -> str:
-    return tr.format_list([tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in days])
+    return tr.format_list([duration(tr, m) for m in minutes])
 
 
 def switched_on(
@@ -79,7 +67,7 @@ def personal_block(tr: Translator, reminders: PersonalReminders) -> str:
     """HTML: the user's own lead times and how to change them (the private /reminders)."""
     off = OFF.word(tr, Off.OFF)
     meetings = durations(tr, reminders.meeting_minutes) if reminders.meeting_minutes else off
-    actions = _days(tr, reminders.action_days) if reminders.action_days else off
+    actions = days_list(tr, reminders.action_days) if reminders.action_days else off
     lines = [
         "<b>" + escape(tr.gettext("Your own reminders")) + "</b>",
         escape(tr.gettext("Before meetings you answered ✅ to: {times}.").format(times=meetings)),

@@ -19,7 +19,7 @@ from bot.text.i18n import Translator
 from bot.text.keywords import INVITE_WHEN, REMINDER_KINDS, UNITS, InviteWhen, TimeUnit, find_phase
 from bot.text.places import group_languages
 from bot.text.search import fold
-from bot.views.common import languages_in_text
+from bot.views.common import days_list, duration, languages_in_text
 
 CODES = {
     TargetKind.PARTNERSHIP: TargetCode.PARTNERSHIP,
@@ -131,19 +131,16 @@ def subscription_list(labels: Sequence[str], tr: Translator) -> str:
 
 
 def offsets_text(settings: ReminderSettings, tr: Translator) -> str:
-    def days(values: Sequence[int]) -> str:
-        return tr.format_list([tr.ngettext("{n} day", "{n} days", d).format(n=d) for d in values])
-
     lines = [
-        tr.gettext("Before deadlines: {days}.").format(days=days(settings.deadline_days)),
+        tr.gettext("Before deadlines: {days}.").format(days=days_list(tr, settings.deadline_days)),
         tr.gettext("Before meetings: {times}.").format(
-            times=tr.format_list([_duration(m, tr) for m in settings.meeting_minutes])
+            times=tr.format_list([duration(tr, m) for m in settings.meeting_minutes])
         ),
-        tr.gettext("Before events: {days}.").format(days=days(settings.event_days)),
+        tr.gettext("Before events: {days}.").format(days=days_list(tr, settings.event_days)),
         tr.gettext("Invitations: when the previous meeting is over.")
         if settings.invite_days is None
         else tr.gettext("Invitations: {days} before the meeting.").format(
-            days=days([settings.invite_days])
+            days=days_list(tr, [settings.invite_days])
         ),
         reminders_usage(tr),
     ]
@@ -166,11 +163,3 @@ def reminders_usage(tr: Translator) -> str:
         d=UNITS.word(tr, TimeUnit.DAY),
         h=UNITS.word(tr, TimeUnit.HOUR),
     )
-
-
-def _duration(minutes: int, tr: Translator) -> str:
-    if minutes % 1440 == 0:
-        return tr.ngettext("{n} day", "{n} days", minutes // 1440).format(n=minutes // 1440)
-    if minutes % 60 == 0:
-        return tr.ngettext("{n} hour", "{n} hours", minutes // 60).format(n=minutes // 60)
-    return tr.ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
