@@ -31,7 +31,7 @@ from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import days_until
 from bot.text.i18n import Translator
 from bot.text.markup import fill
-from bot.views.common import marked
+from bot.views.common import marked, no_such_partnership
 
 MAX_TEXT = 300
 """Characters of an item's text: a line or two on a phone."""
@@ -270,7 +270,7 @@ def none_of_yours(tr: Translator) -> str:
 
 
 def not_found(tr: Translator, query: str) -> str:
-    return fill(tr.gettext("I found no partnership for “{query}”."), query=escape(query))
+    return no_such_partnership(tr, query)
 
 
 # -- adding one --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from bot.text.i18n import Translator
 from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape, fill
 from bot.text.moments import when
-from bot.views.common import marked
+from bot.views.common import marked, no_such_partnership
 
 SHOWN_ON_POSTS = 5
 """Items an invitation or reminder lists at most; /agenda shows them all."""
@@ -248,11 +248,11 @@ def minutes_saved(tr: Translator, title: str, start: datetime, zone: ZoneInfo) -
     )
 
 
-def minutes_usage(tr: Translator) -> str:
-    said = tr.gettext(
-        "Send /{cmd_minutes} with a link (http or https) or a short text, in the partnership's "
-        "group; in private, name the partnership first: /{cmd_minutes} bonn https://…"
-    )
+def minutes_usage(tr: Translator, *, private: bool) -> str:
+    if private:
+        said = tr.gettext("Name the partnership first: /{cmd_minutes} bonn https://…")
+    else:
+        said = tr.gettext("Send /{cmd_minutes} with a link or a short text.")
     return escape(said.format(**command_names(tr.lang)))
 
 
@@ -276,5 +276,4 @@ def no_held_meeting(tr: Translator) -> str:
 
 
 def unknown_partnership(tr: Translator, name: str) -> str:
-    said = tr.gettext("I know no partnership called “{name}”.")
-    return escape(said.format(name=name))
+    return no_such_partnership(tr, name)

@@ -55,3 +55,8 @@ def marked(text: LocalizedText, lang: str) -> str:
     text: the caller escapes it, as any data text."""
     shown, original = text.shown(lang)
     return shown if original is None else f"{shown} ({original})"
+
+
+def no_such_partnership(tr: Translator, typed: str) -> str:
+    """One wording wherever a typed partnership or town finds none."""
+    return escape(tr.gettext("I found no partnership for “{what}”.").format(what=typed[:40]))

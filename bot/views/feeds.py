@@ -8,6 +8,7 @@ from bot.telegram.commands import command_names
 from bot.text.i18n import Translator
 from bot.text.keywords import FEED_ACTIONS, FeedAction
 from bot.text.markup import escape
+from bot.views.common import no_such_partnership
 
 MAX_SHOWN = 2
 """Partnerships whose addresses one reply gives (each takes three lines on a phone)."""
@@ -84,7 +85,7 @@ def group_usage(tr: Translator) -> str:
 
 
 def not_found(tr: Translator, typed: str) -> str:
-    return escape(tr.gettext("I found no partnership for “{what}”.").format(what=typed[:40]))
+    return no_such_partnership(tr, typed)
 
 
 def several(tr: Translator, typed: str, names: Sequence[str]) -> str:
