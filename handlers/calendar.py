@@ -53,7 +53,7 @@ async def calendar_command(update: Update, context: BotContext) -> None:
         return
     if not typed:
         if reset:
-            await show(update, view.private_usage(tr))
+            await show(update, view.reset_usage(tr))
             return
         await _own(update, context, base)
         return
@@ -69,7 +69,7 @@ async def calendar_command(update: Update, context: BotContext) -> None:
     target = FeedTarget.of_partnership(pid)
     if reset:
         if not (await context.roles(user.id)).may_edit(pid):
-            await show(update, view.may_not_reset(tr))
+            await show(update, view.may_not_reset(tr, typed))
             return
         token = await feeds.reset(target, user.id, now)
         log.info("calendar feed of %s replaced (now #%s)", pid, token_hint(token))

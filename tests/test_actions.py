@@ -72,7 +72,7 @@ def sent_to(bot: Driver, chat_id: int) -> list[dict[str, Any]]:
 
 def reminders_to(bot: Driver, user_id: int) -> list[dict[str, Any]]:
     """The action item reminders a private chat got (not the answers to /start)."""
-    return [m for m in sent_to(bot, user_id) if m["text"].startswith("📝")]
+    return [m for m in sent_to(bot, user_id) if m["text"].startswith("📋")]
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
@@ -196,7 +196,7 @@ async def test_adding_by_the_button_picking_an_answerer_with_a_spanish_date(
     assert await bot.send("Talk around it, not a reply", ana, group()) == []  # not taken
     [owner_step] = await reply(bot, ana, "Enviar el borrador del presupuesto", prompt)
     picks = buttons(owner_step)
-    assert {"👤 User1", "👤 User2", "👥 the Bonn side", "👥 the La Paz side"} <= set(picks)
+    assert {"👤 User1", "👤 User2", "👥 Bonn team", "👥 La Paz team"} <= set(picks)
     [due_step] = await bot.press(owner_step, picks["👤 User2"], ana)
     assert "By when?" in due_step["text"] or "by when?" in due_step["text"]
     [saved] = await reply(bot, ana, "15 de diciembre", due_step)
@@ -232,7 +232,7 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
     await after_the_meeting(bot, clock)
     await bot.send("/action Book the hall", bot.user(1), group())
     [owner_step] = bot.replies(len(bot.api.calls) - 1)
-    [due] = await bot.press(owner_step, buttons(owner_step)["👥 the La Paz side"], bot.user(1))
+    [due] = await bot.press(owner_step, buttons(owner_step)["👥 La Paz team"], bot.user(1))
     before = await bot.rows()
     [past] = await reply(bot, bot.user(1), "1 March 2020", due)
     assert "That day has passed" in past["text"]
@@ -240,7 +240,7 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
     assert "could not read a date" in unread["text"]
     assert (await bot.rows())["action_items"] == before["action_items"] == []
     [saved] = await reply(bot, bot.user(1), "tomorrow", unread)
-    assert "the La Paz side" in saved["text"]
+    assert "La Paz team" in saved["text"]
     [item] = await items(bot)
     assert item.owner is Side.SOUTH and item.due == date(2026, 11, 25)
 
@@ -428,7 +428,7 @@ async def test_the_overdue_digest_comes_weekly_only_with_overdue_items_naming_no
     clock.set(datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
     await plan_and_send(bot)
     [digest] = digests()
-    assert "Send the budget" in digest["text"] and "the La Paz side" in digest["text"]
+    assert "Send the budget" in digest["text"] and "La Paz team" in digest["text"]
     assert "User2" not in digest["text"]
     clock.set(datetime(2026, 12, 9, 8, 0, tzinfo=UTC))
     await plan_and_send(bot)

@@ -75,7 +75,8 @@ async def test_others_and_bad_links_are_refused_and_nothing_changes(
     before = await bot.rows()
     [said] = await bot.send("/acta https://example.org/x", bot.user(MEMBER, "es"), group(GROUP_B))
     assert said["text"] == (
-        "Solo los puntos focales de la alianza y la coordinación adjuntan actas."
+        "Solo los puntos focales de la alianza y la coordinación adjuntan actas.\n"
+        "Pregunte a uno de ellos: /contactos <ciudad>"
     )
     focal = bot.user(FOCAL, "es")
     [said] = await bot.send("/acta ftp://example.org/x", focal, group(GROUP_B))
