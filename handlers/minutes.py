@@ -3,6 +3,7 @@ partnership's focal points and the coordinators; /exchanges past shows it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,12 +69,16 @@ NAME_WORDS = 3
 def _split_name(words: str) -> list[tuple[str, str]]:
     """The ways the words may begin with a partnership's name, most likely first, as
     (name, minutes): before the first link when there is one; else longest first."""
-    tokens = words.split()
-    for i, token in enumerate(tokens):
-        if i and looks_like_link(token):
-            return [(" ".join(tokens[:i]), " ".join(tokens[i:]))]
-    longest = min(NAME_WORDS, len(tokens))
-    return [(" ".join(tokens[:k]), " ".join(tokens[k:])) for k in range(longest, 0, -1)]
+    spans = [m.span() for m in re.finditer(r"\S+", words)]
+
+    def cut(k: int) -> tuple[str, str]:  # the minutes keep their own spacing and lines
+        rest = words[spans[k][0] :] if k < len(spans) else ""
+        return " ".join(words[a:b] for a, b in spans[:k]), rest
+
+    for i, (a, b) in enumerate(spans):
+        if i and looks_like_link(words[a:b]):
+            return [cut(i)]
+    return [cut(k) for k in range(min(NAME_WORDS, len(spans)), 0, -1)]
 
 
 def _without_name(words: str, pair: PartnershipView) -> str:

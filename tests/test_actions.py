@@ -304,6 +304,9 @@ async def test_actions_pages_oldest_first_and_ticking(bot: Driver, clock: Movabl
     before = await bot.rows()
     await bot.press(first, tick, bot.user(5))
     assert "Only the item's owner" in bot.alerts()[-1]
+    assert bot.alerts()[-1].endswith("Ask one of them: /contacts <town>")
+    ticks = [label for label, d in buttons(first).items() if d.startswith("act:")]
+    assert ticks and all(label.startswith("☑️ ") for label in ticks)  # not the ✅ of answers
     assert (await bot.rows())["action_items"] == before["action_items"]
     # Its owner: done, the page edited in place.
     [edited] = await bot.press(first, tick, bot.user(2))

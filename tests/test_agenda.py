@@ -219,6 +219,11 @@ async def test_no_invitation_yet_and_a_meeting_begun_are_explained(
         "Podrá agregar puntos al orden del día cuando este chat haya recibido una invitación."
     )
     assert await bot.rows() == before
+    # In private, where nothing is awaited: where the agenda is made.
+    [said] = await bot.send("/agenda Algo", user)
+    assert said["text"] == (
+        "El orden del día se arma en el grupo de la alianza: envíe allí /agenda <texto>."
+    )
     # Invited, then the meeting begins: closed, and the next invitation's day is said.
     await invited(bot, (GROUP_B, ("es",)))
     clock.set(START + timedelta(minutes=5))

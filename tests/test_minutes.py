@@ -111,11 +111,11 @@ async def test_a_two_word_town_names_the_partnership_in_private(
     minutes = await storage(bot).agenda.minutes_of(MEETING)
     assert minutes is not None and minutes.url == "https://example.org/a"
     assert minutes.text is None
-    [said] = await bot.send("/acta La Paz Acordamos el calendario", focal)
+    [said] = await bot.send("/acta La Paz Acordamos el calendario\ny el presupuesto", focal)
     assert said["text"].startswith("📄 Acta adjuntada")
     minutes = await storage(bot).agenda.minutes_of(MEETING)
     assert minutes is not None and minutes.url is None and minutes.text is not None
-    assert minutes.text.original == "Acordamos el calendario"
+    assert minutes.text.original == "Acordamos el calendario\ny el presupuesto"  # lines kept
 
 
 async def test_in_a_group_a_leading_partnership_name_is_not_part_of_the_minutes(

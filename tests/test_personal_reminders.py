@@ -272,6 +272,7 @@ async def test_the_start_link_switches_reminders_on_and_says_what_comes(
     assert text.startswith("🔔 Listo: le recordaré cada reunión")
     assert "1 hora antes" in text and "en español" in text and "(La Paz)" in text
     assert "Reunión virtual Bonn – La Paz" in text  # the meeting the link came from
+    assert "con el enlace para unirse" not in text  # the series has no link to join
     assert "/recordatorios" in text
     assert len(await personal_rows(bot, 12)) == 1  # planned at once
     clock.set(datetime(2026, 11, 24, 13, 0, tzinfo=UTC))
@@ -425,3 +426,14 @@ async def test_the_plain_reminders_screen_in_private_opens_the_chat_too(bot: Dri
     await bot.send("/reminders", user=ana)
     assert await store(bot).preferences.private_chat_open(11)
     assert len(await personal_rows(bot, 11)) == 1  # re-planned at once: 1 hour before
+
+
+async def test_the_link_to_join_is_promised_only_when_the_series_has_one(bot: Driver) -> None:
+    await with_join_link(bot)
+    post = await invitation_in(bot)
+    bruno = bot.user(12, "en")
+    await bot.press(post, answer_button(post, "✅"), user=bruno)
+    [call] = [c for c in bot.api.calls if c.method == "answerCallbackQuery"]
+    payload = str(call.params["url"]).rsplit("=", 1)[1]
+    [reply] = await bot.send(f"/start {payload}", user=bruno)
+    assert "with the link to join." in reply["text"]
