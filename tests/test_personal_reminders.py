@@ -437,3 +437,11 @@ async def test_the_link_to_join_is_promised_only_when_the_series_has_one(bot: Dr
     payload = str(call.params["url"]).rsplit("=", 1)[1]
     [reply] = await bot.send(f"/start {payload}", user=bruno)
     assert "with the link to join." in reply["text"]
+
+
+async def test_french_reads_taches_and_still_actions(bot: Driver) -> None:
+    marie = bot.user(14, "fr")
+    [reply] = await bot.send("/rappels tâches 2", user=marie)
+    assert "Avant l’échéance de vos tâches : 2 jours." in reply["text"]
+    await bot.send("/rappels actions 4", user=marie)
+    assert await store(bot).preferences.personal_reminders(14) == PersonalReminders((60,), (4,))
