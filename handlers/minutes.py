@@ -165,7 +165,9 @@ async def minutes_command(update: Update, context: BotContext) -> None:
         await show(update, view.no_held_meeting(tr))
         return
     if not (await context.roles(user.id)).may_edit(held.series.partnership_id):
-        await show(update, view.minutes_not_allowed(tr))
+        pairs = await context.storage.network.partnerships([held.series.partnership_id])
+        town = pairs[0].north.name.get(tr.lang) if pairs else None  # /contacts finds both sides
+        await show(update, view.minutes_not_allowed(tr, town))
         return
     if not said:
         await show(update, view.minutes_usage(tr, private=private))

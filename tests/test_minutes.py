@@ -76,7 +76,7 @@ async def test_others_and_bad_links_are_refused_and_nothing_changes(
     [said] = await bot.send("/acta https://example.org/x", bot.user(MEMBER, "es"), group(GROUP_B))
     assert said["text"] == (
         "Solo los puntos focales de la alianza y la coordinación adjuntan actas.\n"
-        "Pregunte a uno de ellos: /contactos <ciudad>"
+        "Pregunte a uno de ellos: /contactos Bonn"
     )
     focal = bot.user(FOCAL, "es")
     [said] = await bot.send("/acta ftp://example.org/x", focal, group(GROUP_B))
