@@ -10,7 +10,7 @@ from enum import IntEnum
 from html import unescape
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
@@ -104,11 +104,12 @@ JUST_BEGUN = timedelta(days=1)
 before that, the chat simply awaits its next invitation."""
 
 
-def _closed(reader: Reader, meetings: ChatMeetings, now: datetime) -> str:
+def _closed(reader: Reader, meetings: ChatMeetings, now: datetime, chat: Chat) -> str:
     """Why nothing can be added here now, and when the next invitation comes, if known."""
     held = meetings.held
     begun = held is not None and now - held.start < JUST_BEGUN
-    return view.no_meeting(reader.tr, begun, meetings.next_invitation, reader.zone)
+    private = chat.type == Chat.PRIVATE
+    return view.no_meeting(reader.tr, begun, meetings.next_invitation, reader.zone, private=private)
 
 
 async def _may_arrange(context: BotContext, user_id: int, series_partnership: str) -> bool:
@@ -136,7 +137,7 @@ async def _render(
     meetings = await chat_meetings(context.storage, chat.id, context.clock.now())
     invited = meetings.upcoming
     if invited is None:
-        return _closed(reader, meetings, context.clock.now()), None
+        return _closed(reader, meetings, context.clock.now(), chat), None
     if arrange is None:
         arrange = await _may_arrange(context, user.id, invited.series.partnership_id)
     items = await context.storage.agenda.items(invited.meeting)
@@ -169,7 +170,7 @@ async def agenda_command(update: Update, context: BotContext) -> None:
     reader = await context.reader(update)
     meetings = await chat_meetings(context.storage, chat.id, context.clock.now())
     if meetings.upcoming is None:
-        await show(update, _closed(reader, meetings, context.clock.now()))
+        await show(update, _closed(reader, meetings, context.clock.now(), chat))
         return
     refused = await _refused_here(update, context, meetings.upcoming)
     if refused is not None:
@@ -308,7 +309,7 @@ async def typed(update: Update, context: BotContext) -> int | None:
         or invited.meeting != (delivery.payload.series_id, delivery.payload.occurrence)
     ):
         reader = await context.reader(update)
-        await show(update, _closed(reader, meetings, context.clock.now()))
+        await show(update, _closed(reader, meetings, context.clock.now(), chat))
         await DRAFTS.drop(update, context)
         return ConversationHandler.END
     refused = await _refused_here(update, context, invited)  # a role lost meanwhile

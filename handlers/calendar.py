@@ -9,17 +9,13 @@ from telegram import Chat, Update
 
 from bot.model.feeds import FeedTarget
 from bot.telegram.context import BotApplication, BotContext
-from bot.telegram.paging import compact_query
 from bot.telegram.permissions import allowed_to_change
 from bot.text.keywords import FEED_ACTIONS, FeedAction
-from bot.text.zones import normalize
 from bot.views import feeds as view
-from handlers.common import joined_args, on_command, show
+from handlers.common import joined_args, on_command, show, typed_partnerships
 from storage.feeds import token_hint
 
 log = logging.getLogger(__name__)
-
-QUERY_ROOM = 60  # characters of a typed partnership looked up
 
 
 async def calendar_command(update: Update, context: BotContext) -> None:
@@ -57,11 +53,11 @@ async def calendar_command(update: Update, context: BotContext) -> None:
         return
     if not typed:
         if reset:
-            await show(update, view.private_usage(tr))
+            await show(update, view.reset_usage(tr))
             return
         await _own(update, context, base)
         return
-    found = await _partnerships(context, typed, tr.lang)
+    found = await typed_partnerships(context, typed, tr.lang, view.MAX_SHOWN + 2)
     if not found:
         await show(update, view.not_found(tr, typed))
         return
@@ -73,7 +69,7 @@ async def calendar_command(update: Update, context: BotContext) -> None:
     target = FeedTarget.of_partnership(pid)
     if reset:
         if not (await context.roles(user.id)).may_edit(pid):
-            await show(update, view.may_not_reset(tr))
+            await show(update, view.may_not_reset(tr, typed))
             return
         token = await feeds.reset(target, user.id, now)
         log.info("calendar feed of %s replaced (now #%s)", pid, token_hint(token))
@@ -105,23 +101,6 @@ async def _own(update: Update, context: BotContext, base: str) -> None:
         token = await context.storage.feeds.token_of(target, user.id, now)
         shown.append((v.pair_name(tr.lang), view.feed_url(base, token)))
     await show(update, view.feeds(tr, shown))
-
-
-async def _partnerships(context: BotContext, typed: str, lang: str) -> list[str]:
-    """The partnerships a typed town or partnership means: a town's (one town named),
-    else those the words find (at most a few)."""
-    network = context.storage.network
-    index = await network.town_index()
-    towns = index.named(typed, lang)
-    if towns and (len(towns) == 1 or index.exact(normalize(typed)) is not None):
-        found = await context.storage.people.partnerships_of_towns([towns[0].id])
-        if found:
-            return found[: view.MAX_SHOWN + 2]
-    query = compact_query(typed, QUERY_ROOM)
-    if not query:
-        return []
-    ids, _ = await network.search.search(query, view.MAX_SHOWN + 2)
-    return ids
 
 
 def register(application: BotApplication) -> None:

@@ -13,9 +13,13 @@ from bot.telegram import answers
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
 from bot.telegram.limits import Keyboard
+from bot.telegram.paging import compact_query
 from bot.text.i18n import supported_language
 from bot.text.reader import Reader
+from bot.text.zones import normalize
 from storage.cache import NETWORK
+
+QUERY_ROOM = 60  # characters of a typed partnership looked up
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
 R = TypeVar("R", bound=Reply | None)
@@ -144,3 +148,20 @@ def author_language(update: Update, reader: Reader) -> str:
         return reader.tr.lang
     theirs = supported_language(user.language_code)
     return theirs if theirs in reader.languages else reader.languages[0]
+
+
+async def typed_partnerships(context: BotContext, typed: str, lang: str, most: int) -> list[str]:
+    """The partnerships a typed town or partnership means: a town's (one town named),
+    else those the words find (at most `most`)."""
+    network = context.storage.network
+    index = await network.town_index()
+    towns = index.named(typed, lang)
+    if towns and (len(towns) == 1 or index.exact(normalize(typed)) is not None):
+        found = await context.storage.people.partnerships_of_towns([towns[0].id])
+        if found:
+            return found[:most]
+    query = compact_query(typed, QUERY_ROOM)
+    if not query:
+        return []
+    ids, _ = await network.search.search(query, most)
+    return ids

@@ -3,6 +3,7 @@ partnership's focal points and the coordinators; /exchanges past shows it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,9 +17,10 @@ from bot.schedule.invitations import chat_meetings
 from bot.telegram.context import BotApplication, BotContext
 from bot.text.search import fold
 from bot.views import agenda as view
+from bot.views import feeds as feeds_view
 from bot.views.common import marked
 from handlers.agenda import author_language
-from handlers.common import on_command, show
+from handlers.common import on_command, show, typed_partnerships
 
 HELD_REACH = timedelta(days=120)
 """How far back a partnership's last meeting is looked for (a few six-weekly cycles)."""
@@ -60,6 +62,33 @@ def _last_held(
     return found
 
 
+NAME_WORDS = 3
+"""At most this many leading words name a partnership ("La Paz", "San José de Chiquitos")."""
+
+
+def _split_name(words: str) -> list[tuple[str, str]]:
+    """The ways the words may begin with a partnership's name, most likely first, as
+    (name, minutes): before the first link when there is one; else longest first."""
+    spans = [m.span() for m in re.finditer(r"\S+", words)]
+
+    def cut(k: int) -> tuple[str, str]:  # the minutes keep their own spacing and lines
+        rest = words[spans[k][0] :] if k < len(spans) else ""
+        return " ".join(words[a:b] for a, b in spans[:k]), rest
+
+    for i, (a, b) in enumerate(spans):
+        if i and looks_like_link(words[a:b]):
+            return [cut(i)]
+    return [cut(k) for k in range(min(NAME_WORDS, len(spans)), 0, -1)]
+
+
+def _without_name(words: str, pair: PartnershipView) -> str:
+    """The words without a leading name of this partnership (in a group that follows it)."""
+    for name, rest in _split_name(words):
+        if rest and _named(name, [pair]) is not None:
+            return rest
+    return words
+
+
 async def _held_here(
     update: Update, context: BotContext, words: str
 ) -> tuple[Held | None, str] | None:
@@ -68,22 +97,52 @@ async def _held_here(
     chat = update.effective_chat
     assert chat is not None
     now = context.clock.now()
+    network = context.storage.network
     if chat.type != Chat.PRIVATE:
         held = (await chat_meetings(context.storage, chat.id, now)).held
         if held is None:
             return None, words
-        return Held(held.series, held.meeting, held.start), words
-    name, _, rest = words.partition(" ")
-    network = context.storage.network
+        pairs = await network.partnerships([held.series.partnership_id])
+        said = _without_name(words, pairs[0]) if pairs else words
+        return Held(held.series, held.meeting, held.start), said
     every = await network.meeting_series()
-    pairs = await network.partnerships(sorted({s.partnership_id for s in every}))
-    pair = _named(name, pairs) if name else None
-    if pair is None:
-        tr = (await context.reader(update)).tr
-        await show(update, view.unknown_partnership(tr, name) if name else view.minutes_usage(tr))
+    with_meetings = sorted({s.partnership_id for s in every})
+    pair_id, rest = await _typed_pair(update, context, words, with_meetings)
+    if pair_id is None:
         return None
-    mine = [s for s in every if s.partnership_id == pair.partnership.id]
-    return _last_held(mine, await network.meeting_changes(), now), rest.strip()
+    mine = [s for s in every if s.partnership_id == pair_id]
+    return _last_held(mine, await network.meeting_changes(), now), rest
+
+
+async def _typed_pair(
+    update: Update, context: BotContext, words: str, candidates: list[str]
+) -> tuple[str | None, str]:
+    """The partnership the words begin with (one with meetings) and the words after its
+    name; (None, …) when it is unknown or unclear (said so)."""
+    tr = (await context.reader(update)).tr
+    ways = _split_name(words)
+    pairs = await context.storage.network.partnerships(candidates)
+    for name, rest in ways:  # a town or partnership named exactly
+        pair = _named(name, pairs)
+        if pair is not None:
+            return pair.partnership.id, rest
+    name, rest = ways[-1]  # the words before the link, or the first word
+    if not name or looks_like_link(name):
+        await show(update, view.minutes_usage(tr, private=True))
+        return None, ""
+    found = [
+        pid
+        for pid in await typed_partnerships(context, name, tr.lang, feeds_view.MAX_SHOWN + 2)
+        if pid in candidates
+    ]
+    if not found:
+        await show(update, view.unknown_partnership(tr, name))
+        return None, ""
+    if len(found) > 1:
+        names = [v.pair_name(tr.lang) for v in await context.storage.network.partnerships(found)]
+        await show(update, feeds_view.several(tr, name, names))
+        return None, ""
+    return found[0], rest
 
 
 async def minutes_command(update: Update, context: BotContext) -> None:
@@ -94,8 +153,9 @@ async def minutes_command(update: Update, context: BotContext) -> None:
     tr = reader.tr
     parts = (message.text or "").split(maxsplit=1)
     words = parts[1].strip() if len(parts) > 1 else ""
+    private = update.effective_chat is not None and update.effective_chat.type == Chat.PRIVATE
     if not words:
-        await show(update, view.minutes_usage(tr))
+        await show(update, view.minutes_usage(tr, private=private))
         return
     found = await _held_here(update, context, words)
     if found is None:
@@ -105,10 +165,12 @@ async def minutes_command(update: Update, context: BotContext) -> None:
         await show(update, view.no_held_meeting(tr))
         return
     if not (await context.roles(user.id)).may_edit(held.series.partnership_id):
-        await show(update, view.minutes_not_allowed(tr))
+        pairs = await context.storage.network.partnerships([held.series.partnership_id])
+        town = pairs[0].north.name.get(tr.lang) if pairs else None  # /contacts finds both sides
+        await show(update, view.minutes_not_allowed(tr, town))
         return
     if not said:
-        await show(update, view.minutes_usage(tr))
+        await show(update, view.minutes_usage(tr, private=private))
         return
     # A link first (http or https), and a short text after it or alone.
     first, *rest = said.split(maxsplit=1)

@@ -29,6 +29,16 @@ async def open_private_chat(update: Update, context: BotContext) -> None:
     await context.replan(user.id)
 
 
+async def _opened(update: Update, context: BotContext) -> None:
+    """/reminders in the private chat opens it, as /start does: someone who only ever
+    used /reminders here still gets the reminders they set (Telegram lets us write to
+    whoever wrote to us). A read when it is open already."""
+    user = update.effective_user
+    assert user is not None
+    if not await context.storage.preferences.private_chat_open(user.id):
+        await open_private_chat(update, context)
+
+
 async def remind_me(update: Update, context: BotContext, payload: RemindMe) -> None:
     """The Start button of the link offered after a ✅: switch on, and say what comes."""
     user = update.effective_user
@@ -36,15 +46,16 @@ async def remind_me(update: Update, context: BotContext, payload: RemindMe) -> N
     await open_private_chat(update, context)
     reader = await context.reader(update)
     reminders = await context.storage.preferences.personal_reminders(user.id)
-    meeting = await _meeting(context, payload, user.id, reader.tr.lang)
-    await show(update, view.switched_on(reader.tr, reminders, reader.zone, meeting))
+    found = await _meeting(context, payload, user.id, reader.tr.lang)
+    meeting, join_link = (found[:2], found[2]) if found is not None else (None, False)
+    await show(update, view.switched_on(reader.tr, reminders, reader.zone, meeting, join_link))
 
 
 async def _meeting(
     context: BotContext, payload: RemindMe, user_id: int, lang: str
-) -> tuple[str, datetime] | None:
-    """The meeting the link came from (title, start), if the user is going and it is
-    ahead; a forged or old link names none."""
+) -> tuple[str, datetime, bool] | None:
+    """The meeting the link came from (title, start, whether it has a link to join), if
+    the user is going and it is ahead; a forged or old link names none."""
     storage = context.storage
     delivery = await storage.outbox.get(payload.delivery_id)
     if delivery is None or not isinstance(invitation := delivery.payload, Invitation):
@@ -58,7 +69,7 @@ async def _meeting(
     occ = occurrence_of(series, invitation.occurrence, changes)
     if occ is None or occ.start <= context.clock.now():
         return None
-    return series.title.get(lang), occ.start
+    return series.title.get(lang), occ.start, bool(series.join_url)
 
 
 async def personal_reminders(update: Update, context: BotContext) -> bool:
@@ -81,6 +92,7 @@ async def personal_reminders(update: Update, context: BotContext) -> bool:
         return True
     await prefs.set_personal_reminders(user.id, changed)
     await show(update, view.personal_block(reader.tr, changed))
+    await _opened(update, context)
     await context.replan(user.id)  # after the answer, as for the chat's lead times
     return True
 
@@ -90,5 +102,6 @@ async def personal_block(update: Update, context: BotContext) -> str:
     user = update.effective_user
     assert user is not None
     reader = await context.reader(update)
+    await _opened(update, context)
     reminders = await context.storage.preferences.personal_reminders(user.id)
     return view.personal_block(reader.tr, reminders)

@@ -53,7 +53,7 @@ async def started(bot: Driver, user_id: int, language: str, zone: str) -> None:
 
 def reminders_to(bot: Driver, user_id: int) -> list[dict[str, Any]]:
     """The action item reminders a private chat got (not the answers to /start)."""
-    return [m for m in sent_to(bot, user_id) if m["text"].startswith("📝")]
+    return [m for m in sent_to(bot, user_id) if m["text"].startswith("📋")]
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
@@ -177,7 +177,7 @@ async def test_adding_by_the_button_picking_an_answerer_with_a_spanish_date(
     assert await bot.send("Talk around it, not a reply", ana, group()) == []  # not taken
     [owner_step] = await reply(bot, ana, "Enviar el borrador del presupuesto", prompt)
     picks = buttons(owner_step)
-    assert {"👤 User1", "👤 User2", "👥 the Bonn side", "👥 the La Paz side"} <= set(picks)
+    assert {"👤 User1", "👤 User2", "👥 Bonn team", "👥 La Paz team"} <= set(picks)
     [due_step] = await bot.press(owner_step, picks["👤 User2"], ana)
     assert "By when?" in due_step["text"] or "by when?" in due_step["text"]
     saved, *_edited = await reply(bot, ana, "15 de diciembre", due_step)
@@ -213,7 +213,7 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
     await after_the_meeting(bot, clock)
     await bot.send("/action Book the hall", bot.user(1), group())
     [owner_step] = bot.replies(len(bot.api.calls) - 1)
-    [due] = await bot.press(owner_step, buttons(owner_step)["👥 the La Paz side"], bot.user(1))
+    [due] = await bot.press(owner_step, buttons(owner_step)["👥 La Paz team"], bot.user(1))
     before = await bot.rows()
     [past] = await reply(bot, bot.user(1), "1 March 2020", due)
     assert "That day has passed" in past["text"]
@@ -221,7 +221,7 @@ async def test_bad_input_is_explained_and_changes_nothing(bot: Driver, clock: Mo
     assert "could not read a date" in unread["text"]
     assert (await bot.rows())["action_items"] == before["action_items"] == []
     saved, *_edited = await reply(bot, bot.user(1), "tomorrow", unread)
-    assert "the La Paz side" in saved["text"]
+    assert "La Paz team" in saved["text"]
     [item] = await items(bot)
     assert item.owner is Side.SOUTH and item.due == date(2026, 11, 25)
 
@@ -285,6 +285,9 @@ async def test_actions_pages_oldest_first_and_ticking(bot: Driver, clock: Movabl
     before = await bot.rows()
     await bot.press(first, tick, bot.user(5))
     assert "Only the item's owner" in bot.alerts()[-1]
+    assert bot.alerts()[-1].endswith("Ask one of them: /contacts <town>")
+    ticks = [label for label, d in buttons(first).items() if d.startswith("act:")]
+    assert ticks and all(label.startswith("☑️ ") for label in ticks)  # not the ✅ of answers
     assert (await bot.rows())["action_items"] == before["action_items"]
     # Its owner: done, the page edited in place.
     [edited] = await bot.press(first, tick, bot.user(2))
@@ -411,7 +414,7 @@ async def test_the_overdue_digest_comes_weekly_only_with_overdue_items_naming_no
     clock.set(datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
     await plan_and_send(bot)
     [digest] = digests()
-    assert "Send the budget" in digest["text"] and "the La Paz side" in digest["text"]
+    assert "Send the budget" in digest["text"] and "La Paz team" in digest["text"]
     assert "User2" not in digest["text"]
     clock.set(datetime(2026, 12, 9, 8, 0, tzinfo=UTC))
     await plan_and_send(bot)

@@ -106,12 +106,14 @@ async def test_items_added_by_command_show_on_every_invitation_marked_by_languag
     before_a = now_shown(bot, posts[GROUP_A])["text"]
     spanish, german = bot.user(1, "es"), bot.user(2, "de")
     [said, *_edits] = await bot.send("/agenda Presupuesto del taller", spanish, group(GROUP_A))
-    assert said["text"].startswith("📝 Zur Tagesordnung von Virtuelles Treffen Bonn – La Paz")
+    assert said["text"].startswith(
+        "📝 Auf der Tagesordnung (1 Punkt) — Virtuelles Treffen Bonn – La Paz:"
+    )
     assert "(1 Punkt)" in said["text"]
     [said, *_edits] = await bot.send(
         "/tagesordnung Jugendaustausch 2027 <b>", german, group(GROUP_B)
     )
-    assert said["text"].startswith("📝 Agregado al orden del día")
+    assert said["text"].startswith("📝 En el orden del día")
     assert await texts(bot) == [
         ("Presupuesto del taller", "es"),
         ("Jugendaustausch 2027 <b>", "es"),  # group B reads Spanish only: its language
@@ -157,7 +159,7 @@ async def test_the_button_asks_and_the_reply_becomes_the_item(bot: Driver) -> No
     await reply(bot, french, chat, "hors sujet", posts[GROUP_A])
     assert await texts(bot) == []
     [said, *edits] = await reply(bot, french, chat, "Bilan du festival", prompt)
-    assert said["text"].startswith("📝 Zur Tagesordnung")
+    assert said["text"].startswith("📝 Auf der Tagesordnung")
     # French is not a language of the group: the item is in its first, German.
     assert await texts(bot) == [("Bilan du festival", "de")]
     assert {e["chat"]["id"] for e in edits} == {GROUP_A, GROUP_B}
@@ -182,7 +184,7 @@ async def test_the_button_in_spanish_and_a_too_long_reply_asks_again(bot: Driver
     after = await bot.rows()
     assert after["agenda_items"] == rows_before["agenda_items"] == []
     [said, _edit] = await reply(bot, user, chat, "Calendario 2027", prompt)
-    assert said["text"].startswith("📝 Agregado al orden del día")
+    assert said["text"].startswith("📝 En el orden del día")
     assert await texts(bot) == [("Calendario 2027", "es")]
 
 
@@ -217,6 +219,11 @@ async def test_no_invitation_yet_and_a_meeting_begun_are_explained(
         "Podrá agregar puntos al orden del día cuando este chat haya recibido una invitación."
     )
     assert await bot.rows() == before
+    # In private, where nothing is awaited: where the agenda is made.
+    [said] = await bot.send("/agenda Algo", user)
+    assert said["text"] == (
+        "El orden del día se arma en el grupo de la alianza: envíe allí /agenda <texto>."
+    )
     # Invited, then the meeting begins: closed, and the next invitation's day is said.
     await invited(bot, (GROUP_B, ("es",)))
     clock.set(START + timedelta(minutes=5))
@@ -251,7 +258,11 @@ async def test_a_focal_point_moves_and_drops_a_member_is_refused(bot: Driver) ->
     await bot.press(screen, labels["⬆️ 3"], member)
     assert (
         bot.alerts(since)
-        == ["Solo los puntos focales de la alianza y la coordinación ordenan el orden del día."] * 2
+        == [
+            "Solo los puntos focales de la alianza y la coordinación ordenan el orden del día. "
+            "Pregunte a uno de ellos: /contactos <ciudad>"
+        ]
+        * 2
     )
     assert await bot.rows() == before
     # The focal point moves the third up, then drops the first.
@@ -323,7 +334,7 @@ async def test_a_restart_between_the_question_and_the_reply_loses_nothing(
     again = Driver(app, first.api)
     lives.append(again)
     [said, _edit] = await reply(again, user, chat, "Tras el reinicio", prompt)
-    assert said["text"].startswith("📝 Agregado al orden del día")
+    assert said["text"].startswith("📝 En el orden del día")
     assert "1. Tras el reinicio — User4" in now_shown(again, posts[GROUP_B])["text"]
 
 
@@ -381,7 +392,7 @@ async def test_a_deleted_invitation_does_not_stop_the_add_nor_the_other_edits(
     del bot.api.messages[(GROUP_A, posts[GROUP_A]["message_id"])]  # deleted by an admin
     with caplog.at_level("INFO", logger="bot.schedule.invitations"):
         [said, edit] = await bot.send("/agenda Calendario", bot.user(1, "es"), group(GROUP_A))
-    assert said["text"].startswith("📝 Zur Tagesordnung")
+    assert said["text"].startswith("📝 Auf der Tagesordnung")
     assert edit["chat"]["id"] == GROUP_B and "1. Calendario — User1" in edit["text"]
     [record] = [r for r in caplog.records if r.name == "bot.schedule.invitations"]
     assert record.levelname == "INFO" and "message to edit not found" in record.getMessage().lower()

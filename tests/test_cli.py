@@ -44,7 +44,7 @@ def test_schedule_lists_what_will_be_posted(tmp_path: Path) -> None:
         "Bonn – La Paz (console group) (chat -1001001; en, Europe/Berlin)",
         "  2026-11-23 15:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins tomorrow.",
         "  2026-11-24 14:00  meeting   ⏰ Virtual meeting Bonn – La Paz begins in 1 hour.",
-        "  2026-11-24 16:00  actask    📝 The meeting is over: Virtual meeting Bonn – La Paz",
+        "  2026-11-24 16:00  actask    📋 The meeting is over: Virtual meeting Bonn – La Paz",
         "  2026-11-24 16:00  invite    📅 Invitation: Virtual meeting Bonn – La Paz",
     ]
     # the schedule reads the same clock: on 28 Feb 2028 it sees the meeting of the 29th

@@ -261,6 +261,9 @@ async def test_calendar_in_private_own_partnerships_usage_and_bad_input(
     # a member may not replace a partnership's address; a coordinator may
     [refused] = await bot.send("/calendar reset bonn", bot.user(MEMBER))
     assert "focal points" in refused["text"]
+    assert "Ask one of them: /contacts bonn" in refused["text"]  # whom to ask, and how
+    [alone] = await bot.send("/calendar reset", bot.user(MEMBER))
+    assert alone["text"] == "Name the partnership whose address to replace: /calendar reset bonn"
     assert await store(bot).feeds.target_of(token) is not None
     [renewed] = await bot.send("/calendar reset bonn", bot.user(COORDINATOR))
     assert token_in(renewed) != token and await store(bot).feeds.target_of(token) is None

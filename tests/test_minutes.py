@@ -75,7 +75,8 @@ async def test_others_and_bad_links_are_refused_and_nothing_changes(
     before = await bot.rows()
     [said] = await bot.send("/acta https://example.org/x", bot.user(MEMBER, "es"), group(GROUP_B))
     assert said["text"] == (
-        "Solo los puntos focales de la alianza y la coordinación adjuntan actas."
+        "Solo los puntos focales de la alianza y la coordinación adjuntan actas.\n"
+        "Pregunte a uno de ellos: /contactos Bonn"
     )
     focal = bot.user(FOCAL, "es")
     [said] = await bot.send("/acta ftp://example.org/x", focal, group(GROUP_B))
@@ -83,7 +84,7 @@ async def test_others_and_bad_links_are_refused_and_nothing_changes(
     [said] = await bot.send("/acta " + "z" * 201, focal, group(GROUP_B))
     assert said["text"].startswith("Un acta en texto puede tener como máximo 200 caracteres")
     [said] = await bot.send("/minutes Atlantis x", bot.user(COORDINATOR, "en"))
-    assert said["text"] == "I know no partnership called “Atlantis”."
+    assert said["text"] == "I found no partnership for “Atlantis”."
     assert await bot.rows() == before
 
 
@@ -97,3 +98,44 @@ async def test_before_any_meeting_was_held_there_is_nothing_to_attach_to(
     assert (
         said["text"] == "Aún no conozco ninguna reunión celebrada aquí a la que adjuntar un acta."
     )
+
+
+async def test_a_two_word_town_names_the_partnership_in_private(
+    bot: Driver, clock: MovableClock
+) -> None:
+    await held(bot, clock)
+    focal = bot.user(FOCAL, "es")
+    await bot.send("/idioma es", focal)
+    [said] = await bot.send("/acta la paz https://example.org/a", focal)
+    assert said["text"].startswith("📄 Acta adjuntada")
+    minutes = await storage(bot).agenda.minutes_of(MEETING)
+    assert minutes is not None and minutes.url == "https://example.org/a"
+    assert minutes.text is None
+    [said] = await bot.send("/acta La Paz Acordamos el calendario\ny el presupuesto", focal)
+    assert said["text"].startswith("📄 Acta adjuntada")
+    minutes = await storage(bot).agenda.minutes_of(MEETING)
+    assert minutes is not None and minutes.url is None and minutes.text is not None
+    assert minutes.text.original == "Acordamos el calendario\ny el presupuesto"  # lines kept
+
+
+async def test_in_a_group_a_leading_partnership_name_is_not_part_of_the_minutes(
+    bot: Driver, clock: MovableClock
+) -> None:
+    await held(bot, clock)
+    focal = bot.user(FOCAL, "es")
+    [said] = await bot.send("/acta bonn https://example.org/b", focal, group(GROUP_B))
+    assert said["text"].startswith("📄 Acta adjuntada")
+    minutes = await storage(bot).agenda.minutes_of(MEETING)
+    assert minutes is not None and minutes.url == "https://example.org/b"
+    assert minutes.text is None
+
+
+async def test_the_usage_says_what_to_send_where(bot: Driver, clock: MovableClock) -> None:
+    await held(bot, clock)
+    coordinator = bot.user(COORDINATOR, "en")
+    [said] = await bot.send("/minutes", coordinator, group(GROUP_B))
+    assert said["text"] == "Envíe /acta con un enlace o un texto breve."  # the group reads es
+    [said] = await bot.send("/minutes", coordinator)
+    assert said["text"] == "Name the partnership first: /minutes bonn https://…"
+    [said] = await bot.send("/minutes https://example.org/c", coordinator)
+    assert said["text"] == "Name the partnership first: /minutes bonn https://…"

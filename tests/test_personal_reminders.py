@@ -135,7 +135,7 @@ async def test_a_yes_from_someone_who_started_the_bot_brings_one_reminder_an_hou
     assert text.startswith("⏰ Reunión virtual Bonn – La Paz comienza dentro de 1 hora.")
     assert "10:00 La Paz" in text.split("\n")[1]  # the day and time where she is
     assert LINK in text
-    assert "Dijo que participaría." in text
+    assert "Usted dijo que participará. Cambie cuándo se lo recuerdo" in text
     assert "Treffen" not in text  # Spanish only, not the group's German
     await plan_and_send(bot)  # planned twice: nothing twice
     assert len(reminders_to(bot, 11)) == 1
@@ -254,6 +254,7 @@ async def test_the_start_link_switches_reminders_on_and_says_what_comes(
     assert text.startswith("🔔 Listo: le recordaré cada reunión")
     assert "1 hora antes" in text and "en español" in text and "(La Paz)" in text
     assert "Reunión virtual Bonn – La Paz" in text  # the meeting the link came from
+    assert "con el enlace para unirse" not in text  # the series has no link to join
     assert "/recordatorios" in text
     assert len(await personal_rows(bot, 12)) == 1  # planned at once
     clock.set(datetime(2026, 11, 24, 13, 0, tzinfo=UTC))
@@ -380,3 +381,49 @@ def test_only_meetings_ahead_are_planned_and_each_at_its_lead_time() -> None:
         ),
     ]
     assert plan_chat(replace(chat, going=frozenset()), net, now, home) == []
+
+
+async def test_reminders_set_in_private_without_start_are_sent(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """Someone who never sent /start but used /reminders in private has opened the chat:
+    their ✅ brings the reminder they asked for."""
+    post = await invitation_in(bot)
+    ana = bot.user(11, "es")
+    await bot.press(post, answer_button(post, "✅"), user=ana)
+    assert await personal_rows(bot, 11) == []  # not opened yet: nothing may be sent
+    await bot.send("/recordatorios mis 30 min", user=ana)
+    assert await store(bot).preferences.private_chat_open(11)
+    assert [r[0].rsplit(":", 1)[1] for r in await personal_rows(bot, 11)] == ["30m"]
+    clock.set(datetime(2026, 11, 24, 13, 30, tzinfo=UTC))
+    await plan_and_send(bot)
+    [reminder] = reminders_to(bot, 11)
+    assert "Reunión virtual Bonn – La Paz" in reminder["text"]
+
+
+async def test_the_plain_reminders_screen_in_private_opens_the_chat_too(bot: Driver) -> None:
+    post = await invitation_in(bot)
+    ana = bot.user(11, "es")
+    await bot.press(post, answer_button(post, "✅"), user=ana)
+    await bot.send("/reminders", user=ana)
+    assert await store(bot).preferences.private_chat_open(11)
+    assert len(await personal_rows(bot, 11)) == 1  # re-planned at once: 1 hour before
+
+
+async def test_the_link_to_join_is_promised_only_when_the_series_has_one(bot: Driver) -> None:
+    await with_join_link(bot)
+    post = await invitation_in(bot)
+    bruno = bot.user(12, "en")
+    await bot.press(post, answer_button(post, "✅"), user=bruno)
+    [call] = [c for c in bot.api.calls if c.method == "answerCallbackQuery"]
+    payload = str(call.params["url"]).rsplit("=", 1)[1]
+    [reply] = await bot.send(f"/start {payload}", user=bruno)
+    assert "with the link to join." in reply["text"]
+
+
+async def test_french_reads_taches_and_still_actions(bot: Driver) -> None:
+    marie = bot.user(14, "fr")
+    [reply] = await bot.send("/rappels tâches 2", user=marie)
+    assert "Avant l’échéance de vos tâches : 2 jours." in reply["text"]
+    await bot.send("/rappels actions 4", user=marie)
+    assert await store(bot).preferences.personal_reminders(14) == PersonalReminders((60,), (4,))

@@ -251,10 +251,10 @@ def invitation(start: datetime, previous: datetime) -> Post:
 ACTIONS_ASK = Post(
     "",
     (
-        "📝 Das Treffen ist vorbei: Virtuelles Treffen Bonn – La Paz",
+        "📋 Das Treffen ist vorbei: Virtuelles Treffen Bonn – La Paz",
         "Was haben Sie vereinbart? Tragen Sie jede Aufgabe unten mit ➕ ein.",
     ),
-    "📝 La reunión terminó: Reunión virtual Bonn – La Paz",
+    "📋 La reunión terminó: Reunión virtual Bonn – La Paz",
 )
 
 

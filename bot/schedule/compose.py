@@ -408,7 +408,7 @@ def _personal_reminder(
     change when it comes."""
     if occ.start.replace(tzinfo=None).isoformat(timespec="minutes") != post.starts:
         raise ObsoletePostError("the meeting moved; its new reminder is planned")
-    said = tr.gettext("You said you would take part. /{cmd_reminders}: when I remind you.")
+    said = tr.gettext("You said you'd take part. Change when I remind you: /{cmd_reminders}")
     return "\n".join(
         [
             _meeting_reminder(series, occ, view, tr, zone, now, shown),

@@ -127,7 +127,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "agenda",
-        N_("The next meeting's agenda, or add an item to it"),
+        N_("The next meeting's agenda, or add an item to it (focal points arrange it)"),
         de="tagesordnung",
         fr="ordredujour",
         pt="pauta",
@@ -142,7 +142,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "action",
-        N_("Add an action item agreed in a meeting"),
+        N_(
+            "Add an action item agreed in a meeting (in the partnership's group; focal points "
+            "also here)"
+        ),
         de="aufgabe",
         es="tarea",
         fr="tache",
@@ -158,7 +161,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "reminders",
-        N_("When reminders come before deadlines and meetings"),
+        N_("When reminders come before deadlines and meetings — in private, also your own"),
         de="erinnerungen",
         es="recordatorios",
         fr="rappels",
@@ -253,7 +256,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         "calendar",
-        N_("The calendar address to subscribe to in Outlook or Google"),
+        N_(
+            "The calendar address to subscribe to in Outlook or Google (reset: admins, focal "
+            "points)"
+        ),
         de="kalender",
         es="calendario",
         fr="calendrier",

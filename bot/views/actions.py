@@ -31,7 +31,7 @@ from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import days_until
 from bot.text.i18n import Translator
 from bot.text.markup import fill
-from bot.views.common import marked
+from bot.views.common import ask_focal_points, marked, no_such_partnership
 
 MAX_TEXT = 300
 """Characters of an item's text: a line or two on a phone."""
@@ -51,15 +51,11 @@ def side_town(view: PartnershipView | None, side: Side, lang: str) -> str:
 
 
 def side_label(tr: Translator, view: PartnershipView | None, side: Side) -> str:
-    """'the Bonn side' (plain text)."""
+    """'Bonn team' (plain text)."""
     town = side_town(view, side, tr.lang)
     if not town:
-        return (
-            tr.gettext("the northern side")
-            if side is Side.NORTH
-            else tr.gettext("the southern side")
-        )
-    return tr.gettext("the {town} side").format(town=town)
+        return tr.gettext("Northern team") if side is Side.NORTH else tr.gettext("Southern team")
+    return tr.gettext("{town} team").format(town=town)
 
 
 def owner_label(tr: Translator, owner: Owner, view: PartnershipView | None) -> str:
@@ -86,7 +82,7 @@ def ask_post(tr: Translator, title: str) -> str:
     """After a meeting: what did you agree? (HTML)"""
     return "\n".join(
         [
-            "📝 <b>"
+            "📋 <b>"
             + escape(tr.gettext("The meeting is over: {title}").format(title=title))
             + "</b>",
             escape(tr.gettext("What did you agree? Add each action item with ➕ below.")),
@@ -108,7 +104,7 @@ def reminder_post(
     """An owner's private reminder (HTML)."""
     left = days_until(tr, item.due, today)
     lines = [
-        "📝 <b>" + escape(tr.gettext("Your action item is due {left}").format(left=left)) + "</b>",
+        "📋 <b>" + escape(tr.gettext("Your action item is due {left}").format(left=left)) + "</b>",
         escape(shown(item.text)),
         due_label(tr, item.due, today),
     ]
@@ -172,12 +168,12 @@ def open_from_last_time(
         return []
     if detail == 1:
         said = tr.ngettext(
-            "📝 Still open: {count} item, /{cmd_actions}",
-            "📝 Still open: {count} items, /{cmd_actions}",
+            "📋 Still open: {count} item, /{cmd_actions}",
+            "📋 Still open: {count} items, /{cmd_actions}",
             len(items),
         )
         return [escape(said.format(count=len(items), **_names(tr)))]
-    lines = ["📝 " + escape(tr.gettext("Open from last time:"))]
+    lines = ["📋 " + escape(tr.gettext("Open from last time:"))]
     # The text alone (⏰ once due): the same line in every language of the post, so said
     # once; owners and dates are a press of /actions away.
     lines += [
@@ -222,7 +218,7 @@ def listing(
 ) -> tuple[str, Keyboard | None]:
     """One screen of open items, oldest first, ✅ under each; ◀ ▶ between pages. `named`:
     the partnerships whose members' names the reader sees."""
-    head = ["📝 <b>" + escape(tr.gettext("Open action items")) + "</b>"]
+    head = ["📋 <b>" + escape(tr.gettext("Open action items")) + "</b>"]
     if title:
         head.append("🤝 " + escape(title))
     if note:
@@ -237,7 +233,7 @@ def listing(
     room = SCREEN_ROOM - sum(screen_lines(h) for h in head)
     shown, page, more = page_by_lines(numbered, lambda p: screen_lines(blocks[p[0]]), room, page)
     text = "\n".join([*head, *(blocks[n] for n, _ in shown)])
-    ticks = [(f"✅ {n}", ActionTick(page, item.id, target)) for n, item in shown]
+    ticks = [(f"☑️ {n}", ActionTick(page, item.id, target)) for n, item in shown]
     rows: list[list[Button]] = grid(ticks, 4)
     nav = nav_row(lambda p: ActionPage(p, target), page, page + 2 if more else page + 1)
     if nav:
@@ -251,9 +247,11 @@ def ticked(tr: Translator, item: ActionItem) -> str:
 
 
 def not_yours(tr: Translator) -> str:
-    return tr.gettext(
+    """A pop-up (plain text)."""
+    said = tr.gettext(
         "Only the item's owner, the partnership's focal points and coordinators may tick it."
     )
+    return said + " " + ask_focal_points(tr, None, _names(tr)["cmd_contacts"])
 
 
 def already_done(tr: Translator) -> str:
@@ -283,7 +281,7 @@ def none_of_yours(tr: Translator) -> str:
 
 
 def not_found(tr: Translator, query: str) -> str:
-    return fill(tr.gettext("I found no partnership for “{query}”."), query=escape(query))
+    return no_such_partnership(tr, query)
 
 
 # -- adding one --------------------------------------------------------------------------------
@@ -300,9 +298,9 @@ def ask_text(tr: Translator, mention: str) -> str:
 def ask_owner(tr: Translator, text: LocalizedText) -> str:
     return "\n".join(
         [
-            "📝 " + escape(marked(text, tr.lang)),
+            "📋 " + escape(marked(text, tr.lang)),
             escape(
-                tr.gettext("Who will do it? Pick below, or send /{cmd_cancel}.").format(
+                tr.gettext("Who will do it? Pick below (/{cmd_cancel} to stop).").format(
                     **_names(tr)
                 )
             ),
@@ -353,7 +351,7 @@ def saved(tr: Translator, item: ActionItem, view: PartnershipView | None, today:
     return "\n".join(
         [
             "✅ <b>" + escape(tr.gettext("Action item added")) + "</b>",
-            "📝 " + escape(marked(item.text, tr.lang)),
+            "📋 " + escape(marked(item.text, tr.lang)),
             "👤 " + escape(owner_label(tr, item.owner, view)),
             due_label(tr, item.due, today),
         ]

@@ -21,7 +21,7 @@ from bot.text.i18n import Translator
 from bot.text.keywords import TENSES, Tense
 from bot.text.markup import escape, fill
 from bot.text.moments import when
-from bot.views.common import marked
+from bot.views.common import ask_focal_points, marked, no_such_partnership
 
 SHOWN_ON_POSTS = 5
 """Items an invitation or reminder lists at most; /agenda shows them all."""
@@ -153,7 +153,7 @@ def ask_item(tr: Translator, user_id: int, first_name: str) -> str:
     mention = f'<a href="tg://user?id={user_id}">{escape(first_name)}</a>'
     said = tr.gettext(
         "{name}, please send the agenda item as a reply to this message "
-        "(up to {limit} characters). /{cmd_cancel} leaves."
+        "(up to {limit} characters; /{cmd_cancel} to stop)."
     )
     cancel = escape(command_names(tr.lang)["cmd_cancel"])
     return fill(said, name=mention, limit=str(MAX_ITEM_CHARS), cmd_cancel=cancel)
@@ -165,8 +165,8 @@ def ask_placeholder(tr: Translator) -> str:
 
 def added(tr: Translator, item: AgendaItem, count: int, title: str) -> str:
     said = tr.ngettext(
-        "📝 Added to the agenda of {title} ({count} item).",
-        "📝 Added to the agenda of {title} ({count} items).",
+        "📝 On the agenda ({count} item) — {title}:",
+        "📝 On the agenda ({count} items) — {title}:",
         count,
     )
     return escape(said.format(title=title, count=count)) + "\n" + escape(marked(item.text, tr.lang))
@@ -190,8 +190,21 @@ def full(tr: Translator) -> str:
     return escape(said.format(limit=MAX_ITEMS))
 
 
-def no_meeting(tr: Translator, started: bool, next_invite: datetime | None, zone: ZoneInfo) -> str:
-    """No invitation in this chat for a meeting still ahead."""
+def no_meeting(
+    tr: Translator,
+    started: bool,
+    next_invite: datetime | None,
+    zone: ZoneInfo,
+    *,
+    private: bool = False,
+) -> str:
+    """No invitation in this chat for a meeting still ahead. In a private chat that awaits
+    none: where the agenda is made."""
+    if private and not started and next_invite is None:
+        said = tr.gettext(
+            "The agenda is made in the partnership's group: send /{cmd_agenda} <text> there."
+        )
+        return escape(said.format(**command_names(tr.lang)))
     if started:
         text = escape(tr.gettext("The meeting has begun, so its agenda is closed."))
     else:
@@ -206,10 +219,11 @@ def no_meeting(tr: Translator, started: bool, next_invite: datetime | None, zone
 
 
 def not_yours(tr: Translator) -> str:
-    """A press of ⬆️ or 🗑 by someone who may not arrange the agenda."""
-    return tr.gettext(
+    """A press of ⬆️ or 🗑 by someone who may not arrange the agenda (a pop-up, plain)."""
+    said = tr.gettext(
         "Only the partnership's focal points and the coordinators arrange the agenda."
     )
+    return said + " " + ask_focal_points(tr, None, command_names(tr.lang)["cmd_contacts"])
 
 
 def item_gone(tr: Translator) -> str:
@@ -248,11 +262,11 @@ def minutes_saved(tr: Translator, title: str, start: datetime, zone: ZoneInfo) -
     )
 
 
-def minutes_usage(tr: Translator) -> str:
-    said = tr.gettext(
-        "Send /{cmd_minutes} with a link (http or https) or a short text, in the partnership's "
-        "group; in private, name the partnership first: /{cmd_minutes} bonn https://…"
-    )
+def minutes_usage(tr: Translator, *, private: bool) -> str:
+    if private:
+        said = tr.gettext("Name the partnership first: /{cmd_minutes} bonn https://…")
+    else:
+        said = tr.gettext("Send /{cmd_minutes} with a link or a short text.")
     return escape(said.format(**command_names(tr.lang)))
 
 
@@ -265,10 +279,10 @@ def minutes_too_long(tr: Translator, limit: int, length: int) -> str:
     return escape(said.format(limit=limit, length=length))
 
 
-def minutes_not_allowed(tr: Translator) -> str:
-    return escape(
-        tr.gettext("Only the partnership's focal points and the coordinators attach minutes.")
-    )
+def minutes_not_allowed(tr: Translator, town: str | None = None) -> str:
+    said = tr.gettext("Only the partnership's focal points and the coordinators attach minutes.")
+    ask = ask_focal_points(tr, town, command_names(tr.lang)["cmd_contacts"])
+    return escape(said + "\n" + ask)
 
 
 def no_held_meeting(tr: Translator) -> str:
@@ -276,5 +290,4 @@ def no_held_meeting(tr: Translator) -> str:
 
 
 def unknown_partnership(tr: Translator, name: str) -> str:
-    said = tr.gettext("I know no partnership called “{name}”.")
-    return escape(said.format(name=name))
+    return no_such_partnership(tr, name)

@@ -81,3 +81,18 @@ def not_its_group(tr: Translator, partnership: str) -> str:
             "/{cmd_subscribe}."
         ).format(partnership=partnership, **command_names(tr.lang))
     )
+
+
+def no_such_partnership(tr: Translator, typed: str) -> str:
+    """One wording wherever a typed partnership or town finds none."""
+    return escape(tr.gettext("I found no partnership for “{what}”.").format(what=typed[:40]))
+
+
+def ask_focal_points(tr: Translator, town: str | None, cmd_contacts: str) -> str:
+    """After "only the focal points…": whom to ask, and how to find them (plain text).
+    `town`: the one the user named, else a placeholder the user fills in."""
+    if town:
+        return tr.gettext("Ask one of them: /{cmd_contacts} {town}").format(
+            cmd_contacts=cmd_contacts, town=town[:40]
+        )
+    return tr.gettext("Ask one of them: /{cmd_contacts} <town>").format(cmd_contacts=cmd_contacts)

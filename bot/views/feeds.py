@@ -8,6 +8,7 @@ from bot.telegram.commands import command_names
 from bot.text.i18n import Translator
 from bot.text.keywords import FEED_ACTIONS, FeedAction
 from bot.text.markup import escape
+from bot.views.common import ask_focal_points, no_such_partnership
 
 MAX_SHOWN = 2
 """Partnerships whose addresses one reply gives (each takes three lines on a phone)."""
@@ -21,7 +22,7 @@ def _how_to(tr: Translator, reset: bool) -> list[str]:
     """How to subscribe; who sees it and how to replace it (not after replacing it)."""
     names = command_names(tr.lang)
     lines = [
-        escape(tr.gettext("Subscribe to it; do not download it:")),
+        escape(tr.gettext("Subscribe to this address (do not download the file):")),
         escape(tr.gettext("Outlook: Add calendar → From internet")),
         escape(tr.gettext("Google Calendar: Other calendars → From URL")),
     ]
@@ -84,7 +85,7 @@ def group_usage(tr: Translator) -> str:
 
 
 def not_found(tr: Translator, typed: str) -> str:
-    return escape(tr.gettext("I found no partnership for “{what}”.").format(what=typed[:40]))
+    return no_such_partnership(tr, typed)
 
 
 def several(tr: Translator, typed: str, names: Sequence[str]) -> str:
@@ -94,10 +95,16 @@ def several(tr: Translator, typed: str, names: Sequence[str]) -> str:
     return "\n".join([head, *(f"• {escape(n)}" for n in names[: MAX_SHOWN + 2])])
 
 
-def may_not_reset(tr: Translator) -> str:
+def may_not_reset(tr: Translator, town: str | None = None) -> str:
+    said = tr.gettext(
+        "Only the partnership's focal points and the coordinators can replace its calendar address."
+    )
+    return escape(said + "\n" + ask_focal_points(tr, town, command_names(tr.lang)["cmd_contacts"]))
+
+
+def reset_usage(tr: Translator) -> str:
+    """`/calendar reset` alone in private: which partnership's address to replace."""
+    said = tr.gettext("Name the partnership whose address to replace: /{cmd_calendar} {reset} bonn")
     return escape(
-        tr.gettext(
-            "Only the partnership's focal points and the coordinators can replace its "
-            "calendar address."
-        )
+        said.format(reset=FEED_ACTIONS.word(tr, FeedAction.RESET), **command_names(tr.lang))
     )

@@ -28,15 +28,24 @@ def switched_on(
     reminders: PersonalReminders,
     zone: ZoneInfo,
     meeting: tuple[str, datetime] | None,
+    join_link: bool = False,
 ) -> str:
     """The answer to the Start button of the invitation's link: what the user will get,
     in which language and at which time, and how to change it. `meeting`: the one they
-    answered ✅ to (title, start), when the link named it."""
+    answered ✅ to (title, start), when the link named it; `join_link`: its series has a
+    link to join (the reminder brings it)."""
     names = command_names(tr.lang)
     if reminders.meeting_minutes:
-        said = tr.gettext(
-            "🔔 Done: I will remind you {lead} before each meeting you answer ✅ to, "
-            "in {language}, at your time ({zone}), with the link to join."
+        said = (
+            tr.gettext(
+                "🔔 Done: I will remind you {lead} before each meeting you answer ✅ to, "
+                "in {language}, at your time ({zone}), with the link to join."
+            )
+            if join_link
+            else tr.gettext(
+                "🔔 Done: I will remind you {lead} before each meeting you answer ✅ to, "
+                "in {language}, at your time ({zone})."
+            )
         ).format(
             lead=durations(tr, reminders.meeting_minutes),
             language=languages_in_text([tr.lang], tr),
