@@ -28,10 +28,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.model.actions import ActionItem, Meeting, Member, NewActionItem, Owner
+from bot.model.actions import ActionItem, Member, NewActionItem, Owner
 from bot.model.chats import RsvpAnswer
-from bot.model.domain import LocalizedText, PartnershipView
-from bot.model.posts import ActionsAsk, Invitation
+from bot.model.domain import LocalizedText, Meeting, PartnershipView
+from bot.model.posts import ActionsAsk
 from bot.model.roles import Side
 from bot.schedule.invitations import refresh_open_items
 from bot.telegram import answers
@@ -282,7 +282,7 @@ async def _answerers(
     """Who answered ✅ to the meeting in this chat, by name (a few)."""
     if "series" not in draft or update.effective_chat is None:
         return []
-    meeting = Invitation(str(draft["series"]), str(draft["occ"]))
+    meeting = Meeting(str(draft["series"]), str(draft["occ"]))
     found = await context.storage.rsvps.answerers(update.effective_chat.id, meeting)
     return [(uid, name) for uid, name, said in found if said is RsvpAnswer.YES and name][
         :MAX_PICKED

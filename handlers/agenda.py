@@ -15,7 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.model.agenda import MAX_ITEMS, AgendaItem, Direction, ItemProblem, item_problem
-from bot.model.domain import LocalizedText
+from bot.model.domain import LocalizedText, Meeting
 from bot.model.posts import Invitation
 from bot.schedule.invitations import (
     ChatMeetings,
@@ -48,7 +48,7 @@ class Step(IntEnum):
 # -- shared ---------------------------------------------------------------------------------
 
 
-async def refresh(context: BotContext, invited: Invited | tuple[str, str]) -> None:
+async def refresh(context: BotContext, invited: Invited | Meeting) -> None:
     meeting = invited.meeting if isinstance(invited, Invited) else invited
     await refresh_invitations(
         context.bot,

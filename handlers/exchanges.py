@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import Chat, InlineKeyboardMarkup, InputFile, Update
 
-from bot.model.agenda import Meeting, Minutes
+from bot.model.agenda import Minutes
 from bot.model.calendar import Exchange, latest_first, minuted_meetings
 from bot.model.chats import Target
-from bot.model.domain import LANGUAGES
+from bot.model.domain import LANGUAGES, Meeting
 from bot.telegram import answers
 from bot.telegram.callbacks import (
     CalendarFile,

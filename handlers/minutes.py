@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from telegram import Chat, Update
 
-from bot.model.agenda import MAX_MINUTES_TEXT, Meeting, is_link, looks_like_link
-from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
+from bot.model.agenda import MAX_MINUTES_TEXT, is_link, looks_like_link
+from bot.model.domain import LocalizedText, Meeting, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.recurrence import occurrences
 from bot.schedule.invitations import chat_meetings
 from bot.telegram.context import BotApplication, BotContext
@@ -58,7 +58,9 @@ def _last_held(
     for one in series:
         for o in occurrences(one, now - HELD_REACH, now, changes):
             if o.start <= now and (found is None or o.start > found.start):
-                found = Held(one, (one.id, o.local_start.isoformat(timespec="minutes")), o.start)
+                found = Held(
+                    one, Meeting(one.id, o.local_start.isoformat(timespec="minutes")), o.start
+                )
     return found
 
 

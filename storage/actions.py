@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.model.actions import ActionItem, Meeting, Member, NewActionItem, Owner, OwnerChat
-from bot.model.domain import LocalizedText
+from bot.model.actions import ActionItem, Member, NewActionItem, Owner, OwnerChat
+from bot.model.domain import LocalizedText, Meeting
 from bot.model.roles import Side
 from storage.db import Database
 from storage.preferences import POST_ZONE

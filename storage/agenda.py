@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.model.agenda import AgendaItem, Direction, Meeting, Minutes
-from bot.model.domain import LocalizedText
+from bot.model.agenda import AgendaItem, Direction, Minutes
+from bot.model.domain import LocalizedText, Meeting
 from storage.db import Database
 
 _ITEM_COLUMNS = (

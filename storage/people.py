@@ -7,6 +7,7 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
+from bot.model.domain import Meeting
 from bot.model.people import Contact, FocalRole, Listing
 from bot.model.roles import Side
 from storage.cache import Party
@@ -124,7 +125,7 @@ class PeopleRepository:
         )
         return [str(row[0]) for row in rows]
 
-    async def meetings_shown(self, user_id: int) -> list[tuple[str, str]]:
+    async def meetings_shown(self, user_id: int) -> list[Meeting]:
         """The meetings whose invitations show the user: by an answer (👥) or an agenda
         item they added; (series id, occurrence)."""
         rows = await self.db.conn.execute_fetchall(
@@ -132,7 +133,7 @@ class PeopleRepository:
             "SELECT series_id, occurrence FROM agenda_items WHERE author_id = ?1",
             (user_id,),
         )
-        return [(str(row[0]), str(row[1])) for row in rows]
+        return [Meeting(str(row[0]), str(row[1])) for row in rows]
 
     async def erase(self, user_id: int) -> tuple[int, int, int, int, int, int]:
         """Erase the user's own rows: (settings, listing, RSVPs, what they made (subscriptions,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.model.chats import RsvpAnswer
+from bot.model.domain import Meeting
 from bot.model.posts import MeetingPost
 from storage.db import Database
 
@@ -18,7 +19,7 @@ class RsvpRepository:
     async def answer(
         self,
         chat_id: int,
-        meeting: MeetingPost,
+        meeting: Meeting | MeetingPost,
         user_id: int,
         answer: RsvpAnswer,
         now: datetime,
@@ -44,7 +45,7 @@ class RsvpRepository:
             )
 
     async def answerers(
-        self, chat_id: int, meeting: MeetingPost
+        self, chat_id: int, meeting: Meeting | MeetingPost
     ) -> list[tuple[int, str | None, RsvpAnswer]]:
         """Who answered what in this chat, first answers first: (user id, name, answer)."""
         async with self.db.conn.execute(
@@ -54,7 +55,7 @@ class RsvpRepository:
         ) as cur:
             return [(int(r[0]), r[1], RsvpAnswer(r[2])) for r in await cur.fetchall()]
 
-    async def latest(self, user_id: int, meeting: MeetingPost) -> RsvpAnswer | None:
+    async def latest(self, user_id: int, meeting: Meeting | MeetingPost) -> RsvpAnswer | None:
         """The user's latest answer to this meeting in any chat (None: never answered)."""
         async with self.db.conn.execute(
             "SELECT answer FROM rsvps WHERE user_id = ? AND series_id = ? AND occurrence = ? "
@@ -87,7 +88,7 @@ class RsvpRepository:
                 "UPDATE deliveries SET shows_names = ? WHERE id = ?", (int(shown), delivery_id)
             )
 
-    async def tally(self, chat_id: int, meeting: MeetingPost) -> dict[RsvpAnswer, int]:
+    async def tally(self, chat_id: int, meeting: Meeting | MeetingPost) -> dict[RsvpAnswer, int]:
         """Answers per kind in this chat for the meeting an invitation is about."""
         async with self.db.conn.execute(
             "SELECT answer, count(*) FROM rsvps WHERE chat_id = ? AND series_id = ? "

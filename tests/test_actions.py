@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.app import running
 from bot.config import Settings
-from bot.model.actions import ActionItem, Meeting, Member, NewActionItem
+from bot.model.actions import ActionItem, Member, NewActionItem
 from bot.model.clock import MovableClock
-from bot.model.domain import ChangeStatus, Dataset, LocalizedText, MeetingChange
+from bot.model.domain import ChangeStatus, Dataset, LocalizedText, Meeting, MeetingChange
 from bot.model.reminders import ReminderSetting
 from bot.model.roles import Side
 from bot.text.i18n import I18n

@@ -10,16 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.model.domain import LocalizedText
+from bot.model.domain import LocalizedText, Meeting
 from bot.model.roles import Side
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """A meeting of a series: its naive local start, ISO to the minute (as posts name it)."""
-
-    series_id: str
-    occurrence: str
 
 
 @dataclass(frozen=True)

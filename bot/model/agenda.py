@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.model.domain import LocalizedText
-
-Meeting = tuple[str, str]
-"""(series id, occurrence)."""
+from bot.model.domain import LocalizedText, Meeting
 
 MAX_ITEM_CHARS = 200
 """An agenda item is a line to talk about, not a document: longer ones are refused."""
@@ -41,7 +38,7 @@ class AgendaItem:
 
     @property
     def meeting(self) -> Meeting:
-        return (self.series_id, self.occurrence)
+        return Meeting(self.series_id, self.occurrence)
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class Minutes:
 
     @property
     def meeting(self) -> Meeting:
-        return (self.series_id, self.occurrence)
+        return Meeting(self.series_id, self.occurrence)
 
 
 class ItemProblem(StrEnum):

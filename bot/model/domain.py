@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 LANGUAGES = ("en", "de", "es", "fr", "pt")
@@ -244,6 +245,14 @@ class MeetingSeries:
     join_url: str | None = None
     note: LocalizedText | None = None
     example: bool = False
+
+
+class Meeting(NamedTuple):
+    """One meeting of a series, as its invitation names it: the series and the rule's naive
+    local start in the series' zone, ISO to the minute (a moved meeting keeps it)."""
+
+    series_id: str
+    occurrence: str
 
 
 class ChangeStatus(StrEnum):

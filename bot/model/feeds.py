@@ -36,10 +36,6 @@ class FeedTarget:
         return f"partnership:{self.partnership_id}"
 
 
-Meeting = tuple[str, str]
-"""(series id, occurrence as the naive local start, ISO to the minute)."""
-
-
 @dataclass(frozen=True)
 class Reach:
     """What a feed shows: the series of `partnerships`, and the events of those, of

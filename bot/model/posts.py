@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, get_type_hints
 
-from bot.model.domain import ChangeStatus
+from bot.model.domain import ChangeStatus, Meeting
 
 
 class PostKind(StrEnum):
@@ -58,6 +58,10 @@ class Invitation:
     """The meeting's naive local start in the series' zone, ISO to the minute."""
 
     @property
+    def meeting(self) -> Meeting:
+        return Meeting(self.series_id, self.occurrence)
+
+    @property
     def key(self) -> str:
         return f"invite:{self.series_id}:{self.occurrence}"
 
@@ -68,6 +72,10 @@ class MeetingReminder:
     series_id: str
     occurrence: str
     minutes: int
+
+    @property
+    def meeting(self) -> Meeting:
+        return Meeting(self.series_id, self.occurrence)
 
     @property
     def key(self) -> str:
@@ -117,6 +125,10 @@ class ActionsAsk:
     """The meeting's naive local start in the series' zone, ISO to the minute."""
 
     @property
+    def meeting(self) -> Meeting:
+        return Meeting(self.series_id, self.occurrence)
+
+    @property
     def key(self) -> str:
         return f"actask:{self.series_id}:{self.occurrence}"
 
@@ -162,6 +174,10 @@ class PersonalReminder:
     """Its naive local start when planned (a move's new one): a move makes a new key, so
     the reminder comes again before the new time even if the old one was sent."""
     minutes: int
+
+    @property
+    def meeting(self) -> Meeting:
+        return Meeting(self.series_id, self.occurrence)
 
     @property
     def key(self) -> str:

@@ -16,8 +16,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
-from bot.model.agenda import Meeting
-from bot.model.domain import MeetingChange, MeetingSeries
+from bot.model.domain import Meeting, MeetingChange, MeetingSeries
 from bot.model.posts import Delivery, DeliveryStatus, Invitation
 from bot.model.recurrence import occurrence_of, occurrences
 from bot.schedule.compose import ObsoletePostError, compose
@@ -51,7 +50,7 @@ class Invited:
     @property
     def meeting(self) -> Meeting:
         assert isinstance(self.delivery.payload, Invitation)
-        return (self.delivery.payload.series_id, self.delivery.payload.occurrence)
+        return self.delivery.payload.meeting
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ async def refresh_open_items(
         # The next meeting that takes place (a cancelled one is skipped, a moved one found).
         ahead = occurrences(series, now, now + HORIZON, changes)
         if ahead:
-            meeting = (series.id, ahead[0].local_start.isoformat(timespec="minutes"))
+            meeting = Meeting(series.id, ahead[0].local_start.isoformat(timespec="minutes"))
             edited += await refresh_invitations(bot, storage, i18n, home, meeting)
     return edited
 
@@ -159,7 +158,7 @@ async def invitation_message(
     ids = list(partnership_ids(net))
     views = {v.partnership.id: v for v in await storage.network.partnerships(ids)}
     reader = await post_reader(storage, i18n, home, chat_id)
-    agenda = await storage.agenda.items((invitation.series_id, invitation.occurrence))
+    agenda = await storage.agenda.items(invitation.meeting)
     at, rsvps = delivery.due_at, storage.rsvps
     shown = await rsvps.names_shown(delivery.id)
     answerers = await rsvps.answerers(chat_id, invitation)

@@ -202,8 +202,7 @@ class Dispatcher:
                 return Outcome.SKIPPED
         agenda = []
         if isinstance(delivery.payload, Invitation | MeetingReminder):
-            meeting = (delivery.payload.series_id, delivery.payload.occurrence)
-            agenda = await self.storage.agenda.items(meeting)
+            agenda = await self.storage.agenda.items(delivery.payload.meeting)
         try:
             text = compose(
                 delivery.payload,

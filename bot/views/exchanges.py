@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.model.agenda import Meeting, Minutes
+from bot.model.agenda import Minutes
 from bot.model.calendar import Exchange
 from bot.model.chats import Target, TargetKind
-from bot.model.domain import EventKind, PartnershipView, Phase, Programme
+from bot.model.domain import EventKind, Meeting, PartnershipView, Phase, Programme
 from bot.telegram.callbacks import (
     CalendarFile,
     CalendarOf,
@@ -117,8 +117,8 @@ def meeting_of(item: Exchange) -> Meeting:
     """A meeting's (series id, occurrence), as its agenda and minutes name it; an event's
     is no meeting's."""
     if not item.in_series or item.occurrence is None:
-        return ("", "")
-    return (item.source_id, item.occurrence.isoformat(timespec="minutes"))
+        return Meeting("", "")
+    return Meeting(item.source_id, item.occurrence.isoformat(timespec="minutes"))
 
 
 def _when(item: Exchange, ctx: References, tr: Translator, zone: ZoneInfo, now: datetime) -> str:

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from bot.model.agenda import AgendaItem
-from bot.model.domain import Event, MeetingChange, MeetingSeries
-from bot.model.feeds import Meeting
+from bot.model.domain import Event, Meeting, MeetingChange, MeetingSeries
 from bot.model.recurrence import last_start, next_start
 from bot.text.i18n import Translator
 from bot.views.common import marked
