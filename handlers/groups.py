@@ -116,7 +116,19 @@ async def _subscribe(
     await subs.resume(chat.id)  # an admin talking to us here proves we are back
     await follow_here(update, context)
     elsewhere = here(update) is None and await subs.post_thread(chat.id) is not None
-    if not added:
+    linked = (
+        not added
+        and kind is TargetKind.PARTNERSHIP
+        and chat.type != Chat.PRIVATE
+        and (await context.roles(user.id)).may_edit(target_id)
+        and await subs.link(chat.id, target_id, user.id)
+    )
+    if linked:  # its focal point or a coordinator: the group now speaks for it
+        text = tr.gettext(
+            "This chat already follows {what}; linked by you, its members now add to the "
+            "agenda and the action items of its meetings."
+        )
+    elif not added:
         text = tr.gettext("This chat already follows {what}.")
     elif elsewhere:  # General of a forum whose posts go to a topic chosen before
         text = tr.gettext(

@@ -67,6 +67,17 @@ class SubscriptionRepository:
         ) as cur:
             return [Subscription(r[0], r[1], TargetKind(r[2]), r[3]) for r in await cur.fetchall()]
 
+    async def link(self, chat_id: int, partnership_id: str, user_id: int) -> bool:
+        """The chat's subscription to the partnership made anew by `user_id` (a focal point
+        or coordinator: the group now speaks for it); False if it has none."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE subscriptions SET created_by = ? WHERE chat_id = ? "
+                "AND target_kind = 'partnership' AND target_id = ? AND created_by IS NOT ?",
+                (user_id, chat_id, partnership_id, user_id),
+            )
+            return cur.rowcount > 0
+
     async def linked_by(self, chat_id: int, partnership_id: str) -> list[int | None]:
         """Who made this chat's subscriptions to the partnership itself (None: a user who
         asked to be forgotten); a phase's or programme's do not count."""

@@ -502,3 +502,22 @@ async def test_a_private_question_takes_only_the_reply_to_it(
     await bot.app.process_update(as_update(update, bot.app.bot))
     [item] = await storage(bot).agenda.items(MEETING)
     assert item.text.original == "Budget 2027"
+
+
+async def test_a_coordinators_subscribe_links_a_group_that_already_follows(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """A group an admin subscribed speaks for the partnership once a coordinator (or its
+    focal point) sends /subscribe there too."""
+    if clock.now() < AFTER:
+        clock.set(AFTER)
+    chat = bot.group(-7098, {66: "administrator", COORDINATOR: "administrator"})
+    await bot.send("/subscribe bonn", bot.user(66), chat)
+    await plan_and_send(bot)
+    [refused] = await bot.send("/agenda Budget", bot.user(67), chat)
+    assert "spricht nicht für Bonn – La Paz" in refused["text"]  # the group reads German
+    assert await storage(bot).agenda.items(MEETING) == []
+    [linked] = await bot.send("/subscribe bonn", bot.user(COORDINATOR), chat)
+    assert "von Ihnen verknüpft" in linked["text"]
+    await bot.send("/agenda Budget", bot.user(67), chat)
+    assert [i.text.original for i in await storage(bot).agenda.items(MEETING)] == ["Budget"]
