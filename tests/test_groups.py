@@ -43,6 +43,10 @@ async def test_only_admins_and_coordinators_subscribe(bot: Driver) -> None:
         "Erledigt: Dieser Chat verfolgt jetzt Bonn – La Paz. Erinnerungen kommen hierher.\n"
     )
     # The group now reads its towns' languages, German first (tests/test_post_reader.py).
+    # A coordinator's /subscribe links it (the group now speaks for the partnership)...
+    [linked] = await bot.send("/subscribe bonn", user=bot.user(COORDINATOR, "en"), chat=group)
+    assert linked["text"].startswith("Dieser Chat verfolgt Bonn – La Paz bereits; von Ihnen")
+    # ...once.
     [again] = await bot.send("/subscribe bonn", user=bot.user(COORDINATOR, "en"), chat=group)
     assert again["text"] == "Dieser Chat verfolgt Bonn – La Paz bereits."
     [listing] = await bot.send("/subscriptions", user=bot.user(MEMBER, "en"), chat=group)
