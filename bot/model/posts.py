@@ -37,6 +37,17 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+class OfOneMeeting:
+    """A post about one meeting of a series, named as its invitation names it."""
+
+    series_id: str
+    occurrence: str
+
+    @property
+    def meeting(self) -> Meeting:
+        return Meeting(self.series_id, self.occurrence)
+
+
 @dataclass(frozen=True)
 class DeadlineReminder:
     kind: ClassVar[PostKind] = PostKind.DEADLINE
@@ -51,15 +62,11 @@ class DeadlineReminder:
 
 
 @dataclass(frozen=True)
-class Invitation:
+class Invitation(OfOneMeeting):
     kind: ClassVar[PostKind] = PostKind.INVITE
     series_id: str
     occurrence: str
     """The meeting's naive local start in the series' zone, ISO to the minute."""
-
-    @property
-    def meeting(self) -> Meeting:
-        return Meeting(self.series_id, self.occurrence)
 
     @property
     def key(self) -> str:
@@ -67,15 +74,11 @@ class Invitation:
 
 
 @dataclass(frozen=True)
-class MeetingReminder:
+class MeetingReminder(OfOneMeeting):
     kind: ClassVar[PostKind] = PostKind.MEETING
     series_id: str
     occurrence: str
     minutes: int
-
-    @property
-    def meeting(self) -> Meeting:
-        return Meeting(self.series_id, self.occurrence)
 
     @property
     def key(self) -> str:
@@ -116,17 +119,13 @@ class EventReminder:
 
 
 @dataclass(frozen=True)
-class ActionsAsk:
+class ActionsAsk(OfOneMeeting):
     """A group asked, when a meeting is over, what was agreed (➕ adds an action item)."""
 
     kind: ClassVar[PostKind] = PostKind.ACTIONS_ASK
     series_id: str
     occurrence: str
     """The meeting's naive local start in the series' zone, ISO to the minute."""
-
-    @property
-    def meeting(self) -> Meeting:
-        return Meeting(self.series_id, self.occurrence)
 
     @property
     def key(self) -> str:
@@ -163,7 +162,7 @@ class OverdueDigest:
 
 
 @dataclass(frozen=True)
-class PersonalReminder:
+class PersonalReminder(OfOneMeeting):
     """In a user's private chat, before a meeting they answered ✅ to (in any group)."""
 
     kind: ClassVar[PostKind] = PostKind.PERSONAL
@@ -174,10 +173,6 @@ class PersonalReminder:
     """Its naive local start when planned (a move's new one): a move makes a new key, so
     the reminder comes again before the new time even if the old one was sent."""
     minutes: int
-
-    @property
-    def meeting(self) -> Meeting:
-        return Meeting(self.series_id, self.occurrence)
 
     @property
     def key(self) -> str:
