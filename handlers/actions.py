@@ -53,9 +53,15 @@ from bot.text.i18n import Translator
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment
 from bot.views import actions as view
 from bot.views import date_picker
-from bot.views.common import not_its_group
 from bot.views.typed_moments import problem_text
-from handlers.common import author_language, joined_args, on_command, show, speaks_for
+from handlers.common import (
+    author_language,
+    joined_args,
+    not_its_group_refusal,
+    on_command,
+    show,
+    speaks_for,
+)
 
 NAME = "action"
 END = ConversationHandler.END
@@ -106,12 +112,7 @@ async def _refusal(context: BotContext, chat: Chat, tr: Translator) -> str:
     followed = await context.storage.network.followed_partnerships(chat.id)
     if not followed:
         return view.nothing_followed(tr)
-    return not_its_group(tr, await _pair_name(context, followed[0].id, tr.lang))
-
-
-async def _pair_name(context: BotContext, partnership_id: str, lang: str) -> str:
-    found = await context.storage.network.partnerships([partnership_id])
-    return found[0].pair_name(lang) if found else partnership_id
+    return await not_its_group_refusal(context, tr, followed[0].id)
 
 
 async def _town_partnerships(context: BotContext, user_id: int) -> list[str]:
@@ -216,8 +217,8 @@ async def begin_button(update: Update, context: BotContext) -> object:
         return END
     if not await speaks_for(context, chat, query.from_user.id, series.partnership_id):
         tr = (await context.reader(update)).tr
-        name = await _pair_name(context, series.partnership_id, tr.lang)
-        await query.answer(unescape(not_its_group(tr, name)), show_alert=True)
+        refusal = await not_its_group_refusal(context, tr, series.partnership_id)
+        await query.answer(unescape(refusal), show_alert=True)
         return END
     draft = {
         "chat": chat.id,

@@ -31,11 +31,11 @@ from bot.telegram.edit_callbacks import AgendaAdd, AgendaDrop, AgendaPage, Agend
 from bot.telegram.persistence import Drafts, guided_conversation
 from bot.text.reader import Reader
 from bot.views import agenda as view
-from bot.views.common import marked, not_its_group
+from bot.views.common import marked
 
 # author_language is re-exported: handlers/minutes.py imports it from here
 from handlers.common import author_language as author_language
-from handlers.common import here, on_command, show, speaks_for
+from handlers.common import here, not_its_group_refusal, on_command, show, speaks_for
 
 NAME = "agenda"
 DRAFTS = Drafts(NAME)
@@ -94,9 +94,7 @@ async def _refused_here(update: Update, context: BotContext, invited: Invited) -
     pid = invited.series.partnership_id
     if await speaks_for(context, chat, user.id, pid):
         return None
-    tr = (await context.reader(update)).tr
-    found = await context.storage.network.partnerships([pid])
-    return not_its_group(tr, found[0].pair_name(tr.lang) if found else pid)
+    return await not_its_group_refusal(context, (await context.reader(update)).tr, pid)
 
 
 JUST_BEGUN = timedelta(days=1)

@@ -14,9 +14,10 @@ from bot.telegram.commands import names
 from bot.telegram.context import BotContext
 from bot.telegram.limits import Keyboard
 from bot.telegram.paging import compact_query
-from bot.text.i18n import supported_language
+from bot.text.i18n import Translator, supported_language
 from bot.text.reader import Reader
 from bot.text.zones import normalize
+from bot.views.common import not_its_group
 from storage.cache import NETWORK
 
 QUERY_ROOM = 60  # characters of a typed partnership looked up
@@ -134,6 +135,13 @@ async def speaks_for(context: BotContext, chat: Chat, user_id: int, partnership_
         if linker is not None and (await context.roles(linker)).may_edit(partnership_id):
             return True
     return False
+
+
+async def not_its_group_refusal(context: BotContext, tr: Translator, partnership_id: str) -> str:
+    """The refusal of an item from a chat that does not speak for the partnership, naming
+    it in the reader's language."""
+    found = await context.storage.network.partnerships([partnership_id])
+    return not_its_group(tr, found[0].pair_name(tr.lang) if found else partnership_id)
 
 
 def joined_args(args: list[str] | None) -> str:
