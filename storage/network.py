@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ import aiosqlite
 from bot.model.calendar import Exchange, collect
 from bot.model.codec import to_plain
 from bot.model.domain import (
+    ChecklistItem,
+    ChecklistTemplateItem,
     Dataset,
     Event,
     MeetingChange,
@@ -29,6 +32,7 @@ from bot.model.domain import (
 )
 from bot.text.zones import TownIndex
 from storage.cache import NETWORK
+from storage.checklists import make_checklists
 from storage.db import SEEDED_KEY, Database
 from storage.records import fetch
 from storage.search import SearchIndex
@@ -47,6 +51,8 @@ TABLES: tuple[tuple[str, str, type], ...] = (
     ("events", "events", Event),
     ("meeting_series", "meeting_series", MeetingSeries),
     ("meeting_changes", "meeting_changes", MeetingChange),
+    ("checklist_templates", "checklist_templates", ChecklistTemplateItem),
+    ("checklist_items", "checklist_items", ChecklistItem),
 )
 EXAMPLE_TABLES = ("meeting_series", "events", "milestones", "phases", "programmes")
 
@@ -62,6 +68,17 @@ class SmallTables:
     events: tuple[Event, ...]
     meeting_series: tuple[MeetingSeries, ...]
     meeting_changes: tuple[MeetingChange, ...]
+
+
+_NOT_EXAMPLE_EVENT = " WHERE event_id IN (SELECT id FROM events WHERE example = 0)"
+
+
+def columns(cls: type) -> str:
+    """The columns a record of `cls` is read from (a table may hold more: who ticked an
+    item, an event's derived start)."""
+    return ", ".join(
+        f.name for f in dataclasses.fields(cls) if not (cls is Partnership and f.name == "topics")
+    )
 
 
 class NetworkRepository:
@@ -85,6 +102,7 @@ class NetworkRepository:
             if items:
                 await _upsert(conn, table, [_row(item) for item in items])
         await _save_topics(conn, dataset.partnerships)
+        await make_checklists(conn, dataset)
         await self.search.reindex(conn, await _affected_partnerships(conn, dataset))
 
     async def load(self, *, examples: bool = False) -> Dataset:
@@ -93,9 +111,13 @@ class NetworkRepository:
         parts: dict[str, tuple[Any, ...]] = {}
         for field_name, table, cls in TABLES:
             where = "" if examples or table not in EXAMPLE_TABLES else " WHERE example = 0"
-            items: list[Any] = await fetch(
-                self.db.conn, cls, table, f"SELECT * FROM {table}{where} ORDER BY rowid"
-            )
+            if table == "checklist_items":  # ordered by exchange; an example's stays out
+                where = "" if examples else _NOT_EXAMPLE_EVENT
+                order = "event_id, position, rowid"
+            else:
+                order = "rowid"
+            sql = f"SELECT {columns(cls)} FROM {table}{where} ORDER BY {order}"
+            items: list[Any] = await fetch(self.db.conn, cls, table, sql)
             if cls is Partnership:
                 items = [replace(p, topics=tuple(topics[p.id])) for p in items]
             parts[field_name] = tuple(items)
@@ -230,9 +252,8 @@ class NetworkRepository:
 
     async def one(self, cls: type[T], table: str, record_id: str) -> T | None:
         """The record of that id in `table`, or None."""
-        found = await fetch(
-            self.db.conn, cls, table, f"SELECT * FROM {table} WHERE id = ?", [record_id]
-        )
+        sql = f"SELECT {columns(cls)} FROM {table} WHERE id = ?"
+        found = await fetch(self.db.conn, cls, table, sql, [record_id])
         return found[0] if found else None
 
     async def municipalities(self) -> list[Municipality]:

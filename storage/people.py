@@ -137,7 +137,8 @@ class PeopleRepository:
 
     async def erase(self, user_id: int) -> tuple[int, int, int, int, int, int]:
         """Erase the user's own rows: (settings, listing, RSVPs, what they made (subscriptions,
-        agenda and action items, minutes, calendar feeds: kept, without them),
+        agenda and action items, minutes, calendar feeds, checklist ticks: kept, without
+        them),
         their private chat with what it followed and its posts, others' drafts about them).
         Their roles, the audit and their conversations are the other repositories'
         (handlers/people.py)."""
@@ -164,6 +165,9 @@ class PeopleRepository:
             made += await run("UPDATE action_items SET done_by = NULL WHERE done_by = ?")
             made += await run("UPDATE meeting_minutes SET added_by = NULL WHERE added_by = ?")
             made += await run("UPDATE calendar_feeds SET created_by = NULL WHERE created_by = ?")
+            made += await run(
+                "UPDATE checklist_items SET done_by = NULL, done_by_name = NULL WHERE done_by = ?"
+            )
             # Another user's draft about them (a coordinator's /appoint half-way, an action
             # item they were to own): it goes, and that conversation ends at its next step.
             drafts = await run(

@@ -19,6 +19,7 @@ from bot.model.domain import Dataset
 from bot.model.example import example_dataset
 from storage.actions import ActionsRepository
 from storage.agenda import AgendaRepository
+from storage.checklists import ChecklistRepository
 from storage.conversations import ConversationsRepository
 from storage.db import BUSY_TIMEOUT_MS, SEEDED_KEY, Database
 from storage.edits import EditsRepository
@@ -55,6 +56,7 @@ class Storage:
     agenda: AgendaRepository
     actions: ActionsRepository
     feeds: FeedsRepository
+    checklists: ChecklistRepository
 
     @classmethod
     async def open(
@@ -89,6 +91,7 @@ class Storage:
             AgendaRepository(db),
             ActionsRepository(db),
             FeedsRepository(db),
+            ChecklistRepository(db),
         )
         try:
             await db.migrate()

@@ -15,7 +15,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from bot.model.domain import LocalizedText, PartialDate
+from bot.model.domain import LeadTime, LocalizedText, PartialDate
 
 T = TypeVar("T")
 
@@ -124,6 +124,8 @@ def _value_to_plain(value: Any) -> Any:
         return dict(value.variants)
     if isinstance(value, PartialDate):
         return value.iso()
+    if isinstance(value, LeadTime):
+        return value.text()
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
@@ -189,6 +191,8 @@ def _value_from_plain(hint: Any, value: Any, path: str) -> Any:
             if isinstance(value, date) and not isinstance(value, datetime):
                 return PartialDate.of(value)
             return PartialDate.parse(_text(value))
+        if hint is LeadTime:
+            return LeadTime.parse(_text(value))
         if hint is time:
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1440:
                 # YAML 1.1 reads an unquoted 16:00 as base-60 minutes (960).

@@ -178,6 +178,10 @@ def check_dataset(
                 f"meeting_series[{s.id}].duration_minutes",
                 f"a meeting lasts 1 to {MAX_MEETING_MINUTES} minutes",
             )
+    for ci in dataset.checklist_items:
+        refer("checklist_items", ci.id, "event_id", "events", [ci.event_id])
+        if ci.done_on is not None and ci.done_on.precision != "day":
+            raise DatasetError(f"checklist_items[{ci.id}].done_on", "give the day (YYYY-MM-DD)")
     # the file's series replace the stored ones of the same id
     every = {**(series or {}), **{s.id: s for s in dataset.meeting_series}}
     for c in dataset.meeting_changes:

@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from bot.model.roles import Side
+
 LANGUAGES = ("en", "de", "es", "fr", "pt")
 """The five languages the bot speaks; English is the last resort."""
 
@@ -221,6 +223,9 @@ class Event:
     join_url: str | None = None
     """Where to join online (an http or https link)."""
     note: LocalizedText | None = None
+    travelling: Side | None = None
+    """Which town's people travel (a visit, a secondment, a workshop away): it picks the
+    checklist's template and says whose focal points each item is for."""
 
     def start_instant(self) -> datetime | None:
         """The start as an aware UTC-convertible instant, when day, time and zone are known."""
@@ -275,6 +280,86 @@ class MeetingChange:
     """Why, as the corrections to the groups say it."""
 
 
+class ExchangeTemplate(StrEnum):
+    """The checklists an exchange can start from (bot/model/checklists.py picks one)."""
+
+    SOUTH_NORTH_VISIT = "south_north_visit"
+    NORTH_SOUTH_VISIT = "north_south_visit"
+    EXPERT_SECONDMENT = "expert_secondment"
+    WORKSHOP_TRAVEL = "workshop_travel"
+
+
+class ChecklistSide(StrEnum):
+    """Whose task an item is: the host town's, the travelling town's, or both."""
+
+    HOST = "host"
+    TRAVELLING = "travelling"
+    BOTH = "both"
+
+
+_LEAD = re.compile(r"^\s*(\d{1,3})\s*(days?|weeks?|d|w)\s*$")
+MAX_LEAD_DAYS = 365
+
+
+@dataclass(frozen=True, order=True)
+class LeadTime:
+    """How long before an exchange starts an item is due: "8 weeks", "3 days"."""
+
+    days: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.days <= MAX_LEAD_DAYS:
+            raise ValueError(f"a lead time is 0 to {MAX_LEAD_DAYS} days")
+
+    @classmethod
+    def parse(cls, text: str) -> LeadTime:
+        match = _LEAD.match(text.lower())
+        if not match:
+            raise ValueError(f"{text!r} is not a lead time ('8 weeks', '3 days')")
+        count, unit = int(match.group(1)), match.group(2)
+        return cls(count * 7 if unit.startswith("w") else count)
+
+    def text(self) -> str:
+        """As the dataset file writes it: whole weeks in weeks, else days."""
+        if self.days and self.days % 7 == 0:
+            weeks = self.days // 7
+            return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+        return "1 day" if self.days == 1 else f"{self.days} days"
+
+
+@dataclass(frozen=True)
+class ChecklistTemplateItem:
+    """One item of a template: what an exchange of that kind needs done, by whom, when."""
+
+    id: str
+    template: ExchangeTemplate
+    position: int
+    title: LocalizedText
+    side: ChecklistSide
+    lead: LeadTime
+    note: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One item of one exchange's checklist, made from its template or added from the chat.
+    Who ticked it is kept beside it in the database, not in the dataset file."""
+
+    id: str
+    event_id: str
+    position: int
+    title: LocalizedText
+    side: ChecklistSide
+    lead: LeadTime
+    note: LocalizedText | None = None
+    done_on: PartialDate | None = None
+    """The day (UTC) it was ticked; None while open."""
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The whole network: what `partnerbot export` writes and `import` reads."""
@@ -288,6 +373,8 @@ class Dataset:
     events: tuple[Event, ...] = ()
     meeting_series: tuple[MeetingSeries, ...] = field(default=())
     meeting_changes: tuple[MeetingChange, ...] = ()
+    checklist_templates: tuple[ChecklistTemplateItem, ...] = ()
+    checklist_items: tuple[ChecklistItem, ...] = ()
 
 
 @dataclass(frozen=True)

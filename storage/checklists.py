@@ -1,0 +1,165 @@
+"""Exchanges' checklists: made from their template when an exchange is created or
+imported, read with who ticked what, ticked and opened again."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.model.checklists import Tick, items_from_template, template_for
+from bot.model.codec import from_plain, to_plain
+from bot.model.domain import ChecklistItem, ChecklistTemplateItem, Dataset, PartialDate
+from storage.db import Database
+from storage.records import fetch
+
+_ITEM = "id, event_id, position, title, side, lead, note, done_on"
+_TEMPLATE = "id, template, position, title, side, lead, note"
+
+
+async def make_checklists(conn: aiosqlite.Connection, dataset: Dataset) -> None:
+    """Within the caller's transaction (an import's, an edit's): the checklist of each
+    exchange in `dataset` that has none yet. Items the dataset brings for an exchange are
+    its checklist; otherwise its template's items are copied (when it has a template).
+    Made once: an exchange moved or retitled later keeps its checklist as it is."""
+    brought = {item.event_id for item in dataset.checklist_items}
+    events = [e for e in dataset.events if e.id not in brought]
+    if brought:
+        await _mark(conn, brought)
+    if not events:
+        return
+    made = await _made(conn, [e.id for e in events])
+    for event in events:
+        template = template_for(event)
+        if event.id in made or template is None:
+            continue
+        entries = await fetch(
+            conn,
+            ChecklistTemplateItem,
+            "checklist_templates",
+            f"SELECT {_TEMPLATE} FROM checklist_templates WHERE template = ? "
+            "ORDER BY position, rowid",
+            [template.value],
+        )
+        if not entries:
+            continue
+        ids = await conn.execute_fetchall("SELECT id FROM checklist_items")
+        taken = {str(row[0]) for row in ids}
+        items = items_from_template(event, entries, taken)
+        await conn.executemany(
+            f"INSERT INTO checklist_items ({_ITEM}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [_row(item) for item in items],
+        )
+        await _mark(conn, {event.id})
+
+
+async def _made(conn: aiosqlite.Connection, event_ids: Collection[str]) -> set[str]:
+    rows = await conn.execute_fetchall(
+        "SELECT event_id FROM checklists WHERE event_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(event_ids)),),
+    )
+    return {str(row[0]) for row in rows}
+
+
+async def _mark(conn: aiosqlite.Connection, event_ids: Collection[str]) -> None:
+    await conn.executemany(
+        "INSERT INTO checklists (event_id) VALUES (?) ON CONFLICT DO NOTHING",
+        [(event_id,) for event_id in sorted(event_ids)],
+    )
+
+
+def _row(item: ChecklistItem) -> tuple[object, ...]:
+    plain = to_plain(item, for_db=True)
+    return tuple(plain.get(column.strip()) for column in _ITEM.split(","))
+
+
+class ChecklistRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def templates(self) -> list[ChecklistTemplateItem]:
+        """Every template's items, by template and position."""
+        return await fetch(
+            self.db.conn,
+            ChecklistTemplateItem,
+            "checklist_templates",
+            f"SELECT {_TEMPLATE} FROM checklist_templates ORDER BY template, position, rowid",
+        )
+
+    async def items(self, event_id: str) -> list[tuple[ChecklistItem, Tick | None]]:
+        """The exchange's items in their order, each with its tick (None while open)."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_ITEM}, done_at, done_by, done_by_name FROM checklist_items "
+            "WHERE event_id = ? ORDER BY position, rowid",
+            (event_id,),
+        )
+        return [_with_tick(row) for row in rows]
+
+    async def item(self, item_id: str) -> tuple[ChecklistItem, Tick | None] | None:
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_ITEM}, done_at, done_by, done_by_name FROM checklist_items WHERE id = ?",
+            (item_id,),
+        )
+        found = [_with_tick(row) for row in rows]
+        return found[0] if found else None
+
+    async def open_items(self, event_ids: Collection[str] | None = None) -> list[ChecklistItem]:
+        """The items still open (of these exchanges, or of all), by exchange and position."""
+        sql = f"SELECT {_ITEM} FROM checklist_items WHERE done_on IS NULL"
+        params: tuple[str, ...] = ()
+        if event_ids is not None:
+            sql += " AND event_id IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(sorted(event_ids)),)
+        return await fetch(
+            self.db.conn,
+            ChecklistItem,
+            "checklist_items",
+            sql + " ORDER BY event_id, position",
+            params,
+        )
+
+    async def has_checklist(self, event_ids: Collection[str]) -> dict[str, tuple[int, int]]:
+        """Of these exchanges, those with items: (ticked, all) per exchange."""
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT event_id, count(done_on), count(*) FROM checklist_items "
+            "WHERE event_id IN (SELECT value FROM json_each(?)) GROUP BY event_id",
+            (json.dumps(sorted(event_ids)),),
+        )
+        return {str(row[0]): (int(row[1]), int(row[2])) for row in rows}
+
+    async def tick(self, item_id: str, user_id: int, name: str, now: datetime) -> bool:
+        """Tick an open item as `user_id`; False when it was ticked already (or is gone)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE checklist_items SET done_on = ?, done_at = ?, done_by = ?, "
+                "done_by_name = ? WHERE id = ? AND done_on IS NULL",
+                (
+                    PartialDate.of(now.astimezone(UTC).date()).iso(),
+                    now.astimezone(UTC).isoformat(timespec="seconds"),
+                    user_id,
+                    name,
+                    item_id,
+                ),
+            )
+            return cur.rowcount > 0
+
+    async def reopen(self, item_id: str) -> bool:
+        """Open a ticked item again; False when it was open (or is gone)."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE checklist_items SET done_on = NULL WHERE id = ? AND done_on IS NOT NULL",
+                (item_id,),
+            )
+            return cur.rowcount > 0
+
+
+def _with_tick(row: aiosqlite.Row) -> tuple[ChecklistItem, Tick | None]:
+    data = {key: row[key] for key in row.keys()}  # noqa: SIM118 - Row iterates values
+    at, by, name = data.pop("done_at"), data.pop("done_by"), data.pop("done_by_name")
+    plain = {key: value for key, value in data.items() if value is not None}
+    item = from_plain(ChecklistItem, plain, f"checklist_items[{data['id']}]", from_db=True)
+    if item.done_on is None:
+        return item, None
+    return item, Tick(datetime.fromisoformat(at) if at else None, by, name)
