@@ -415,3 +415,28 @@ class RsvpNames(CallbackData, prefix="rn"):
 
     show: NamesShown
     delivery_id: int
+
+
+# -- checklists of exchanges ------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistOpen(CallbackData, prefix="cko"):
+    """☑️ on an exchange (/exchanges, its reminders): its checklist, as a new message."""
+
+    event_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistTick(CallbackData, prefix="ckt"):
+    """A button of an open item under a checklist: ticked, the checklist edited in place."""
+
+    item_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistEdit(CallbackData, prefix="cke"):
+    """✏️ under a checklist (for those who may edit the exchange): add, change or remove
+    its items."""
+
+    event_id: str
