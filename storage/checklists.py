@@ -4,6 +4,7 @@ imported, read with who ticked what, ticked and opened again."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Collection
 from datetime import UTC, datetime
 
@@ -11,7 +12,13 @@ import aiosqlite
 
 from bot.model.checklists import Tick, items_from_template, template_for
 from bot.model.codec import from_plain, to_plain
-from bot.model.domain import ChecklistItem, ChecklistTemplateItem, Dataset, PartialDate
+from bot.model.domain import (
+    ChecklistItem,
+    ChecklistTemplateItem,
+    Dataset,
+    ExchangeTemplate,
+    PartialDate,
+)
 from storage.db import Database
 from storage.records import fetch
 
@@ -31,23 +38,23 @@ async def make_checklists(conn: aiosqlite.Connection, dataset: Dataset) -> None:
     if not events:
         return
     made = await _made(conn, [e.id for e in events])
-    for event in events:
-        template = template_for(event)
-        if event.id in made or template is None:
-            continue
-        entries = await fetch(
-            conn,
-            ChecklistTemplateItem,
-            "checklist_templates",
-            f"SELECT {_TEMPLATE} FROM checklist_templates WHERE template = ? "
-            "ORDER BY position, rowid",
-            [template.value],
-        )
-        if not entries:
-            continue
-        ids = await conn.execute_fetchall("SELECT id FROM checklist_items")
-        taken = {str(row[0]) for row in ids}
-        items = items_from_template(event, entries, taken)
+    wanted = [(e, t) for e in events if e.id not in made and (t := template_for(e)) is not None]
+    if not wanted:
+        return
+    templates: dict[ExchangeTemplate, list[ChecklistTemplateItem]] = defaultdict(list)
+    for entry in await fetch(
+        conn,
+        ChecklistTemplateItem,
+        "checklist_templates",
+        f"SELECT {_TEMPLATE} FROM checklist_templates ORDER BY position, rowid",
+    ):
+        templates[entry.template].append(entry)
+    taken = {str(row[0]) for row in await conn.execute_fetchall("SELECT id FROM checklist_items")}
+    for event, template in wanted:
+        if not templates[template]:
+            continue  # no items for it (yet): made when its template has some
+        items = items_from_template(event, templates[template], taken)
+        taken.update(item.id for item in items)
         await conn.executemany(
             f"INSERT INTO checklist_items ({_ITEM}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [_row(item) for item in items],
