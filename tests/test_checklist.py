@@ -6,7 +6,7 @@ in place), refused to a non-member, a tick taken back, ☑️ on /exchanges."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from bot.model.checklists import due_day
@@ -21,6 +21,7 @@ from bot.telegram.edit_callbacks import (
     ChecklistView,
 )
 from bot.views.checklist import short_day
+from harness.time_entities import unwrapped_times_in_html
 from tests.conftest import COORDINATOR, Driver
 
 GROUP = -800
@@ -367,3 +368,15 @@ async def test_exchanges_shows_a_checklist_button_that_opens_it(
     again = await bot.pages((await bot.send("/exchanges la paz", bot.user(FOCAL)))[0])
     labels = [label for page in again for label in keys(page)]
     assert any(label.endswith(": 1/10") for label in labels)
+
+
+async def test_a_time_is_shown_in_the_readers_zone_inside_tg_time(
+    bot: Driver, clock: MovableClock
+) -> None:
+    await imported(bot, clock, start_time=time(10, 0))
+    await storage(bot).preferences.set_user_timezone(STRANGER, "America/La_Paz")
+    [message] = await bot.send("/checklist bonn", bot.user(STRANGER))
+    sent = html(bot, "sendMessage")
+    assert "<tg-time" in sent and not unwrapped_times_in_html(sent)
+    # 10:00 in Bonn is 5:00 in La Paz (winter), named by its place.
+    assert "5:00\u202fAM La Paz" in message["text"]
