@@ -7,6 +7,9 @@ whose town (/iam) is one of its two towns, and the coordinators; an exchange of 
 programme (no partnership): the coordinators. ✏️ (ChecklistEdit, handled by the editing
 of checklists) is shown in private chats only, to who may edit the exchange: a group's
 keyboard is the same for everyone.
+
+A ☑️ press under a message that is no checklist (a reminder's) ticks the item and says so
+in the pop-up; only a checklist (its keyboard pages or refreshes it) is edited in place.
 """
 
 from __future__ import annotations
