@@ -79,6 +79,7 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "agenda": ("Budget for the 2027 youth exchange", "x" * 201),
     "minutes": ("https://example.org/minutes", "bonn https://example.org/minutes", "ftp://x"),
     "actions": ("la paz", "zzz"),
+    "checklist": ("la paz", "zzz"),
     "action": ("Presupuesto 2027",),
     "calendar": ("bonn", "{reset}", "{reset} bonn", "zzz"),
 }
