@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from bot.model.checklist_reminders import FocalChat
 from bot.model.checklists import Tick, items_from_template, template_for
 from bot.model.codec import from_plain, to_plain
 from bot.model.domain import ChecklistItem, ChecklistTemplateItem, Dataset, PartialDate
+from bot.model.roles import Side
 from storage.db import Database
+from storage.preferences import POST_ZONE
 from storage.records import fetch
 
 _ITEM = "id, event_id, position, title, side, lead, note, done_on"
@@ -119,6 +122,38 @@ class ChecklistRepository:
             sql + " ORDER BY event_id, position",
             params,
         )
+
+    async def open_ahead(self, since: date) -> list[ChecklistItem]:
+        """The open items of exchanges whose first day is `since` or later (what reminders
+        and the weekly digest are planned and composed from), by exchange and position."""
+        return await fetch(
+            self.db.conn,
+            ChecklistItem,
+            "checklist_items",
+            f"SELECT {', '.join('i.' + c.strip() for c in _ITEM.split(','))} "
+            "FROM checklist_items i JOIN events e ON e.id = i.event_id "
+            "WHERE i.done_on IS NULL AND e.starts >= ? ORDER BY i.event_id, i.position",
+            [since.isoformat()],
+        )
+
+    async def focal_chats(self, chat_ids: Collection[int]) -> list[FocalChat]:
+        """Of these chats, the private ones (not paused) whose user is a focal point of some
+        partnership: with their zone and the (partnership, side) pairs."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT c.id, {POST_ZONE}, f.partnership_id, f.side FROM chats c "
+            "JOIN focal_points f ON f.user_id = c.id "
+            "LEFT JOIN users u ON u.id = c.id "
+            "LEFT JOIN municipalities m ON m.id = u.municipality_id "
+            "WHERE c.type = 'private' AND c.paused_reason IS NULL "
+            "AND c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id",
+            (json.dumps(sorted(chat_ids)),),
+        )
+        zones: dict[int, str | None] = {}
+        sides: dict[int, set[tuple[str, Side]]] = {}
+        for chat_id, zone, pid, side in rows:
+            zones[int(chat_id)] = zone
+            sides.setdefault(int(chat_id), set()).add((str(pid), Side(side)))
+        return [FocalChat(c, zones[c], frozenset(sides[c])) for c in sorted(zones)]
 
     async def has_checklist(self, event_ids: Collection[str]) -> dict[str, tuple[int, int]]:
         """Of these exchanges, those with items: (ticked, all) per exchange."""
