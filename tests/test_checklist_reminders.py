@@ -352,3 +352,17 @@ async def test_a_focal_points_plan_is_pure(bot: Driver, clock: MovableClock) -> 
     assert all(p.due_at.astimezone(LA_PAZ).hour == 9 for p in planned if p.due_at > clock.now())
     begun = datetime.combine(STARTS, datetime.min.time(), BERLIN)
     assert plan_checklist_reminders(south, net, begun, home) == []
+
+
+async def test_the_exchanges_own_reminder_carries_the_checklist_button(
+    bot: Driver, clock: MovableClock
+) -> None:
+    items = await scene(bot)
+    store = storage(bot)
+    for title in ("Book the visa appointment", "Book the flights"):
+        assert await store.checklists.tick(items[title].id, SOUTH_FOCAL, "User8", clock.now())
+    clock.set(at_nine(STARTS - timedelta(days=7), LA_PAZ))  # the event reminder, 7 days ahead
+    await plan_and_send(bot)
+    # The exchange's own reminder ("Visita de delegación · dentro de 7 días"), not an item's.
+    [reminder] = [m for m in about(bot, GROUP, "Delegation from") if m["text"].startswith("🤝")]
+    assert buttons(reminder) == {"☑️ Lista de tareas 2/10": ChecklistOpen(VISIT).pack()}

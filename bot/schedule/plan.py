@@ -111,6 +111,19 @@ class Network:
         return found
 
     @cached_property
+    def checklist_events(self) -> Sequence[Event]:
+        """The exchanges with open checklist items: planning looks at these, not every event."""
+        return [e for e in self.events if e.id in self.checklists_by_event]
+
+    @cached_property
+    def checklist_events_by_partnership(self) -> Mapping[str, list[Event]]:
+        found: dict[str, list[Event]] = defaultdict(list)
+        for event in self.checklist_events:
+            if event.partnership_id is not None:
+                found[event.partnership_id].append(event)
+        return found
+
+    @cached_property
     def actions_by_partnership(self) -> Mapping[str, list[ActionItem]]:
         found: dict[str, list[ActionItem]] = defaultdict(list)
         for item in self.actions:
@@ -412,7 +425,7 @@ def _overdue_digests(run: _Run) -> Iterable[Planned]:
     day = at.astimezone(zone).date()
     for pid in sorted(reach.partnerships):
         if any(item.due < day for item in net.actions_by_partnership.get(pid, ())) or any(
-            overdue for _event, overdue in overdue_checklists(net, pid, day, at, zone)
+            overdue_checklists(net, pid, day, at, zone)
         ):
             yield Planned(chat.chat_id, at, OverdueDigest(pid, iso_week(day)))
 
@@ -451,10 +464,9 @@ def _checklists(run: _Run) -> Iterable[Planned]:
     (plan_checklist_reminders)."""
     if not _is_group(run.chat.chat_id) or not run.net.checklist_items:
         return
-    for event in run.net.events:
-        items = run.net.checklists_by_event.get(event.id)
-        if items and follows_event(run.reach, event):
-            yield from _item_reminders(run, event, items)
+    for event in run.net.checklist_events:
+        if follows_event(run.reach, event):
+            yield from _item_reminders(run, event, run.net.checklists_by_event[event.id])
 
 
 def _item_reminders(run: _Run, event: Event, items: Iterable[ChecklistItem]) -> Iterable[Planned]:
@@ -490,8 +502,8 @@ def plan_checklist_reminders(
     nothing = Followed(frozenset(), frozenset(), frozenset())
     run = _Run(chat, nothing, net, zone, home, now, now + horizon)
     planned: list[Planned] = []
-    for event in net.events:
-        items = net.checklists_by_event.get(event.id, ())
+    for event in net.checklist_events:
+        items = net.checklists_by_event[event.id]
         planned += _item_reminders(run, event, [i for i in items if focal.owns(i, event)])
     return planned
 
@@ -502,11 +514,10 @@ def overdue_checklists(
     """The partnership's exchanges not begun by `at`, each with its open items past their
     due day on `today`: what the weekly digest lists."""
     found = []
-    for event in net.events:
-        items = net.checklists_by_event.get(event.id)
-        if event.partnership_id != partnership_id or not items or event.starts.as_date() is None:
+    for event in net.checklist_events_by_partnership.get(partnership_id, ()):
+        if event.starts.as_date() is None or event_start(event, zone) <= at:
             continue
-        if event_start(event, zone) > at and (late := overdue_items(items, event, today)):
+        if late := overdue_items(net.checklists_by_event[event.id], event, today):
             found.append((event, late))
     return found
 
