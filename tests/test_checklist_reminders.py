@@ -366,3 +366,18 @@ async def test_the_exchanges_own_reminder_carries_the_checklist_button(
     # The exchange's own reminder ("Visita de delegación · dentro de 7 días"), not an item's.
     [reminder] = [m for m in about(bot, GROUP, "Delegation from") if m["text"].startswith("🤝")]
     assert buttons(reminder) == {"☑️ Lista de tareas 2/10": ChecklistOpen(VISIT).pack()}
+
+
+async def test_open_items_ahead_read_as_the_dataset_codec_reads_them(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """open_ahead decodes rows directly (planning reads them all): the same items as the
+    codec's, without the exchanges already past."""
+    items = await the_visit(bot)
+    store = storage(bot)
+    note = replace(items["Book the flights"], note=LocalizedText.of("Compare fares", "en"))
+    await store.network.save(Dataset(checklist_items=(note,)))
+    ahead = await store.checklists.open_ahead(STARTS)
+    assert ahead == await store.checklists.open_items([VISIT])
+    assert note in ahead and len(ahead) == 10
+    assert await store.checklists.open_ahead(STARTS + timedelta(days=1)) == []
