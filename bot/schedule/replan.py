@@ -55,7 +55,7 @@ async def load_network(
     subscriptions reach. Not the whole dataset: its towns alone are 20,000 rows at scale.
     With `chat_id`: only the partnerships that chat's subscriptions reach and their
     meetings, all one chat's plan needs (not every group's 1,640 series). With `now`: the
-    open checklist items of exchanges not begun only."""
+    open checklist items of the exchanges not begun (planning and sending need them)."""
     network = storage.network
     if chat_id is None:  # thousands of records: read a page at a time, yielding between
         followed = await _paged(network.followed_partnerships)
@@ -84,9 +84,9 @@ async def load_network(
 
 async def _open_checklists(storage: Storage, now: datetime | None) -> list[ChecklistItem]:
     """The open checklist items of exchanges from the day before `now` (UTC) on, one not
-    begun yet somewhere in the world; all of them without `now`."""
+    begun yet somewhere in the world; none without `now` (what only reads meetings)."""
     if now is None:
-        return await storage.checklists.open_items()
+        return []
     return await storage.checklists.open_ahead(now.astimezone(UTC).date() - timedelta(days=1))
 
 

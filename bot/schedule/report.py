@@ -52,7 +52,7 @@ async def schedule_report(
     (or why it will not go)."""
     now = clock.now()
     i18n = i18n or I18n.load()
-    net = await load_network(storage)
+    net = await load_network(storage, now=now)
     await replan(storage, now, settings.timezone, net)
     views = {
         v.partnership.id: v for v in await storage.network.partnerships(list(partnership_ids(net)))
