@@ -61,13 +61,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="intercambios",
     ),
     CommandSpec(
-        "checklist",
-        N_("An exchange's checklist (visa, invitation, insurance…); tick what is done"),
-        de="checkliste",
-        es="lista",
-        fr="liste",
-    ),
-    CommandSpec(
         "partner",
         N_("Find partnerships by town, country or topic"),
         es="socio",
@@ -165,6 +158,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         es="tareas",
         fr="taches",
         pt="tarefas",
+    ),
+    CommandSpec(
+        "checklist",
+        N_("An exchange's checklist (visa, invitation, insurance…); tick what is done"),
+        de="checkliste",
+        es="lista",
+        fr="liste",
     ),
     CommandSpec(
         "reminders",
