@@ -164,6 +164,8 @@ async def test_the_visa_item_reaches_the_group_and_the_la_paz_focal_point_once(
 ) -> None:
     items = await scene(bot)
     visa = items["Book the visa appointment"]
+    # A southern focal point who never opened the private chat is not written to.
+    await storage(bot).roles.appoint_focal_point(PID, 99, Side.SOUTH, COORDINATOR, clock.now())
     await plan_and_send(bot)
     nine = at_nine(VISA_DUE, LA_PAZ)  # 13:00 UTC
     key = f"check:{visa.id}:due"
