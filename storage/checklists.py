@@ -133,14 +133,26 @@ class ChecklistRepository:
             params,
         )
 
-    async def open_ahead(self, since: date) -> list[ChecklistItem]:
+    async def open_ahead(
+        self, since: date, partnership_ids: Collection[str] | None = None
+    ) -> list[ChecklistItem]:
         """The open items of exchanges whose first day is `since` or later (what reminders
-        and the weekly digest are planned and composed from), by exchange and position."""
+        and the weekly digest are planned and composed from), by exchange and position;
+        with `partnership_ids`, only of those partnerships' exchanges and of exchanges of
+        no partnership (a phase's, a programme's)."""
+        mine = ""
+        params: tuple[str, ...] = (since.isoformat(),)
+        if partnership_ids is not None:
+            mine = (
+                " AND (e.partnership_id IS NULL OR e.partnership_id IN "
+                "(SELECT value FROM json_each(?)))"
+            )
+            params += (json.dumps(sorted(partnership_ids)),)
         rows = await self.db.conn.execute_fetchall(
             "SELECT i.id, i.event_id, i.position, i.title, i.side, i.lead, i.note "
             "FROM checklist_items i JOIN events e ON e.id = i.event_id "
-            "WHERE i.done_on IS NULL AND e.starts >= ? ORDER BY i.event_id, i.position",
-            (since.isoformat(),),
+            f"WHERE i.done_on IS NULL AND e.starts >= ?{mine} ORDER BY i.event_id, i.position",
+            params,
         )
         texts: dict[str, LocalizedText] = {}  # items made from one template share their texts
         return [_open_item(row, texts) for row in rows]

@@ -124,6 +124,34 @@ class Network:
         return found
 
     @cached_property
+    def checklist_events_by_frame(self) -> Mapping[tuple[str, str], list[Event]]:
+        """The exchanges with open items by ("phase" | "programme", id): a chat's are
+        looked up by what it follows, not found by a scan of them all."""
+        found: dict[tuple[str, str], list[Event]] = defaultdict(list)
+        for event in self.checklist_events:
+            if event.phase_id is not None:
+                found[("phase", event.phase_id)].append(event)
+            if event.programme_id is not None:
+                found[("programme", event.programme_id)].append(event)
+        return found
+
+    def checklist_events_reached(self, reach: Followed) -> list[Event]:
+        """The exchanges with open items a chat's subscriptions reach (follows_event), in
+        the network's order."""
+        found: dict[str, Event] = {}
+        for pid in reach.partnerships:
+            found.update((e.id, e) for e in self.checklist_events_by_partnership.get(pid, ()))
+        frames = [("phase", p) for p in reach.phases] + [("programme", p) for p in reach.programmes]
+        for frame in frames:
+            found.update((e.id, e) for e in self.checklist_events_by_frame.get(frame, ()))
+        order = self.checklist_event_order
+        return sorted(found.values(), key=lambda e: order[e.id])
+
+    @cached_property
+    def checklist_event_order(self) -> Mapping[str, int]:
+        return {e.id: n for n, e in enumerate(self.checklist_events)}
+
+    @cached_property
     def actions_by_partnership(self) -> Mapping[str, list[ActionItem]]:
         found: dict[str, list[ActionItem]] = defaultdict(list)
         for item in self.actions:
@@ -464,9 +492,8 @@ def _checklists(run: _Run) -> Iterable[Planned]:
     (plan_checklist_reminders)."""
     if not _is_group(run.chat.chat_id) or not run.net.checklist_items:
         return
-    for event in run.net.checklist_events:
-        if follows_event(run.reach, event):
-            yield from _item_reminders(run, event, run.net.checklists_by_event[event.id])
+    for event in run.net.checklist_events_reached(run.reach):
+        yield from _item_reminders(run, event, run.net.checklists_by_event[event.id])
 
 
 def _item_reminders(run: _Run, event: Event, items: Iterable[ChecklistItem]) -> Iterable[Planned]:
@@ -502,9 +529,10 @@ def plan_checklist_reminders(
     nothing = Followed(frozenset(), frozenset(), frozenset())
     run = _Run(chat, nothing, net, zone, home, now, now + horizon)
     planned: list[Planned] = []
-    for event in net.checklist_events:
-        items = net.checklists_by_event[event.id]
-        planned += _item_reminders(run, event, [i for i in items if focal.owns(i, event)])
+    for pid in sorted({pid for pid, _side in focal.sides}):
+        for event in net.checklist_events_by_partnership.get(pid, ()):
+            items = net.checklists_by_event[event.id]
+            planned += _item_reminders(run, event, [i for i in items if focal.owns(i, event)])
     return planned
 
 
