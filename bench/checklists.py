@@ -169,7 +169,7 @@ async def ticks(workdir: Path, condition: Condition) -> Ticks:
         rows_done = await store.db.conn.execute_fetchall(
             "SELECT count(*) FROM checklist_items WHERE done_on IS NOT NULL"
         )
-        found.ticked = int(list(rows_done)[0][0])
+        found.ticked = int(next(iter(rows_done))[0])
     finally:
         await store.close()
     return found
