@@ -309,6 +309,7 @@ def progress(what: str) -> None:
 CONDITIONS = (
     Condition("one press, 0 ms", 1),
     Condition("five at once, 0 ms", PRESSERS),
+    Condition("one press, 300 ms", 1, latency=SLOW),
     Condition("five at once, 300 ms", PRESSERS, latency=SLOW),
     Condition("five at once, group at 18 of 20 this minute", PRESSERS, busy_group=True),
 )

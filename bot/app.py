@@ -193,8 +193,10 @@ async def _post_init(application: BotApplication) -> None:
 
 
 async def _post_stop(application: BotApplication) -> None:
-    """Before shut-down closes the storage: no feed is asked for once it is gone."""
+    """Before shut-down closes the storage: no feed is asked for once it is gone, and
+    pressed messages are redrawn to what was ticked."""
     data = application.bot_data
+    await data.redraws.settled()
     if data.feed_server is not None:
         await data.feed_server.stop()
         data.feed_server = None

@@ -266,7 +266,22 @@ async def tick_pressed(update: Update, context: BotContext, data: ChecklistTick)
         await query.answer(view.ticked(tr, item, str(progress(i for i, _t in entries))))
     else:  # two people at once: the other was first
         await query.answer(view.already_ticked(tr))
-    await _edit(update, *await _screen(update, context, event, at_item=item.id))
+    _redraw(update, context, event, item.id)
+
+
+def _redraw(update: Update, context: BotContext, event: Event, item_id: str) -> None:
+    """The pressed checklist redrawn as it now stands, after the press was answered and
+    off its path: the chat's next press need not wait for this edit (several at once fold
+    into one more edit; bot/telegram/redraws.py)."""
+    message = update.callback_query.message if update.callback_query else None
+    if not _is_checklist(message):
+        return
+    assert isinstance(message, Message)
+
+    async def redraw() -> None:
+        await _edit(update, *await _screen(update, context, event, at_item=item_id))
+
+    context.bot_data.redraws.request((message.chat.id, message.message_id), redraw)
 
 
 async def untick_pressed(update: Update, context: BotContext, data: ChecklistUntick) -> None:
@@ -283,7 +298,7 @@ async def untick_pressed(update: Update, context: BotContext, data: ChecklistUnt
         await query.answer(view.unticked(tr, item))
     else:
         await query.answer(view.already_open(tr))
-    await _edit(update, *await _screen(update, context, event, at_item=item.id))
+    _redraw(update, context, event, item.id)
 
 
 async def view_pressed(update: Update, context: BotContext, data: ChecklistView) -> None:

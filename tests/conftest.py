@@ -94,6 +94,7 @@ class Driver:
         before = len(self.api.calls)
         update = self.api.button_press(user or self.user(), message, data)
         await self.app.process_update(as_update(update, self.app.bot))
+        await self.app.bot_data.redraws.settled()  # a checklist redrawn after its tick
         return self.replies(before)
 
     async def pages(

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.model.chats import ChatPrefs, UserPrefs
 from bot.model.clock import Clock, SystemClock
 from bot.model.roles import Roles
+from bot.telegram.redraws import Redraws
 from bot.text.i18n import I18n, choose_languages
 from bot.text.reader import Reader
 from storage.store import Storage
@@ -47,6 +48,8 @@ class BotData:
         self.feed_sockets: list[socket.socket] = []
         """Bound by `partnerbot run` for PARTNERBOT_HTTP_LISTEN: the calendar feeds."""
         self.feed_server: Stoppable | None = None  # serving on them, from post_init on
+        self.redraws = Redraws()
+        """Pressed messages redrawn after their press was answered (checklist ticks)."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
