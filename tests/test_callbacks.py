@@ -50,6 +50,11 @@ from bot.telegram.edit_callbacks import (
     AppointRole,
     AppointSide,
     Change,
+    ChecklistDo,
+    ChecklistEdit,
+    ChecklistOpen,
+    ChecklistStep,
+    ChecklistTick,
     Choice,
     ContactsBy,
     ContactsPage,
@@ -295,6 +300,39 @@ def test_who_is_coming_kinds_pack_to_their_wire_format_and_back(
 @pytest.mark.parametrize("forged", ["rn:x:17", "rn:n:", "rn:n:17:1", "rn:n:-1", "rn:n:1e3"])
 def test_a_forged_names_button_does_not_unpack(forged: str) -> None:
     assert RsvpNames.unpack(forged) is None
+
+
+# -- changing a checklist (handlers/checklist_edit.py) and who travels in the exchange form ----
+
+CHECKLIST_EDIT_ON_THE_WIRE: list[tuple[CallbackData, str]] = [
+    (ChecklistEdit("la-paz-to-bonn-2027"), "cke:la-paz-to-bonn-2027"),
+    (ChecklistStep(ChecklistDo.ITEM, "la-paz-to-bonn-2027-c3"), "ckd:i:la-paz-to-bonn-2027-c3"),
+    (ChecklistStep(ChecklistDo.ADD), "ckd:a:"),
+    (ChecklistStep(ChecklistDo.LEAD, "56"), "ckd:l:56"),
+    (ChecklistStep(ChecklistDo.SIDE, "travelling"), "ckd:s:travelling"),
+    (ChecklistStep(ChecklistDo.NOTE, "-"), "ckd:n:-"),
+    (ChecklistStep(ChecklistDo.REMOVE_SURE), "ckd:y:"),
+    (ChecklistStep(ChecklistDo.LIST), "ckd:b:"),
+    (ChecklistStep(ChecklistDo.CLOSE), "ckd:x:"),
+    (Fill(FormStep.TRAVELLING, "south"), "fill:v:south"),
+    # The checklist's other kinds (its screen's), pinned here too until their own section.
+    (ChecklistOpen("la-paz-to-bonn-2027"), "cko:la-paz-to-bonn-2027"),
+    (ChecklistTick("la-paz-to-bonn-2027-c3"), "ckt:la-paz-to-bonn-2027-c3"),
+]
+ON_THE_WIRE += CHECKLIST_EDIT_ON_THE_WIRE
+
+
+@pytest.mark.parametrize(("data", "packed"), CHECKLIST_EDIT_ON_THE_WIRE)
+def test_checklist_edit_kinds_pack_to_their_wire_format_and_back(
+    data: CallbackData, packed: str
+) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+
+
+@pytest.mark.parametrize("forged", ["ckd:q:", "ckd", "ckd:"])
+def test_a_forged_checklist_step_does_not_unpack(forged: str) -> None:
+    assert ChecklistStep.unpack(forged) is None
 
 
 def test_the_start_link_payload_packs_and_unpacks_only_its_own_form() -> None:

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.model.domain import ChecklistItem, ChecklistSide, LeadTime, LocalizedText
 from bot.telegram.callbacks import CallbackData, button, grid
+from bot.telegram.commands import command_names
 from bot.telegram.edit_callbacks import ChecklistDo, ChecklistStep
 from bot.telegram.limits import SCREEN_ROOM, Button, Keyboard, fit, screen_lines
 from bot.text.i18n import N_, Translator
@@ -232,9 +233,10 @@ def stale(tr: Translator) -> str:
 
 
 def in_private(tr: Translator) -> str:
+    command = command_names(tr.lang).get("cmd_checklist", "checklist")
     return tr.gettext(
-        "Checklists are changed in our private chat: open it, send /checklist there and press ✏️."
-    )
+        "Checklists are changed in our private chat: open it, send /{cmd} there and press ✏️."
+    ).format(cmd=command)
 
 
 def answer_with_buttons(tr: Translator) -> str:
