@@ -16,6 +16,7 @@ from bot.model.checklists import due_day
 from bot.model.clock import MovableClock
 from bot.model.dataset import dataset_from_yaml, dataset_to_yaml
 from bot.model.domain import (
+    LANGUAGES,
     ChecklistSide,
     Dataset,
     Event,
@@ -31,11 +32,21 @@ from bot.telegram.edit_callbacks import (
     ChecklistStep,
     Edit,
     EditTarget,
+    Fill,
+    FormStep,
     New,
 )
 from bot.text.typed_leads import parse_lead
+from harness.screen import (
+    SCREEN_LINES,
+    LeakCheck,
+    cut_labels,
+    localized_texts,
+    screen_lines,
+    visible,
+)
 from storage.store import Storage
-from tests.conftest import COORDINATOR, Driver
+from tests.conftest import COORDINATOR, ROOT, Driver
 
 JSON = dict[str, Any]
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
@@ -319,3 +330,52 @@ async def test_a_new_visit_with_its_travellers_gets_its_checklist(
     due = next(i for i, _t in made if i.title.get("en") == "Book the visa appointment")
     assert due.lead == LeadTime(56)
     assert due_day(due, event) == date(2027, 3, 15) - timedelta(weeks=8)
+
+
+TYPED = {
+    "en": ("Buy gifts for the hosts", "5 weeks", "Ask the town hall"),
+    "de": ("Gastgeschenke kaufen", "5 Wochen", "Im Rathaus fragen"),
+    "es": ("Comprar regalos para los anfitriones", "5 semanas", "Preguntar en la alcaldía"),
+    "fr": ("Acheter des cadeaux pour les hôtes", "5 semaines", "Demander à la mairie"),
+    "pt": ("Comprar presentes para os anfitriões", "5 semanas", "Perguntar na prefeitura"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_every_screen_of_a_checklist_change_fits_a_phone_in_its_language(
+    with_visit: Driver, lang: str
+) -> None:
+    """The list, an item, each question, a refused lead, ✅, ↩️ and who travels in the
+    form: one screen each, labels within their share, no English in another language."""
+    bot = with_visit
+    me = bot.user(COORDINATOR, lang)
+    title, lead, note = TYPED[lang]
+    first = len(bot.api.calls)
+    listing = await open_editor(bot, me)
+    [_title] = await bot.press(listing, step(ChecklistDo.ADD), me)
+    [_lead] = await bot.send(title, me)
+    [refused] = await bot.send("bald", me)  # no lead time: explained, asked again
+    assert refused["text"].startswith("⚠️")
+    [side] = await bot.send(lead, me)
+    _saved, screen = await bot.press(side, step(ChecklistDo.SIDE, "host"), me)
+    [_note] = await bot.press(screen, step(ChecklistDo.NOTE), me)
+    saved, screen = await bot.send(note, me)
+    [sure] = await bot.press(screen, step(ChecklistDo.REMOVE), me)
+    await bot.press(sure, step(ChecklistDo.REMOVE_SURE), me)
+    [undo] = [data for _t, data in keys(saved) if data.startswith("undo:")]
+    await bot.press(saved, undo, me)
+    await bot.send("/history", me)
+    [summary] = await bot.press(refused, Edit(EditTarget.EVENT, VISIT).pack(), me)
+    [who] = await bot.press(summary, "chg:v", me)
+    assert Fill(FormStep.TRAVELLING, "north").pack() in [data for _t, data in keys(who)]
+    dataset = await storage(bot).network.load(examples=True)
+    check = LeakCheck(ROOT / "locales", localized_texts(dataset))
+    screens = [c for c in bot.api.calls[first:] if c.method in ("sendMessage", "editMessageText")]
+    assert len(screens) >= 12
+    typed = " ".join([title, lead, note, "bald"])
+    for call in screens:
+        html, markup = call.params["text"], call.result.get("reply_markup")
+        assert screen_lines(visible(html)) <= SCREEN_LINES, html
+        assert not cut_labels(markup), html
+        labels = [k["text"] for row in (markup or {}).get("inline_keyboard", []) for k in row]
+        assert not check.leaked(" ".join([html, *labels]), lang, typed), html
