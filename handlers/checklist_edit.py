@@ -28,6 +28,7 @@ from bot.model.checklists import item_id
 from bot.model.domain import ChecklistItem, ChecklistSide, Event, LeadTime, LocalizedText
 from bot.model.roles import Side
 from bot.telegram import answers
+from bot.telegram.callbacks import answer_unusable
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
 from bot.telegram.edit_callbacks import ChecklistDo, ChecklistEdit, ChecklistStep
@@ -160,7 +161,8 @@ async def begin(update: Update, context: BotContext) -> Step | int:
     """✏️ under a checklist: its items, as a new message under it (the checklist stays)."""
     query = update.callback_query
     data = ChecklistEdit.unpack(query.data if query else None)
-    if query is None or data is None:
+    if query is None or data is None or update.effective_chat is None:
+        await answer_unusable(update, context)  # forged, or under an inline message
         return END
     tr = (await context.reader(update)).tr
     event = await context.storage.network.event(data.event_id)
