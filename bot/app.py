@@ -43,6 +43,7 @@ from handlers import (
     appoint,
     audit,
     calendar,
+    checklist,
     checklist_edit,
     edit_form,
     editing,
@@ -146,6 +147,7 @@ def register(application: BotApplication) -> None:
     home.register(application)
     partners.register(application)
     exchanges.register(application)
+    checklist.register(application)
     milestones.register(application)
     rsvp.register(application)
     groups.register(application)

@@ -126,6 +126,10 @@ async def _render(
         label = filter_
     if not items:
         return view.nothing_found(reader.tr, past, label), None
+    # ☑️ and its progress: the checklists' tables move the network's generation, so a
+    # kept page is rendered again after a tick.
+    events = [i.source_id for i in items if not i.in_series]
+    checklists = await context.storage.checklists.has_checklist(events) if events else {}
     return view.render_page(
         items,
         ctx,
@@ -138,6 +142,7 @@ async def _render(
         heading=view.heading(reader.tr, past, len(items), label),
         followed=followed or frozenset(),  # in a group: its own marked, not moved up
         editable=_may_change(rights),
+        checklists=checklists,
     )
 
 

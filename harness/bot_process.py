@@ -7,11 +7,16 @@ import functools
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.botapi_server import BotApiServer
 
 TOKEN = "123456:AAH-not-a-real-token"
 CLOCK_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -122,3 +127,29 @@ class BotProcess:
 
     def output(self) -> str:
         return self.log.read_text() if self.log.exists() else ""
+
+
+def accepts(port: int) -> bool:
+    """Whether something listens on this loopback port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def restart(bot: BotProcess, server: BotApiServer, at: datetime, env: dict[str, str]) -> None:
+    """Stop the bot (if running) and start it again at the instant `at`; with
+    PARTNERBOT_HTTP_LISTEN in `env`, until its second listener accepts."""
+    if bot.process is not None:
+        assert await bot.stop(signal.SIGINT) == 0, bot.output()[-3000:]
+    await bot.start(clock_start=at, **env)
+    if "PARTNERBOT_HTTP_LISTEN" in env:
+        port = int(env["PARTNERBOT_HTTP_LISTEN"].rsplit(":", 1)[1])
+        await server.wait_for(lambda: accepts(port))

@@ -14,15 +14,28 @@ import dataclasses
 import enum
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from html import escape
 from typing import Any
 
 from bot.model.actions import ActionItem, Member, Owner
 from bot.model.chats import RsvpAnswer, TargetKind
-from bot.model.domain import LANGUAGES, ChangeStatus, LocalizedText, MeetingChange
+from bot.model.domain import (
+    LANGUAGES,
+    ChangeStatus,
+    ChecklistItem,
+    ChecklistSide,
+    Event,
+    EventKind,
+    LeadTime,
+    LocalizedText,
+    MeetingChange,
+    PartialDate,
+)
 from bot.model.posts import (
     ActionReminder,
+    ChecklistReminder,
+    ChecklistStage,
     Invitation,
     MeetingCorrection,
     OverdueDigest,
@@ -32,6 +45,7 @@ from bot.model.posts import (
 )
 from bot.model.reminders import ReminderSetting
 from bot.model.roles import Side
+from bot.schedule.checklist_posts import checklist_keyboard
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.plan import Network, partnership_ids
 from bot.schedule.replan import load_network, replan
@@ -79,6 +93,7 @@ ARGUMENTS: Mapping[str, Sequence[str]] = {
     "agenda": ("Budget for the 2027 youth exchange", "x" * 201),
     "minutes": ("https://example.org/minutes", "bonn https://example.org/minutes", "ftp://x"),
     "actions": ("la paz", "zzz"),
+    "checklist": ("la paz", "zzz"),
     "action": ("Presupuesto 2027",),
     "calendar": ("bonn", "{reset}", "{reset} bonn", "zzz"),
 }
@@ -271,6 +286,61 @@ def _action_items(net: Network, now: datetime) -> tuple[Network, list[Payload]]:
     return net, [ActionReminder(1, due, 3), OverdueDigest("bonn-la-paz", "2026-W48")]
 
 
+def _checklist(net: Network, now: datetime) -> tuple[Network, list[Payload]]:
+    """A visit from La Paz to Bonn in 40 days with two open items of the travelling side
+    (one due today, one overdue): their reminders, and the digest's checklist lines."""
+    visit = Event(
+        id="walk-visit",
+        kind=EventKind.DELEGATION_VISIT,
+        title=LocalizedText.of(
+            "Delegation from La Paz visits Bonn",
+            "en",
+            de="Delegation aus La Paz besucht Bonn",
+            es="Delegación de La Paz visita Bonn",
+            fr="Une délégation de La Paz visite Bonn",
+            pt="Delegação de La Paz visita Bonn",
+        ),
+        starts=PartialDate.of(now.date() + timedelta(days=40)),
+        start_time=time(10, 0),
+        timezone="Europe/Berlin",
+        partnership_id="bonn-la-paz",
+        travelling=Side.SOUTH,
+    )
+    titles = [
+        {
+            "en": "Book the visa appointment",
+            "de": "Visumstermin buchen",
+            "es": "Reservar la cita para la visa",
+            "fr": "Prendre rendez-vous pour le visa",
+            "pt": "Marcar o atendimento para o visto",
+        },
+        {
+            "en": "Travel health insurance (Schengen: at least €30,000)",
+            "de": "Reisekrankenversicherung (Schengen: mindestens 30.000 €)",
+            "es": "Seguro médico de viaje (Schengen: al menos 30.000 €)",
+            "fr": "Assurance maladie voyage (Schengen : au moins 30 000 €)",
+            "pt": "Seguro-saúde de viagem (Schengen: no mínimo 30.000 €)",
+        },
+    ]
+    items = [
+        ChecklistItem(
+            f"walk-visit-c{n}",
+            visit.id,
+            n,
+            LocalizedText(tuple(title.items())),
+            ChecklistSide.TRAVELLING,
+            LeadTime(lead),
+        )
+        for n, (title, lead) in enumerate(zip(titles, (40, 45), strict=True), 1)
+    ]
+    net = dataclasses.replace(net, events=(*net.events, visit), checklist_items=tuple(items))
+    starts = visit.starts.iso()
+    return net, [
+        ChecklistReminder(items[0].id, ChecklistStage.DUE, starts),
+        ChecklistReminder(items[1].id, ChecklistStage.OVERDUE, starts),
+    ]
+
+
 # -- posts -------------------------------------------------------------------------------------
 
 
@@ -322,6 +392,8 @@ async def walk_posts(
         payloads.append(PersonalReminder(series.id, local, moved_to, 60))
     net, more = _action_items(net, now)
     payloads += more
+    net, more = _checklist(net, now)
+    payloads += more
     for chosen in [(lang,) for lang in languages] + list(together):
         reader = Reader.of(chosen, home, data.i18n)
         for payload in payloads:
@@ -336,6 +408,10 @@ async def walk_posts(
                 markup = None
                 if isinstance(payload, Invitation):  # its RSVP and calendar buttons
                     markup = rsvp_keyboard(0, payload, {}, reader.tr).to_dict()
+                if isinstance(payload, ChecklistReminder):  # ☑️ opening the checklist
+                    visit = [e for e in net.events if e.id == "walk-visit"]
+                    ticked = checklist_keyboard(reader.tr, visit, {"walk-visit": (3, 10)})
+                    markup = ticked.to_dict() if ticked else None
                 yield Seen(name, said, ChatKind.GROUP, "sendMessage", text, markup)
             if isinstance(payload, Invitation):  # 👥: who answered what, under its text
                 text = compose(

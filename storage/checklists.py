@@ -4,15 +4,28 @@ imported, read with who ticked what, ticked and opened again."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from bot.model.checklist_reminders import FocalChat
 from bot.model.checklists import Tick, items_from_template, template_for
-from bot.model.codec import from_plain, to_plain
-from bot.model.domain import ChecklistItem, ChecklistTemplateItem, Dataset, PartialDate
+from bot.model.codec import UNDETERMINED, from_plain, to_plain
+from bot.model.domain import (
+    ChecklistItem,
+    ChecklistSide,
+    ChecklistTemplateItem,
+    Dataset,
+    ExchangeTemplate,
+    LeadTime,
+    LocalizedText,
+    PartialDate,
+)
+from bot.model.roles import Side
 from storage.db import Database
+from storage.preferences import POST_ZONE
 from storage.records import fetch
 
 _ITEM = "id, event_id, position, title, side, lead, note, done_on"
@@ -31,23 +44,23 @@ async def make_checklists(conn: aiosqlite.Connection, dataset: Dataset) -> None:
     if not events:
         return
     made = await _made(conn, [e.id for e in events])
-    for event in events:
-        template = template_for(event)
-        if event.id in made or template is None:
-            continue
-        entries = await fetch(
-            conn,
-            ChecklistTemplateItem,
-            "checklist_templates",
-            f"SELECT {_TEMPLATE} FROM checklist_templates WHERE template = ? "
-            "ORDER BY position, rowid",
-            [template.value],
-        )
-        if not entries:
-            continue
-        ids = await conn.execute_fetchall("SELECT id FROM checklist_items")
-        taken = {str(row[0]) for row in ids}
-        items = items_from_template(event, entries, taken)
+    wanted = [(e, t) for e in events if e.id not in made and (t := template_for(e)) is not None]
+    if not wanted:
+        return
+    templates: dict[ExchangeTemplate, list[ChecklistTemplateItem]] = defaultdict(list)
+    for entry in await fetch(
+        conn,
+        ChecklistTemplateItem,
+        "checklist_templates",
+        f"SELECT {_TEMPLATE} FROM checklist_templates ORDER BY position, rowid",
+    ):
+        templates[entry.template].append(entry)
+    taken = {str(row[0]) for row in await conn.execute_fetchall("SELECT id FROM checklist_items")}
+    for event, template in wanted:
+        if not templates[template]:
+            continue  # no items for it (yet): made when its template has some
+        items = items_from_template(event, templates[template], taken)
+        taken.update(item.id for item in items)
         await conn.executemany(
             f"INSERT INTO checklist_items ({_ITEM}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [_row(item) for item in items],
@@ -120,6 +133,37 @@ class ChecklistRepository:
             params,
         )
 
+    async def open_ahead(self, since: date) -> list[ChecklistItem]:
+        """The open items of exchanges whose first day is `since` or later (what reminders
+        and the weekly digest are planned and composed from), by exchange and position."""
+        rows = await self.db.conn.execute_fetchall(
+            "SELECT i.id, i.event_id, i.position, i.title, i.side, i.lead, i.note "
+            "FROM checklist_items i JOIN events e ON e.id = i.event_id "
+            "WHERE i.done_on IS NULL AND e.starts >= ? ORDER BY i.event_id, i.position",
+            (since.isoformat(),),
+        )
+        texts: dict[str, LocalizedText] = {}  # items made from one template share their texts
+        return [_open_item(row, texts) for row in rows]
+
+    async def focal_chats(self, chat_ids: Collection[int]) -> list[FocalChat]:
+        """Of these chats, the private ones (not paused) whose user is a focal point of some
+        partnership: with their zone and the (partnership, side) pairs."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT c.id, {POST_ZONE}, f.partnership_id, f.side FROM chats c "
+            "JOIN focal_points f ON f.user_id = c.id "
+            "LEFT JOIN users u ON u.id = c.id "
+            "LEFT JOIN municipalities m ON m.id = u.municipality_id "
+            "WHERE c.type = 'private' AND c.paused_reason IS NULL "
+            "AND c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id",
+            (json.dumps(sorted(chat_ids)),),
+        )
+        zones: dict[int, str | None] = {}
+        sides: dict[int, set[tuple[str, Side]]] = {}
+        for chat_id, zone, pid, side in rows:
+            zones[int(chat_id)] = zone
+            sides.setdefault(int(chat_id), set()).add((str(pid), Side(side)))
+        return [FocalChat(c, zones[c], frozenset(sides[c])) for c in sorted(zones)]
+
     async def has_checklist(self, event_ids: Collection[str]) -> dict[str, tuple[int, int]]:
         """Of these exchanges, those with items: (ticked, all) per exchange."""
         rows = await self.db.conn.execute_fetchall(
@@ -153,6 +197,34 @@ class ChecklistRepository:
                 (item_id,),
             )
             return cur.rowcount > 0
+
+
+def _open_item(row: aiosqlite.Row, texts: dict[str, LocalizedText]) -> ChecklistItem:
+    """An open item from its row, decoded directly: planning reads every open item of the
+    exchanges ahead, and the dataset codec's checks (what an import needs) cost ~50 µs an
+    item there. The row was checked when written. `texts`: those decoded so far."""
+    title, note = row[3], row[6]
+    if title not in texts:
+        texts[title] = _localized(title)
+    if note is not None and note not in texts:
+        texts[note] = _localized(note)
+    return ChecklistItem(
+        id=str(row[0]),
+        event_id=str(row[1]),
+        position=int(row[2]),
+        title=texts[title],
+        side=ChecklistSide(row[4]),
+        lead=LeadTime.parse(row[5]),
+        note=texts[note] if note is not None else None,
+    )
+
+
+def _localized(text: str) -> LocalizedText:
+    """A LocalizedText as the database stores it: JSON, a text or language -> text."""
+    value = json.loads(text)
+    if isinstance(value, str):
+        return LocalizedText(((UNDETERMINED, value),))
+    return LocalizedText(tuple((str(k), str(v)) for k, v in value.items()))
 
 
 def _with_tick(row: aiosqlite.Row) -> tuple[ChecklistItem, Tick | None]:

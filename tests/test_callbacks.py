@@ -343,3 +343,38 @@ def test_the_start_link_payload_packs_and_unpacks_only_its_own_form() -> None:
     link = start_link("partnerbot", RemindMe(17))
     assert link == "https://t.me/partnerbot?start=r-17"
     assert len(RemindMe(10**18 - 1).pack()) <= 64  # Telegram's limit for a start payload
+
+
+# -- checklists (handlers/checklist.py): under checklists, /exchanges and reminders ------------
+
+from bot.telegram.edit_callbacks import (  # noqa: E402
+    ChecklistEdit,
+    ChecklistMode,
+    ChecklistOpen,
+    ChecklistTick,
+    ChecklistUntick,
+    ChecklistView,
+)
+
+CHECKLIST_WIRE: list[tuple[CallbackData, str]] = [
+    (ChecklistOpen("la-paz-to-bonn-2027"), "cko:la-paz-to-bonn-2027"),
+    (ChecklistTick("la-paz-to-bonn-2027-c3"), "ckt:la-paz-to-bonn-2027-c3"),
+    (ChecklistEdit("la-paz-to-bonn-2027"), "cke:la-paz-to-bonn-2027"),
+    (ChecklistView(ChecklistMode.TICK, 1, "la-paz-to-bonn-2027"), "ckv:t:1:la-paz-to-bonn-2027"),
+    (ChecklistView(ChecklistMode.UNTICK, 0, "x"), "ckv:u:0:x"),
+    (ChecklistUntick("la-paz-to-bonn-2027-c3"), "cku:la-paz-to-bonn-2027-c3"),
+]
+ON_THE_WIRE += CHECKLIST_WIRE  # counted by the test of every kind being covered
+
+
+@pytest.mark.parametrize(("data", "packed"), CHECKLIST_WIRE)
+def test_checklist_kinds_pack_to_their_wire_format_and_back(
+    data: CallbackData, packed: str
+) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+
+
+@pytest.mark.parametrize("forged", ["ckv:x:0:e", "ckv:t:-1:e", "ckv:t:e", "ckv:t:1e3:e"])
+def test_a_forged_checklist_page_does_not_unpack(forged: str) -> None:
+    assert ChecklistView.unpack(forged) is None

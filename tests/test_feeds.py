@@ -29,13 +29,12 @@ from bot.model.feeds import FeedTarget
 from bot.model.recurrence import occurrences
 from bot.text.i18n import I18n
 from handlers.feed_server import bind
-from harness.bot_process import TOKEN, BotProcess
+from harness.bot_process import TOKEN, BotProcess, accepts, free_port
 from harness.botapi_server import BotApiServer
 from harness.fake_telegram import OfflineTelegram
 from storage.store import Storage
 from tests.conftest import COORDINATOR, Driver, make_app
 from tests.test_dispatch import follow
-from tests.test_e2e import accepts, free_port
 
 SERIES = "bonn-la-paz-virtual"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -108,7 +108,7 @@ async def test_the_migration_goes_on_from_what_was_handed_out(tmp_path: Path) ->
         now = datetime(2026, 10, 1, tzinfo=UTC)
         first, second = (o.local_start for o in occurrences(series, now, now + timedelta(200))[:2])
         # Today's code writes columns of later migrations: the rows they add go in by hand.
-        await NetworkRepository(db).save(replace(seed, events=()))
+        await NetworkRepository(db).save(replace(seed, events=(), checklist_templates=()))
         event = seed.events[0]
         async with db.transaction() as conn:
             await conn.execute(

@@ -142,8 +142,10 @@ async def test_an_index_without_prefix_indexes_is_rebuilt_on_start(tmp_path: Pat
     path = tmp_path / "old.sqlite3"
     db = await Database.open(path)
     await db.migrate(bundled_migrations()[:3])  # before 0004 added the prefix indexes
-    # without events: today's code writes their columns of later migrations
-    await NetworkRepository(db).save(replace(dataset_from_yaml(seed_yaml()), events=()))
+    # without events and templates: today's code writes their tables of later migrations
+    await NetworkRepository(db).save(
+        replace(dataset_from_yaml(seed_yaml()), events=(), checklist_templates=())
+    )
     await db.close()
     store = await Storage.open(path)
     try:

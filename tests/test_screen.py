@@ -10,6 +10,7 @@ reader's app shows it in the reader's zone.
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.config import Settings
-from bot.model.domain import LANGUAGES, LocalizedText
+from bot.model.domain import LANGUAGES, Dataset, Event, EventKind, LocalizedText, PartialDate
 from bot.model.posts import PostKind
 from bot.model.roles import Side
 from bot.schedule.plan import Network
@@ -54,6 +55,23 @@ def settings(settings: Settings) -> Settings:
     )
 
 
+def checklist_visit(now: datetime) -> Event:
+    """A visit from La Paz to Bonn ten weeks ahead, at 10:00 Bonn time: its checklist is
+    made from the South → North template."""
+    title = {"de": "Delegation aus La Paz in Bonn", "es": "Delegación de La Paz en Bonn"}
+    title |= {"fr": "Délégation de La Paz à Bonn", "pt": "Delegação de La Paz em Bonn"}
+    return Event(
+        id="la-paz-to-bonn-walk",
+        kind=EventKind.DELEGATION_VISIT,
+        title=LocalizedText.of("Delegation from La Paz in Bonn", "en", **title),
+        starts=PartialDate.of(now.date() + timedelta(weeks=10)),
+        start_time=time(10, 0),
+        timezone="Europe/Berlin",
+        partnership_id="bonn-la-paz",
+        travelling=Side.SOUTH,
+    )
+
+
 def labels(seen: Seen) -> list[str]:
     rows = (seen.markup or {}).get("inline_keyboard", [])
     return [key["text"] for row in rows for key in row]
@@ -75,7 +93,10 @@ async def test_every_command_and_button_fits_a_screen_in_its_language(
     await bot.app.bot_data.storage.roles.appoint_focal_point(
         "bonn-la-paz", WALKER, Side.NORTH, COORDINATOR, now
     )
+    # A visit with its checklist (/checklist, ☑️ on /exchanges), its day and time ahead.
+    await bot.app.bot_data.storage.import_dataset(Dataset(events=(checklist_visit(now),)))
     seen = [s async for s in walk(bot.app, bot.api, [lang])]
+    assert any(s.command.startswith("/checklist →") for s in seen)
     assert any(s.command.startswith("/meeting →") for s in seen)
     # The walk reached every command in both kinds of chat, and pressed buttons.
     for kind in ChatKind:

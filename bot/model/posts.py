@@ -26,6 +26,7 @@ class PostKind(StrEnum):
     ACTION = "action"
     OVERDUE = "overdue"
     PERSONAL = "personal"
+    CHECKLIST = "check"
 
 
 class DeliveryStatus(StrEnum):
@@ -179,6 +180,40 @@ class PersonalReminder(OfOneMeeting):
         return f"personal:{self.series_id}:{self.occurrence}:{self.starts}:{self.minutes}m"
 
 
+# -- checklists of exchanges (bot/model/checklists.py) ----------------------------------------
+
+OVERDUE_AFTER_DAYS = 3
+"""An item still open this many days after its due day is reminded once more, as overdue
+(only when that day is still before the exchange's first day)."""
+
+
+class ChecklistStage(StrEnum):
+    DUE = "due"
+    OVERDUE = "overdue"
+
+    @property
+    def offset(self) -> int:
+        """Days after the item's due day this reminder comes."""
+        return OVERDUE_AFTER_DAYS if self is ChecklistStage.OVERDUE else 0
+
+
+@dataclass(frozen=True)
+class ChecklistReminder:
+    """An open checklist item of an exchange: on its due day, and once as overdue."""
+
+    kind: ClassVar[PostKind] = PostKind.CHECKLIST
+    item_id: str
+    stage: ChecklistStage
+    starts: str
+    """The exchange's first day when planned (ISO partial date): for pruning only. Not in
+    the key: a moved exchange moves its items' due days, and a reminder already sent is
+    not sent again (a pending one is re-planned at its new instant)."""
+
+    @property
+    def key(self) -> str:
+        return f"check:{self.item_id}:{self.stage}"
+
+
 Payload = (
     DeadlineReminder
     | Invitation
@@ -189,9 +224,17 @@ Payload = (
     | ActionReminder
     | OverdueDigest
     | PersonalReminder
+    | ChecklistReminder
 )
 MeetingPost = Invitation | MeetingReminder | PersonalReminder
-Reminder = DeadlineReminder | MeetingReminder | EventReminder | ActionReminder | PersonalReminder
+Reminder = (
+    DeadlineReminder
+    | MeetingReminder
+    | EventReminder
+    | ActionReminder
+    | PersonalReminder
+    | ChecklistReminder
+)
 """Posts a chat gets several of about one subject, each at its own lead time."""
 
 
@@ -199,6 +242,8 @@ def lead(reminder: Reminder) -> timedelta:
     """How long before its subject a reminder comes: the shorter, the later it is due."""
     if isinstance(reminder, MeetingReminder | PersonalReminder):
         return timedelta(minutes=reminder.minutes)
+    if isinstance(reminder, ChecklistReminder):  # the overdue one comes after the due day
+        return timedelta(days=-reminder.stage.offset)
     return timedelta(days=reminder.days)
 
 
@@ -220,6 +265,7 @@ _PAYLOADS: dict[PostKind, type[Payload]] = {
         ActionReminder,
         OverdueDigest,
         PersonalReminder,
+        ChecklistReminder,
     )
 }
 

@@ -15,10 +15,13 @@ from zoneinfo import ZoneInfo
 
 from bot.model.actions import ActionItem
 from bot.model.agenda import AgendaItem
+from bot.model.checklist_reminders import reminder_days
 from bot.model.domain import LocalizedText, MeetingChange, MeetingSeries, PartnershipView
 from bot.model.posts import (
     ActionReminder,
     ActionsAsk,
+    ChecklistReminder,
+    ChecklistStage,
     DeadlineReminder,
     EventReminder,
     Invitation,
@@ -30,8 +33,16 @@ from bot.model.posts import (
     PersonalReminder,
 )
 from bot.model.recurrence import Occurrence, occurrence_of
+from bot.schedule import checklist_posts
 from bot.schedule.overdue import LATE_AFTER
-from bot.schedule.plan import Network, deadline_end, event_start, last_day, previous_start
+from bot.schedule.plan import (
+    Network,
+    deadline_end,
+    event_start,
+    last_day,
+    overdue_checklists,
+    previous_start,
+)
 from bot.telegram.commands import command_names
 from bot.telegram.limits import SCREEN_LINES, fit, screen_lines
 from bot.text.dates import date_range, days_until, partial_date, starts_in
@@ -103,6 +114,10 @@ def compose(
         text = SEPARATOR.join(parts) + late_note
         if screen_lines(text) > room:  # each part's bold title marks its start anyway
             text = "\n".join(parts) + late_note
+    checklist = isinstance(payload, ChecklistReminder | OverdueDigest)
+    if screen_lines(text) > room and checklist and detail > 0:
+        # A checklist's lines give way, down to a count (checklist_posts).
+        return compose(payload, due_at, net, views, reader, i18n, now, home, agenda, detail - 1)
     if screen_lines(text) > room and isinstance(payload, Invitation) and (asking or detail):
         # The question gives its lines first (the buttons ask it anyway), then the items
         # open from last time shrink to a count, then go.
@@ -193,7 +208,9 @@ def _body(
     if isinstance(payload, MeetingCorrection):
         return _change(payload, net, views, tr, zone, now, shown)
     if isinstance(payload, ActionsAsk | ActionReminder | OverdueDigest):
-        return _action_post(payload, net, views, tr, zone, now, shown)
+        return _action_post(payload, net, views, tr, zone, now, shown, detail)
+    if isinstance(payload, ChecklistReminder):
+        return _checklist(payload, net, views, tr, zone, now, shown, detail)
     return _event(payload, net, views, tr, zone, now, shown)
 
 
@@ -475,7 +492,10 @@ def _action_post(
     zone: ZoneInfo,
     now: datetime,
     shown: Shown,
+    detail: int = 2,
 ) -> str:
+    """`detail`: how much of the digest's overdue checklist items it lists
+    (checklist_posts.digest_part)."""
     today = now.astimezone(zone).date()
     if isinstance(post, ActionsAsk):
         series = net.series_by_id.get(post.series_id)
@@ -498,6 +518,43 @@ def _action_post(
         view = views.get(item.partnership_id)
         return action_views.reminder_post(tr, item, view, shown, today)
     overdue = [i for i in net.actions_by_partnership.get(post.partnership_id, ()) if i.due < today]
-    if not overdue:
-        raise ObsoletePostError("no action item is overdue")
-    return action_views.digest_post(tr, overdue, views.get(post.partnership_id), shown, today)
+    listed = overdue_checklists(net, post.partnership_id, today, now, zone)
+    if not overdue and not listed:
+        raise ObsoletePostError("no action item or checklist item is overdue")
+    view = views.get(post.partnership_id)
+    parts = [action_views.digest_post(tr, overdue, view, shown, today)] if overdue else []
+    if listed and (detail > 0 or not overdue):  # at the least, ☑️ below says it alone
+        part = checklist_posts.digest_part(tr, listed, view, shown, today, not overdue, detail)
+        parts.append(part)
+    return "\n".join(parts)
+
+
+# -- checklists of exchanges --------------------------------------------------------------------
+
+
+def _checklist(
+    post: ChecklistReminder,
+    net: Network,
+    views: Mapping[str, PartnershipView],
+    tr: Translator,
+    zone: ZoneInfo,
+    now: datetime,
+    shown: Shown,
+    detail: int = 2,
+) -> str:
+    """An open item on its due day or overdue; skipped once ticked, removed, moved or begun.
+    `detail`: fewer lines when two languages would not fit (checklist_posts.reminder_post)."""
+    item = net.checklist_item_by_id.get(post.item_id)
+    if item is None:
+        raise ObsoletePostError("the checklist item was ticked or removed")
+    event = net.event_by_id.get(item.event_id)
+    if event is None or event.starts.as_date() is None:
+        raise ObsoletePostError("the exchange was removed or has no day")
+    if event_start(event, zone) <= now:
+        raise ObsoletePostError("the exchange has begun")
+    day = reminder_days(item, event).get(post.stage)
+    if day is None or now.astimezone(zone).date() < day:
+        raise ObsoletePostError("the exchange moved; the item's reminder is planned anew")
+    due = reminder_days(item, event)[ChecklistStage.DUE]
+    view = views.get(event.partnership_id) if event.partnership_id else None
+    return checklist_posts.reminder_post(tr, item, event, due, view, shown, zone, now, detail)

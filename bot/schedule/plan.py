@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 
 from bot.model.actions import ActionItem, OwnerChat
 from bot.model.chats import FollowingChat, TargetKind
+from bot.model.checklist_reminders import FocalChat, overdue_items, reminder_days
 from bot.model.domain import (
+    ChecklistItem,
     Event,
     MeetingChange,
     MeetingSeries,
@@ -30,6 +32,8 @@ from bot.model.domain import (
 from bot.model.posts import (
     ActionReminder,
     ActionsAsk,
+    ChecklistReminder,
+    ChecklistStage,
     DeadlineReminder,
     EventReminder,
     Invitation,
@@ -62,6 +66,8 @@ class Network:
     changes: Sequence[MeetingChange] = ()
     actions: Sequence[ActionItem] = ()
     """Open action items (of the partnerships planned for, or all of them for posts)."""
+    checklist_items: Sequence[ChecklistItem] = ()
+    """Open checklist items of the exchanges not started yet."""
 
     @cached_property
     def by_phase(self) -> Mapping[str, list[str]]:
@@ -92,6 +98,30 @@ class Network:
     @cached_property
     def action_by_id(self) -> Mapping[int, ActionItem]:
         return {a.id: a for a in self.actions}
+
+    @cached_property
+    def checklist_item_by_id(self) -> Mapping[str, ChecklistItem]:
+        return {i.id: i for i in self.checklist_items}
+
+    @cached_property
+    def checklists_by_event(self) -> Mapping[str, list[ChecklistItem]]:
+        found: dict[str, list[ChecklistItem]] = defaultdict(list)
+        for item in self.checklist_items:
+            found[item.event_id].append(item)
+        return found
+
+    @cached_property
+    def checklist_events(self) -> Sequence[Event]:
+        """The exchanges with open checklist items: planning looks at these, not every event."""
+        return [e for e in self.events if e.id in self.checklists_by_event]
+
+    @cached_property
+    def checklist_events_by_partnership(self) -> Mapping[str, list[Event]]:
+        found: dict[str, list[Event]] = defaultdict(list)
+        for event in self.checklist_events:
+            if event.partnership_id is not None:
+                found[event.partnership_id].append(event)
+        return found
 
     @cached_property
     def actions_by_partnership(self) -> Mapping[str, list[ActionItem]]:
@@ -222,7 +252,7 @@ def plan_chat(
     zone = ZoneInfo(chat.timezone) if chat.timezone else home
     run = _Run(chat, followed(chat, net), net, zone, home, now, now + horizon)
     plan = [*_deadlines(run), *_meetings(run), *_changes(run), *_events(run), *_personal(run)]
-    plan += [*_actions_asks(run), *_overdue_digests(run)]
+    plan += [*_actions_asks(run), *_overdue_digests(run), *_checklists(run)]
     return sorted(plan, key=lambda p: (p.due_at, p.key))
 
 
@@ -326,14 +356,19 @@ def _changes(run: _Run) -> Iterable[Planned]:
         yield Planned(chat.chat_id, now, correction)
 
 
+def follows_event(reach: Followed, event: Event) -> bool:
+    """Whether a chat's subscriptions reach an event: its partnership, phase or programme."""
+    return (
+        event.partnership_id in reach.partnerships
+        or event.phase_id in reach.phases
+        or event.programme_id in reach.programmes
+    )
+
+
 def _events(run: _Run) -> Iterable[Planned]:
     chat, reach, net, zone = run.chat, run.reach, run.net, run.zone
     for event in net.events:
-        mine = (
-            event.partnership_id in reach.partnerships
-            or event.phase_id in reach.phases
-            or event.programme_id in reach.programmes
-        )
+        mine = follows_event(reach, event)
         day = event.starts.as_date()
         if not mine or day is None:
             continue
@@ -384,12 +419,14 @@ def iso_week(day: date) -> str:
 def _overdue_digests(run: _Run) -> Iterable[Planned]:
     """Once a week, to groups following a partnership that will have overdue items then."""
     chat, reach, net, zone = run.chat, run.reach, run.net, run.zone
-    if not _is_group(chat.chat_id) or not net.actions:
+    if not _is_group(chat.chat_id) or not (net.actions or net.checklist_items):
         return
     at = next_digest(run.now, zone)
     day = at.astimezone(zone).date()
     for pid in sorted(reach.partnerships):
-        if any(item.due < day for item in net.actions_by_partnership.get(pid, ())):
+        if any(item.due < day for item in net.actions_by_partnership.get(pid, ())) or any(
+            overdue_checklists(net, pid, day, at, zone)
+        ):
             yield Planned(chat.chat_id, at, OverdueDigest(pid, iso_week(day)))
 
 
@@ -414,6 +451,77 @@ def plan_action_reminders(
     return planned
 
 
+# -- checklists of exchanges ----------------------------------------------------------------
+
+CATCH_UP = timedelta(days=1)
+"""A checklist reminder whose time passed longer ago than this is not sent late when a plan
+changes under it (a new subscription, a moved exchange): the weekly digest lists it."""
+
+
+def _checklists(run: _Run) -> Iterable[Planned]:
+    """A group's reminders of the open checklist items of the exchanges it follows (the
+    audience of their event reminders). Private chats get those of their sides only
+    (plan_checklist_reminders)."""
+    if not _is_group(run.chat.chat_id) or not run.net.checklist_items:
+        return
+    for event in run.net.checklist_events:
+        if follows_event(run.reach, event):
+            yield from _item_reminders(run, event, run.net.checklists_by_event[event.id])
+
+
+def _item_reminders(run: _Run, event: Event, items: Iterable[ChecklistItem]) -> Iterable[Planned]:
+    """Each open item on its due day at CIVIL_HOUR in the reader's zone, and once more as
+    overdue, never once the exchange has begun."""
+    if event.starts.as_date() is None:
+        return
+    start, starts = event_start(event, run.zone), event.starts.iso()
+    for item in items:
+        if item.done:
+            continue
+        days = reminder_days(item, event)
+        leads = {
+            stage.offset: at
+            for stage, day in days.items()
+            if (at := at_civil_hour(day, run.zone)) >= run.now - CATCH_UP
+        }
+        yield from run.reminders(leads, start, partial(_checklist_post, item.id, starts))
+
+
+def _checklist_post(item_id: str, starts: str, offset: int) -> ChecklistReminder:
+    stage = next(s for s in ChecklistStage if s.offset == offset)
+    return ChecklistReminder(item_id, stage, starts)
+
+
+def plan_checklist_reminders(
+    focal: FocalChat, net: Network, now: datetime, home: ZoneInfo, horizon: timedelta = HORIZON
+) -> list[Planned]:
+    """A focal point's private reminders of the open items their side owns, in the
+    exchanges of their partnerships, at CIVIL_HOUR in their zone."""
+    zone = ZoneInfo(focal.timezone) if focal.timezone else home
+    chat = FollowingChat(focal.chat_id, None, (), focal.timezone)
+    nothing = Followed(frozenset(), frozenset(), frozenset())
+    run = _Run(chat, nothing, net, zone, home, now, now + horizon)
+    planned: list[Planned] = []
+    for event in net.checklist_events:
+        items = net.checklists_by_event[event.id]
+        planned += _item_reminders(run, event, [i for i in items if focal.owns(i, event)])
+    return planned
+
+
+def overdue_checklists(
+    net: Network, partnership_id: str, today: date, at: datetime, zone: ZoneInfo
+) -> list[tuple[Event, list[tuple[ChecklistItem, date]]]]:
+    """The partnership's exchanges not begun by `at`, each with its open items past their
+    due day on `today`: what the weekly digest lists."""
+    found = []
+    for event in net.checklist_events_by_partnership.get(partnership_id, ()):
+        if event.starts.as_date() is None or event_start(event, zone) <= at:
+            continue
+        if late := overdue_items(net.checklists_by_event[event.id], event, today):
+            found.append((event, late))
+    return found
+
+
 def subject_last_day(payload: Payload) -> date | None:
     """The last calendar day the post's subject falls on, as its key names it (the end
     of a deadline's day, month or year; a correction's later day; an invitation's or a
@@ -427,7 +535,7 @@ def subject_last_day(payload: Payload) -> date | None:
     """
     if isinstance(payload, ActionReminder | OverdueDigest):
         return _action_last_day(payload)
-    if isinstance(payload, DeadlineReminder | EventReminder):
+    if isinstance(payload, DeadlineReminder | EventReminder | ChecklistReminder):
         text = payload.due if isinstance(payload, DeadlineReminder) else payload.starts
         try:
             return last_day(PartialDate.parse(text), _UTC)

@@ -19,12 +19,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.model.domain import ChecklistItem
 from bot.model.posts import Planned
 from bot.schedule.plan import (
     Network,
     plan_action_reminders,
     plan_chat,
     plan_chats,
+    plan_checklist_reminders,
     subject_last_day,
 )
 from storage.outbox import FINISHED, Finished
@@ -46,11 +48,14 @@ READ_AHEAD = 64
 """Chats whose settings a slice reads at once (it plans as many of them as fit)."""
 
 
-async def load_network(storage: Storage, chat_id: int | None = None) -> Network:
+async def load_network(
+    storage: Storage, chat_id: int | None = None, now: datetime | None = None
+) -> Network:
     """What planning and posts read: the dated records, and of the partnerships only those
     subscriptions reach. Not the whole dataset: its towns alone are 20,000 rows at scale.
     With `chat_id`: only the partnerships that chat's subscriptions reach and their
-    meetings, all one chat's plan needs (not every group's 1,640 series)."""
+    meetings, all one chat's plan needs (not every group's 1,640 series). With `now`: the
+    open checklist items of the exchanges not begun (planning and sending need them)."""
     network = storage.network
     if chat_id is None:  # thousands of records: read a page at a time, yielding between
         followed = await _paged(network.followed_partnerships)
@@ -73,7 +78,16 @@ async def load_network(storage: Storage, chat_id: int | None = None) -> Network:
         events=await network.events(),
         changes=await network.meeting_changes(),
         actions=actions,
+        checklist_items=await _open_checklists(storage, now),
     )
+
+
+async def _open_checklists(storage: Storage, now: datetime | None) -> list[ChecklistItem]:
+    """The open checklist items of exchanges from the day before `now` (UTC) on, one not
+    begun yet somewhere in the world; none without `now` (what only reads meetings)."""
+    if now is None:
+        return []
+    return await storage.checklists.open_ahead(now.astimezone(UTC).date() - timedelta(days=1))
 
 
 T = TypeVar("T")
@@ -99,7 +113,7 @@ async def plan_into(
     rows added. Paused chats among them are left as they are."""
     chats = await storage.subscriptions.following_chats(chat_ids)
     planned = plan_chats(chats, net, now, home)
-    return await _write(storage, chat_ids, planned, now, home)
+    return await _write(storage, chat_ids, planned, now, home, net)
 
 
 async def replan(
@@ -141,7 +155,7 @@ class Planner:
         """After a change to this chat: plan it alone. Returns rows added."""
         async with self._turn:
             self._fresh.add(chat_id)
-            net = await load_network(self.storage, chat_id)
+            net = await load_network(self.storage, chat_id, now)
             return await plan_into(self.storage, [chat_id], net, now, self.home)
 
     async def replan_all(self, now: datetime, net: Network | None = None) -> int:
@@ -149,7 +163,7 @@ class Planner:
         async with self._full:
             started = time.perf_counter()
             self._fresh.clear()
-            net = net or await load_network(self.storage)
+            net = net or await load_network(self.storage, now=now)
             chats = await self.storage.subscriptions.active_chat_ids()
             added = slices = 0
             position = 0
@@ -195,7 +209,7 @@ class Planner:
             if (chat := by_id.get(chat_id)) is not None:
                 planned.extend(plan_chat(chat, net, now, self.home))
                 await asyncio.sleep(0)  # a command's next step need not wait for the slice
-        return position + used, await _write(storage, ids, planned, now, self.home)
+        return position + used, await _write(storage, ids, planned, now, self.home, net)
 
 
 async def _write(
@@ -204,14 +218,17 @@ async def _write(
     planned: Sequence[Planned],
     now: datetime,
     home: ZoneInfo,
+    net: Network | None = None,
 ) -> int:
     """The chats' plan into the outbox, in one transaction; a chat paused since its plan was
-    read is left as it is."""
+    read is left as it is. `net`: what focal points' checklist reminders are planned from."""
     if not chat_ids:
         return 0
     active = await storage.subscriptions.active_chat_ids(chat_ids)
     keep = set(active)
     planned = [*planned, *await _action_reminders(storage, active, now, home)]
+    if net is not None:
+        planned += await _checklist_reminders(storage, active, net, now, home)
     mine = [p for p in planned if p.chat_id in keep]
     return await storage.outbox.replace_plan(active, mine, window_start=now)
 
@@ -225,6 +242,20 @@ async def _action_reminders(
         planned
         for owner in await storage.actions.owner_chats(chat_ids)
         for planned in plan_action_reminders(owner, now, home)
+    ]
+
+
+async def _checklist_reminders(
+    storage: Storage, chat_ids: Sequence[int], net: Network, now: datetime, home: ZoneInfo
+) -> list[Planned]:
+    """The private chats' reminders of the checklist items of their sides (the users are
+    focal points): planned with each chat, whatever it follows."""
+    if not net.checklist_items:
+        return []
+    return [
+        planned
+        for focal in await storage.checklists.focal_chats(chat_ids)
+        for planned in plan_checklist_reminders(focal, net, now, home)
     ]
 
 

@@ -19,6 +19,7 @@ from bot.model.clock import Clock
 from bot.model.domain import PartnershipView
 from bot.model.posts import (
     ActionReminder,
+    ChecklistReminder,
     DeadlineReminder,
     Delivery,
     DeliveryStatus,
@@ -51,7 +52,7 @@ async def schedule_report(
     (or why it will not go)."""
     now = clock.now()
     i18n = i18n or I18n.load()
-    net = await load_network(storage)
+    net = await load_network(storage, now=now)
     await replan(storage, now, settings.timezone, net)
     views = {
         v.partnership.id: v for v in await storage.network.partnerships(list(partnership_ids(net)))
@@ -108,6 +109,10 @@ def subject_name(payload: Payload, net: Network, lang: str) -> str:
         return item.text.get(lang) if item else f"action item {payload.item_id}"
     if isinstance(payload, OverdueDigest):
         return f"overdue action items of {payload.partnership_id}"
+    if isinstance(payload, ChecklistReminder):
+        entry = net.checklist_item_by_id.get(payload.item_id)
+        found = entry.title.get(lang) if entry else f"checklist item {payload.item_id}"
+        return f"{found} ({payload.stage})"
     series = net.series_by_id.get(payload.series_id)
     return series.title.get(lang) if series else payload.series_id
 

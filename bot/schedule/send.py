@@ -32,19 +32,23 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.model.clock import Clock
-from bot.model.domain import PartnershipView
+from bot.model.domain import Event, PartnershipView
 from bot.model.posts import (
     ActionReminder,
     ActionsAsk,
+    ChecklistReminder,
     Delivery,
+    EventReminder,
     Invitation,
     MeetingCorrection,
     MeetingReminder,
+    OverdueDigest,
     Reminder,
 )
+from bot.schedule.checklist_posts import checklist_keyboard
 from bot.schedule.compose import ObsoletePostError, compose
 from bot.schedule.overdue import at_sending
-from bot.schedule.plan import Network, partnership_ids
+from bot.schedule.plan import Network, overdue_checklists, partnership_ids
 from bot.schedule.replan import load_network
 from bot.telegram.pacing import Pacer, Priority, retry_seconds
 from bot.text.i18n import I18n
@@ -180,7 +184,7 @@ class Dispatcher:
 
     async def _load(self) -> tuple[Network, Mapping[str, PartnershipView]]:
         """What posts are composed from: the network and the partnerships they name."""
-        net = await load_network(self.storage)
+        net = await load_network(self.storage, now=self.clock.now())
         ids = list(partnership_ids(net))
         return net, {v.partnership.id: v for v in await self.storage.network.partnerships(ids)}
 
@@ -219,7 +223,7 @@ class Dispatcher:
             log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
             await self.storage.outbox.mark_skipped(delivery.id, str(why))
             return Outcome.SKIPPED
-        keyboard = await self._keyboard(delivery, reader)
+        keyboard = await self._keyboard(delivery, reader, net, now)
         if self.hold_until is not None and now < self.hold_until:  # another send was refused
             await self.storage.outbox.retry_at(delivery.id, self.hold_until, "held back")
             return Outcome.STOP
@@ -268,9 +272,13 @@ class Dispatcher:
         if self.hold_until is None or self.hold_until < until:
             self.hold_until = until
 
-    async def _keyboard(self, delivery: Delivery, reader: Reader) -> InlineKeyboardMarkup | None:
+    async def _keyboard(
+        self, delivery: Delivery, reader: Reader, net: Network, now: datetime
+    ) -> InlineKeyboardMarkup | None:
         """An invitation carries the RSVP buttons with this chat's tally so far, a meeting's
-        correction the series' calendar file."""
+        correction the series' calendar file; a post about an exchange with a checklist ☑️."""
+        if isinstance(delivery.payload, ChecklistReminder | EventReminder | OverdueDigest):
+            return await self._checklist_keyboard(delivery.payload, reader, net, now)
         if isinstance(delivery.payload, MeetingCorrection):
             return calendar_keyboard(delivery.payload.series_id, reader.tr)
         if isinstance(delivery.payload, ActionsAsk):
@@ -281,6 +289,33 @@ class Dispatcher:
             return None
         tally = await self.storage.rsvps.tally(delivery.chat_id, delivery.payload)
         return rsvp_keyboard(delivery.id, delivery.payload, tally, reader.tr)
+
+    async def _checklist_keyboard(
+        self,
+        payload: ChecklistReminder | EventReminder | OverdueDigest,
+        reader: Reader,
+        net: Network,
+        now: datetime,
+    ) -> InlineKeyboardMarkup | None:
+        """☑️ with the checklist's progress: under an item's reminder, an exchange's own
+        reminder (when it has a checklist), and the digest (each exchange it lists)."""
+        events: list[Event] = []
+        if isinstance(payload, OverdueDigest):
+            today = now.astimezone(reader.zone).date()
+            listed = overdue_checklists(net, payload.partnership_id, today, now, reader.zone)
+            events = [event for event, _items in listed]
+        else:
+            if isinstance(payload, ChecklistReminder):
+                item = net.checklist_item_by_id.get(payload.item_id)
+                event_id = item.event_id if item is not None else ""
+            else:
+                event_id = payload.event_id
+            if (event := net.event_by_id.get(event_id)) is not None:
+                events = [event]
+        if not events:
+            return None
+        progress = await self.storage.checklists.has_checklist([e.id for e in events])
+        return checklist_keyboard(reader.tr, events, progress)
 
     async def _refused(self, delivery: Delivery, exc: TelegramError, now: datetime) -> Outcome:
         """What Telegram's refusal means for this row, for the chat, and for the run."""

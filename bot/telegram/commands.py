@@ -160,6 +160,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         pt="tarefas",
     ),
     CommandSpec(
+        "checklist",
+        N_("An exchange's checklist (visa, invitation, insurance…); tick what is done"),
+        de="checkliste",
+        es="lista",
+        fr="liste",
+    ),
+    CommandSpec(
         "reminders",
         N_("When reminders come before deadlines and meetings — in private, also your own"),
         de="erinnerungen",

@@ -444,6 +444,32 @@ class ChecklistEdit(CallbackData, prefix="cke"):
     event_id: str
 
 
+# -- the checklist on screen: pages, taking a tick back ---------------------------------------
+
+
+class ChecklistMode(StrEnum):
+    """What the buttons under a checklist do: tick an open item, or take a tick back."""
+
+    TICK = "t"
+    UNTICK = "u"
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistView(CallbackData, prefix="ckv"):
+    """◀ ▶, 🔄 and ↩️ under a checklist: its page `page` in `mode`, edited in place."""
+
+    mode: ChecklistMode
+    page: int
+    event_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistUntick(CallbackData, prefix="cku"):
+    """A button of a ticked item in ↩️'s mode: the item open again (a tick by mistake)."""
+
+    item_id: str
+
+
 # -- changing an exchange's checklist (handlers/checklist_edit.py): prefix "ckd" -------------
 
 

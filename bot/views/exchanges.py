@@ -25,7 +25,7 @@ from bot.telegram.callbacks import (
     grid,
 )
 from bot.telegram.commands import command, command_names
-from bot.telegram.edit_callbacks import Edit, EditMeeting, EditTarget
+from bot.telegram.edit_callbacks import ChecklistOpen, Edit, EditMeeting, EditTarget
 from bot.telegram.limits import SCREEN_ROOM, Keyboard, fit, screen_lines
 from bot.telegram.paging import nav_row, page_by_lines
 from bot.text.dates import date_range, days_until
@@ -173,9 +173,12 @@ def render_page(
     heading: str,
     followed: AbstractSet[Target] = frozenset(),
     editable: Callable[[Exchange], bool] | None = None,
+    checklists: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A screen of exchanges in date order: as many as fit, a group's own marked ⭐; a row
-    of ✏️ numbered like the items the reader may change (`editable`, in private).
+    """A screen of exchanges in date order: as many as fit, a group's own marked ⭐; ☑️
+    with its progress on each that has a checklist (`checklists`: ticked and all items
+    by event id); a row of ✏️ numbered like the items the reader may change (`editable`,
+    in private).
     (No line naming the zone: each time names its town already.)"""
     footer = []
     if any(is_followed(item, followed) for item in items):
@@ -192,6 +195,13 @@ def render_page(
         for n, i, _text in shown
         if has_calendar_file(i)
     ]
+    if checklists:
+        boxes = [
+            (checklist_label(n, *checklists[i.source_id]), ChecklistOpen(i.source_id))
+            for n, i, _text in shown
+            if not i.in_series and i.source_id in checklists
+        ]
+        rows.extend(grid(boxes, CHECKLISTS_A_ROW))
     if editable is not None:
         pencils = [(f"✏️ {n}", edit_data(i)) for n, i, _text in shown if editable(i)]
         rows.extend(grid(pencils, EDITS_A_ROW))
@@ -206,6 +216,12 @@ def render_page(
 
 
 EDITS_A_ROW = 5  # "✏️ 12" fits a fifth of the row
+CHECKLISTS_A_ROW = 3  # "☑️ 2: 6/10" fits a third
+
+
+def checklist_label(number: int, done: int, total: int) -> str:
+    """☑️ of an exchange's checklist, numbered like the exchange, with its progress."""
+    return f"☑️ {number}: {done}/{total}"
 
 
 def edit_data(item: Exchange) -> CallbackData:

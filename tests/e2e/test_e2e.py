@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,30 +20,13 @@ import pytest
 
 from bot.console.telegram import ApiError
 from bot.schedule.send import IN_FLIGHT
-from harness.bot_process import CLOCK_START, TOKEN, BotProcess
+from harness.bot_process import CLOCK_START, BotProcess, accepts, free_port
 from harness.botapi_server import BotApiServer, FloodLimits, FloodModel
 from harness.network_setup import SERIES, follow, group, next_meeting
 
 JSON = dict[str, Any]
 ADMIN, MEMBER = 11, 12
 pytestmark = pytest.mark.timeout(180)  # a hang fails the test instead of stalling CI
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[BotApiServer]:
-    server = BotApiServer(token=TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(server: BotApiServer, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
-    yield process
-    if process.process is not None:
-        assert await process.stop(signal.SIGINT) == 0, process.output()[-3000:]
-    assert TOKEN not in process.output()
 
 
 @pytest.fixture
@@ -346,20 +327,6 @@ async def test_down_for_two_hours_over_a_reminder_it_comes_late_once(
 
 
 # -- webhook mode --------------------------------------------------------------------------
-
-
-def accepts(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_webhook_mode_answers_telegram_and_refuses_forged_updates(

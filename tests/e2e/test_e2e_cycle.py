@@ -16,10 +16,7 @@ or reset token. The bot is restarted between the steps, at each step's instant
 from __future__ import annotations
 
 import re
-import signal
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,11 +24,10 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from harness.bot_process import TOKEN, BotProcess, partnerbot
+from harness.bot_process import BotProcess, free_port, partnerbot, restart
 from harness.botapi_server import BotApiServer
 from harness.network_setup import group
 from harness.phone import JSON, Phone, buttons, person
-from tests.test_e2e import accepts, free_port
 
 ADMIN, ANA, BEN, CARLOS = 41, 42, 43, 44
 GROUP = -4101
@@ -46,44 +42,15 @@ pytestmark = pytest.mark.timeout(240)
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[BotApiServer]:
-    # Weeks pass in seconds here, so the group's messages of several days fall in one real
-    # minute: Telegram's per-minute limit is left out (tests/test_e2e.py covers it; the
-    # bot's own pacer still keeps each run within it).
-    server = BotApiServer(token=TOKEN, flood=None)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(server: BotApiServer, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
-    yield process
-    if process.process is not None:
-        assert await process.stop(signal.SIGINT) == 0, process.output()[-3000:]
-    assert TOKEN not in process.output()
-
-
-def sent_to(server: BotApiServer, chat_id: int) -> list[JSON]:
-    return [
-        dict(c.result)
-        for c in server.calls("sendMessage")
-        if str(c.params.get("chat_id")) == str(chat_id) and c.result
-    ]
+def flood() -> None:
+    """Weeks pass in seconds here, so the group's messages of several days fall in one real
+    minute: Telegram's per-minute limit is left out (tests/e2e/test_e2e.py covers it; the
+    bot's own pacer still keeps each run within it)."""
 
 
 def shown(server: BotApiServer, message: JSON) -> str:
     """The message's text as the group sees it now (after every edit in place)."""
     return str(server.api.messages[(GROUP, message["message_id"])]["text"])
-
-
-async def restart(bot: BotProcess, server: BotApiServer, at: datetime, env: dict[str, str]) -> None:
-    if bot.process is not None:
-        assert await bot.stop(signal.SIGINT) == 0, bot.output()[-3000:]
-    await bot.start(clock_start=at, **env)
-    port = int(env["PARTNERBOT_HTTP_LISTEN"].rsplit(":", 1)[1])
-    await server.wait_for(lambda: accepts(port))
 
 
 async def reply(phone: Phone, text: str, to: JSON, answers: int = 1) -> list[JSON]:
@@ -131,7 +98,7 @@ async def test_the_meeting_cycle_over_http(server: BotApiServer, bot: BotProcess
     await admin.send("/sprache de es")
     await admin.send("/abonnieren bonn")
     [invitation] = await server.wait_for(
-        lambda: [m for m in sent_to(server, GROUP) if "Einladung" in m["text"]]
+        lambda: [m for m in server.sent(GROUP) if "Einladung" in m["text"]]
     )
     assert "5. Jan. 2027" in invitation["text"]
     # Each: the invitation edited in place, and a confirmation.
@@ -185,22 +152,22 @@ async def test_the_meeting_cycle_over_http(server: BotApiServer, bot: BotProcess
 
     # -- an hour before: Ana's private reminder, nothing for Ben ---------------------------
     await restart(bot, server, HOUR_BEFORE, env)
-    [personal] = await server.wait_for(lambda: sent_to(server, ANA)[3:])  # after her 3 replies
+    [personal] = await server.wait_for(lambda: server.sent(ANA)[3:])  # after her 3 replies
     assert "1 hora" in personal["text"] and "Reunión virtual Bonn – La Paz" in personal["text"]
     assert "5 ene 2027, 10:00 La Paz" in personal["text"]  # her zone
     assert JOIN in personal["text"]
     await server.wait_for(
-        lambda: [m for m in sent_to(server, GROUP) if "beginnt in 1 Stunde" in m["text"]]
+        lambda: [m for m in server.sent(GROUP) if "beginnt in 1 Stunde" in m["text"]]
     )
-    assert sent_to(server, BEN) == []
+    assert server.sent(BEN) == []
 
     # -- after the meeting: two action items from the group's ask --------------------------
     await restart(bot, server, OVER, env)
     [ask] = await server.wait_for(
-        lambda: [m for m in sent_to(server, GROUP) if "Treffen ist vorbei" in m["text"]]
+        lambda: [m for m in server.sent(GROUP) if "Treffen ist vorbei" in m["text"]]
     )
     [following] = await server.wait_for(
-        lambda: [m for m in sent_to(server, GROUP) if "16. Feb. 2027" in m["text"]]
+        lambda: [m for m in server.sent(GROUP) if "16. Feb. 2027" in m["text"]]
     )
     add = next(d for d in buttons(ask) if d.startswith("ai:"))
     [prompt] = await ana.press(ask, add)
@@ -222,7 +189,7 @@ async def test_the_meeting_cycle_over_http(server: BotApiServer, bot: BotProcess
     # -- three days before hers is due: the owner reminded privately, she ticks it ---------
     await restart(bot, server, THREE_DAYS_BEFORE, env)
     reminded = await server.wait_for(
-        lambda: [m for m in sent_to(server, ANA) if "Enviar el presupuesto" in m["text"]]
+        lambda: [m for m in server.sent(ANA) if "Enviar el presupuesto" in m["text"]]
     )
     [reminder] = reminded
     assert "5 de febrero" in reminder["text"]
@@ -239,12 +206,12 @@ async def test_the_meeting_cycle_over_http(server: BotApiServer, bot: BotProcess
     async with httpx.AsyncClient() as client:
         assert (await client.get(feed_url)).status_code == 404
         assert (await client.get(renewed.group(0))).status_code == 200
-    assert len([m for m in sent_to(server, ANA) if "Enviar el presupuesto" in m["text"]]) == 1
-    assert len([m for m in sent_to(server, ANA) if "1 hora" in m["text"]]) == 1
+    assert len([m for m in server.sent(ANA) if "Enviar el presupuesto" in m["text"]]) == 1
+    assert len([m for m in server.sent(ANA) if "1 hora" in m["text"]]) == 1
     for day in ("5. Jan. 2027", "16. Feb. 2027"):
         invitations = [
-            m for m in sent_to(server, GROUP) if "Einladung" in m["text"] and day in m["text"]
+            m for m in server.sent(GROUP) if "Einladung" in m["text"] and day in m["text"]
         ]
         assert len(invitations) == 1, day
-    assert sent_to(server, BEN) == []
+    assert server.sent(BEN) == []
     assert " ERROR " not in bot.output() and "Traceback" not in bot.output()

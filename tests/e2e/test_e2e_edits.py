@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ from bot.telegram.edit_callbacks import (
     UndoEdit,
     WhomCode,
 )
-from harness.bot_process import TOKEN, BotProcess, partnerbot
+from harness.bot_process import BotProcess, partnerbot
 from harness.botapi_server import BotApiServer
 from harness.network_setup import SERIES, group
 from harness.phone import Phone, buttons, person
@@ -49,23 +48,6 @@ PHASE_GROUP, BONN_GROUP = -3101, -3102
 START = datetime(2027, 1, 20, 10, 0, tzinfo=UTC)  # 15 March is 54 days ahead
 NEXT = 202702161500  # the next Bonn – La Paz meeting: Tue 16 Feb 2027, 15:00 in Bonn
 pytestmark = pytest.mark.timeout(240)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[BotApiServer]:
-    server = BotApiServer(token=TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(server: BotApiServer, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(server.url, tmp_path / "bot.sqlite3", tmp_path / "bot.log")
-    yield process
-    if process.process is not None:
-        assert await process.stop(signal.SIGINT) == 0, process.output()[-3000:]
-    assert TOKEN not in process.output()
 
 
 def network_rows(db: Path) -> dict[str, list[tuple[Any, ...]]]:
