@@ -304,8 +304,7 @@ def test_a_forged_names_button_does_not_unpack(forged: str) -> None:
 
 # -- changing a checklist (handlers/checklist_edit.py) and who travels in the exchange form ----
 
-CHECKLIST_EDIT_ON_THE_WIRE: list[tuple[CallbackData, str]] = [
-    (ChecklistEdit("la-paz-to-bonn-2027"), "cke:la-paz-to-bonn-2027"),
+CHECKLIST_EDIT_ON_THE_WIRE: list[tuple[CallbackData, str]] = [  # ✏️ itself: the screen's
     (ChecklistStep(ChecklistDo.ITEM, "la-paz-to-bonn-2027-c3"), "ckd:i:la-paz-to-bonn-2027-c3"),
     (ChecklistStep(ChecklistDo.ADD), "ckd:a:"),
     (ChecklistStep(ChecklistDo.LEAD, "56"), "ckd:l:56"),
@@ -315,9 +314,6 @@ CHECKLIST_EDIT_ON_THE_WIRE: list[tuple[CallbackData, str]] = [
     (ChecklistStep(ChecklistDo.LIST), "ckd:b:"),
     (ChecklistStep(ChecklistDo.CLOSE), "ckd:x:"),
     (Fill(FormStep.TRAVELLING, "south"), "fill:v:south"),
-    # The checklist's other kinds (its screen's), pinned here too until their own section.
-    (ChecklistOpen("la-paz-to-bonn-2027"), "cko:la-paz-to-bonn-2027"),
-    (ChecklistTick("la-paz-to-bonn-2027-c3"), "ckt:la-paz-to-bonn-2027-c3"),
 ]
 ON_THE_WIRE += CHECKLIST_EDIT_ON_THE_WIRE
 
@@ -348,10 +344,7 @@ def test_the_start_link_payload_packs_and_unpacks_only_its_own_form() -> None:
 # -- checklists (handlers/checklist.py): under checklists, /exchanges and reminders ------------
 
 from bot.telegram.edit_callbacks import (  # noqa: E402
-    ChecklistEdit,
     ChecklistMode,
-    ChecklistOpen,
-    ChecklistTick,
     ChecklistUntick,
     ChecklistView,
 )

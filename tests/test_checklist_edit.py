@@ -98,8 +98,11 @@ async def items(bot: Driver) -> list[Any]:
 
 
 async def open_editor(bot: Driver, me: JSON) -> JSON:
-    [anchor] = await bot.send("/help", me)
-    [listing] = await bot.press(anchor, ChecklistEdit(VISIT).pack(), me)
+    """/checklist Bonn in private, then its ✏️: the items to change, as a new message."""
+    edit = ChecklistEdit(VISIT).pack()
+    [checklist] = [r for r in await bot.send("/checklist Bonn", me) if edit in str(keys(r))]
+    [listing] = await bot.press(checklist, edit, me)
+    assert listing["message_id"] != checklist["message_id"]  # the checklist stays
     return listing
 
 
