@@ -4,6 +4,7 @@ form. Through the real Application on the offline Telegram and real SQLite."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,7 @@ from harness.screen import (
     screen_lines,
     visible,
 )
+from storage.db import Database, bundled_migrations
 from storage.store import Storage
 from tests.conftest import COORDINATOR, ROOT, Driver
 
@@ -178,10 +180,14 @@ async def test_a_coordinator_adds_edits_and_removes_items_and_takes_one_back(
     assert back["text"].startswith("↩️")
     assert next(i for i in await items(bot) if i.id == visa.id) == visa
 
-    # /history lists the items' changes with the exchange's name.
+    # /history lists the items' changes with the exchange's name, to those who may edit it.
     [latest] = await bot.send("/history", me)
     assert "Book the visa appointment" in latest["text"]
     assert "☑️" in latest["text"]
+    [mine] = await bot.send("/history", bot.user(FOCAL, "en"))
+    assert "Book the visa appointment" in mine["text"]
+    [theirs] = await bot.send("/history", bot.user(OTHER_FOCAL, "en"))
+    assert "Book the visa appointment" not in theirs["text"] and "☑️" not in theirs["text"]
 
 
 async def test_a_focal_point_of_another_partnership_is_refused(with_visit: Driver) -> None:
@@ -382,3 +388,36 @@ async def test_every_screen_of_a_checklist_change_fits_a_phone_in_its_language(
         assert not cut_labels(markup), html
         labels = [k["text"] for row in (markup or {}).get("inline_keyboard", []) for k in row]
         assert not check.leaked(" ".join([html, *labels]), lang, typed), html
+
+
+async def test_the_audit_migration_keeps_every_row_and_its_links(tmp_path: Path) -> None:
+    """0015 rebuilds the audit (its kinds' CHECK widened): the rows, ids and the links
+    between a change and its undo stay; the new kind is accepted, others still are not."""
+    db = await Database.open(tmp_path / "old.sqlite3")
+    try:
+        steps = bundled_migrations()
+        await db.migrate(steps[:14])
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO audit (id, at, actor, kind, record_id, after) "
+                "VALUES (1, '2027-01-04T12:00:00+00:00', 7, 'event', 'e', '{}')"
+            )
+            await conn.execute(
+                "INSERT INTO audit (id, at, actor, kind, record_id, before, undoes) "
+                "VALUES (2, '2027-01-04T12:01:00+00:00', 7, 'event', 'e', '{}', 1)"
+            )
+            await conn.execute("UPDATE audit SET undone_by = 2 WHERE id = 1")
+        before = await db.conn.execute_fetchall("SELECT * FROM audit ORDER BY id")
+        await db.migrate(steps)
+        after = await db.conn.execute_fetchall("SELECT * FROM audit ORDER BY id")
+        assert [tuple(r) for r in after] == [tuple(r) for r in before]
+        assert not await db.conn.execute_fetchall("PRAGMA foreign_key_check")
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO audit (at, kind, record_id) VALUES ('t', 'checklist_item', 'x')"
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO audit (at, kind, record_id) VALUES ('t', 'x', 'x')")
+    finally:
+        await db.close()
