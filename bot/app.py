@@ -44,6 +44,7 @@ from handlers import (
     audit,
     calendar,
     checklist,
+    checklist_edit,
     edit_form,
     editing,
     errors,
@@ -136,6 +137,7 @@ def register(application: BotApplication) -> None:
     # Guided conversations first: while one waits for a typed answer, it is theirs (not the
     # town question's, nor the partner search's).
     edit_form.register(application)
+    checklist_edit.register(application)
     appoint.register(application)
     meetings.register(application)
     series.register(application)

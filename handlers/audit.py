@@ -73,13 +73,20 @@ async def record_of(context: BotContext, kind: RecordKind, record_id: str) -> Ed
     return next((c for c in await network.meeting_changes() if c.id == record_id), None)
 
 
-def entry_partnership(entry: AuditEntry, series: Mapping[str, MeetingSeries]) -> str | None:
+def entry_partnership(
+    entry: AuditEntry,
+    series: Mapping[str, MeetingSeries],
+    exchanges: Mapping[str, str | None] | None = None,
+) -> str | None:
     """The partnership a change was about, from the record as it was (None: a phase's or
-    the network's record, or a meeting of a series no longer there)."""
+    the network's record, or a meeting of a series no longer there; a checklist item is
+    its exchange's, from `exchanges`: exchange id → partnership)."""
     plain = entry.after or entry.before or {}
     if entry.kind is RecordKind.CHANGE:
         found = series.get(str(plain.get("series_id")))
         return found.partnership_id if found is not None else None
+    if entry.kind is RecordKind.CHECKLIST_ITEM:
+        return (exchanges or {}).get(str(plain.get("event_id")))
     pid = plain.get("partnership_id")
     return str(pid) if pid else None
 
@@ -119,6 +126,8 @@ async def _item_page(
     storage = context.storage.edits
     if kind is RecordKind.SERIES:
         entries = await storage.series_history(record_id)
+    elif kind is RecordKind.EVENT:  # with its checklist's items
+        entries = await storage.event_history(record_id)
     else:
         entries = await storage.history(kind, record_id)
     series = await all_series(context)
@@ -181,17 +190,34 @@ async def _latest_page(update: Update, context: BotContext, page: int) -> None:
             await show(update, escape(view.not_an_editor(tr)))
         return
     series = await all_series(context)
-    visible = [
-        e
-        for e in await context.storage.edits.recent(limit=LATEST)
-        if roles.may_edit(entry_partnership(e, series))
-    ]
+    recent = await context.storage.edits.recent(limit=LATEST)
+    exchanges = await _exchanges_of(context, recent)
+    visible = [e for e in recent if roles.may_edit(entry_partnership(e, series, exchanges))]
     actors, names = Actors(context, user.id), titles(series)
     blocks = [
         view.entry_block(tr, e, await actors.of(e), zone, record=view.record_label(tr, e, names))
         for e in visible
     ]
     await show(update, *view.changes_page(tr, view.latest_heading(tr), blocks, page, LatestPage))
+
+
+async def _exchanges_of(context: BotContext, entries: list[AuditEntry]) -> dict[str, str | None]:
+    """The partnership of each exchange whose checklist items the entries changed (a
+    removed exchange's: from its removal's row among them, else None, coordinators')."""
+    wanted = {
+        str((e.after or e.before or {}).get("event_id"))
+        for e in entries
+        if e.kind is RecordKind.CHECKLIST_ITEM
+    }
+    found: dict[str, str | None] = {}
+    for e in entries:
+        if e.kind is RecordKind.EVENT and e.record_id in wanted and e.before is not None:
+            found.setdefault(e.record_id, entry_partnership(e, {}))
+    for event_id in wanted:
+        event = await context.storage.network.event(event_id)
+        if event is not None:
+            found[event_id] = await partnership_of(context, event)
+    return found
 
 
 # -- /undo ---------------------------------------------------------------------------------

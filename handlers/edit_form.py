@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.model.audit import RecordKind
+from bot.model.audit import AuditEntry, RecordKind
 from bot.model.codec import DatasetError, from_plain, to_plain
 from bot.model.domain import Event, EventKind, Milestone, PartialDate
 from bot.model.ids import new_id
@@ -32,7 +32,7 @@ from bot.telegram import answers
 from bot.telegram.callbacks import (
     CallbackData,
 )
-from bot.telegram.commands import names
+from bot.telegram.commands import command_names, names
 from bot.telegram.context import BotContext
 from bot.telegram.edit_callbacks import (
     Change,
@@ -51,6 +51,7 @@ from bot.telegram.persistence import Drafts, guided_conversation, user_of
 from bot.text.markup import escape
 from bot.text.typed_dates import Problem, TypedMoment, parse_moment, parse_time
 from bot.text.zones import OneZone, known_zones, resolve_zone
+from bot.views import checklist_edit as checklist_view
 from bot.views import date_picker
 from bot.views import forms as view
 from bot.views.editing import not_saved
@@ -79,6 +80,7 @@ class Step(IntEnum):
     POSITION = 12
     SUMMARY = 13
     REMOVE = 14
+    TRAVELLING = 15
 
 
 STEP_OF: Mapping[FormStep, Step] = {s: Step[s.name] for s in FormStep}
@@ -162,6 +164,9 @@ async def ask(
     elif step is Step.PHASE:
         phases = [(p.name.get(tr.lang), p.id) for p in await context.storage.network.phases()]
         text, markup = view.ask_phase(tr, phases, back)
+    elif step is Step.TRAVELLING:
+        north, south = await form_summary.town_names(context, draft, tr.lang)
+        text, markup = view.ask_travelling(tr, north, south, back)
     elif step is Step.POSITION:
         last = await form_summary.last_milestone(context, draft, tr.lang)
         text, markup = view.ask_position(tr, last, back, problem)
@@ -210,7 +215,9 @@ async def _next(update: Update, context: BotContext, draft: Draft, after: Step) 
             return await ask(update, context, draft, Step.LINK)
         if after in (Step.PLACE, Step.LINK) and unzoned:
             return await ask(update, context, draft, Step.ZONE)
-        if after in (Step.PLACE, Step.LINK, Step.ZONE):
+        if after in (Step.PLACE, Step.LINK, Step.ZONE) and form_summary.asks_travelling(plain):
+            return await ask(update, context, draft, Step.TRAVELLING)
+        if after in (Step.PLACE, Step.LINK, Step.ZONE, Step.TRAVELLING):
             return await ask(update, context, draft, Step.NOTE)
         return await ask(update, context, draft, Step.SUMMARY)
     order = [Step.PHASE, Step.TITLE, Step.DUE, Step.POSITION, Step.SUMMARY]
@@ -505,6 +512,10 @@ async def _filled(context: BotContext, draft: Draft, data: Fill) -> bool:
         plain["phase_id"] = data.value
     elif data.step is FormStep.POSITION:
         plain["position"] = await form_summary.after_last(context, draft)
+    elif data.step is FormStep.TRAVELLING and data.value in ("north", "south", ""):
+        plain.pop("travelling", None)
+        if data.value:
+            plain["travelling"] = data.value
     elif data.step in (FormStep.END, FormStep.LINK, FormStep.NOTE) and data.value == "":
         keys = {FormStep.END: ("ends", "end_time"), FormStep.LINK: ("join_url",)}
         for key in keys.get(data.step, ("note",)):
@@ -546,6 +557,8 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> Step | int
     refused (a right, a value), the summary comes again and nothing is saved."""
     tr = (await context.reader(update)).tr
     plain = dict(_plain(draft))
+    if not form_summary.asks_travelling(plain):  # an online workshop: nobody travels
+        plain.pop("travelling", None)
     record_id = draft.get("id")
     try:
         if record_id is None:
@@ -557,7 +570,17 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> Step | int
     except DatasetError as error:
         await _say(update, not_saved(tr, error), None)
         return await ask(update, context, draft, Step.SUMMARY, new=True)
-    if await editing.save(update, context, record) is None:
+    had = bool(await context.storage.checklists.has_checklist([record.id]))
+
+    async def checklist_made(_entry: AuditEntry) -> str | None:
+        """A checklist this save made (a new exchange, or one now with travellers)."""
+        counts = await context.storage.checklists.has_checklist([record.id])
+        if had or record.id not in counts:
+            return None
+        command = command_names(tr.lang).get("cmd_checklist", "checklist")
+        return checklist_view.made(tr, counts[record.id][1], command)
+
+    if await editing.save(update, context, record, tell=checklist_made) is None:
         return await ask(update, context, draft, Step.SUMMARY, new=True)
     await DRAFTS.drop(update, context)
     return END

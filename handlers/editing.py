@@ -3,6 +3,8 @@ check with its audit row, the re-plan that carries the change to the groups, and
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
 from bot.model.audit import (
@@ -13,7 +15,7 @@ from bot.model.audit import (
     why_not_undoable,
 )
 from bot.model.codec import DatasetError, from_plain
-from bot.model.domain import Event, MeetingChange, MeetingSeries
+from bot.model.domain import ChecklistItem, Event, MeetingChange, MeetingSeries
 from bot.telegram.callbacks import on_press
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.edit_callbacks import UndoEdit
@@ -27,7 +29,7 @@ from handlers.common import show
 async def partnership_of(context: BotContext, record: EditableRecord) -> str | None:
     """The partnership a record belongs to (its focal points may change it); None for a
     phase's or the network's record, and for an event that reaches a phase's or a
-    programme's groups (coordinators only)."""
+    programme's groups (coordinators only). A checklist item is its exchange's."""
     if isinstance(record, Event):
         return None if record.phase_id or record.programme_id else record.partnership_id
     if isinstance(record, MeetingSeries):
@@ -35,6 +37,9 @@ async def partnership_of(context: BotContext, record: EditableRecord) -> str | N
     if isinstance(record, MeetingChange):
         series = await context.storage.network.series(record.series_id)
         return series.partnership_id if series is not None else None
+    if isinstance(record, ChecklistItem):  # its exchange's (a removed one: coordinators')
+        event = await context.storage.network.event(record.event_id)
+        return await partnership_of(context, event) if event is not None else None
     return None
 
 
@@ -58,9 +63,16 @@ async def may_edit(update: Update, context: BotContext, partnership_id: str | No
     return False
 
 
-async def save(update: Update, context: BotContext, record: EditableRecord) -> AuditEntry | None:
+async def save(
+    update: Update,
+    context: BotContext,
+    record: EditableRecord,
+    *,
+    tell: Callable[[AuditEntry], Awaitable[str | None]] | None = None,
+) -> AuditEntry | None:
     """Check the sender's right, save with the audit row, re-plan every chat, and say so
-    (with ↩️). A value the import would refuse is named and nothing is saved: None."""
+    (with ↩️; `tell` may add a line about what the save made, HTML). A value the import
+    would refuse is named and nothing is saved: None."""
     user = update.effective_user
     assert user is not None
     stored = await _stored(context, record)
@@ -75,7 +87,9 @@ async def save(update: Update, context: BotContext, record: EditableRecord) -> A
         await show(update, view.not_saved(tr, error))
         return None
     await context.replan_everyone()
-    await show(update, *view.saved(tr, entry))
+    text, markup = view.saved(tr, entry)
+    more = await tell(entry) if tell is not None else None
+    await show(update, f"{text}\n{more}" if more else text, markup)
     return entry
 
 

@@ -86,6 +86,29 @@ async def _towns(context: BotContext, draft: Draft) -> list[tuple[str, str, Any]
     return [(t.timezone, t.id, t.name) for t in (card.south, card.north)]
 
 
+TRAVEL_KINDS = frozenset({EventKind.DELEGATION_VISIT, EventKind.EXPERT_SECONDMENT})
+AWAY_KINDS = frozenset({EventKind.WORKSHOP, EventKind.NETWORK_MEETING, EventKind.KICKOFF})
+
+
+def asks_travelling(plain: dict[str, Any]) -> bool:
+    """Whether the form asks who travels: a partnership's visit or secondment, or its
+    workshop, network meeting or kick-off in person (their checklists' templates)."""
+    if not plain.get("partnership_id"):
+        return False
+    kind = plain.get("kind")
+    if kind in TRAVEL_KINDS:
+        return True
+    return kind in AWAY_KINDS and not plain.get("online")
+
+
+async def town_names(context: BotContext, draft: Draft, lang: str) -> tuple[str, str]:
+    """The partnership's north and south towns, by name in `lang`."""
+    towns = await _towns(context, draft)
+    if not towns:
+        return "", ""
+    return towns[1][2].get(lang), towns[0][2].get(lang)  # _towns gives the south first
+
+
 async def town_zones(context: BotContext, draft: Draft, reader: Reader) -> list[tuple[str, str]]:
     """The clocks offered: the partnership's towns (else the author's own)."""
     lang = reader.tr.lang
@@ -172,6 +195,8 @@ async def of(context: BotContext, reader: Reader, draft: Draft) -> view.Summary:
         steps_.append(FormStep.ZONE)
     if event.online:
         steps_.append(FormStep.LINK)
+    if asks_travelling(plain):
+        steps_.append(FormStep.TRAVELLING)
     steps_.append(FormStep.NOTE)
     lines = view.event_lines(tr, event)
     return view.Summary(EditTarget.EVENT, record_id, lines, steps_, untranslated)
@@ -191,6 +216,11 @@ async def _event(context: BotContext, reader: Reader, draft: Draft) -> view.Even
         who = tr.gettext("Whole network")
     starts = plain.get("starts")
     ends = plain.get("ends") or (starts if plain.get("end_time") else None)
+    travelling: str | None = None
+    if asks_travelling(plain):
+        north, south = await town_names(context, draft, lang)
+        side = plain.get("travelling")
+        travelling = north if side == "north" else south if side == "south" else ""
     return view.EventShown(
         kind=EventKind(plain.get("kind", EventKind.WORKSHOP.value)),
         who=who,
@@ -203,6 +233,7 @@ async def _event(context: BotContext, reader: Reader, draft: Draft) -> view.Even
         link=str(plain["join_url"]) if plain.get("join_url") else None,
         place=_text(plain.get("place"), lang) or None,
         note=_text(plain.get("note"), lang) or None,
+        travelling=travelling,
     )
 
 

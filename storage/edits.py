@@ -13,9 +13,9 @@ import aiosqlite
 from bot.model.audit import AuditEntry, EditableRecord, RecordKind, dataset_of, why_not_undoable
 from bot.model.codec import from_plain, to_plain
 from bot.model.dataset import check_dataset
-from bot.model.domain import MeetingChange
+from bot.model.domain import ChecklistItem, Dataset, Event, MeetingChange
 from storage.db import Database
-from storage.network import NetworkRepository
+from storage.network import NetworkRepository, columns
 from storage.records import fetch
 
 _COLUMNS = "id, at, actor, kind, record_id, before, after, undoes, undone_by"
@@ -35,6 +35,11 @@ class EditsRepository:
         await self._check(kind, record)
         async with self.db.transaction() as conn:
             before = await self._current(kind, record.id)
+            if isinstance(record, ChecklistItem):
+                # An edit never ticks or opens an item: its tick stays the stored one's.
+                stored = await self.current(kind, record.id)
+                done = stored.done_on if isinstance(stored, ChecklistItem) else None
+                record = replace(record, done_on=done)
             await self.network.write(conn, dataset_of(record))
             return await _log(conn, now, actor, kind, record.id, before, to_plain(record))
 
@@ -42,7 +47,8 @@ class EditsRepository:
         self, kind: RecordKind, record_id: str, actor: int, now: datetime
     ) -> AuditEntry | None:
         """Remove a record (a meeting series takes its moved and cancelled meetings with
-        it, each audited too); None if it was not there."""
+        it, an exchange its checklist's items, each audited too); None if it was not
+        there."""
         async with self.db.transaction() as conn:
             before = await self._current(kind, record_id)
             if before is None:
@@ -58,6 +64,11 @@ class EditsRepository:
                     await _log(
                         conn, now, actor, RecordKind.CHANGE, change.id, to_plain(change), None
                     )
+            if kind is RecordKind.EVENT:  # its checklist goes with it (the FK's cascade)
+                for item in await _items_of(conn, record_id):
+                    await _log(
+                        conn, now, actor, RecordKind.CHECKLIST_ITEM, item.id, to_plain(item), None
+                    )
             await conn.execute(f"DELETE FROM {kind.section} WHERE id = ?", (record_id,))
             return await _log(conn, now, actor, kind, record_id, before, None)
 
@@ -71,12 +82,16 @@ class EditsRepository:
 
     async def changed_since(self, entry: AuditEntry) -> bool:
         """Whether the entry's record was changed again after it (for a series: or one of
-        its meetings moved or cancelled, which taking it back would lose)."""
+        its meetings moved or cancelled, which taking it back would lose; for a checklist
+        item: or its exchange removed)."""
+        plain = entry.after or entry.before or {}
         later = await self.db.conn.execute_fetchall(
             "SELECT 1 FROM audit WHERE id > ?1 AND ((kind = ?2 AND record_id = ?3) OR "
             "(?2 = 'series' AND kind = 'change' AND ?3 IN "
-            "(json_extract(after, '$.series_id'), json_extract(before, '$.series_id')))) LIMIT 1",
-            (entry.id, entry.kind.value, entry.record_id),
+            "(json_extract(after, '$.series_id'), json_extract(before, '$.series_id'))) OR "
+            "(?2 = 'checklist_item' AND kind = 'event' AND after IS NULL AND record_id = ?4)) "
+            "LIMIT 1",
+            (entry.id, entry.kind.value, entry.record_id, str(plain.get("event_id", ""))),
         )
         return bool(list(later))
 
@@ -104,7 +119,13 @@ class EditsRepository:
             current = await self._current(kind, entry.record_id)
             if restored is None:
                 await conn.execute(f"DELETE FROM {kind.section} WHERE id = ?", (entry.record_id,))
+            elif isinstance(restored, Event) and entry.after is None:
+                await self._restore_exchange(conn, entry, restored, actor, now)
             else:
+                stored = await self.current(kind, entry.record_id)
+                if isinstance(restored, ChecklistItem) and isinstance(stored, ChecklistItem):
+                    # Taking an edit back takes no tick back, nor opens a ticked item.
+                    restored = replace(restored, done_on=stored.done_on)
                 await self.network.write(conn, dataset_of(restored))
             undo = await _log(
                 conn, now, actor, kind, entry.record_id, current, entry.before, undoes=entry.id
@@ -113,6 +134,40 @@ class EditsRepository:
             if kind is RecordKind.SERIES and entry.after is None:
                 await self._restore_meetings(conn, entry, actor, now)
             return undo
+
+    async def _restore_exchange(
+        self,
+        conn: aiosqlite.Connection,
+        removed: AuditEntry,
+        event: Event,
+        actor: int,
+        now: datetime,
+    ) -> None:
+        """An exchange's removal taken back: written with its checklist's items as they
+        were (audited in the same transaction, just before it), each with its own undo
+        row; ticked ones stay ticked. Written together, so no fresh template copy is
+        made; an exchange removed with an empty checklist comes back with none."""
+        rows = await conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE kind = 'checklist_item' AND after IS NULL "
+            "AND at = ? AND actor IS ? AND id < ? AND json_extract(before, '$.event_id') = ? "
+            "ORDER BY id DESC",
+            (removed.at.isoformat(), removed.actor, removed.id, removed.record_id),
+        )
+        taken: list[AuditEntry] = []
+        for entry in map(_entry, rows):  # the rows just before it (one transaction's), not
+            if entry.id != removed.id - len(taken) - 1:  # an item removed alone before
+                break
+            taken.append(entry)
+        taken.reverse()
+        items = tuple(from_plain(ChecklistItem, t.before or {}, "undo") for t in taken)
+        await self.network.write(conn, Dataset(events=(event,), checklist_items=items))
+        if not items:  # made from the template just now: it had none
+            await conn.execute("DELETE FROM checklist_items WHERE event_id = ?", (event.id,))
+        for item in taken:
+            undo = await _log(
+                conn, now, actor, item.kind, item.record_id, None, item.before, undoes=item.id
+            )
+            await conn.execute("UPDATE audit SET undone_by = ? WHERE id = ?", (undo.id, item.id))
 
     async def _restore_meetings(
         self, conn: aiosqlite.Connection, ended: AuditEntry, actor: int, now: datetime
@@ -139,6 +194,16 @@ class EditsRepository:
             f"SELECT {_COLUMNS} FROM audit WHERE kind = ? AND record_id = ? "
             "ORDER BY id DESC LIMIT ?",
             (kind.value, record_id, limit),
+        )
+        return [_entry(row) for row in rows]
+
+    async def event_history(self, event_id: str, limit: int = 50) -> list[AuditEntry]:
+        """An exchange's changes and those of its checklist's items, newest first."""
+        rows = await self.db.conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM audit WHERE (kind = 'event' AND record_id = ?1) OR "
+            "(kind = 'checklist_item' AND ?1 IN (json_extract(after, '$.event_id'), "
+            "json_extract(before, '$.event_id'))) ORDER BY id DESC LIMIT ?2",
+            (event_id, limit),
         )
         return [_entry(row) for row in rows]
 
@@ -229,6 +294,17 @@ async def _log(
     )
     assert cur.lastrowid is not None
     return AuditEntry(cur.lastrowid, at, actor, kind, record_id, before, after, undoes)
+
+
+async def _items_of(conn: aiosqlite.Connection, event_id: str) -> list[ChecklistItem]:
+    return await fetch(
+        conn,
+        ChecklistItem,
+        "checklist_items",
+        f"SELECT {columns(ChecklistItem)} FROM checklist_items WHERE event_id = ? "
+        "ORDER BY position, rowid",
+        [event_id],
+    )
 
 
 def _json(value: dict[str, Any] | None) -> str | None:

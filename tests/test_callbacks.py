@@ -50,6 +50,11 @@ from bot.telegram.edit_callbacks import (
     AppointRole,
     AppointSide,
     Change,
+    ChecklistDo,
+    ChecklistEdit,
+    ChecklistOpen,
+    ChecklistStep,
+    ChecklistTick,
     Choice,
     ContactsBy,
     ContactsPage,
@@ -297,6 +302,35 @@ def test_a_forged_names_button_does_not_unpack(forged: str) -> None:
     assert RsvpNames.unpack(forged) is None
 
 
+# -- changing a checklist (handlers/checklist_edit.py) and who travels in the exchange form ----
+
+CHECKLIST_EDIT_ON_THE_WIRE: list[tuple[CallbackData, str]] = [  # ✏️ itself: the screen's
+    (ChecklistStep(ChecklistDo.ITEM, "la-paz-to-bonn-2027-c3"), "ckd:i:la-paz-to-bonn-2027-c3"),
+    (ChecklistStep(ChecklistDo.ADD), "ckd:a:"),
+    (ChecklistStep(ChecklistDo.LEAD, "56"), "ckd:l:56"),
+    (ChecklistStep(ChecklistDo.SIDE, "travelling"), "ckd:s:travelling"),
+    (ChecklistStep(ChecklistDo.NOTE, "-"), "ckd:n:-"),
+    (ChecklistStep(ChecklistDo.REMOVE_SURE), "ckd:y:"),
+    (ChecklistStep(ChecklistDo.LIST), "ckd:b:"),
+    (ChecklistStep(ChecklistDo.CLOSE), "ckd:x:"),
+    (Fill(FormStep.TRAVELLING, "south"), "fill:v:south"),
+]
+ON_THE_WIRE += CHECKLIST_EDIT_ON_THE_WIRE
+
+
+@pytest.mark.parametrize(("data", "packed"), CHECKLIST_EDIT_ON_THE_WIRE)
+def test_checklist_edit_kinds_pack_to_their_wire_format_and_back(
+    data: CallbackData, packed: str
+) -> None:
+    assert data.pack() == packed
+    assert type(data).unpack(packed) == data
+
+
+@pytest.mark.parametrize("forged", ["ckd:q:", "ckd", "ckd:"])
+def test_a_forged_checklist_step_does_not_unpack(forged: str) -> None:
+    assert ChecklistStep.unpack(forged) is None
+
+
 def test_the_start_link_payload_packs_and_unpacks_only_its_own_form() -> None:
     assert RemindMe(17).pack() == "r-17"
     assert start_payload(["r-17"]) == RemindMe(17)
@@ -310,10 +344,7 @@ def test_the_start_link_payload_packs_and_unpacks_only_its_own_form() -> None:
 # -- checklists (handlers/checklist.py): under checklists, /exchanges and reminders ------------
 
 from bot.telegram.edit_callbacks import (  # noqa: E402
-    ChecklistEdit,
     ChecklistMode,
-    ChecklistOpen,
-    ChecklistTick,
     ChecklistUntick,
     ChecklistView,
 )

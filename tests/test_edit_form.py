@@ -240,7 +240,8 @@ async def test_a_restart_in_the_middle_resumes_at_the_same_step(lives: Lives) ->
     [end] = await again.send("3.2. 10 Uhr", me)
     assert end["text"].startswith("Bis wann?")  # the question after the start
     [_place] = await again.press(end, "fill:e:", me)
-    [note] = await again.send("Rathaus La Paz", me)  # La Paz's clock, not asked
+    [travel] = await again.send("Rathaus La Paz", me)  # La Paz's clock, not asked
+    [note] = await again.press(travel, "fill:v:", me)  # who travels: not known yet
     [summary] = await again.press(note, "fill:n:", me)
     assert "Solarwerkstatt" in summary["text"] and "Rathaus La Paz" in summary["text"]
     [saved] = await again.press(summary, "form:s", me)
@@ -284,7 +285,8 @@ async def test_every_screen_of_the_form_fits_a_phone_in_its_language(
     [_until] = await bot.send(start, me)
     [_place] = await bot.send(end, me)
     [zone] = await bot.send(place, me)  # no town's name: whose clock is asked
-    [note] = await bot.press(zone, "fill:z:America/La_Paz", me)
+    [travel] = await bot.press(zone, "fill:z:America/La_Paz", me)
+    [note] = await bot.press(travel, "fill:v:north", me)  # who travels
     [summary] = await bot.press(note, "fill:n:", me)
     [_saved] = await bot.press(summary, "form:s", me)
     # ✏️ on it: the summary with 📜, 🌐 and 🗑; the question before removing; ✖.
@@ -340,7 +342,8 @@ async def test_a_focal_point_adds_for_their_partnership_only(bot: Driver) -> Non
     [_when] = await bot.send("Visita a La Paz", me)
     [until] = await bot.send("3/2 9h", me)
     [_place] = await bot.press(until, "fill:e:", me)
-    [note] = await bot.send("Alcaldía de La Paz", me)  # La Paz named: its clock
+    [travel] = await bot.send("Alcaldía de La Paz", me)  # La Paz named: its clock
+    [note] = await bot.press(travel, "fill:v:north", me)  # Bonn's people travel
     [summary] = await bot.press(note, "fill:n:", me)
     assert "For whom" not in str(keys(summary)) and "chg:f" not in str(keys(summary))
     assert "9:00 La Paz" in summary["text"] and "Bonn – La Paz" in summary["text"]

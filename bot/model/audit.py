@@ -7,9 +7,16 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.model.domain import Dataset, Event, MeetingChange, MeetingSeries, Milestone
+from bot.model.domain import (
+    ChecklistItem,
+    Dataset,
+    Event,
+    MeetingChange,
+    MeetingSeries,
+    Milestone,
+)
 
-EditableRecord = Event | Milestone | MeetingSeries | MeetingChange
+EditableRecord = Event | Milestone | MeetingSeries | MeetingChange | ChecklistItem
 
 UNDO_WINDOW = timedelta(minutes=15)
 """How long the author of a change may take it back."""
@@ -22,6 +29,8 @@ class RecordKind(StrEnum):
     MILESTONE = "milestone"
     SERIES = "series"
     CHANGE = "change"
+    CHECKLIST_ITEM = "checklist_item"
+    """An item of an exchange's checklist (who ticked it is not audited: only its fields)."""
 
     @property
     def cls(self) -> type[Any]:
@@ -45,12 +54,14 @@ _CLASSES: dict[RecordKind, type[Any]] = {
     RecordKind.MILESTONE: Milestone,
     RecordKind.SERIES: MeetingSeries,
     RecordKind.CHANGE: MeetingChange,
+    RecordKind.CHECKLIST_ITEM: ChecklistItem,
 }
 _SECTIONS = {
     RecordKind.EVENT: "events",
     RecordKind.MILESTONE: "milestones",
     RecordKind.SERIES: "meeting_series",
     RecordKind.CHANGE: "meeting_changes",
+    RecordKind.CHECKLIST_ITEM: "checklist_items",
 }
 
 

@@ -86,13 +86,15 @@ class FormStep(StrEnum):
     DUE = "d"
     POSITION = "o"
     FOR = "f"
+    TRAVELLING = "v"
 
 
 @dataclasses.dataclass(frozen=True)
 class Fill(CallbackData, prefix="fill"):
     """A button's answer to a step. `value` by step: KIND an EventKind's value, ZONE an
     IANA zone, PHASE a phase id, PLACE "online"; "" skips an optional step (END, LINK,
-    NOTE) or takes the default (POSITION: after the last)."""
+    NOTE) or takes the default (POSITION: after the last). TRAVELLING: "north", "south",
+    or "" (nobody, or not known)."""
 
     step: FormStep
     value: str
@@ -466,3 +468,29 @@ class ChecklistUntick(CallbackData, prefix="cku"):
     """A button of a ticked item in ↩️'s mode: the item open again (a tick by mistake)."""
 
     item_id: str
+
+
+# -- changing an exchange's checklist (handlers/checklist_edit.py): prefix "ckd" -------------
+
+
+class ChecklistDo(StrEnum):
+    """A step of changing a checklist from its ✏️."""
+
+    ITEM = "i"  # value: the item's id
+    ADD = "a"
+    TITLE = "t"
+    LEAD = "l"  # ask; with a value (days): set
+    SIDE = "s"  # ask; with a value (a ChecklistSide's): set
+    NOTE = "n"  # ask; with the value "-": no note
+    REMOVE = "r"  # asks first
+    REMOVE_SURE = "y"
+    LIST = "b"  # back to the items
+    CLOSE = "x"
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistStep(CallbackData, prefix="ckd"):
+    """A button of the checklist's guided change; the draft names the exchange and item."""
+
+    act: ChecklistDo
+    value: str = ""

@@ -22,6 +22,7 @@ from bot.text.dates import partial_date
 from bot.text.i18n import N_, Translator
 from bot.text.markup import escape
 from bot.text.moments import when
+from bot.views.checklist_edit import checklist_value
 from bot.views.common import KIND_ICONS, KIND_LABELS, marked
 from bot.views.editing import FIELD_LABELS
 
@@ -70,6 +71,7 @@ RECORD_ICONS: Mapping[RecordKind, str] = {
     RecordKind.MILESTONE: "🏁",
     RecordKind.SERIES: "🔁",
     RecordKind.CHANGE: "📆",
+    RecordKind.CHECKLIST_ITEM: "☑️",
 }
 
 
@@ -144,7 +146,9 @@ def shown_value(tr: Translator, field: str, value: Any) -> str | None:
             shown = tr.gettext(KIND_LABELS[EventKind(value)])
         except ValueError:
             shown = str(value)
-    elif field in ("starts", "ends", "due") and isinstance(value, str):
+    elif field in ("lead", "side") and isinstance(value, str):
+        shown = checklist_value(tr, field, value)
+    elif field in ("starts", "ends", "due", "done_on") and isinstance(value, str):
         try:
             shown = partial_date(tr, PartialDate.parse(value))
         except ValueError:

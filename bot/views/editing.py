@@ -39,6 +39,10 @@ FIELD_LABELS: Mapping[str, str] = {
     "moved_to": N_("new date"),
     "reason": N_("reason"),
     "id": N_("id"),
+    "side": N_("whose task"),
+    "lead": N_("lead time"),
+    "done_on": N_("ticked on"),
+    "event_id": N_("exchange"),
 }
 """The dataset's fields as an author knows them (a DatasetError's path names one)."""
 

@@ -245,6 +245,7 @@ EVENT_FIELDS: Sequence[tuple[FormStep, str]] = (
     (FormStep.PLACE, N_("Place")),
     (FormStep.ZONE, N_("Time zone")),
     (FormStep.LINK, N_("Link")),
+    (FormStep.TRAVELLING, N_("Who travels")),
     (FormStep.NOTE, N_("Note")),
 )
 MILESTONE_FIELDS: Sequence[tuple[FormStep, str]] = (
@@ -330,6 +331,8 @@ class EventShown:
     link: str | None
     place: str | None
     note: str | None
+    travelling: str | None = None
+    """Whose town's people travel, by name; "" nobody (or not known); None: not asked."""
 
 
 def event_lines(tr: Translator, event: EventShown) -> list[str]:
@@ -349,9 +352,28 @@ def event_lines(tr: Translator, event: EventShown) -> list[str]:
         lines.append("💻 " + escape(tr.gettext("online")) + link)
     elif event.place:
         lines.append("📍 " + escape(event.place))
+    if event.travelling is not None:
+        lines.append("🧳 " + escape(travellers(tr, event.travelling)))
     if event.note:
         lines.append("📝 " + escape(short(event.note)))
     return lines
+
+
+def travellers(tr: Translator, town: str) -> str:
+    if not town:
+        return tr.gettext("Nobody travels, or not known yet")
+    return tr.gettext("People from {town} travel").format(town=town)
+
+
+def ask_travelling(tr: Translator, north: str, south: str, back: bool = False) -> Reply:
+    """Whose town's people travel: it picks the exchange's checklist."""
+    text = escape(tr.gettext("Who travels? It gives the exchange its checklist."))
+    labelled: list[tuple[str, CallbackData]] = [
+        ("🧳 " + tr.gettext("From {town}").format(town=north), Fill(FormStep.TRAVELLING, "north")),
+        ("🧳 " + tr.gettext("From {town}").format(town=south), Fill(FormStep.TRAVELLING, "south")),
+    ]
+    nobody = button("— " + tr.gettext("Nobody, or not known"), Fill(FormStep.TRAVELLING, ""))
+    return text, Keyboard([*grid(labelled, 2), *_last_rows(tr, back, nobody)])
 
 
 def _moment(
