@@ -52,6 +52,7 @@ bench: install catalogs
 	$(BIN)/python -m bench.dates
 	$(BIN)/python -m bench.conversations
 	$(BIN)/python -m bench.feeds
+	$(BIN)/python -m bench.checklists
 
 # For developers: refresh messages.pot and merge new strings into every catalog.
 extract: install
