@@ -34,7 +34,7 @@ from bot.telegram.edit_callbacks import (
 from bot.text.reader import Reader
 from bot.views import checklist as view
 from bot.views.exchanges import is_followed
-from handlers.common import joined_args, on_command, show, show_below, typed_partnerships
+from handlers.common import here, joined_args, on_command, show, show_below, typed_partnerships
 
 MOST = 5
 """Partnerships a typed town or search may name."""
@@ -214,8 +214,13 @@ async def _edit(update: Update, text: str, markup: InlineKeyboardMarkup) -> None
     try:
         await answers.edit(bot, query.message, text, markup)
     except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
+        reason = exc.message.lower()
+        if "not modified" in reason:  # 🔄 with nothing new
+            return
+        if "not found" not in reason and "can't be edited" not in reason:
             raise
+        # Too old to edit (or deleted): the checklist as it is now, anew.
+        await answers.send(bot, query.message.chat.id, text, markup, thread=here(update))
 
 
 async def _item_and_event(

@@ -126,10 +126,6 @@ async def _render(
         label = filter_
     if not items:
         return view.nothing_found(reader.tr, past, label), None
-    # ☑️ and its progress: the checklists' tables move the network's generation, so a
-    # kept page is rendered again after a tick.
-    events = [i.source_id for i in items if not i.in_series]
-    checklists = await context.storage.checklists.has_checklist(events) if events else {}
     return view.render_page(
         items,
         ctx,
@@ -142,7 +138,6 @@ async def _render(
         heading=view.heading(reader.tr, past, len(items), label),
         followed=followed or frozenset(),  # in a group: its own marked, not moved up
         editable=_may_change(rights),
-        checklists=checklists,
     )
 
 
@@ -167,11 +162,16 @@ async def _listing(
             held = minuted_meetings(every, series, tables.meeting_changes, now)
             items = latest_first([*items, *held])
             minutes = {m.meeting: m for m in every}
+        # ☑️ and its progress: a tick moves the network's generation, so this listing and
+        # the kept pages are read again after one.
+        events = [i.source_id for i in items if not i.in_series]
+        checklists = await context.storage.checklists.has_checklist(events) if events else {}
         return items, view.References(
             partnerships={v.partnership.id: v for v in views},
             phases={p.id: p for p in tables.phases},
             programmes={p.id: p for p in tables.programmes},
             minutes=minutes,
+            checklists=checklists,
         )
 
     async def read_of_the_minute() -> tuple[datetime, list[Exchange], view.References]:

@@ -380,3 +380,14 @@ async def test_a_time_is_shown_in_the_readers_zone_inside_tg_time(
     assert "<tg-time" in sent and not unwrapped_times_in_html(sent)
     # 10:00 in Bonn is 5:00 in La Paz (winter), named by its place.
     assert "5:00\u202fAM La Paz" in message["text"]
+
+
+async def test_a_checklist_too_old_to_edit_comes_anew(bot: Driver, clock: MovableClock) -> None:
+    await imported(bot, clock)
+    await focal_point(bot)
+    message = await shown_in_group(bot)
+    first = (await items(bot))[0]
+    gone = message | {"message_id": message["message_id"] + 1000}  # deleted meanwhile
+    [anew] = await bot.press(gone, ChecklistTick(first.id).pack(), bot.user(FOCAL))
+    assert anew["message_id"] not in (message["message_id"], gone["message_id"])
+    assert "1/10" in anew["text"]

@@ -42,7 +42,7 @@ NAME_ROOM = 16
 """Characters of a ticker's name shown, so that the line keeps to one."""
 POPUP_ROOM = 190
 """A pop-up's characters (Telegram takes 200)."""
-LISTED = 6
+LISTED = 5
 """Exchanges /checklist lists at most (two lines each), then "…and 2 more"."""
 
 

@@ -50,6 +50,8 @@ class References:
     programmes: Mapping[str, Programme]
     minutes: Mapping[Meeting, Minutes] = field(default_factory=dict)
     """Past meetings' minutes (bot/views/agenda.py), by (series id, occurrence)."""
+    checklists: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Exchanges with a checklist: (ticked, all) items by event id, for ☑️."""
 
 
 def matches(item: Exchange, query: str, ctx: References, translators: Iterable[Translator]) -> bool:
@@ -173,12 +175,10 @@ def render_page(
     heading: str,
     followed: AbstractSet[Target] = frozenset(),
     editable: Callable[[Exchange], bool] | None = None,
-    checklists: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A screen of exchanges in date order: as many as fit, a group's own marked ⭐; ☑️
-    with its progress on each that has a checklist (`checklists`: ticked and all items
-    by event id); a row of ✏️ numbered like the items the reader may change (`editable`,
-    in private).
+    with its progress on each that has a checklist (`ctx.checklists`); a row of ✏️
+    numbered like the items the reader may change (`editable`, in private).
     (No line naming the zone: each time names its town already.)"""
     footer = []
     if any(is_followed(item, followed) for item in items):
@@ -195,7 +195,7 @@ def render_page(
         for n, i, _text in shown
         if has_calendar_file(i)
     ]
-    if checklists:
+    if checklists := ctx.checklists:
         boxes = [
             (checklist_label(n, *checklists[i.source_id]), ChecklistOpen(i.source_id))
             for n, i, _text in shown
