@@ -384,6 +384,10 @@ async def confirmed(update: Update, context: BotContext, data: RoleConfirm) -> S
         else:
             return await _lost(update, context)
         said = view.dismissed(tr, candidate, view.role_name(tr, found, None), changed)
+    if changed and found is not None:
+        # A focal point's private reminders (their side's checklist items and action
+        # items) follow the roles at once, not at the next hourly re-plan.
+        await context.replan(candidate.user_id)
     if changed:
         told = await _tell(context, user.full_name, candidate, draft, found, side)
         said += "\n" + (view.told(tr) if told else view.not_told(tr))

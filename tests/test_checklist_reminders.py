@@ -34,6 +34,8 @@ from bot.schedule.replan import load_network
 from bot.telegram.edit_callbacks import ChecklistOpen
 from harness.bot_process import CLOCK_START
 from tests.conftest import COORDINATOR, Driver, plan_and_send, sent_to
+from tests.test_appoint import admin, deliver
+from tests.test_people import person
 
 PID = "bonn-la-paz"
 VISIT = "la-paz-to-bonn-2027"
@@ -383,3 +385,58 @@ async def test_open_items_ahead_read_as_the_dataset_codec_reads_them(
     assert ahead == await store.checklists.open_items([VISIT])
     assert note in ahead and len(ahead) == 10
     assert await store.checklists.open_ahead(STARTS + timedelta(days=1)) == []
+
+
+# -- a focal point dismissed or moved to the other side ------------------------------------------
+
+
+async def test_a_focal_point_moved_to_the_other_side_is_replanned_at_once(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """/appoint puts the southern focal point on the northern side: their private plan
+    follows at once (no hourly re-plan in between)."""
+    items = await scene(bot)
+    visa, letter = items["Book the visa appointment"], items["Send the official invitation letter"]
+    await plan_and_send(bot)
+    assert SOUTH_FOCAL in {chat for chat, _d, _s, _r in await rows(bot, f"check:{visa.id}:due")}
+    assert SOUTH_FOCAL not in {c for c, _d, _s, _r in await rows(bot, f"check:{letter.id}:due")}
+    them = person(SOUTH_FOCAL, "User8", None, "es")
+    await bot.send("/appoint", user=admin())
+    _picked, role = await deliver(bot, bot.api.forwarded_message(admin(), "hola", them))
+    await bot.press(role, "apr:f", user=admin())
+    [found] = await bot.send("la paz", user=admin())
+    [side] = await bot.press(found, f"app:{PID}", user=admin())
+    [confirm] = await bot.press(side, "aps:n", user=admin())
+    await bot.press(confirm, "apc:y", user=admin())
+    assert set(await storage(bot).roles.focal_points(PID)) == {
+        (NORTH_FOCAL, Side.NORTH),
+        (SOUTH_FOCAL, Side.NORTH),
+    }
+    assert SOUTH_FOCAL not in {c for c, _d, _s, _r in await rows(bot, f"check:{visa.id}:due")}
+    assert SOUTH_FOCAL in {c for c, _d, _s, _r in await rows(bot, f"check:{letter.id}:due")}
+
+
+async def test_a_dismissed_focal_point_gets_no_reminder_planned_before(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """Dismissed after the plan was written, with no re-plan before its hour: the dispatcher
+    skips their private reminder, with the reason; the group's goes."""
+    items = await scene(bot)
+    visa = items["Book the visa appointment"]
+    nine = at_nine(VISA_DUE, LA_PAZ)
+    clock.set(nine - timedelta(hours=1))
+    await plan_and_send(bot)
+    assert await storage(bot).roles.dismiss_focal_point(PID, SOUTH_FOCAL)
+    clock.set(nine)
+    await scheduler_of(bot.app).dispatcher.run(bot.app.bot)
+    assert len(about(bot, GROUP, VISA)) == 1 and about(bot, SOUTH_FOCAL, VISA) == []
+    found = {
+        chat: (status, why) for chat, _d, status, why in await rows(bot, f"check:{visa.id}:due")
+    }
+    assert found == {
+        GROUP: ("sent", None),
+        SOUTH_FOCAL: (
+            "skipped",
+            "the reader is no longer a focal point of a side owning the checklist item",
+        ),
+    }

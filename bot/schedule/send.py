@@ -204,6 +204,10 @@ class Dispatcher:
                 log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
                 await self.storage.outbox.mark_skipped(delivery.id, str(why))
                 return Outcome.SKIPPED
+        if (why := await self._not_theirs(delivery, net)) is not None:
+            log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
+            await self.storage.outbox.mark_skipped(delivery.id, why)
+            return Outcome.SKIPPED
         agenda = []
         if isinstance(delivery.payload, Invitation | MeetingReminder):
             agenda = await self.storage.agenda.items(delivery.payload.meeting)
@@ -243,6 +247,22 @@ class Dispatcher:
             return await self._refused(delivery, exc, self.clock.now())
         await self.storage.outbox.mark_sent(delivery.id, message.message_id, self.clock.now())
         return Outcome.SENT
+
+    async def _not_theirs(self, delivery: Delivery, net: Network) -> str | None:
+        """Why a private checklist reminder is not for its reader any more: its user is no
+        longer a focal point of a side owning the item (dismissed, or moved to the other
+        side, since it was planned). None when it is theirs, or when compose decides."""
+        payload = delivery.payload
+        if not isinstance(payload, ChecklistReminder) or delivery.chat_id < 0:
+            return None
+        item = net.checklist_item_by_id.get(payload.item_id)
+        event = net.event_by_id.get(item.event_id) if item is not None else None
+        if item is None or event is None:
+            return None  # ticked or removed: compose says so
+        focal = await self.storage.checklists.focal_chats([delivery.chat_id])
+        if any(chat.owns(item, event) for chat in focal):
+            return None
+        return "the reader is no longer a focal point of a side owning the checklist item"
 
     async def _topic_gone(
         self, bot: ExtBot[Any], delivery: Delivery, thread: int, reader: Reader, marked: bool
