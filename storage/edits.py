@@ -83,15 +83,20 @@ class EditsRepository:
     async def changed_since(self, entry: AuditEntry) -> bool:
         """Whether the entry's record was changed again after it (for a series: or one of
         its meetings moved or cancelled, which taking it back would lose; for a checklist
-        item: or its exchange removed)."""
+        item: or its exchange removed; for an exchange's creation, whose undo removes its
+        checklist: or one of its items changed or ticked, all of which came after it)."""
         plain = entry.after or entry.before or {}
+        created = entry.kind is RecordKind.EVENT and entry.before is None
         later = await self.db.conn.execute_fetchall(
             "SELECT 1 FROM audit WHERE id > ?1 AND ((kind = ?2 AND record_id = ?3) OR "
             "(?2 = 'series' AND kind = 'change' AND ?3 IN "
             "(json_extract(after, '$.series_id'), json_extract(before, '$.series_id'))) OR "
-            "(?2 = 'checklist_item' AND kind = 'event' AND after IS NULL AND record_id = ?4)) "
-            "LIMIT 1",
-            (entry.id, entry.kind.value, entry.record_id, str(plain.get("event_id", ""))),
+            "(?2 = 'checklist_item' AND kind = 'event' AND after IS NULL AND record_id = ?4) OR "
+            "(?5 AND kind = 'checklist_item' AND ?3 IN "
+            "(json_extract(after, '$.event_id'), json_extract(before, '$.event_id')))) "
+            "UNION ALL SELECT 1 FROM checklist_items "
+            "WHERE ?5 AND event_id = ?3 AND done_on IS NOT NULL LIMIT 1",
+            (entry.id, entry.kind.value, entry.record_id, str(plain.get("event_id", "")), created),
         )
         return bool(list(later))
 

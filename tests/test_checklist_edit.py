@@ -285,6 +285,39 @@ async def test_removing_the_exchange_and_taking_it_back_gives_its_items_back(
     assert "☑️" in history["text"]
 
 
+async def test_an_exchanges_creation_is_not_taken_back_over_others_checklist_work(
+    with_visit: Driver,
+) -> None:
+    """↩️ of an exchange's creation would remove its checklist: refused as changed since
+    once anyone ticked or changed one of its items; allowed while nobody did."""
+    store = storage(with_visit)
+    later = NOW + timedelta(minutes=1)
+
+    async def created(event_id: str, actor: int) -> tuple[Event, list[Any]]:
+        event = replace(visit(date(2027, 9, 6)), id=event_id)
+        entry = await store.edits.save(event, actor, NOW)
+        assert await store.edits.last_undoable(actor, NOW) == entry  # nothing since
+        return event, [item for item, _t in await store.checklists.items(event_id)]
+
+    _ticked, items = await created("visit-ticked", COORDINATOR)
+    assert await store.checklists.tick(items[0].id, FOCAL, "Ana", later)
+    assert await store.edits.last_undoable(COORDINATOR, later) is None
+    assert await store.edits.undo_last(COORDINATOR, later) is None
+    assert len(await store.checklists.items("visit-ticked")) == len(items)
+
+    _edited, items = await created("visit-edited", FOCAL)
+    retitled = replace(items[1], title=LocalizedText.of("Buy the gifts", "en"))
+    await store.edits.save(retitled, COORDINATOR, later)
+    assert await store.edits.last_undoable(FOCAL, later) is None
+    assert await store.edits.undo_last(FOCAL, later) is None
+    assert await store.network.event("visit-edited") is not None
+
+    _untouched, _items = await created("visit-untouched", OTHER_FOCAL)
+    assert await store.edits.undo_last(OTHER_FOCAL, later) is not None
+    assert await store.network.event("visit-untouched") is None
+    assert await store.checklists.items("visit-untouched") == []
+
+
 async def test_an_edited_checklist_still_round_trips_through_the_file(
     with_visit: Driver, tmp_path: Path
 ) -> None:
