@@ -204,9 +204,9 @@ class Dispatcher:
                 log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
                 await self.storage.outbox.mark_skipped(delivery.id, str(why))
                 return Outcome.SKIPPED
-        if (why := await self._not_theirs(delivery, net)) is not None:
-            log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, why)
-            await self.storage.outbox.mark_skipped(delivery.id, why)
+        if (reason := await self._not_theirs(delivery, net)) is not None:
+            log.info("skipped %s in chat %s: %s", delivery.key, delivery.chat_id, reason)
+            await self.storage.outbox.mark_skipped(delivery.id, reason)
             return Outcome.SKIPPED
         agenda = []
         if isinstance(delivery.payload, Invitation | MeetingReminder):
