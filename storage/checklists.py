@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import aiosqlite
 
@@ -23,8 +23,10 @@ from bot.model.domain import (
     LocalizedText,
     PartialDate,
 )
+from bot.model.posts import PostKind
 from bot.model.roles import Side
 from storage.db import Database
+from storage.outbox import FINISHED
 from storage.preferences import POST_ZONE
 from storage.records import fetch
 
@@ -200,6 +202,30 @@ class ChecklistRepository:
                 ),
             )
             return cur.rowcount > 0
+
+    async def prune_reminders(self, before: date, limit: int) -> int:
+        """Delete up to `limit` finished reminders of checklist items due before `before`
+        (UTC) whose item is gone or whose exchange's first day is before it: no re-plan can
+        make those again. Their payload's day is the exchange's when planned, stale once it
+        moved, so the stored exchange decides. Returns rows deleted."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM deliveries d "
+                "LEFT JOIN checklist_items i ON i.id = json_extract(d.payload, '$.item_id') "
+                "LEFT JOIN events e ON e.id = i.event_id "
+                "WHERE d.status IN (SELECT value FROM json_each(?)) AND d.due_at < ? "
+                # A partial first day ('2027-03') counts as its period's end: '~' sorts
+                # after its days' digits and dashes.
+                "AND d.kind = ? AND (e.id IS NULL OR e.starts || '~' < ?) LIMIT ?)",
+                (
+                    json.dumps([status.value for status in FINISHED]),
+                    datetime.combine(before, time(0), UTC).isoformat(timespec="seconds"),
+                    PostKind.CHECKLIST.value,
+                    before.isoformat(),
+                    limit,
+                ),
+            )
+            return cur.rowcount
 
     async def reopen(self, item_id: str) -> bool:
         """Open a ticked item again; False when it was open (or is gone)."""

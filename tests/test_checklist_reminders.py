@@ -30,7 +30,7 @@ from bot.model.posts import ChecklistReminder, ChecklistStage, payload_from_json
 from bot.model.roles import Side
 from bot.schedule.jobs import scheduler_of
 from bot.schedule.plan import plan_checklist_reminders, subject_last_day
-from bot.schedule.replan import load_network
+from bot.schedule.replan import KEEP_DAYS, load_network, prune
 from bot.telegram.edit_callbacks import ChecklistOpen
 from harness.bot_process import CLOCK_START
 from tests.conftest import COORDINATOR, Driver, plan_and_send, sent_to
@@ -136,7 +136,7 @@ def test_the_key_names_the_item_and_stage_not_the_date() -> None:
         ":overdue"
     )
     assert payload_from_json(due.kind, due.key, payload_to_json(due)) == due
-    assert subject_last_day(moved) == date(2027, 2, 8)  # pruned after the exchange's day
+    assert subject_last_day(moved) is None  # pruned by the stored exchange's day
 
 
 def test_the_overdue_reminder_comes_only_before_the_exchange() -> None:
@@ -440,3 +440,64 @@ async def test_a_dismissed_focal_point_gets_no_reminder_planned_before(
             "the reader is no longer a focal point of a side owning the checklist item",
         ),
     }
+
+
+# -- pruning what was sent ---------------------------------------------------------------------
+
+
+async def check_rows(bot: Driver) -> dict[str, str]:
+    """The outbox's checklist reminders: key -> status (one chat's: the group's)."""
+    async with storage(bot).db.conn.execute(
+        "SELECT key, status FROM deliveries WHERE kind = 'check' AND chat_id = ?", (GROUP,)
+    ) as cur:
+        return {str(r[0]): str(r[1]) for r in await cur.fetchall()}
+
+
+async def test_a_reminder_sent_before_a_long_postponement_is_not_sent_again(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """Sent, then the visit put off by 12 weeks: the hourly prune after the old day keeps
+    the sent row (its planned day is stale), so the new due day sends nothing again."""
+    visa = (await scene(bot))["Book the visa appointment"]
+    clock.set(at_nine(VISA_DUE, LA_PAZ))
+    await plan_and_send(bot)
+    due_today = "☑️ Vence hoy: " + VISA
+    assert len(about(bot, GROUP, due_today)) == 1
+    later = STARTS + timedelta(weeks=12)
+    await storage(bot).network.save(Dataset(events=(visit(later),)))
+    clock.set(at_nine(STARTS + timedelta(days=KEEP_DAYS + 2), LA_PAZ))
+    await prune(storage(bot), clock.now())
+    clock.set(at_nine(VISA_DUE + timedelta(weeks=12), LA_PAZ))
+    await plan_and_send(bot)
+    assert len(about(bot, GROUP, due_today)) == 1
+    assert len(about(bot, SOUTH_FOCAL, due_today)) == 1
+    assert (await check_rows(bot))[f"check:{visa.id}:due"] == "sent"  # the first one's row
+    # Once the visit (on its new day) is KEEP_DAYS behind, its reminders go.
+    clock.set(at_nine(later + timedelta(days=KEEP_DAYS + 1), LA_PAZ))
+    assert await prune(storage(bot), clock.now()) > 0
+    assert {k: s for k, s in (await check_rows(bot)).items() if s != "pending"} == {}
+
+
+async def test_the_reminders_of_a_removed_item_are_pruned_and_others_wait(
+    bot: Driver, clock: MovableClock
+) -> None:
+    items = await scene(bot)
+    visa = items["Book the visa appointment"]
+    passports = items["Check passports: valid 3 months beyond the return"]
+    clock.set(at_nine(VISA_DUE, LA_PAZ))
+    await plan_and_send(bot)
+    sent = {k for k, status in (await check_rows(bot)).items() if status == "sent"}
+    assert {f"check:{visa.id}:due", f"check:{passports.id}:due"} <= sent
+    store = storage(bot)
+    assert await store.edits.delete(
+        RecordKind.CHECKLIST_ITEM, passports.id, COORDINATOR, clock.now()
+    )
+    await plan_and_send(bot)  # its pending overdue reminder goes with the plan
+    clock.set(at_nine(VISA_DUE + timedelta(days=KEEP_DAYS), LA_PAZ))
+    await prune(store, clock.now())
+    assert f"check:{passports.id}:due" in await check_rows(bot)  # not KEEP_DAYS old yet
+    clock.set(at_nine(VISA_DUE + timedelta(days=KEEP_DAYS + 1), LA_PAZ))
+    assert await prune(store, clock.now()) >= 2  # the group's and the focal point's
+    left = await check_rows(bot)
+    assert f"check:{passports.id}:due" not in left
+    assert left[f"check:{visa.id}:due"] == "sent"  # the visit is ahead: kept

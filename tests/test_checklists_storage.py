@@ -22,6 +22,7 @@ from bot.model.domain import (
     LocalizedText,
     PartialDate,
 )
+from bot.model.posts import ChecklistReminder, ChecklistStage, Planned
 from bot.model.roles import Side
 from storage.store import Storage
 
@@ -146,3 +147,23 @@ checklist_items:
             "format: partnerbot-dataset/1\nchecklist_templates:\n- {id: t, template: "
             "workshop_travel, position: 1, title: Visa, side: both, lead: soon}\n"
         )
+
+
+async def test_a_sent_reminder_goes_once_its_exchange_is_past_a_month_only_one_too(
+    storage: Storage,
+) -> None:
+    """prune_reminders goes by the exchange as stored: one known to its month only is past
+    once that month is."""
+    await storage.import_dataset(Dataset(events=(visit(date(2027, 3, 15)),)))
+    item = (await storage.checklists.items("la-paz-to-bonn-2027"))[0][0]
+    await storage.subscriptions.add(-5, "supergroup", "Bonn", "partnership", "bonn-la-paz", 1, NOW)
+    reminder = ChecklistReminder(item.id, ChecklistStage.DUE, "2027-03-15")
+    await storage.outbox.replace_plan([-5], [Planned(-5, NOW, reminder)], window_start=NOW)
+    claimed = await storage.outbox.claim_next(NOW)
+    assert claimed is not None and claimed.payload == reminder
+    await storage.outbox.mark_sent(claimed.id, 1, NOW)
+    month_only = replace(visit(date(2027, 3, 15)), starts=PartialDate(2027, 3, None))
+    await storage.network.save(Dataset(events=(month_only,)))
+    assert await storage.checklists.prune_reminders(date(2027, 3, 31), 10) == 0
+    assert await storage.checklists.prune_reminders(date(2027, 4, 1), 10) == 1
+    assert await storage.outbox.get(claimed.id) is None

@@ -205,9 +205,10 @@ class ChecklistReminder:
     item_id: str
     stage: ChecklistStage
     starts: str
-    """The exchange's first day when planned (ISO partial date): for pruning only. Not in
-    the key: a moved exchange moves its items' due days, and a reminder already sent is
-    not sent again (a pending one is re-planned at its new instant)."""
+    """The exchange's first day when planned (ISO partial date), for the record only:
+    pruning goes by the stored exchange, as a move makes this stale. Not in the key: a
+    moved exchange moves its items' due days, and a reminder already sent is not sent
+    again (a pending one is re-planned at its new instant)."""
 
     @property
     def key(self) -> str:

@@ -563,7 +563,12 @@ def subject_last_day(payload: Payload) -> date | None:
     """
     if isinstance(payload, ActionReminder | OverdueDigest):
         return _action_last_day(payload)
-    if isinstance(payload, DeadlineReminder | EventReminder | ChecklistReminder):
+    if isinstance(payload, ChecklistReminder):
+        # Its key names no day: the exchange may move months after it was sent, and a row
+        # pruned by its planned day would be made (and sent) again. The stored exchange
+        # decides instead (storage.checklists.prune_reminders).
+        return None
+    if isinstance(payload, DeadlineReminder | EventReminder):
         text = payload.due if isinstance(payload, DeadlineReminder) else payload.starts
         try:
             return last_day(PartialDate.parse(text), _UTC)

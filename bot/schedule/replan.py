@@ -296,6 +296,14 @@ async def prune(storage: Storage, now: datetime) -> int:
             after = batch[-1]
             removed += await outbox.remove_finished([i.id for i in batch if expired(i, now)])
             await asyncio.sleep(0)
+    # Checklist reminders: by their item's exchange as stored now (subject_last_day).
+    old = now.astimezone(UTC).date() - timedelta(days=KEEP_DAYS)
+    while True:
+        count = await storage.checklists.prune_reminders(old, PRUNE_BATCH)
+        removed += count
+        if count < PRUNE_BATCH:
+            break
+        await asyncio.sleep(0)
     if removed:
         log.info("pruned %d finished posts", removed)
     return removed
