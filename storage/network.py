@@ -379,11 +379,23 @@ def _row(item: Any) -> dict[str, Any]:
     return row
 
 
+_KEPT = {("checklist_items", "done_on")}
+"""Columns a write never clears: an item ticked here stays ticked when an older export is
+imported again (a tick is taken back by ↩️, storage.checklists.reopen; an edit from the
+chat writes the stored tick)."""
+
+
 async def _upsert(conn: aiosqlite.Connection, table: str, rows: list[dict[str, Any]]) -> None:
     """Insert or update by id; never REPLACE, which would cascade deletes to dependants."""
     columns = list(rows[0])
     marks = ", ".join("?" for _ in columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    updates = ", ".join(
+        f"{c} = coalesce(excluded.{c}, {table}.{c})"
+        if (table, c) in _KEPT
+        else f"{c} = excluded.{c}"
+        for c in columns
+        if c != "id"
+    )
     await conn.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "
         f"ON CONFLICT (id) DO UPDATE SET {updates}",

@@ -135,6 +135,32 @@ async def test_export_import_export_carries_templates_and_checklists(
         await other.close()
 
 
+async def test_an_older_export_imported_again_reopens_no_ticked_item(storage: Storage) -> None:
+    """An export made before a tick, imported again, leaves the tick (and who ticked) as
+    it is; its other fields are the file's. ↩️ in the chat (reopen) still opens it, and an
+    edit's undo keeps the tick."""
+    await storage.import_dataset(Dataset(events=(visit(date(2027, 3, 15)),)))
+    first = (await storage.checklists.items("la-paz-to-bonn-2027"))[0][0]
+    older = dataset_from_yaml(dataset_to_yaml(await storage.network.load()))
+    assert await storage.checklists.tick(first.id, 42, "Ana", NOW)
+    retitled = replace(first, title=LocalizedText.of("Send the letter", "en"))
+    await storage.import_dataset(replace(older, checklist_items=(retitled,)))
+    found = await storage.checklists.item(first.id)
+    assert found is not None and found[0] == replace(retitled, done_on=PartialDate(2027, 1, 4))
+    assert found[1] is not None and (found[1].user_id, found[1].name) == (42, "Ana")
+    await storage.import_dataset(older)  # the whole file, every item open in it
+    found = await storage.checklists.item(first.id)
+    assert found is not None and found[0] == replace(first, done_on=PartialDate(2027, 1, 4))
+    # An edit from the chat and its undo keep the tick; ↩️ opens it.
+    await storage.edits.save(retitled, 7, NOW)
+    assert await storage.edits.undo_last(7, NOW) is not None
+    found = await storage.checklists.item(first.id)
+    assert found is not None and found[0] == replace(first, done_on=PartialDate(2027, 1, 4))
+    assert await storage.checklists.reopen(first.id)
+    found = await storage.checklists.item(first.id)
+    assert found is not None and found == (first, None)
+
+
 def test_a_checklist_item_must_name_a_known_exchange() -> None:
     text = """format: partnerbot-dataset/1
 checklist_items:
