@@ -8,19 +8,23 @@ programme (no partnership): the coordinators. ✏️ (ChecklistEdit, handled by 
 of checklists) is shown in private chats only, to who may edit the exchange: a group's
 keyboard is the same for everyone.
 
-A ☑️ press under a message that is no checklist (a reminder's) ticks the item and says so
-in the pop-up; only a checklist (its keyboard pages or refreshes it) is edited in place.
+Reminders carry ☑️ as ChecklistOpen, never ChecklistTick: ticks are pressed on a checklist
+only. _is_checklist and _event_of guard against forged data: a tick pressed under any other
+message, or under another exchange's checklist, ticks what the presser may tick and says so
+in the pop-up, but edits nothing in place.
 """
 
 from __future__ import annotations
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update
+from collections.abc import Awaitable, Callable
+
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.model.calendar import from_event
 from bot.model.checklists import progress
-from bot.model.domain import Event, PartnershipView
+from bot.model.domain import ChecklistItem, Event, PartnershipView
 from bot.telegram import answers
 from bot.telegram.callbacks import on_press
 from bot.telegram.context import BotApplication, BotContext
@@ -31,9 +35,11 @@ from bot.telegram.edit_callbacks import (
     ChecklistUntick,
     ChecklistView,
 )
+from bot.text.i18n import Translator
 from bot.text.reader import Reader
 from bot.views import checklist as view
 from bot.views.exchanges import is_followed
+from handlers import editing
 from handlers.common import here, joined_args, on_command, show, show_below, typed_partnerships
 
 MOST = 5
@@ -61,7 +67,9 @@ async def _editable(update: Update, context: BotContext, event: Event) -> bool:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != Chat.PRIVATE:
         return False
-    return (await context.roles(user.id)).may_edit(event.partnership_id)
+    # The editor's rule (handlers/editing.py): an exchange that reaches a phase's or a
+    # programme's groups is the coordinators' to change, whatever its partnership.
+    return (await context.roles(user.id)).may_edit(await editing.partnership_of(context, event))
 
 
 async def _screen(
@@ -254,32 +262,60 @@ async def open_pressed(update: Update, context: BotContext, data: ChecklistOpen)
     await show_below(update, *await _screen(update, context, event))
 
 
-async def tick_pressed(update: Update, context: BotContext, data: ChecklistTick) -> None:
+Change = Callable[[ChecklistItem, User], Awaitable[bool]]
+"""A tick, or its taking back, in storage: False when someone else was first."""
+Done = Callable[[Translator, ChecklistItem, str], str]
+"""The pop-up after a change: the item and the checklist's progress ("3/10")."""
+Missed = Callable[[Translator], str]
+"""The pop-up when someone else was first."""
+
+
+async def _press(
+    update: Update, context: BotContext, item_id: str, change: Change, done: Done, missed: Missed
+) -> None:
+    """☑️ or ↩️ of an item: who may, the change, its pop-up, then the checklist redrawn."""
     query = update.callback_query
     assert query is not None
-    found = await _item_and_event(update, context, data.item_id)
+    found = await _item_and_event(update, context, item_id)
     if found is None:
         return
     (item, _tick), event = found
     if await _refused(update, context, event):
         return
     tr = (await context.reader(update)).tr
-    user = query.from_user
-    now = context.clock.now()
-    if await context.storage.checklists.tick(item.id, user.id, user.full_name, now):
+    if await change(item, query.from_user):
         entries = await context.storage.checklists.items(event.id)
-        await query.answer(view.ticked(tr, item, str(progress(i for i, _t in entries))))
+        await query.answer(done(tr, item, str(progress(i for i, _t in entries))))
     else:  # two people at once: the other was first
-        await query.answer(view.already_ticked(tr))
+        await query.answer(missed(tr))
     _redraw(update, context, event, item.id)
+
+
+async def tick_pressed(update: Update, context: BotContext, data: ChecklistTick) -> None:
+    async def tick(item: ChecklistItem, user: User) -> bool:
+        now = context.clock.now()
+        return await context.storage.checklists.tick(item.id, user.id, user.full_name, now)
+
+    await _press(update, context, data.item_id, tick, view.ticked, view.already_ticked)
+
+
+async def untick_pressed(update: Update, context: BotContext, data: ChecklistUntick) -> None:
+    async def reopen(item: ChecklistItem, _user: User) -> bool:
+        return await context.storage.checklists.reopen(item.id)
+
+    def unticked(tr: Translator, item: ChecklistItem, _progress: str) -> str:
+        return view.unticked(tr, item)
+
+    await _press(update, context, data.item_id, reopen, unticked, view.already_open)
 
 
 def _redraw(update: Update, context: BotContext, event: Event, item_id: str) -> None:
     """The pressed checklist redrawn as it now stands, after the press was answered and
     off its path: the chat's next press need not wait for this edit (several at once fold
-    into one more edit; bot/telegram/redraws.py)."""
+    into one more edit; bot/telegram/redraws.py). Only the checklist of the item's own
+    exchange: a forged press under another one must not repaint it."""
     message = update.callback_query.message if update.callback_query else None
-    if not _is_checklist(message):
+    if _event_of(message) != event.id:
         return
     assert isinstance(message, Message)
 
@@ -287,23 +323,6 @@ def _redraw(update: Update, context: BotContext, event: Event, item_id: str) -> 
         await _edit(update, *await _screen(update, context, event, at_item=item_id))
 
     context.bot_data.redraws.request((message.chat.id, message.message_id), redraw)
-
-
-async def untick_pressed(update: Update, context: BotContext, data: ChecklistUntick) -> None:
-    query = update.callback_query
-    assert query is not None
-    found = await _item_and_event(update, context, data.item_id)
-    if found is None:
-        return
-    (item, _tick), event = found
-    if await _refused(update, context, event):
-        return
-    tr = (await context.reader(update)).tr
-    if await context.storage.checklists.reopen(item.id):
-        await query.answer(view.unticked(tr, item))
-    else:
-        await query.answer(view.already_open(tr))
-    _redraw(update, context, event, item.id)
 
 
 async def view_pressed(update: Update, context: BotContext, data: ChecklistView) -> None:

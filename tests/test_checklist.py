@@ -6,6 +6,7 @@ in place), refused to a non-member, a tick taken back, ☑️ on /exchanges."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -319,6 +320,42 @@ async def test_a_name_is_html_escaped(bot: Driver, clock: MovableClock) -> None:
     [edited] = await bot.press(message, ChecklistTick(first.id).pack(), user)
     assert "ticked by &lt;b&gt;Ana&lt;/b&gt; &amp; Co" in html(bot)
     assert "ticked by <b>Ana</b> & Co" in edited["text"]  # as the reader sees it
+
+
+async def test_a_forged_tick_of_another_exchanges_item_repaints_nothing(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """A ChecklistTick of the other visit's item pressed under this visit's checklist: the
+    item is the presser's to tick, and is ticked, but this checklist stays as it is."""
+    event = await imported(bot, clock)
+    other = visit(event.starts.as_date() or clock.now().date(), id="bonn-to-la-paz-2027")
+    await storage(bot).import_dataset(Dataset(events=(replace(other, travelling=Side.NORTH),)))
+    await focal_point(bot)
+    listing = await shown_in_group(bot)  # two exchanges: this one's opened below
+    [message] = await bot.press(listing, ChecklistOpen(VISIT).pack(), bot.user(FOCAL))
+    assert "Delegation from La Paz visits Bonn" in message["text"] and "0/10" in message["text"]
+    theirs = next(i for i, _t in await storage(bot).checklists.items("bonn-to-la-paz-2027"))
+    calls = len(bot.api.calls)
+    assert await bot.press(message, ChecklistTick(theirs.id).pack(), bot.user(FOCAL)) == []
+    assert any("Ticked (1/" in alert for alert in bot.alerts(calls))
+    assert (await storage(bot).checklists.item(theirs.id))[0].done
+    # This visit's own item still repaints it.
+    mine = (await items(bot))[0]
+    [edited] = await bot.press(message, ChecklistTick(mine.id).pack(), bot.user(FOCAL))
+    assert "Delegation from La Paz visits Bonn" in edited["text"] and "1/10" in edited["text"]
+
+
+async def test_no_pencil_for_a_focal_point_when_the_exchange_reaches_a_phase(
+    bot: Driver, clock: MovableClock
+) -> None:
+    """Of a partnership and a phase: the editor refuses its focal points (the phase's groups
+    are the coordinators'), so its ✏️ is not offered to them; a coordinator gets it."""
+    await imported(bot, clock, phase_id="pilot")
+    await focal_point(bot)
+    [theirs] = await bot.send("/checklist", bot.user(FOCAL))
+    assert "0/10" in theirs["text"] and not any(k.startswith("✏️") for k in keys(theirs))
+    [coordinators] = await bot.send("/checklist bonn", bot.user(COORDINATOR))
+    assert any(k.startswith("✏️") for k in keys(coordinators))
 
 
 async def test_a_tick_by_mistake_is_taken_back(bot: Driver, clock: MovableClock) -> None:
