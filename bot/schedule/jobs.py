@@ -3,7 +3,11 @@ safety tick, and the re-plan handlers ask for after a change."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -30,11 +34,40 @@ class Scheduler:
         self.application = application
         self.dispatcher = Dispatcher(data.storage, data.i18n, data.clock, data.settings.timezone)
         self.planner = Planner(data.storage, data.settings.timezone)
+        self.stopping = False
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def send_due(self) -> int:
         """Send what is due now (until the application stops)."""
         application = self.application
-        return await self.dispatcher.run(application.bot, lambda: application.running)
+        return await self.dispatcher.run(
+            application.bot, lambda: application.running and not self.stopping
+        )
+
+    @contextlib.asynccontextmanager
+    async def job(self) -> AsyncIterator[None]:
+        """Around each of the jobs below: wind_down waits for the one running."""
+        self._running += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._idle.set()
+
+    async def wind_down(self, within: float) -> None:
+        """Before the application stops: no job starts any more, and the one running ends
+        after the post in flight (at most `within` seconds waited). PTB's JobQueue would
+        cancel it, which APScheduler logs as the job's error with a traceback."""
+        self.stopping = True
+        queue = self.application.job_queue
+        if queue is not None and queue.scheduler.running:
+            queue.scheduler.pause()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), within)
 
     async def replan(self, chat_id: int | None = None) -> None:
         """After a change to one chat's subscriptions, lead times or zone (`chat_id`), or
@@ -62,7 +95,7 @@ class Scheduler:
         if self.dispatcher.hold_until is not None:
             due = max(due, self.dispatcher.hold_until)
         delay = max((due - data.clock.now()).total_seconds(), 0.0)
-        queue.run_once(wake, when=delay, name=WAKE_JOB, job_kwargs=JOB_KWARGS)
+        queue.run_once(_tracked(wake), when=delay, name=WAKE_JOB, job_kwargs=JOB_KWARGS)
 
     async def start(self) -> None:
         """On start: release the row in flight at a crash, then catch up from a job.
@@ -77,9 +110,12 @@ class Scheduler:
             log.warning("%d post(s) were in flight when the bot stopped; sending again", released)
         queue = self.application.job_queue
         if queue is not None:
-            queue.run_once(catch_up, when=0, name="catch-up", job_kwargs=JOB_KWARGS)
+            queue.run_once(_tracked(catch_up), when=0, name="catch-up", job_kwargs=JOB_KWARGS)
             queue.run_repeating(
-                safety_tick, interval=SAFETY_TICK, name="safety-tick", job_kwargs=JOB_KWARGS
+                _tracked(safety_tick),
+                interval=SAFETY_TICK,
+                name="safety-tick",
+                job_kwargs=JOB_KWARGS,
             )
 
 
@@ -88,6 +124,20 @@ def scheduler_of(application: Application[Any, Any, Any, Any, BotData, Any]) -> 
     if not isinstance(scheduler, Scheduler):
         raise RuntimeError("the scheduler is made in post_init; the application is not running")
     return scheduler
+
+
+Job = Callable[[BotContext], Coroutine[Any, Any, None]]
+
+
+def _tracked(job: Job) -> Job:
+    """The job, counted while it runs (Scheduler.wind_down waits for it)."""
+
+    @functools.wraps(job)
+    async def tracked(context: BotContext) -> None:
+        async with scheduler_of(context.application).job():
+            await job(context)
+
+    return tracked
 
 
 async def wake(context: BotContext) -> None:

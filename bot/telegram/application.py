@@ -15,6 +15,9 @@ from storage.store import Storage
 
 log = logging.getLogger(__name__)
 
+STOP_WAIT = 10.0
+"""Seconds a stop waits for the post in flight (one request, and its retry after a 429)."""
+
 
 class PersistentApplication(
     Application[Any, BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -43,6 +46,13 @@ class PersistentApplication(
             if opened:
                 await self._close_storage()
             raise
+
+    async def stop(self) -> None:
+        """The scheduler's running job (a send) ends first, then PTB's stop."""
+        scheduler = self.bot_data.scheduler
+        if scheduler is not None and self.running:
+            await scheduler.wind_down(within=STOP_WAIT)
+        await super().stop()
 
     async def shutdown(self) -> None:
         try:

@@ -23,9 +23,11 @@ from storage.store import Storage
 
 class Replanner(Protocol):
     """What handlers need of the scheduler (bot/schedule/jobs.py): re-plan after a change,
-    of one chat or (None) of all."""
+    of one chat or (None) of all; and the application, to let its job end before it stops."""
 
     async def replan(self, chat_id: int | None = None) -> None: ...
+
+    async def wind_down(self, within: float) -> None: ...
 
 
 class Stoppable(Protocol):
