@@ -57,6 +57,14 @@ def cut_labels(markup: Mapping[str, Any] | None) -> list[str]:
     return [key["text"] for row in rows for key in row if len(key["text"]) > row_room(len(row))]
 
 
+def shortened_labels(markup: Mapping[str, Any] | None) -> list[str]:
+    """The labels of an inline keyboard that end in "…": cut to fit their row's share by
+    `callbacks.button` (so `cut_labels` cannot see them). Fine for a title a user typed; a
+    label of the bot's own text should have been given a row of its own."""
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [key["text"] for row in rows for key in row if key["text"].endswith("…")]
+
+
 def words(text: str) -> set[str]:
     """The words of a text as the leak check compares them: lower case, letters only."""
     text = _COMMAND.sub(" ", _URL.sub(" ", _PLACEHOLDER.sub(" ", visible(text))))

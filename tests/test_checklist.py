@@ -199,7 +199,7 @@ async def test_several_exchanges_are_listed_each_with_its_button(
     assert ChecklistOpen.unpack(labels["☑️ 2"]) == ChecklistOpen("bonn-to-la-paz-2027")
     [opened] = await bot.press(listing, labels["☑️ 2"], bot.user(FOCAL))
     assert opened["message_id"] != listing["message_id"]  # a new message
-    assert "Bonn visits La Paz" in opened["text"] and "/" in opened["text"]
+    assert "Bonn visits La Paz" in opened["text"] and "0/10" in opened["text"]
 
 
 # -- ticking -----------------------------------------------------------------------------------
@@ -274,7 +274,8 @@ async def test_an_exchange_of_a_programme_is_ticked_by_coordinators_only(
     [opened] = await bot.press(message, ChecklistOpen(VISIT).pack(), bot.user(FOCAL))
     assert "0/10" in opened["text"] and "Bonn ·" not in opened["text"]  # no towns to name
     assert await bot.press(opened, ChecklistTick(first.id).pack(), bot.user(FOCAL)) == []
-    assert "Only the coordinators" in bot.alerts()[-1]
+    assert "Only the network's coordinators" in bot.alerts()[-1]
+    assert "/contacts" not in bot.alerts()[-1]  # no town's focal points to ask
     [edited] = await bot.press(opened, ChecklistTick(first.id).pack(), bot.user(COORDINATOR))
     assert "1/10" in edited["text"]
 

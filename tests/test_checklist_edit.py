@@ -4,6 +4,7 @@ form. Through the real Application on the offline Telegram and real SQLite."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -37,13 +38,16 @@ from bot.telegram.edit_callbacks import (
     FormStep,
     New,
 )
+from bot.text.i18n import I18n
 from bot.text.typed_leads import parse_lead
+from bot.views.editing import refusal
 from harness.screen import (
     SCREEN_LINES,
     LeakCheck,
     cut_labels,
     localized_texts,
     screen_lines,
+    shortened_labels,
     visible,
 )
 from storage.db import Database, bundled_migrations
@@ -53,6 +57,8 @@ from tests.conftest import COORDINATOR, ROOT, Driver
 JSON = dict[str, Any]
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 VISIT = "la-paz-to-bonn-2027"
+_TITLED = re.compile(r"^\S+ (\d+\. )?|…$")
+"""An item's button: its icon ("🏠", "☑️") and number, then its title, maybe cut with "…"."""
 FOCAL = 55  # La Paz's focal point of bonn-la-paz
 OTHER_FOCAL = 66  # a focal point of another partnership
 
@@ -190,7 +196,9 @@ async def test_a_coordinator_adds_edits_and_removes_items_and_takes_one_back(
     assert "Book the visa appointment" not in theirs["text"] and "☑️" not in theirs["text"]
 
 
-async def test_a_focal_point_of_another_partnership_is_refused(with_visit: Driver) -> None:
+async def test_a_focal_point_of_another_partnership_is_refused(
+    with_visit: Driver, i18n: I18n
+) -> None:
     bot = with_visit
     other = bot.user(OTHER_FOCAL, "de")
     before = await bot.rows()
@@ -198,7 +206,7 @@ async def test_a_focal_point_of_another_partnership_is_refused(with_visit: Drive
     calls = len(bot.api.calls)
     assert await bot.press(anchor, ChecklistEdit(VISIT).pack(), other) == []
     [alert] = bot.alerts(calls)
-    assert "Nichts wurde geändert" in alert or "nichts" in alert.lower()
+    assert alert == refusal(i18n.translator("de"))
     # Its buttons forged change nothing either (no conversation of theirs).
     first = (await items(bot))[0]
     for forged in (step(ChecklistDo.ITEM, first.id), step(ChecklistDo.REMOVE_SURE)):
@@ -385,15 +393,21 @@ TYPED = {
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 async def test_every_screen_of_a_checklist_change_fits_a_phone_in_its_language(
-    with_visit: Driver, lang: str
+    with_visit: Driver, i18n: I18n, lang: str
 ) -> None:
     """The list, an item, each question, a refused lead, ✅, ↩️ and who travels in the
-    form: one screen each, labels within their share, no English in another language."""
+    form: one screen each, labels within their share and the bot's own labels whole, no
+    English in another language."""
     bot = with_visit
     me = bot.user(COORDINATOR, lang)
+    tr = i18n.translator(lang)
     title, lead, note = TYPED[lang]
     first = len(bot.api.calls)
     listing = await open_editor(bot, me)
+    titles = {i.title.get(lang) for i in await items(bot)} | {title}
+    tools = [label for label, _data in keys(listing)]
+    assert "➕ " + tr.gettext("Add an item") in tools
+    assert "✖ " + tr.gettext("Close") in tools
     [_title] = await bot.press(listing, step(ChecklistDo.ADD), me)
     [_lead] = await bot.send(title, me)
     [refused] = await bot.send("bald", me)  # no lead time: explained, asked again
@@ -419,6 +433,9 @@ async def test_every_screen_of_a_checklist_change_fits_a_phone_in_its_language(
         html, markup = call.params["text"], call.result.get("reply_markup")
         assert screen_lines(visible(html)) <= SCREEN_LINES, html
         assert not cut_labels(markup), html
+        # Only an item's title may be cut short with "…", never the bot's own words.
+        cut_short = [_TITLED.sub("", label) for label in shortened_labels(markup)]
+        assert all(any(t.startswith(cut) for t in titles) for cut in cut_short), (html, cut_short)
         labels = [k["text"] for row in (markup or {}).get("inline_keyboard", []) for k in row]
         assert not check.leaked(" ".join([html, *labels]), lang, typed), html
 

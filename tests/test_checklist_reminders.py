@@ -187,8 +187,11 @@ async def test_the_visa_item_reaches_the_group_and_the_la_paz_focal_point_once(
         assert text.startswith("☑️ Vence hoy: Reservar la cita para la visa")
         assert "Equipo de La Paz" in text and "Delegation from La Paz visits Bonn" in text
         assert "1 de febrero de 2027" in text and "dentro de 8 semanas" in text
-        assert list(buttons(message)) == ["☑️ Lista de tareas 0/10"]
-        assert buttons(message)["☑️ Lista de tareas 0/10"] == ChecklistOpen(VISIT).pack()
+        # The item's note, in one line of a phone's screen.
+        [note] = [line for line in text.split("\n") if line.startswith("📝 ")]
+        assert note.startswith("📝 Las embajadas Schengen") and len(note) <= 38
+        assert list(buttons(message)) == ["☑️ Lista de verificación 0/10"]
+        assert buttons(message)["☑️ Lista de verificación 0/10"] == ChecklistOpen(VISIT).pack()
     assert about(bot, NORTH_FOCAL, "Visumstermin") == []
     # The host's first item (10 weeks) reached the northern focal point, in German.
     assert about(bot, NORTH_FOCAL, "Offizielles Einladungsschreiben schicken")
@@ -228,7 +231,7 @@ async def test_a_moved_visit_moves_the_due_days_and_repeats_nothing_sent(
     clock.set(at_nine(VISA_DUE + timedelta(days=10), LA_PAZ))
     await plan_and_send(bot)
     [_due, late] = about(bot, GROUP, VISA)
-    assert late["text"].startswith("☑️ Vencida desde el 14 de diciembre: " + VISA)
+    assert late["text"].startswith("☑️ Vencido desde el 14 de diciembre: " + VISA)
     assert len(about(bot, SOUTH_FOCAL, VISA)) == 2
     clock.set(clock.now() + timedelta(days=2))
     await plan_and_send(bot)
@@ -294,14 +297,15 @@ async def test_the_digest_lists_overdue_items_of_exchanges_not_begun(
     await plan_and_send(bot)
 
     def digests() -> list[dict[str, Any]]:
-        return [m for m in sent_to(bot, GROUP) if "Vencidas en las listas" in m["text"]]
+        return [m for m in sent_to(bot, GROUP) if "Puntos vencidos de las listas" in m["text"]]
 
     [digest] = digests()
     text = digest["text"]
     assert "Enviar la carta de invitación oficial" in text and "Equipo de Bonn" in text
     assert VISA not in text  # due today, not overdue yet
     assert "User" not in text  # names nobody
-    assert list(buttons(digest)) == ["☑️ Lista de tareas 0/10"]
+    assert text.count("🤝") == 1  # the partnership's; the visit under it is not 🤝 again
+    assert list(buttons(digest)) == ["☑️ Lista de verificación 0/10"]
     clock.set(at_nine(VISA_DUE + timedelta(days=7), LA_PAZ))
     await plan_and_send(bot)
     assert len(digests()) == 2 and VISA in digests()[1]["text"]
@@ -369,7 +373,7 @@ async def test_the_exchanges_own_reminder_carries_the_checklist_button(
     await plan_and_send(bot)
     # The exchange's own reminder ("Visita de delegación · dentro de 7 días"), not an item's.
     [reminder] = [m for m in about(bot, GROUP, "Delegation from") if m["text"].startswith("🤝")]
-    assert buttons(reminder) == {"☑️ Lista de tareas 2/10": ChecklistOpen(VISIT).pack()}
+    assert buttons(reminder) == {"☑️ Lista de verificación 2/10": ChecklistOpen(VISIT).pack()}
 
 
 async def test_open_items_ahead_read_as_the_dataset_codec_reads_them(

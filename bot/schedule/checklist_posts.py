@@ -17,7 +17,8 @@ from bot.model.domain import ChecklistItem, Event, LocalizedText, PartialDate, P
 from bot.model.roles import Side
 from bot.telegram.callbacks import button, grid
 from bot.telegram.edit_callbacks import ChecklistOpen
-from bot.telegram.limits import Keyboard
+from bot.telegram.limits import LINE_WIDTH, Keyboard
+from bot.telegram.limits import shorten as cut
 from bot.text.dates import date_range, days_until, partial_date
 from bot.text.i18n import Translator
 from bot.text.moments import when
@@ -66,8 +67,8 @@ def reminder_post(
     now: datetime,
     detail: int = 2,
 ) -> str:
-    """An open item on its due day, or overdue since it (HTML); `detail` as in
-    exchange_line."""
+    """An open item on its due day, or overdue since it (HTML), with its note in a line;
+    `detail` as in exchange_line, and below 2 without the note (the first to give way)."""
     today = now.astimezone(zone).date()
     title = shown(item.title)
     if today <= due:
@@ -78,6 +79,9 @@ def reminder_post(
     lines = ["☑️ <b>" + escape(head) + "</b>"]
     if owner := whose(tr, item, event, view):
         lines.append("👥 " + escape(owner))
+    if item.note is not None and detail > 1:
+        note = " ".join(shown(item.note).split())  # one line: what it takes, where
+        lines.append("📝 " + escape(cut(note, LINE_WIDTH - 2)))
     lines += exchange_line(tr, event, shown, zone, today, detail)
     return "\n".join(lines)
 
@@ -103,7 +107,7 @@ def digest_part(
         if pair and view is not None:
             lines.append("🤝 " + escape(view.pair_name(tr.lang)))
         return "\n".join(lines)
-    lines = ["☑️ <b>" + escape(tr.gettext("Overdue on checklists")) + "</b>"]
+    lines = ["☑️ <b>" + escape(tr.gettext("Overdue checklist items")) + "</b>"]
     if pair and view is not None:
         lines.append("🤝 " + escape(view.pair_name(tr.lang)))
     room, left = DIGEST_ITEMS, 0
@@ -111,7 +115,10 @@ def digest_part(
         if room <= 0:
             left += len(items)
             continue
-        lines.append(f"{KIND_ICONS[event.kind]} " + escape(shown(event.title)))
+        icon = KIND_ICONS[event.kind]
+        if lines[-1].startswith(icon):  # a visit right under its partnership's 🤝
+            icon = "▸"
+        lines.append(f"{icon} " + escape(shown(event.title)))
         for item, due in items[:room]:
             parts = [escape(shown(item.title))]
             if owner := whose(tr, item, event, view):

@@ -201,7 +201,7 @@ def checklist(
             if item.done
         ]
         rows = grid(labelled, 2)
-        back = "✖ " + tr.gettext("Back")
+        back = "✖ " + tr.gettext("Cancel")
         rows.append([button(back, ChecklistView(ChecklistMode.TICK, page, event_id))])
     else:
         labelled = [
@@ -259,14 +259,18 @@ def exchange_gone(tr: Translator) -> str:
 
 def not_allowed(tr: Translator, pair: PartnershipView | None) -> str:
     """The refusal of a tick (a pop-up): who may, and whom to ask."""
-    contacts = command_names(tr.lang)["cmd_contacts"]
-    if pair is None:
-        said = tr.gettext("Only the coordinators tick this checklist.")
-        return _popup(said + " " + ask_focal_points(tr, None, contacts))
+    if pair is None:  # a phase's or the programme's exchange: no town's focal points
+        return _popup(
+            tr.gettext(
+                "Only the network's coordinators tick this checklist: tell them when an item "
+                "is done."
+            )
+        )
     said = tr.gettext(
         "Only the focal points of {partnership}, members from its towns (/{cmd_iam}) and "
         "the coordinators tick this checklist."
     ).format(partnership=pair.pair_name(tr.lang), cmd_iam=command_names(tr.lang)["cmd_iam"])
+    contacts = command_names(tr.lang)["cmd_contacts"]
     return _popup(said + " " + ask_focal_points(tr, pair.north.name.get(tr.lang), contacts))
 
 
@@ -311,8 +315,9 @@ def none_here(tr: Translator, group: bool) -> str:
     else:
         first = tr.gettext("No upcoming exchange of these partnerships has a checklist.")
     how = tr.gettext(
-        "An exchange gets one when it says whose people travel: coordinators and focal "
-        "points add it with /{cmd_new} in a private chat with me."
+        "An exchange gets one once it says who travels: coordinators and focal points set "
+        "that with ✏️ on /{cmd_exchanges}, or add one with /{cmd_new}, in a private chat "
+        "with me."
     )
     return escape(first + " " + how.format(**command_names(tr.lang)))
 

@@ -106,13 +106,11 @@ def item_list(tr: Translator, exchange: str, items: Sequence[ChecklistItem]) -> 
         (f"{SIDE_ICONS[i.side]} {marked(i.title, tr.lang)}", _step(ChecklistDo.ITEM, i.id))
         for i in items[:ITEMS_LISTED]
     ]
-    rows = grid(labelled, 1)
-    rows.append(
-        [
-            button("➕ " + tr.gettext("Add an item"), _step(ChecklistDo.ADD), 2),
-            button("✖ " + tr.gettext("Close"), _step(ChecklistDo.CLOSE), 2),
-        ]
-    )
+    tools: list[tuple[str, CallbackData]] = [
+        ("➕ " + tr.gettext("Add an item"), _step(ChecklistDo.ADD)),
+        ("✖ " + tr.gettext("Close"), _step(ChecklistDo.CLOSE)),
+    ]
+    rows = [*grid(labelled, 1), *grid(tools, 2)]  # a long "➕" label takes a row alone
     return fit(f"{head}\n\n{ask}"), Keyboard(rows)
 
 
@@ -220,7 +218,7 @@ def confirm_removal(tr: Translator, title: LocalizedText) -> Reply:
 
 
 def closed(tr: Translator) -> str:
-    return escape(tr.gettext("Done with the checklist."))
+    return escape(tr.gettext("Checklist editing closed."))
 
 
 def gone(tr: Translator) -> str:
@@ -229,7 +227,7 @@ def gone(tr: Translator) -> str:
 
 def stale(tr: Translator) -> str:
     """A press of this conversation's button after it was closed."""
-    return tr.gettext("This is closed. Press ✏️ under the checklist to start again.")
+    return tr.gettext("This editor is closed. Press ✏️ under the checklist to open it again.")
 
 
 def in_private(tr: Translator) -> str:

@@ -165,7 +165,7 @@ async def test_a_visits_checklist_over_http(
     # The re-plan at the start (not waited for by the reply above) moves the pending one.
     [overdue_at] = await server.wait_for(lambda: overdue_instants(bot.db, visa_id, moved))
     await restart(bot, server, overdue_at + timedelta(seconds=30), env)
-    [late] = await server.wait_for(lambda: with_text(server, GROUP, "Vencida desde el 25 de enero"))
+    [late] = await server.wait_for(lambda: with_text(server, GROUP, "Vencido desde el 25 de enero"))
     assert VISA in late["text"]
     assert overdue_at.date() > date(2027, 1, 25)  # after the new due day, not the old one
     assert len(with_text(server, GROUP, DUE_TODAY)) == 1  # and the due day's not again
