@@ -18,7 +18,6 @@ from bot.model.domain import (
     Phase,
     Programme,
 )
-from bot.model.roles import Side
 
 PROGRAMME_ID = "example"
 PHASE_ID = "example-phase"
@@ -134,7 +133,6 @@ def example_dataset(today: date) -> Dataset:
             timezone="America/La_Paz",
             place=_text("La Paz", "La Paz", "La Paz", "La Paz", "La Paz"),
             phase_id=PHASE_ID,
-            travelling=Side.NORTH,  # so that a newcomer sees its checklist (/checklist)
             example=True,
         ),
     )
