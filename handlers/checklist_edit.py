@@ -12,13 +12,12 @@ from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Update
+from telegram import Chat, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    ExtBot,
     MessageHandler,
     filters,
 )
@@ -27,7 +26,6 @@ from bot.model.audit import RecordKind
 from bot.model.checklists import item_id
 from bot.model.domain import ChecklistItem, ChecklistSide, Event, LeadTime, LocalizedText
 from bot.model.roles import Side
-from bot.telegram import answers
 from bot.telegram.callbacks import answer_unusable
 from bot.telegram.commands import names
 from bot.telegram.context import BotContext
@@ -37,7 +35,7 @@ from bot.text.typed_leads import parse_lead
 from bot.views import checklist_edit as view
 from bot.views.common import marked
 from handlers import editing
-from handlers.common import PRIVATE_TEXT, show, show_below
+from handlers.common import PRIVATE_TEXT, say, show_below
 
 NAME = "checklist"
 END = ConversationHandler.END
@@ -91,20 +89,6 @@ async def _towns(context: BotContext, event: Event, lang: str) -> view.Towns:
 # -- saying ----------------------------------------------------------------------------------
 
 
-async def _say(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None, *, new: bool = False
-) -> None:
-    """A press's message edited in place (unless `new`), else a new message."""
-    if update.callback_query is not None and not new:
-        await show(update, text, markup)
-        return
-    bot = update.get_bot()
-    assert isinstance(bot, ExtBot) and update.effective_chat is not None
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await answers.send(bot, update.effective_chat.id, text, markup)
-
-
 async def ask(
     update: Update,
     context: BotContext,
@@ -140,7 +124,7 @@ async def ask(
     else:
         assert item is not None
         text, markup = view.confirm_removal(tr, item.title)
-    await _say(update, text, markup, new=new or update.message is not None)
+    await say(update, text, markup, new=new or update.message is not None)
     return step
 
 
@@ -150,7 +134,7 @@ async def _gone(update: Update, context: BotContext) -> int:
     if update.callback_query is not None:
         await update.callback_query.answer(view.gone(tr), show_alert=True)
     else:
-        await _say(update, view.gone(tr), None)
+        await say(update, view.gone(tr), None)
     return END
 
 
@@ -199,7 +183,7 @@ async def pressed(update: Update, context: BotContext) -> Step | int:
     act, value = data.act, data.value
     if act is ChecklistDo.CLOSE:
         await DRAFTS.drop(update, context)
-        await _say(update, view.closed(tr), None)
+        await say(update, view.closed(tr), None)
         return END
     if act is ChecklistDo.LIST:
         draft.pop("item", None)
@@ -336,7 +320,7 @@ async def _remove(update: Update, context: BotContext, draft: Draft) -> Step | i
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel inside: the conversation ends (every change so far is saved already)."""
     await DRAFTS.drop(update, context)
-    await _say(update, view.closed((await context.reader(update)).tr), None)
+    await say(update, view.closed((await context.reader(update)).tr), None)
     return END
 
 

@@ -76,6 +76,19 @@ async def show_below(update: Update, text: str, markup: InlineKeyboardMarkup | N
     await answers.send(bot, chat.id, text, markup, thread=here(update))
 
 
+async def say(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None, *, new: bool = False
+) -> None:
+    """A guided conversation's next words: a press's message edited in place (or, `new`,
+    a new message under it); after typed text, a new message (not a reply to it)."""
+    if update.callback_query is not None:
+        await (show_below if new else show)(update, text, markup)
+        return
+    bot = update.get_bot()
+    assert isinstance(bot, ExtBot) and update.effective_chat is not None
+    await answers.send(bot, update.effective_chat.id, text, markup)
+
+
 def here(update: Update) -> int | None:
     """The forum topic the update came from (a command, or the message of a pressed
     button): where a new message in answer goes. None in General or without topics."""

@@ -14,13 +14,12 @@ from datetime import date, time
 from enum import IntEnum
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import Chat, ReplyKeyboardRemove, Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    ExtBot,
     filters,
 )
 
@@ -28,7 +27,6 @@ from bot.model.audit import AuditEntry, RecordKind
 from bot.model.codec import DatasetError, from_plain, to_plain
 from bot.model.domain import Event, EventKind, Milestone, PartialDate
 from bot.model.ids import new_id
-from bot.telegram import answers
 from bot.telegram.callbacks import (
     CallbackData,
 )
@@ -57,7 +55,7 @@ from bot.views import forms as view
 from bot.views.editing import not_saved
 from bot.views.typed_moments import problem_text
 from handlers import editing, form_summary
-from handlers.common import PRIVATE_TEXT, on_command, show, show_below
+from handlers.common import PRIVATE_TEXT, on_command, say, show
 
 NAME = "edit"
 Draft = dict[str, Any]
@@ -104,18 +102,6 @@ def _plain(draft: Draft) -> dict[str, Any]:
     plain = draft.setdefault("plain", {})
     assert isinstance(plain, dict)
     return plain
-
-
-async def _say(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None, *, new: bool = False
-) -> None:
-    """A press's message edited in place (unless `new`), else a new message."""
-    if update.callback_query is not None:
-        await (show_below if new else show)(update, text, markup)
-        return
-    bot = update.get_bot()
-    assert isinstance(bot, ExtBot) and update.effective_chat is not None
-    await answers.send(bot, update.effective_chat.id, text, markup)
 
 
 # -- asking ----------------------------------------------------------------------------------
@@ -174,7 +160,7 @@ async def ask(
         text, markup = view.confirm_removal(
             tr, _target(draft), form_summary.title_of(draft, tr.lang)
         )
-    await _say(update, text, markup, new=new or (bool(problem) and update.message is not None))
+    await say(update, text, markup, new=new or (bool(problem) and update.message is not None))
     return step
 
 
@@ -310,7 +296,7 @@ async def typed(update: Update, context: BotContext) -> Step | int:
     question put again."""
     draft = await _draft(update, context)
     if draft is None:  # erased meanwhile (/forgetme): the form is over
-        await _say(update, escape(view.stale((await context.reader(update)).tr)), None)
+        await say(update, escape(view.stale((await context.reader(update)).tr)), None)
         return END
     step = Step(int(draft.get("step", Step.SUMMARY)))
     assert update.effective_message is not None
@@ -568,7 +554,7 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> Step | int
             cls, {"id": record_id, **plain}, "events" if cls is Event else "milestones"
         )
     except DatasetError as error:
-        await _say(update, not_saved(tr, error), None)
+        await say(update, not_saved(tr, error), None)
         return await ask(update, context, draft, Step.SUMMARY, new=True)
     had = bool(await context.storage.checklists.has_checklist([record.id]))
 
@@ -598,7 +584,7 @@ async def _leave(update: Update, context: BotContext) -> int:
     """✖ or /cancel: the draft goes, nothing is saved, and the author is told so."""
     await DRAFTS.drop(update, context)
     tr = (await context.reader(update)).tr
-    await _say(update, view.left(tr), None)
+    await say(update, view.left(tr), None)
     return END
 
 
