@@ -213,14 +213,19 @@ class ChecklistRepository:
                 "DELETE FROM deliveries WHERE id IN (SELECT d.id FROM deliveries d "
                 "LEFT JOIN checklist_items i ON i.id = json_extract(d.payload, '$.item_id') "
                 "LEFT JOIN events e ON e.id = i.event_id "
-                "WHERE d.status IN (SELECT value FROM json_each(?)) AND d.due_at < ? "
+                # Only the checklist's rows are read, along the (key, chat_id) index: their
+                # keys begin "check:" (';' sorts right after ':'), whatever else is there.
+                "WHERE d.key >= ? AND d.key < ? AND d.kind = ? "
+                "AND d.status IN (SELECT value FROM json_each(?)) AND d.due_at < ? "
                 # A partial first day ('2027-03') counts as its period's end: '~' sorts
                 # after its days' digits and dashes.
-                "AND d.kind = ? AND (e.id IS NULL OR e.starts || '~' < ?) LIMIT ?)",
+                "AND (e.id IS NULL OR e.starts || '~' < ?) LIMIT ?)",
                 (
+                    f"{PostKind.CHECKLIST.value}:",
+                    f"{PostKind.CHECKLIST.value};",
+                    PostKind.CHECKLIST.value,
                     json.dumps([status.value for status in FINISHED]),
                     datetime.combine(before, time(0), UTC).isoformat(timespec="seconds"),
-                    PostKind.CHECKLIST.value,
                     before.isoformat(),
                     limit,
                 ),
