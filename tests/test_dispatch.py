@@ -298,7 +298,7 @@ async def test_a_cancelled_meeting_gets_a_correction_and_no_invitation(bot: Driv
 
 
 async def test_the_job_queue_wakes_at_the_next_due_post(
-    settings: Settings, i18n: I18n, clock: MovableClock
+    settings: Settings, i18n: I18n, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.app import build_application
     from bot.schedule.jobs import WAKE_JOB, scheduler_of
@@ -318,11 +318,12 @@ async def test_the_job_queue_wakes_at_the_next_due_post(
         await follow(Driver(app, api), -530, languages=("en",))
         await scheduler_of(app).replan()
         await scheduler_of(app).dispatcher.run(app.bot)  # the invitation goes now
-        # APScheduler's timer runs on the machine's clock, whatever the bot's clock says:
-        # the wake-up is armed as a delay from the moment of arming, bracketed here.
-        armed_from = datetime.now(UTC)
+        # The JobQueue turns the wake-up's delay into an instant on its own clock (PTB's
+        # JobQueue._tz_now, the machine's), not the bot's: that clock is injected here too,
+        # far ahead, so the job waits while it is read and the instant is exact.
+        armed_at = datetime(9000, 1, 1, tzinfo=UTC)
+        monkeypatch.setattr(type(app.job_queue), "_tz_now", lambda _queue: armed_at)
         await scheduler_of(app).replan()
-        armed_by = datetime.now(UTC)
         [job] = app.job_queue.get_jobs_by_name(WAKE_JOB)
         # APScheduler must neither drop a late wake-up nor run a backlog of them
         assert job.job.misfire_grace_time is None and job.job.coalesce is True
@@ -330,7 +331,7 @@ async def test_the_job_queue_wakes_at_the_next_due_post(
         assert next_due is not None and next_due > clock.now()
         delay = next_due - clock.now()  # by the bot's (injected) clock
         assert job.next_t is not None
-        assert armed_from + delay <= job.next_t <= armed_by + delay
+        assert job.next_t == armed_at + delay
 
 
 async def test_flood_control_holds_every_post_not_just_the_refused_one(
